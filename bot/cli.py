@@ -1,0 +1,279 @@
+"""The ``python -m bot`` command line (CONTRACT §4): check, ask, programs, content check.
+
+It stays quick: it imports neither Telegram library nor the database layer.
+Bad input exits 2 with one line on stderr; a content problem exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
+
+from dialogs.i18n import NOTICE_ZONE
+
+PROG = "python -m bot"
+
+
+class UsageError(Exception):
+    """Bad input from the command line: exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def parse_now(value: str | None) -> dt.datetime:
+    """``--now``: ISO 8601; without a UTC offset it is read as Beijing time."""
+    if value is None:
+        return dt.datetime.now(tz=ZoneInfo(NOTICE_ZONE))
+    try:
+        moment = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"--now: '{value}' is not an ISO 8601 date or time (e.g. 2023-06-15T19:59+08:00)") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(NOTICE_ZONE))
+    return moment
+
+
+def build_parser(default_lang: str) -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument("--json", action="store_true", help="machine-readable output")
+    common.add_argument("--now", metavar="ISO-8601", help="the clock to use (default: now); no offset = Beijing time")
+    common.add_argument("--lang", choices=("zh", "en", "ug"), default=default_lang, help="language of texts")
+    common.add_argument("--content", metavar="DIR", type=Path, help="content folder to read (default: the shipped one)")
+
+    parser = _Parser(prog=PROG, description="Applicant desk bot: programs, eligibility and questions.", parents=[common])
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    check = commands.add_parser("check", parents=[common], help="eligibility verdicts for a profile of facts")
+    check.add_argument("--profile", required=True, metavar="FILE.json", help="facts as a JSON object; - reads stdin")
+    check.add_argument("--program", metavar="ID", help="only this program")
+    check.add_argument("--track", metavar="ID", help="only this track (with --program)")
+
+    ask = commands.add_parser("ask", parents=[common], help="answer a free question")
+    ask.add_argument("text", nargs="+", help="the question")
+    ask.add_argument("--program", metavar="ID", help="the program the conversation is about")
+
+    commands.add_parser("programs", parents=[common], help="programs, tracks and their status")
+
+    content = commands.add_parser("content", help="manage the content files")
+    content_commands = content.add_subparsers(dest="content_command", parser_class=_Parser, required=True)
+    content_check = content_commands.add_parser("check", parents=[common], help="validate content")
+    content_check.add_argument("path", nargs="?", type=Path, help="a content folder or one file (default: shipped)")
+    content_check.add_argument("--warnings", action="store_true", help="list every warning, not just their count")
+    return parser
+
+
+def _emit(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _read_profile(source: str) -> Any:
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"--profile: no such file: {source}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--profile: cannot read {source}: {exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"--profile: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+
+
+def _load(args: argparse.Namespace):  # -> Content
+    from dialogs.loader import SHIPPED, load_content
+
+    return load_content(args.content or SHIPPED)
+
+
+def _pick(content: Any, program_id: str | None, track_id: str | None) -> list[tuple[Any, Any]]:
+    pairs = content.tracks()
+    if program_id is None:
+        if track_id is not None:
+            raise UsageError("--track needs --program")
+        return pairs
+    try:
+        program = content.program(program_id)
+    except KeyError:
+        known = ", ".join(p.id for p in content.programs)
+        raise UsageError(f"unknown program '{program_id}' (known: {known})") from None
+    if track_id is None:
+        return [(program, t) for t in program.tracks]
+    wanted = None if track_id == "null" else track_id
+    for track in program.tracks:
+        if track.id == wanted:
+            return [(program, track)]
+    known = ", ".join(str(t.id) for t in program.tracks)
+    raise UsageError(f"unknown track '{track_id}' of {program_id} (known: {known})")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from bot.i18n import translator
+    from dialogs.eligibility import assess
+    from dialogs.explain import assessment_lines, reason_text, verdict_label
+    from dialogs.facts import parse_profile
+    from dialogs.schedule import is_open
+
+    now = parse_now(args.now)
+    raw = _read_profile(args.profile)
+    content = _load(args)
+    facts = parse_profile(raw, content.facts)
+    tr = translator(args.lang)
+    results = []
+    lines: list[str] = []
+    for program, track in _pick(content, args.program, args.track):
+        assessment = assess(program, track, facts, content.facts)
+        reasons = []
+        for reason in assessment.reasons:
+            requirement = reason.requirement
+            entry: dict[str, Any] = {"rule": requirement.id}
+            named = sorted(requirement.rule.facts())
+            if len(named) == 1:
+                entry["fact"] = named[0]
+            entry.update(
+                kind=requirement.kind,
+                met=reason.met,
+                text=reason_text(program, reason, tr),
+                source=program.cite(requirement.source),
+                softened=requirement.softened.word if requirement.softened else None,
+            )
+            reasons.append(entry)
+        open_now = is_open(program, track, now)
+        results.append(
+            {
+                "program": program.id,
+                "track": track.id,
+                "verdict": assessment.verdict.value,
+                "open": open_now,
+                "missing": list(assessment.missing),
+                "reasons": reasons,
+            }
+        )
+        title = program.short_title.get(args.lang)
+        if len(program.tracks) > 1:
+            title += " / " + track.title.get(args.lang)
+        window = tr.gettext("open now") if open_now else tr.gettext("not open now")
+        lines.append(f"{title}: {verdict_label(assessment.verdict, tr)} ({window})")
+        lines += [f"  {line}" for line in assessment_lines(assessment, tr)]
+    if args.json:
+        _emit({"results": results})
+    else:
+        print("\n".join(lines))
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.i18n import translator
+    from dialogs.answers import answer
+
+    now = parse_now(args.now)
+    content = _load(args)
+    if args.program is not None:
+        _pick(content, args.program, None)
+    question = " ".join(args.text).strip()
+    if not question:
+        raise UsageError("ask: the question is empty")
+    reply = answer(question, content, now, translator(args.lang), program_id=args.program)
+    if args.json:
+        _emit({"intent": reply.intent, "program": reply.program, "track": reply.track, "text": reply.text})
+    else:
+        print(reply.text)
+    return 0
+
+
+def cmd_programs(args: argparse.Namespace) -> int:
+    from bot.i18n import translator
+    from dialogs.answers import programs_overview
+    from dialogs.schedule import applicant_deadline, is_open, last_moment, program_status
+
+    now = parse_now(args.now)
+    content = _load(args)
+    out = []
+    for program in content.programs:
+        deadline = applicant_deadline(program, now)
+        out.append(
+            {
+                "id": program.id,
+                "title": program.title.get(args.lang),
+                "status": program_status(program, now),
+                "deadline": last_moment(deadline).isoformat() if deadline else None,
+                "tracks": [
+                    {"id": t.id, "title": t.title.get(args.lang), "open": is_open(program, t, now)} for t in program.tracks
+                ],
+            }
+        )
+    if args.json:
+        _emit({"programs": out})
+    else:
+        print(programs_overview(content, now, translator(args.lang)))
+    return 0
+
+
+def cmd_content_check(args: argparse.Namespace) -> int:
+    from dialogs.loader import SHIPPED, check_path
+
+    errors, warnings = check_path(args.path or args.content or SHIPPED)
+    if args.json:
+        _emit({"valid": not errors, "errors": [str(p) for p in errors], "warnings": [str(p) for p in warnings]})
+        return 1 if errors else 0
+    for problem in errors:
+        print(problem)
+    if args.warnings:
+        for problem in warnings:
+            print(problem)
+    elif warnings:
+        print(f"{len(warnings)} warning(s): texts without an en or ug version fall back to Chinese (--warnings lists them)")
+    if not errors:
+        print("content is valid")
+    return 1 if errors else 0
+
+
+def _stderr(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+    from dialogs.facts import ProfileError
+    from dialogs.problems import ContentError
+
+    default_lang = os.environ.get("DEFAULT_LOCALE", "zh")
+    parser = build_parser(default_lang if default_lang in ("zh", "en", "ug") else "zh")
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            args.command = "programs"
+            code = cmd_programs(args)
+            print("\n" + "Commands: check, ask, programs, content check — see python -m bot --help")
+            return code
+        handler = {"check": cmd_check, "ask": cmd_ask, "programs": cmd_programs}.get(args.command)
+        if handler is None:
+            return cmd_content_check(args)
+        return handler(args)
+    except UsageError as exc:
+        _stderr(f"error: {exc}")
+        return 2
+    except ProfileError as exc:
+        _stderr(f"error: --profile: {exc}")
+        return 2
+    except ContentError as exc:
+        _stderr(f"error: the content is invalid ({len(exc.problems)} problem(s)); run: {PROG} content check")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: one clear line, never a traceback
+        if os.environ.get("BOT_DEBUG"):
+            raise
+        _stderr(f"internal error: {type(exc).__name__}: {exc} (set BOT_DEBUG=1 for the traceback)")
+        return 1

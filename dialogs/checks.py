@@ -1,0 +1,184 @@
+"""Meaning checks on content that already has the right shape.
+
+Each check yields ``(path, message)``; the loader turns the path into the file's
+line. Kept apart from the schema so one run reports every problem with its place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dialogs.facts import value_problem
+from dialogs.problems import Path
+from dialogs.schema import LANGS, FactDef, Program, Rule, Text
+from dialogs.schedule import closes_at, opens_at
+
+Finding = tuple[Path, str]
+
+_ORDERED_OPS = {"lt", "lte", "gt", "gte"}
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{3,24}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+# --------------------------------------------------------------------------- facts
+
+
+def check_facts(facts: Iterable[FactDef]) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for i, fact in enumerate(facts):
+        here: Path = ("facts", i)
+        if fact.id in seen:
+            yield here + ("id",), f"duplicate fact id '{fact.id}'"
+        seen.add(fact.id)
+        if fact.type in ("choice", "level"):
+            if not fact.values:
+                yield here + ("values",), f"a {fact.type} fact needs its list of values"
+                continue
+            if len(set(fact.values)) != len(fact.values):
+                yield here + ("values",), "a value is listed twice"
+            labels = fact.value_labels or {}
+            for value in fact.values:
+                if value not in labels:
+                    yield here + ("value_labels",), f"no label for value '{value}'"
+            for value in labels:
+                if value not in fact.values:
+                    yield here + ("value_labels", value), f"label for '{value}', which is not among the values"
+        elif fact.values or fact.value_labels:
+            yield here + ("values",), f"a {fact.type} fact has no list of values"
+        if fact.type != "int" and (fact.min is not None or fact.max is not None):
+            yield here + ("min",), "min and max are for int facts"
+        if fact.min is not None and fact.max is not None and fact.min > fact.max:
+            yield here + ("max",), "max is below min"
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def check_rule(rule: Rule, here: Path, facts: Mapping[str, FactDef]) -> Iterator[Finding]:
+    """Every fact a rule names exists, and every value compared could be one of its values."""
+    for key in ("all", "any"):
+        children = rule.all_ if key == "all" else rule.any_
+        for i, child in enumerate(children or ()):
+            yield from check_rule(child, here + (key, i), facts)
+    if rule.not_ is not None:
+        yield from check_rule(rule.not_, here + ("not",), facts)
+    if rule.fact is None:
+        return
+    fact = facts.get(rule.fact)
+    if fact is None:
+        yield here + ("fact",), f"unknown fact '{rule.fact}'"
+        return
+    for op, operand in rule.comparisons().items():
+        if op in _ORDERED_OPS and fact.type not in ("int", "level"):
+            yield here + (op,), f"'{op}' compares ordered values; '{fact.id}' is a {fact.type} fact (use eq, ne, in, not_in)"
+            continue
+        operands = operand if isinstance(operand, tuple) else (operand,)
+        for j, value in enumerate(operands):
+            problem = value_problem(fact, value)
+            if problem:
+                where = here + (op, j) if isinstance(operand, tuple) else here + (op,)
+                yield where, f"impossible value: {problem}"
+
+
+# --------------------------------------------------------------------------- programs
+
+
+def _unique(items: Iterable[object], here: Path, what: str) -> Iterator[Finding]:
+    seen: set[object] = set()
+    for i, item in enumerate(items):
+        item_id = getattr(item, "id")
+        if item_id in seen:
+            yield here + (i, "id"), f"duplicate {what} id '{item_id}'"
+        seen.add(item_id)
+
+
+def _scoped(items: Iterable[object], here: Path, track_ids: set[str | None]) -> Iterator[Finding]:
+    for i, item in enumerate(items):
+        for j, track in enumerate(getattr(item, "tracks", ())):
+            if track not in track_ids:
+                yield here + (i, "tracks", j), f"unknown track '{track}'"
+
+
+def check_texts(model: object, here: Path) -> Iterator[Finding]:
+    """Warn (not refuse) where a text has only its Chinese version: it falls back to Chinese."""
+    if isinstance(model, Text):
+        for lang in LANGS[1:]:
+            if getattr(model, lang) is None:
+                yield here + (lang,), f"no {lang} text yet; Chinese is shown instead"
+        return
+    if isinstance(model, tuple):
+        for i, item in enumerate(model):
+            yield from check_texts(item, here + (i,))
+        return
+    fields = getattr(type(model), "model_fields", None)
+    if fields is None:
+        return
+    for name, info in fields.items():
+        value = getattr(model, name)
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            for key, item in value.items():
+                yield from check_texts(item, here + (info.alias or name, key))
+        else:
+            yield from check_texts(value, here + (info.alias or name,))
+
+
+def check_program(program: Program, facts: Mapping[str, FactDef]) -> Iterator[Finding]:
+    track_ids = {t.id for t in program.tracks}
+    yield from _unique(program.tracks, ("tracks",), "track")
+    if None in track_ids and len(program.tracks) > 1:
+        yield ("tracks",), "a track with id null is only for a program with a single track"
+    for name in ("deadlines", "sectors", "requirements", "assessed", "documents", "benefits", "quotas", "contacts", "apply"):
+        items = getattr(program, name)
+        yield from _unique(items, (name,), name.rstrip("s") if name != "apply" else "apply step")
+        yield from _scoped(items, (name,), track_ids)
+
+    deadline_ids = {m.id for m in program.deadlines}
+    if program.window is not None and program.window not in deadline_ids:
+        yield ("window",), f"unknown deadline '{program.window}'"
+    for i, track in enumerate(program.tracks):
+        if track.window is not None and track.window not in deadline_ids:
+            yield ("tracks", i, "window"), f"unknown deadline '{track.window}'"
+        if not program.draft and not (track.window or program.window):
+            yield ("tracks", i), "no applicant-facing deadline: set 'window' on the program or the track"
+        if not any(track.id in r.tracks or not r.tracks for r in program.requirements):
+            yield ("tracks", i), f"track '{track.id}' has no rules: no requirement applies to it"
+
+    for i, milestone in enumerate(program.deadlines):
+        try:
+            ZoneInfo(milestone.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            yield ("deadlines", i, "timezone"), f"unknown time zone '{milestone.timezone}' (use an IANA name such as Asia/Shanghai)"
+            continue
+        start = opens_at(milestone)
+        if start is not None and start >= closes_at(milestone):
+            yield ("deadlines", i, "opens"), "opens after it closes"
+
+    contact_ids = {c.id for c in program.contacts}
+    sector_ids = {s.id for s in program.sectors}
+    for i, requirement in enumerate(program.requirements):
+        yield from check_rule(requirement.rule, ("requirements", i, "rule"), facts)
+        if requirement.softened:
+            for j, contact in enumerate(requirement.softened.ask):
+                if contact not in contact_ids:
+                    yield ("requirements", i, "softened", "ask", j), f"unknown contact '{contact}'"
+
+    for i, contact in enumerate(program.contacts):
+        if not (contact.phones or contact.emails or contact.address):
+            yield ("contacts", i), f"contact '{contact.id}' has no way to reach them: give a phone, an e-mail or an address"
+        for j, phone in enumerate(contact.phones):
+            if not _PHONE.match(phone):
+                yield ("contacts", i, "phones", j), f"'{phone}' is not a phone number"
+        for j, email in enumerate(contact.emails):
+            if not _EMAIL.match(email):
+                yield ("contacts", i, "emails", j), f"'{email}' is not an e-mail address"
+        for j, duty in enumerate(contact.duties):
+            for k, track in enumerate(duty.tracks):
+                if track not in track_ids:
+                    yield ("contacts", i, "duties", j, "tracks", k), f"unknown track '{track}'"
+            for k, sector in enumerate(duty.sectors):
+                if sector not in sector_ids:
+                    yield ("contacts", i, "duties", j, "sectors", k), f"unknown sector '{sector}'"

@@ -1,0 +1,104 @@
+"""Turning verdicts, deadlines and contacts into sentences in the reader's language.
+
+Content texts come from the content files; the connecting words come from the
+gettext catalogs through the :class:`~dialogs.i18n.Translator`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dialogs.eligibility import Assessment, Reason, Verdict
+from dialogs.i18n import Translator
+from dialogs.schedule import last_moment, opens_at, window_state
+from dialogs.schema import Amount, Contact, Milestone, Program
+
+
+def contact_line(contact: Contact, tr: Translator) -> str:
+    """``张立志（自治区人社厅专技处）0991-3689692`` — who, where, how to reach them."""
+    _ = tr.gettext
+    who = tr.list(list(contact.names)) if contact.names else ""
+    office = contact.office.get(tr.lang)
+    head = _("{who} ({office})").format(who=who, office=office) if who else office
+    ways = list(contact.phones) + list(contact.emails)
+    if contact.address is not None and not ways:
+        ways.append(contact.address.get(tr.lang))
+    return _("{head}: {ways}").format(head=head, ways=tr.list(ways, style="or"))
+
+
+def reason_text(program: Program, reason: Reason, tr: Translator) -> str:
+    """The requirement in the reader's language; softened ones say exceptions exist and whom to ask."""
+    _ = tr.gettext
+    requirement = reason.requirement
+    text = requirement.text.get(tr.lang)
+    softened = requirement.softened
+    if softened is None:
+        return text
+    contacts = [c for c in program.contacts if c.id in softened.ask]
+    if softened.word == "generally":
+        note = _('The notice says "generally": exceptions are possible.')
+    else:
+        note = _('The notice says "in principle": exceptions are possible.')
+    if contacts:
+        note = _("{note} Ask: {contacts}.").format(note=note, contacts=tr.list([contact_line(c, tr) for c in contacts]))
+    return _("{text} ({note})").format(text=text, note=note)
+
+
+def verdict_label(verdict: Verdict, tr: Translator) -> str:
+    _ = tr.gettext
+    return {
+        Verdict.ELIGIBLE: _("eligible"),
+        Verdict.INELIGIBLE: _("not eligible"),
+        Verdict.UNDETERMINED: _("not yet decided: more answers needed"),
+    }[verdict]
+
+
+def met_mark(met: bool | None) -> str:
+    return {True: "✓", False: "✗", None: "?"}[met]
+
+
+def status_label(status: str, tr: Translator) -> str:
+    _ = tr.gettext
+    return {
+        "draft": _("draft, no call for applications yet"),
+        "upcoming": _("not open yet"),
+        "open": _("open"),
+        "closed": _("closed"),
+    }[status]
+
+
+def milestone_line(milestone: Milestone, now: dt.datetime, tr: Translator) -> str:
+    """``推荐材料报送截止：2020年5月6日（北京时间）— 已截止`` with the window's state at ``now``."""
+    _ = tr.gettext
+    label = milestone.label.get(tr.lang)
+    end = tr.datetime(last_moment(milestone), with_time=milestone.closes.time is not None)
+    start = opens_at(milestone)
+    if start is not None:
+        when = _("{start} to {end}").format(start=tr.datetime(start, with_time=milestone.opens is not None and milestone.opens.time is not None), end=end)
+    else:
+        when = _("by {end}").format(end=end)
+    state = {"upcoming": _("not open yet"), "open": _("open now"), "closed": _("closed")}[window_state(milestone, now)]
+    return _("{label}: {when} ({state})").format(label=label, when=when, state=state)
+
+
+def amount_text(amount: Amount, tr: Translator) -> str:
+    _ = tr.gettext
+    low = tr.money(amount.min, amount.currency)
+    value = low if amount.max is None else _("{low} to {high}").format(low=low, high=tr.money(amount.max, amount.currency))
+    per = {
+        "person_once": _("per person, once"),
+        "person": _("per person"),
+        "team": _("per team"),
+        "hospital_year": _("per hospital per year"),
+        "project": _("per project"),
+    }[amount.per]
+    return _("{value} ({per})").format(value=value, per=per)
+
+
+def assessment_lines(assessment: Assessment, tr: Translator) -> list[str]:
+    """One line per requirement, marked ✓ met, ✗ not met, ? not known yet, with its clause."""
+    program = assessment.program
+    return [
+        f"{met_mark(r.met)} {reason_text(program, r, tr)} [{program.cite(r.requirement.source)}]"
+        for r in assessment.reasons
+    ]

@@ -1,0 +1,35 @@
+"""What the domain needs from translations, without knowing where they come from.
+
+The edges (``bot/i18n.py``) build a :class:`Translator` from the gettext
+catalogs in ``locales/`` and Babel's locale data; the domain only calls it. Source
+message ids are English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+
+#: The time zone of every notice: dates are shown in Beijing time.
+NOTICE_ZONE = "Asia/Shanghai"
+
+
+class Translator(Protocol):
+    #: ``zh``, ``en`` or ``ug``: also picks the language of content texts.
+    lang: str
+
+    def gettext(self, message: str) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str: ...
+
+    def datetime(self, moment: dt.datetime, *, with_time: bool = True) -> str:
+        """A moment in Beijing time, with the zone named."""
+        ...
+
+    def money(self, amount: float, currency: str) -> str: ...
+
+    def number(self, value: float) -> str: ...
+
+    def list(self, items: list[str], style: str = "standard") -> str:
+        """Items joined the way the language joins a list (``style="or"`` for alternatives)."""
+        ...

@@ -1,0 +1,168 @@
+"""Loading the content: all of it valid, or none of it.
+
+A content root holds ``facts.yaml`` and ``programs/*.yaml``. Loading reads every
+file, checks its form (pydantic) and its meaning (:mod:`dialogs.checks`), and
+either returns a :class:`Content` or raises :class:`ContentError` listing every
+problem as ``file:line: field: message``. Callers that already run with some
+content keep it when a reload fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from dialogs.checks import Finding, check_facts, check_program, check_texts
+from dialogs.problems import ContentError, Problem, field_name
+from dialogs.schema import FactDef, FactsFile, Program, Track
+from dialogs.yamlfile import YamlFile, read_yaml
+
+#: The content shipped with the bot.
+SHIPPED = FsPath(__file__).resolve().parent / "content"
+FACTS_FILE = "facts.yaml"
+PROGRAMS_DIR = "programs"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Content:
+    """One consistent version of everything the bot says and decides."""
+
+    facts: Mapping[str, FactDef]
+    programs: tuple[Program, ...]
+    #: A digest of the files it was read from: tells two versions apart.
+    version: str
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
+
+    def program(self, program_id: str) -> Program:
+        for program in self.programs:
+            if program.id == program_id:
+                return program
+        raise KeyError(program_id)
+
+    def tracks(self) -> list[tuple[Program, Track]]:
+        """Every (program, track) pair, in the stable order of the programs and their tracks."""
+        return [(p, t) for p in self.programs for t in p.tracks]
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    loc = error.get("loc", ())
+    kind = error.get("type", "")
+    if kind == "missing":
+        if loc and loc[-1] == "zh":
+            return "the Chinese (zh) text is required"
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field (not part of the content schema)"
+    message = str(error.get("msg", "invalid"))
+    return message.removeprefix("Value error, ")
+
+
+def _validate(model: type[M], source: YamlFile) -> tuple[M | None, list[Problem]]:
+    try:
+        return model.model_validate(source.data), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False):
+            loc = tuple(error["loc"])
+            problems.append(Problem(source.name, source.line_of(loc), field_name(loc), _message(error)))
+        return None, problems
+
+
+
+def _pinned(source: YamlFile, findings: Iterable[Finding], severity: str = "error") -> list[Problem]:
+    return [Problem(source.name, source.line_of(path), field_name(path), message, severity) for path, message in findings]
+
+
+def _display_name(file: FsPath, root: FsPath) -> str:
+    try:
+        return str(file.relative_to(root.parent))
+    except ValueError:
+        return str(file)
+
+
+def load_facts(file: FsPath, name: str) -> tuple[dict[str, FactDef], list[Problem]]:
+    source, problems = read_yaml(file, name)
+    if source is None:
+        return {}, problems
+    parsed, problems = _validate(FactsFile, source)
+    if parsed is None:
+        return {}, problems
+    problems = _pinned(source, check_facts(parsed.facts))
+    return {f.id: f for f in parsed.facts}, problems
+
+
+def load_program(file: FsPath, name: str, facts: Mapping[str, FactDef]) -> tuple[Program | None, list[Problem], list[Problem]]:
+    """One program file: ``(program or None, errors, warnings)``."""
+    source, problems = read_yaml(file, name)
+    if source is None:
+        return None, problems, []
+    program, problems = _validate(Program, source)
+    if program is None:
+        return None, problems, []
+    errors = _pinned(source, check_program(program, facts))
+    warnings = _pinned(source, check_texts(program, ()), "warning")
+    return (program if not errors else None), errors, warnings
+
+
+def load_content(root: FsPath = SHIPPED) -> Content:
+    """Load and validate every file under ``root``; raise :class:`ContentError` on any problem."""
+    root = FsPath(root)
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    digest = hashlib.sha256()
+
+    facts_file = root / FACTS_FILE
+    if not facts_file.is_file():
+        raise ContentError([Problem(_display_name(facts_file, root), 1, "(file)", "missing: the facts file is required")])
+    digest.update(facts_file.read_bytes())
+    facts, found = load_facts(facts_file, _display_name(facts_file, root))
+    problems += found
+
+    program_files = sorted((root / PROGRAMS_DIR).glob("*.yaml"))
+    if not program_files:
+        problems.append(Problem(_display_name(root / PROGRAMS_DIR, root), 1, "(folder)", "no program files (*.yaml)"))
+    programs: list[Program] = []
+    first_seen: dict[str, str] = {}
+    for file in program_files:
+        name = _display_name(file, root)
+        digest.update(name.encode() + b"\0" + file.read_bytes())
+        program, errors, notes = load_program(file, name, facts)
+        problems += errors
+        warnings += notes
+        if program is None:
+            continue
+        if program.id in first_seen:
+            problems.append(Problem(name, 1, "id", f"duplicate program id '{program.id}' (also in {first_seen[program.id]})"))
+            continue
+        first_seen[program.id] = name
+        programs.append(program)
+
+    if problems:
+        raise ContentError(problems)
+    return Content(facts=facts, programs=tuple(programs), version=digest.hexdigest()[:12], warnings=tuple(warnings))
+
+
+def check_path(path: FsPath) -> tuple[list[Problem], list[Problem]]:
+    """Validate a content folder, or one file against the shipped facts: ``(errors, warnings)``."""
+    path = FsPath(path)
+    if path.is_dir():
+        try:
+            content = load_content(path)
+        except ContentError as exc:
+            return list(exc.problems), []
+        return [], list(content.warnings)
+    if not path.exists():
+        return [Problem(str(path), 1, "(file)", "no such file or folder")], []
+    if path.name == FACTS_FILE:
+        _, problems = load_facts(path, str(path))
+        return problems, []
+    shipped = load_content(SHIPPED)
+    _, errors, warnings = load_program(path, str(path), shipped.facts)
+    return errors, warnings
