@@ -260,7 +260,8 @@ class Document(_Model):
     tracks: tuple[str | None, ...] = ()
     name: Text
     copies: int | None = Field(default=None, ge=1)
-    forms: tuple[DocumentForm, ...] = Field(min_length=1)
+    #: How it is handed in; empty where the notice does not say.
+    forms: tuple[DocumentForm, ...] = ()
     provided_by: Literal["applicant", "unit", "authority"]
     note: Text | None = None
     source: Clause
