@@ -78,9 +78,16 @@ def _program_names(program: Program) -> list[str]:
     return names
 
 
+def _track_names(track: Track) -> list[str]:
+    return list(track.aliases) + [v for v in (track.title.zh, track.title.en) if v]
+
+
 def match_programs(text: str, content: Content) -> list[Program]:
-    """The programs the question names, best first; several when they tie."""
-    scored = [(p, _score(text, _program_names(p))) for p in content.programs]
+    """The programs the question names (by their own names or a track's), best first; several when they tie."""
+    scored = [
+        (p, _score(text, _program_names(p)) + max((_score(text, _track_names(t)) for t in p.tracks), default=0))
+        for p in content.programs
+    ]
     best = max((s for _, s in scored), default=0)
     return [p for p, s in scored if s == best] if best else []
 
@@ -88,7 +95,7 @@ def match_programs(text: str, content: Content) -> list[Program]:
 def match_track(text: str, program: Program) -> Track | None:
     if len(program.tracks) == 1:
         return program.tracks[0]
-    scored = [(t, _score(text, list(t.aliases) + [v for v in (t.title.zh, t.title.en) if v])) for t in program.tracks]
+    scored = [(t, _score(text, _track_names(t))) for t in program.tracks]
     best = max(s for _, s in scored)
     winners = [t for t, s in scored if s == best]
     return winners[0] if best and len(winners) == 1 else None

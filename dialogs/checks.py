@@ -144,8 +144,9 @@ def check_program(program: Program, facts: Mapping[str, FactDef]) -> Iterator[Fi
             yield ("tracks", i, "window"), f"unknown deadline '{track.window}'"
         if not program.draft and not (track.window or program.window):
             yield ("tracks", i), "no applicant-facing deadline: set 'window' on the program or the track"
-        if not any(track.id in r.tracks or not r.tracks for r in program.requirements):
-            yield ("tracks", i), f"track '{track.id}' has no rules: no requirement applies to it"
+        own = [r for r in program.requirements if track.id in r.tracks or (len(program.tracks) == 1 and not r.tracks)]
+        if not own:
+            yield ("tracks", i), f"track '{track.id}' has no rules of its own: scope at least one requirement to it (tracks: [{track.id}])"
 
     for i, milestone in enumerate(program.deadlines):
         try:

@@ -15,7 +15,17 @@ import yaml
 
 from dialogs.problems import Path, Problem, field_name
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]
+    """Safe loading, but dates stay text: the schema parses them, so a 2月30日 gets a field-level message."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
 
 
 @dataclass(frozen=True)
