@@ -160,9 +160,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
         title = program.short_title.get(args.lang)
         if len(program.tracks) > 1:
-            title += " / " + track.title.get(args.lang)
+            title = tr.gettext("{program} — {track}").format(program=title, track=track.title.get(args.lang))
         window = tr.gettext("open now") if open_now else tr.gettext("not open now")
-        lines.append(f"{title}: {verdict_label(assessment.verdict, tr)} ({window})")
+        lines.append(tr.gettext("{title}: {verdict} ({window})").format(title=title, verdict=verdict_label(assessment.verdict, tr), window=window))
         lines += [f"  {line}" for line in assessment_lines(assessment, tr)]
     if args.json:
         _emit({"results": results})
@@ -255,7 +255,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             args.command = "programs"
             code = cmd_programs(args)
-            print("\n" + "Commands: check, ask, programs, content check — see python -m bot --help")
+            from bot.i18n import translator
+
+            print("\n" + translator(args.lang).gettext("Commands: check, ask, programs, content check — see python -m bot --help"))
             return code
         handler = {"check": cmd_check, "ask": cmd_ask, "programs": cmd_programs}.get(args.command)
         if handler is None:

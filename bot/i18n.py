@@ -68,15 +68,15 @@ class BabelTranslator:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._catalog.ngettext(singular, plural, n)
 
-    def datetime(self, moment: dt.datetime, *, with_time: bool = True) -> str:
+    def datetime(self, moment: dt.datetime, *, with_time: bool = True, zone: bool = True) -> str:
         from babel.dates import format_date, format_time
 
         local = moment.astimezone(ZoneInfo(NOTICE_ZONE))
-        date = format_date(local.date(), format="long", locale=self._locale)
-        if not with_time:
-            return self.gettext("{date} (Beijing time)").format(date=date)
-        time = format_time(local.time(), format="HH:mm", locale=self._locale)
-        return self.gettext("{date}, {time} (Beijing time)").format(date=date, time=time)
+        text = format_date(local.date(), format="long", locale=self._locale)
+        if with_time:
+            clock = format_time(local.time(), format="HH:mm", locale=self._locale)
+            text = self.gettext("{date}, {time}").format(date=text, time=clock)
+        return self.gettext("{moment} (Beijing time)").format(moment=text) if zone else text
 
     def number(self, value: float) -> str:
         from babel.numbers import format_decimal

@@ -166,10 +166,10 @@ def programs_overview(content: Content, now: dt.datetime, tr: Translator) -> str
     lines = []
     for program in content.programs:
         status = program_status(program, now)
-        line = f"{program.short_title.get(tr.lang)}: {status_label(status, tr)}"
+        line = tr.gettext("{program}: {status}").format(program=program.short_title.get(tr.lang), status=status_label(status, tr))
         deadline = applicant_deadline(program, now)
         if deadline is not None:
-            line += " — " + milestone_line(deadline, now, tr)
+            line = tr.gettext("{program_status} — {deadline}").format(program_status=line, deadline=milestone_line(deadline, now, tr))
         lines.append(line)
     return _bullets(lines)
 
@@ -189,7 +189,7 @@ def _deadline_text(program: Program, track: Track | None, sector: str | None, no
     if notes:
         body += "\n" + "\n".join(notes)
     citations = sorted({program.cite(m.source) for m in facing + others})
-    return body + "\n" + _("Source: {sources}").format(sources="; ".join(citations))
+    return body + "\n" + _("Source: {sources}").format(sources=tr.list(citations))
 
 
 def _contact_text(program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator) -> str:
@@ -211,7 +211,7 @@ def _contact_text(program: Program, track: Track | None, sector: str | None, now
         what = tr.list([d.text.get(tr.lang) for d in duties])
         lines.append(_("{contact} — {duty}").format(contact=contact_line(contact, tr), duty=what))
         if contact.note is not None:
-            lines[-1] += " " + contact.note.get(tr.lang)
+            lines[-1] = _("{text} {note}").format(text=lines[-1], note=contact.note.get(tr.lang))
     return _("Contacts for {program}:").format(program=head) + "\n" + _bullets(lines)
 
 
@@ -223,12 +223,12 @@ def _documents_text(program: Program, track: Track | None, sector: str | None, n
     for doc in program.documents:
         if not _in_scope(doc.tracks, track):
             continue
-        line = doc.name.get(tr.lang)
+        name = doc.name.get(tr.lang)
         if doc.copies:
-            line += " " + tr.ngettext("({n} copy)", "({n} copies)", doc.copies).format(n=doc.copies)
-        line += " — " + _("provided by {who}").format(who=who[doc.provided_by])
+            name = tr.ngettext("{name} ({n} copy)", "{name} ({n} copies)", doc.copies).format(name=name, n=doc.copies)
+        line = _("{document} — provided by {who}").format(document=name, who=who[doc.provided_by])
         if doc.note is not None:
-            line += ". " + doc.note.get(tr.lang)
+            line = _("{text} {note}").format(text=line + _("."), note=doc.note.get(tr.lang))
         lines.append(line)
     if not lines:
         return _("{program}: the notice lists no documents.").format(program=head)
@@ -244,7 +244,7 @@ def _benefit_text(program: Program, track: Track | None, sector: str | None, now
             continue
         line = benefit.text.get(tr.lang)
         if benefit.amount is not None:
-            line += " — " + amount_text(benefit.amount, tr)
+            line = _("{text} — {amount}").format(text=line, amount=amount_text(benefit.amount, tr))
         lines.append(line)
     if not lines:
         return _("{program}: the notice does not state an amount or other benefit.").format(program=head)

@@ -74,7 +74,8 @@ def milestone_line(milestone: Milestone, now: dt.datetime, tr: Translator) -> st
     end = tr.datetime(last_moment(milestone), with_time=milestone.closes.time is not None)
     start = opens_at(milestone)
     if start is not None:
-        when = _("{start} to {end}").format(start=tr.datetime(start, with_time=milestone.opens is not None and milestone.opens.time is not None), end=end)
+        opened_at_time = milestone.opens is not None and milestone.opens.time is not None
+        when = _("{start} to {end}").format(start=tr.datetime(start, with_time=opened_at_time, zone=False), end=end)
     else:
         when = _("by {end}").format(end=end)
     state = {"upcoming": _("not open yet"), "open": _("open now"), "closed": _("closed")}[window_state(milestone, now)]

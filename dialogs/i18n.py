@@ -22,8 +22,8 @@ class Translator(Protocol):
 
     def ngettext(self, singular: str, plural: str, n: int) -> str: ...
 
-    def datetime(self, moment: dt.datetime, *, with_time: bool = True) -> str:
-        """A moment in Beijing time, with the zone named."""
+    def datetime(self, moment: dt.datetime, *, with_time: bool = True, zone: bool = True) -> str:
+        """A moment in Beijing time, with the zone named unless ``zone`` is false."""
         ...
 
     def money(self, amount: float, currency: str) -> str: ...
