@@ -158,6 +158,11 @@ def _bullets(lines: list[str]) -> str:
     return "\n".join(f"- {line}" for line in lines)
 
 
+def _section(title: str, lines: list[str], empty: str) -> str:
+    """A titled list, or the sentence saying the notice has nothing on it."""
+    return title + "\n" + _bullets(lines) if lines else empty
+
+
 def _in_scope(tracks: tuple[str | None, ...], track: Track | None) -> bool:
     return track is None or applies_to(tracks, track.id)
 
@@ -230,9 +235,9 @@ def _documents_text(program: Program, track: Track | None, sector: str | None, n
         if doc.note is not None:
             line = _("{text} {note}").format(text=line + _("."), note=doc.note.get(tr.lang))
         lines.append(line)
-    if not lines:
-        return _("{program}: the notice lists no documents.").format(program=head)
-    return _("Documents for {program}:").format(program=head) + "\n" + _bullets(lines)
+    return _section(
+        _("Documents for {program}:").format(program=head), lines, _("{program}: the notice lists no documents.").format(program=head)
+    )
 
 
 def _benefit_text(program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator) -> str:
@@ -246,18 +251,20 @@ def _benefit_text(program: Program, track: Track | None, sector: str | None, now
         if benefit.amount is not None:
             line = _("{text} — {amount}").format(text=line, amount=amount_text(benefit.amount, tr))
         lines.append(line)
-    if not lines:
-        return _("{program}: the notice does not state an amount or other benefit.").format(program=head)
-    return _("What {program} gives:").format(program=head) + "\n" + _bullets(lines)
+    return _section(
+        _("What {program} gives:").format(program=head),
+        lines,
+        _("{program}: the notice does not state an amount or other benefit.").format(program=head),
+    )
 
 
 def _quota_text(program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator) -> str:
     _ = tr.gettext
     head = _heading(program, track, tr)
     lines = [q.text.get(tr.lang) for q in program.quotas if _in_scope(q.tracks, track)]
-    if not lines:
-        return _("{program}: the notice sets no numeric quota.").format(program=head)
-    return _("Quotas for {program}:").format(program=head) + "\n" + _bullets(lines)
+    return _section(
+        _("Quotas for {program}:").format(program=head), lines, _("{program}: the notice sets no numeric quota.").format(program=head)
+    )
 
 
 def _apply_text(program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator) -> str:
