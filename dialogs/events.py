@@ -1,0 +1,113 @@
+"""What goes into the conversation engine and what comes out of it — no channel types.
+
+Channels (Telegram runtimes, the terminal) turn their updates into an
+:data:`Event`; the engine answers with :class:`Reply` objects (a message key,
+its arguments and buttons, rendered later in the reader's language) and
+:data:`Effect` objects that storage must commit in the same unit of work as the
+new conversation state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+# --------------------------------------------------------------------------- events
+
+
+@dataclass(frozen=True)
+class TextEvent:
+    text: str
+
+
+@dataclass(frozen=True)
+class ChoiceEvent:
+    """A button press; ``data`` is the button's compact payload."""
+
+    data: str
+
+
+@dataclass(frozen=True)
+class FileEvent:
+    """A file the applicant sent. Channels fetch the bytes before calling the engine."""
+
+    name: str
+    size: int
+    content: bytes
+    #: The channel's own id for the file (e.g. Telegram's file_id), kept for the record.
+    handle: str | None = None
+
+
+@dataclass(frozen=True)
+class CommandEvent:
+    name: str
+    args: str = ""
+
+
+Event = TextEvent | ChoiceEvent | FileEvent | CommandEvent
+
+# --------------------------------------------------------------------------- replies
+
+
+@dataclass(frozen=True)
+class Button:
+    #: Message key (or literal content text when ``literal``) of the label.
+    label: str
+    data: str
+    args: dict[str, Any] = field(default_factory=dict)
+    literal: bool = False
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to the applicant: rendered by the channel through the catalogs."""
+
+    key: str
+    args: dict[str, Any] = field(default_factory=dict)
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+
+# --------------------------------------------------------------------------- effects
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document already written to the file store (by the channel edge), referenced by the submission."""
+
+    item: str
+    stored_name: str
+    original_name: str
+    mime: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class CreateSubmission:
+    """Create the submission once: ``key`` makes a replayed confirm a no-op."""
+
+    key: str
+    reference: str
+    program: str
+    track: str | None
+    applicant: dict[str, str]
+    facts: dict[str, Any]
+    verdict: str
+    documents: tuple[StoredDocument, ...]
+
+
+@dataclass(frozen=True)
+class NotifyStaff:
+    """Queue a staff notification in the outbox, in the same transaction as its cause."""
+
+    kind: Literal["new_submission", "question"]
+    reference: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SetLanguage:
+    lang: str
+
+
+Effect = CreateSubmission | NotifyStaff | SetLanguage
