@@ -110,4 +110,19 @@ class SetLanguage:
     lang: str
 
 
-Effect = CreateSubmission | NotifyStaff | SetLanguage
+@dataclass(frozen=True)
+class StoreFile:
+    """Write an accepted upload to the file store under a name the engine derived from its content."""
+
+    stored_name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Subscribe:
+    """Tell this applicant when the program opens its next round."""
+
+    program: str
+
+
+Effect = CreateSubmission | NotifyStaff | SetLanguage | StoreFile | Subscribe

@@ -1,0 +1,123 @@
+"""Which question to ask next, so that every track is decided with as few questions as possible.
+
+Only facts that some still-undecided track needs are candidates. For each, we
+try every answer it could have (for numbers: the thresholds the rules compare
+with, and their neighbours) and count how many undecided tracks that answer
+would decide; the fact with the best worst case wins, ties broken by the best
+average and then by the facts' order in the content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from dialogs.eligibility import Assessment, Verdict, assess
+from dialogs.facts import FactValue, country_codes
+from dialogs.loader import Content
+from dialogs.schema import FactDef, Program, Rule, Track
+
+Pair = tuple[Program, Track]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The end of a "which program fits me" dialog, in the order to show."""
+
+    eligible_open: tuple[Assessment, ...]
+    eligible_closed: tuple[Assessment, ...]
+    blocked: tuple[Assessment, ...]
+    undecided: tuple[Assessment, ...]
+
+
+def _thresholds(rules: Iterable[Rule], fact: str) -> set[int]:
+    found: set[int] = set()
+    stack = list(rules)
+    while stack:
+        rule = stack.pop()
+        stack += list(rule.all_ or ()) + list(rule.any_ or ()) + ([rule.not_] if rule.not_ else [])
+        if rule.fact == fact:
+            for operand in rule.comparisons().values():
+                for value in operand if isinstance(operand, tuple) else (operand,):
+                    if isinstance(value, int) and not isinstance(value, bool):
+                        found.add(value)
+    return found
+
+
+def candidate_values(fact: FactDef, rules: Sequence[Rule]) -> list[FactValue]:
+    """Every answer that could make a difference to ``rules``."""
+    if fact.type == "bool":
+        return [True, False]
+    if fact.type in ("choice", "level"):
+        return list(fact.values or ())
+    if fact.type == "country":
+        named = {v for r in rules for v in _country_operands(r, fact.id)}
+        other = next(code for code in sorted(country_codes()) if code not in named)
+        return sorted(named) + [other]
+    values: set[int] = set()
+    for t in _thresholds(rules, fact.id):
+        values |= {t - 1, t, t + 1}
+    low = fact.min if fact.min is not None else -(10**9)
+    high = fact.max if fact.max is not None else 10**9
+    return sorted(v for v in values if low <= v <= high) or [low]
+
+
+def _country_operands(rule: Rule, fact: str) -> list[str]:
+    out: list[str] = []
+    for child in list(rule.all_ or ()) + list(rule.any_ or ()) + ([rule.not_] if rule.not_ else []):
+        out += _country_operands(child, fact)
+    if rule.fact == fact:
+        for operand in rule.comparisons().values():
+            out += [v for v in (operand if isinstance(operand, tuple) else (operand,)) if isinstance(v, str)]
+    return out
+
+
+def assess_all(pairs: Sequence[Pair], facts: Mapping[str, FactValue], registry: Mapping[str, FactDef]) -> list[Assessment]:
+    return [assess(p, t, facts, registry) for p, t in pairs]
+
+
+def next_question(
+    pairs: Sequence[Pair], facts: Mapping[str, FactValue], content: Content, skipped: Iterable[str] = ()
+) -> str | None:
+    """The fact to ask next, or ``None`` when every track is decided (or only skipped facts remain)."""
+    undecided = [a for a in assess_all(pairs, facts, content.facts) if a.verdict is Verdict.UNDETERMINED]
+    if not undecided:
+        return None
+    order = {fact_id: i for i, fact_id in enumerate(content.facts)}
+    skip = set(skipped)
+    candidates = sorted({f for a in undecided for f in a.missing} - skip, key=lambda f: order.get(f, len(order)))
+    rules = [r.rule for a in undecided for r in (x.requirement for x in a.reasons)]
+    best: tuple[tuple[int, float, int], str] | None = None
+    for fact_id in candidates:
+        values = candidate_values(content.facts[fact_id], rules)
+        decided = []
+        for value in values:
+            trial = {**facts, fact_id: value}
+            decided.append(
+                sum(1 for a in undecided if assess(a.program, a.track, trial, content.facts).verdict is not Verdict.UNDETERMINED)
+            )
+        score = (min(decided), sum(decided) / len(decided), -order.get(fact_id, 0))
+        if best is None or score > best[0]:
+            best = (score, fact_id)
+    return best[1] if best else None
+
+
+def rank(assessments: Sequence[Assessment], open_now: Mapping[tuple[str, str | None], bool]) -> Ranking:
+    """Eligible and open first; then eligible but closed; then what blocks the others."""
+    eligible = [a for a in assessments if a.verdict is Verdict.ELIGIBLE]
+    return Ranking(
+        eligible_open=tuple(a for a in eligible if open_now[(a.program.id, a.track.id)]),
+        eligible_closed=tuple(a for a in eligible if not open_now[(a.program.id, a.track.id)]),
+        blocked=tuple(a for a in assessments if a.verdict is Verdict.INELIGIBLE),
+        undecided=tuple(a for a in assessments if a.verdict is Verdict.UNDETERMINED),
+    )
+
+
+def fixed_form_size(pairs: Sequence[Pair]) -> int:
+    """How many facts a fixed form covering these tracks would ask: every fact any of their rules reads."""
+    facts: set[str] = set()
+    for program, track in pairs:
+        for requirement in program.requirements:
+            if not requirement.tracks or track.id in requirement.tracks:
+                facts |= requirement.rule.facts()
+    return len(facts)
