@@ -133,7 +133,13 @@ def answer(question: str, content: Content, now: dt.datetime, tr: Translator, pr
     program = candidates[0]
     track = match_track(text, program)
     sector = match_sector(text, program)
-    compose = {
+    body = compose(intent, program, track, sector, now, tr)
+    return Answer(intent, program.id, track.id if track else None, body)
+
+
+def compose(intent: str, program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator) -> str:
+    """The reply for one intent about one program (and track or sector, when known)."""
+    composer = {
         "deadline": _deadline_text,
         "contact": _contact_text,
         "documents": _documents_text,
@@ -141,10 +147,8 @@ def answer(question: str, content: Content, now: dt.datetime, tr: Translator, pr
         "quota": _quota_text,
         "apply": _apply_text,
         "eligibility": _eligibility_text,
-        "other": _overview_text,
-    }[intent]
-    body = compose(program, track, sector, now, tr)
-    return Answer(intent, program.id, track.id if track else None, body)
+    }.get(intent, _overview_text)
+    return composer(program, track, sector, now, tr)
 
 
 def _heading(program: Program, track: Track | None, tr: Translator) -> str:

@@ -80,3 +80,32 @@ def parse_profile(raw: Any, registry: Mapping[str, FactDef]) -> dict[str, FactVa
             raise ProfileError(problem)
         profile[key] = value
     return profile
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Country names in Chinese and English (lower-cased) → ISO code, from Babel's CLDR data."""
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    codes = country_codes()
+    for locale in ("en", "zh_Hans_CN", "zh_Hant"):
+        for code, name in Locale.parse(locale).territories.items():
+            if code in codes:
+                names.setdefault(name.lower(), code)
+    names.update({"中国": "CN", "中华人民共和国": "CN", "china": "CN", "prc": "CN"})
+    return names
+
+
+def parse_country(text: str):  # -> dialogs.inputs.Parsed[str]
+    """A country typed as its code (CN, us) or its name in Chinese or English."""
+    from dialogs.i18n import N_
+    from dialogs.inputs import Parsed, Refusal
+
+    cleaned = text.strip().strip("。.!！")
+    if cleaned.upper() in country_codes():
+        return Parsed(value=cleaned.upper())
+    code = _country_names().get(cleaned.lower())
+    if code is not None:
+        return Parsed(value=code)
+    return Parsed(error=Refusal(N_("I do not know the country “{text}”. Type its two-letter code, e.g. CN."), {"text": cleaned[:40]}))

@@ -14,6 +14,11 @@ from typing import Protocol
 NOTICE_ZONE = "Asia/Shanghai"
 
 
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Mark a message id for extraction where it is defined; it is translated where it is shown."""
+    return message
+
+
 class Translator(Protocol):
     #: ``zh``, ``en`` or ``ug``: also picks the language of content texts.
     lang: str

@@ -71,6 +71,8 @@ class FactDef(_Model):
     value_labels: dict[str, Text] | None = None
     min: int | None = None
     max: int | None = None
+    #: For an age: the applicant may answer with a birth date instead, and the age is worked out.
+    from_birth_date: bool = False
 
 
 class FactsFile(_Model):

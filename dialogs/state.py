@@ -27,6 +27,8 @@ class Draft:
     documents: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     #: The checklist item being collected, when collecting.
     item: str | None = None
+    #: Optional items the applicant left for their unit to send.
+    skipped_items: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -18,7 +18,7 @@ def extracted_ids(tmp_path: Path) -> set[str]:
     """Run the same extraction as the README's update command."""
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "ngettext:1,2", "-o", str(pot), "--no-location", "."],
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "ngettext:1,2", "-k", "N_", "-k", "say", "-k", "B", "-o", str(pot), "--no-location", "."],
         cwd=ROOT, check=True, capture_output=True,
     )
     with pot.open("rb") as handle:

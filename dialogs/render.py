@@ -1,0 +1,275 @@
+"""Rendering engine replies into text in the reader's language.
+
+A reply key is either a gettext message id (English, with ``{placeholders}``)
+or, when it starts with ``@``, the name of a composer here that builds a longer
+text from the content (a verdict with its reasons, a receipt, the ranking).
+Every channel renders through this one module, so a flow reads the same in the
+terminal and on Telegram.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from dialogs.answers import answer, compose
+from dialogs.eligibility import Verdict, assess
+from dialogs.events import Button, Reply
+from dialogs.explain import assessment_lines, milestone_line, verdict_label
+from dialogs.i18n import Translator
+from dialogs.loader import Content
+from dialogs.matcher import rank
+from dialogs.schedule import applicant_deadline, is_open, program_status
+from dialogs.schema import Program, Track
+
+Composer = Callable[[dict[str, Any], Content, dt.datetime, Translator], str]
+
+
+def _program(content: Content, program_id: str) -> Program:
+    return content.program(program_id)
+
+
+def _track(program: Program, track_id: str | None) -> Track:
+    return program.track(track_id)
+
+
+def _title(content: Content, program_id: str, track_id: str | None, tr: Translator, *, with_track: bool = True) -> str:
+    program = _program(content, program_id)
+    title = program.short_title.get(tr.lang)
+    if with_track and len(program.tracks) > 1:
+        title = tr.gettext("{program} — {track}").format(program=title, track=_track(program, track_id).title.get(tr.lang))
+    return title
+
+
+def _arg(value: Any, content: Content, tr: Translator) -> Any:
+    if isinstance(value, dict) and value.get("@content") == "program":
+        return _program(content, value["id"]).short_title.get(tr.lang)
+    if isinstance(value, (tuple, list)):
+        return tr.list([str(v) for v in value])
+    return value
+
+
+def render(reply: Reply, content: Content, now: dt.datetime, tr: Translator) -> str:
+    if reply.key.startswith("@"):
+        return COMPOSERS[reply.key](dict(reply.args), content, now, tr)
+    args = {k: _arg(v, content, tr) for k, v in reply.args.items()}
+    return tr.gettext(reply.key).format(**args)
+
+
+def button_label(button: Button, content: Content, tr: Translator) -> str:
+    if button.literal:
+        return button.label
+    args = button.args
+    if button.label == "@program_title":
+        return _program(content, args["program"]).short_title.get(tr.lang)
+    if button.label == "@track_title":
+        return _track(_program(content, args["program"]), args["track"]).title.get(tr.lang)
+    if button.label == "@value_label":
+        return _value_label(content, args["fact"], args["value"], tr)
+    if button.label == "@replace_document":
+        doc = next(d for d in _program(content, args["program"]).documents if d.id == args["item"])
+        return tr.gettext("Replace: {document}").format(document=doc.name.get(tr.lang))
+    if button.label == "@fact_answer":
+        label = content.facts[args["fact"]].label.get(tr.lang)
+        return tr.gettext("{label}: {value}").format(label=label, value=_value_label(content, args["fact"], args["value"], tr))
+    return tr.gettext(button.label).format(**args)
+
+
+def _value_label(content: Content, fact_id: str, value: Any, tr: Translator) -> str:
+    fact = content.facts[fact_id]
+    if fact.type == "bool":
+        return tr.gettext("Yes") if value else tr.gettext("No")
+    labels = fact.value_labels or {}
+    if isinstance(value, str) and value in labels:
+        return labels[value].get(tr.lang)
+    return str(value)
+
+
+# --------------------------------------------------------------------------- composers
+
+
+def _help(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    _ = tr.gettext
+    lines = [
+        _("I answer questions about these talent programs, check your eligibility clause by clause, and take your application with its documents."),
+        _("Type a question at any time, for example: when is the deadline, whom do I call, what documents are needed."),
+        _("Commands: /start menu, /programs information, /check eligibility, /apply apply, /status my submissions, /edit change an answer, /back go back, /cancel stop, /language language, /help this help."),
+    ]
+    return "\n".join(lines)
+
+
+def _question(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    fact = content.facts[args["fact"]]
+    lines = [tr.gettext("Question {n}:").format(n=args["asked"]) + " " + fact.question.get(tr.lang)]
+    if fact.help is not None:
+        lines.append(fact.help.get(tr.lang))
+    hint = args.get("hint")
+    if hint:
+        lines.append(tr.gettext(hint))
+    return "\n".join(lines)
+
+
+def _ranking(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    _ = tr.gettext
+    facts = args["facts"]
+    assessments = [assess(p, t, facts, content.facts) for p, t in content.tracks()]
+    ranking = rank(assessments, {(p.id, t.id): is_open(p, t, now) for p, t in content.tracks()})
+    parts: list[str] = []
+    if ranking.eligible_open:
+        parts.append(_("You are eligible, and the window is open:"))
+        parts += [f"- {_title(content, a.program.id, a.track.id, tr)}" for a in ranking.eligible_open]
+    if ranking.eligible_closed:
+        parts.append(_("You are eligible, but the window is not open now:"))
+        for a in ranking.eligible_closed:
+            line = f"- {_title(content, a.program.id, a.track.id, tr)}"
+            status = program_status(a.program, now)
+            deadline = applicant_deadline(a.program, now)
+            if status == "draft":
+                line += " — " + _("draft, no call for applications yet")
+            elif deadline is not None:
+                line += " — " + milestone_line(deadline, now, tr)
+            parts.append(line)
+    if ranking.blocked:
+        parts.append(_("Not eligible:"))
+        for a in ranking.blocked:
+            failed = next(r for r in a.reasons if r.met is False)
+            reason = failed.requirement.text.get(tr.lang)
+            parts.append(f"- {_title(content, a.program.id, a.track.id, tr)}: " + _("not met: {reason} [{source}]").format(reason=reason, source=a.program.cite(failed.requirement.source)))
+    if ranking.undecided:
+        parts.append(_("Not decided (some answers were left open):"))
+        parts += [f"- {_title(content, a.program.id, a.track.id, tr)}" for a in ranking.undecided]
+    if not ranking.eligible_open and not ranking.eligible_closed:
+        parts.insert(0, _("No program fits all your answers."))
+    return "\n".join(parts)
+
+
+def _verdict(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    _ = tr.gettext
+    program = _program(content, args["program"])
+    track = _track(program, args["track"])
+    assessment = assess(program, track, args["facts"], content.facts)
+    head = _("{title}: {verdict}").format(title=_title(content, program.id, track.id, tr), verdict=verdict_label(assessment.verdict, tr))
+    lines = [head, *assessment_lines(assessment, tr)]
+    if assessment.verdict is Verdict.UNDETERMINED:
+        labels = [content.facts[f].label.get(tr.lang) for f in assessment.missing if f in content.facts]
+        lines.append(_("Still unknown: {facts}. The contacts below can help.").format(facts=tr.list(labels)))
+    open_now = is_open(program, track, now)
+    if assessment.verdict is Verdict.ELIGIBLE:
+        lines.append(_("Next: you can apply now.") if open_now else _("Next: the window is not open now; see the deadlines."))
+    return "\n".join(lines)
+
+
+def _closed(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    _ = tr.gettext
+    program = _program(content, args["program"])
+    title = _title(content, program.id, args["track"], tr)
+    if program.draft:
+        return _("{program}: this is a draft policy; no application window has been announced yet.").format(program=title)
+    window = program.window_of(_track(program, args["track"]))
+    text = _("Applications for {program} are not open now.").format(program=title)
+    if window is not None:
+        text += "\n" + _("Last window: {window}").format(window=milestone_line(window, now, tr))
+    return text
+
+
+def _document_request(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    _ = tr.gettext
+    program = _program(content, args["program"])
+    doc = next(d for d in program.documents if d.id == args["item"])
+    lines = [_("Document {position} of {total}: {document}").format(position=args["position"], total=args["total"], document=doc.name.get(tr.lang))]
+    if doc.note is not None:
+        lines.append(doc.note.get(tr.lang))
+    lines.append(_("Send it as a PDF, a photo (JPEG or PNG) or a Word/Excel file; several files are fine (one per page)."))
+    if args["received"]:
+        lines.append(tr.ngettext("{n} file received for this document.", "{n} files received for this document.", args["received"]).format(n=args["received"]))
+    return "\n".join(lines)
+
+
+def _documents_lines(program: Program, documents: dict[str, list[dict[str, Any]]], tr: Translator) -> list[str]:
+    lines = []
+    for doc in program.documents:
+        files = documents.get(doc.id) or []
+        if files:
+            names = tr.list([f["original_name"] for f in files])
+            lines.append(f"- {doc.name.get(tr.lang)}: {names}")
+    return lines
+
+
+def _review(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    _ = tr.gettext
+    program = _program(content, args["program"])
+    draft = args["draft"]
+    verdict = assess(program, _track(program, args["track"]), args["facts"], content.facts).verdict
+    lines = [
+        _("Please check your application to {program}:").format(program=_title(content, program.id, args["track"], tr)),
+        _("Name: {name}").format(name=draft["name"]),
+        _("Phone: {phone}").format(phone=draft["phone"]),
+        _("Employer: {employer}").format(employer=draft["employer"]),
+        _("Eligibility: {verdict}").format(verdict=verdict_label(verdict, tr)),
+        _("Documents:"),
+        *_documents_lines(program, draft["documents"], tr),
+    ]
+    return "\n".join(lines)
+
+
+def _receipt(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    _ = tr.gettext
+    program = _program(content, args["program"])
+    lines = [
+        _("Your application has been received. Reference: {reference}").format(reference=args["reference"]),
+        _("Program: {program}").format(program=_title(content, program.id, args["track"], tr)),
+        _("Received:"),
+        *_documents_lines(program, args["draft"]["documents"], tr),
+        _("Staff will review it; you will be told here. Keep the reference number."),
+    ]
+    return "\n".join(lines)
+
+
+def _submissions(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    _ = tr.gettext
+    submissions = args["submissions"]
+    if not submissions:
+        return _("You have no submissions yet.")
+    labels = {
+        "submitted": _("submitted, waiting for review"),
+        "returned": _("returned to you for changes"),
+        "more_requested": _("one more document requested"),
+        "accepted": _("accepted"),
+    }
+    lines = [_("Your submissions:")]
+    for s in submissions:
+        try:
+            title = _title(content, s["program"], s["track"], tr)
+        except KeyError:
+            title = s["program"]
+        line = f"- {s['reference']} · {title} · {labels.get(s['status'], s['status'])} · {tr.datetime(s['created_at'])}"
+        if s.get("comment"):
+            line += "\n  " + _("Staff: {comment}").format(comment=s["comment"])
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _answer(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    return answer(args["question"], content, now, tr, program_id=args.get("program")).text
+
+
+def _info(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    program = _program(content, args["program"])
+    track = _track(program, args["track"]) if args.get("track") is not None or len(program.tracks) == 1 else None
+    return compose(args["intent"], program, track, None, now, tr)
+
+
+COMPOSERS: dict[str, Composer] = {
+    "@help": _help,
+    "@question": _question,
+    "@ranking": _ranking,
+    "@verdict": _verdict,
+    "@closed": _closed,
+    "@document_request": _document_request,
+    "@review": _review,
+    "@receipt": _receipt,
+    "@submissions": _submissions,
+    "@answer": _answer,
+    "@info": _info,
+}

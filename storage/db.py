@@ -1,0 +1,107 @@
+"""Engines and the :class:`Database` handle the edges hold on to.
+
+Created inside ``main()`` (never at import time). SQLite gets WAL (readers do not
+block the writer, and a crash loses no committed event) and enforced foreign keys
+on every new connection; the folder of a file database is created if missing so
+the default ``sqlite+aiosqlite:///data/bot.db`` works on a fresh checkout.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from storage.uow import UnitOfWork
+
+DEFAULT_URL = "sqlite+aiosqlite:///data/bot.db"
+#: Seconds a SQLite writer waits for another writer's transaction before failing.
+SQLITE_BUSY_TIMEOUT = 15.0
+
+
+def _json_default(value: object) -> Any:
+    """Facts may hold dates or enums; store them as their plain JSON form instead of failing the commit."""
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_json_default)
+
+
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file of a SQLite URL, or None for other backends and in-memory databases."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file:") or parsed.query.get("uri"):
+        return None
+    return Path(database)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a power cut may lose the last commit, never corrupt
+    finally:
+        cursor.close()
+
+
+def make_engine(url: str | URL = DEFAULT_URL, *, echo: bool = False) -> AsyncEngine:
+    """An async engine for ``url`` with the connection settings the bot relies on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = sqlite_file(parsed)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(
+            parsed, echo=echo, json_serializer=_dumps, connect_args={"timeout": SQLITE_BUSY_TIMEOUT}
+        )
+        event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+        return engine
+    return create_async_engine(parsed, echo=echo, json_serializer=_dumps, pool_pre_ping=True)
+
+
+class Database:
+    """An engine and its session factory; hands out one :class:`UnitOfWork` per event."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False, autoflush=True)
+
+    @classmethod
+    def open(cls, url: str | URL = DEFAULT_URL, *, echo: bool = False) -> Database:
+        return cls(make_engine(url, echo=echo))
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self._sessions)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def open_database(url: str | URL = DEFAULT_URL, *, run_migrations: bool = True) -> Database:
+    """Migrate ``url`` to the newest schema (by default) and open it: what the bot does at start."""
+    database = Database.open(url)
+    if run_migrations:
+        from storage.migrate import migrate_engine
+
+        await migrate_engine(database.engine)
+    return database

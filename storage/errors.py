@@ -1,0 +1,31 @@
+"""Errors raised by storage — one base class so the edges can catch the package as a whole.
+
+This module imports nothing from SQLAlchemy, so callers may catch these errors
+without pulling the database layer in.
+"""
+
+from __future__ import annotations
+
+
+class StorageError(Exception):
+    """Base of every error raised on purpose by :mod:`storage`."""
+
+
+class ConcurrentUpdate(StorageError):
+    """The row changed since it was read (a stale version); reload and retry the event."""
+
+
+class StatusConflict(StorageError):
+    """A status change was refused: the submission is already decided, or someone else decided first."""
+
+
+class NotFound(StorageError):
+    """No row with that key (a submission reference, an outbox id, …)."""
+
+
+class DuplicateReference(StorageError):
+    """A different submission (another idempotency key) already holds this reference."""
+
+
+class UnsafeName(StorageError):
+    """A stored file name that the file store did not generate (path separators, ``..``, …)."""

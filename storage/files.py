@@ -1,0 +1,88 @@
+"""Uploaded documents on disk, under ``FILES_DIR``.
+
+Names are generated (uuid4 hex + a suffix from the detected content type) and
+never built from the sender's file name, so a name like ``../../etc/passwd`` or
+``证书.pdf`` cannot choose where bytes land. Writes go to a temporary file in the
+same folder and are moved into place with ``os.replace``: a crash leaves either
+the whole file or none. Only names of the generated shape are accepted back.
+
+The methods are synchronous (files are at most a few tens of MB); async callers
+may wrap them in ``asyncio.to_thread``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import uuid
+from pathlib import Path
+from typing import BinaryIO, NamedTuple
+
+import filetype
+
+from storage.errors import StorageError, UnsafeName
+
+_NAME = re.compile(r"[0-9a-f]{32}(\.[a-z0-9]{1,8})?")
+_SUFFIX = re.compile(r"\.?([A-Za-z0-9]{1,8})")
+
+
+class StoredFile(NamedTuple):
+    stored_name: str
+    size: int
+    sha256: str
+
+
+def safe_suffix(suffix: str | None, content: bytes) -> str:
+    """``.pdf`` from a caller's suffix if it is a plain extension, else from the bytes, else nothing."""
+    if suffix:
+        match = _SUFFIX.fullmatch(suffix.strip())
+        if match:
+            return "." + match.group(1).lower()
+    guessed = filetype.guess_extension(content)
+    return f".{guessed}" if guessed else ""
+
+
+class FileStore:
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def put(self, content: bytes, suffix: str | None = None) -> StoredFile:
+        """Write ``content`` under a fresh name; ``suffix`` should come from the detected type."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        name = uuid.uuid4().hex + safe_suffix(suffix, content)
+        descriptor, temporary = tempfile.mkstemp(dir=self.root, prefix=".incoming-", suffix=".part")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(content)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, self.root / name)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return StoredFile(name, len(content), hashlib.sha256(content).hexdigest())
+
+    def path(self, stored_name: str) -> Path:
+        """The file's path, for channels that upload from disk; refuses names we did not make."""
+        if not isinstance(stored_name, str) or not _NAME.fullmatch(stored_name):
+            raise UnsafeName(f"not a stored file name: {stored_name!r}")
+        return self.root / stored_name
+
+    def open(self, stored_name: str) -> BinaryIO:
+        path = self.path(stored_name)
+        try:
+            return path.open("rb")
+        except FileNotFoundError as error:
+            raise StorageError(f"no stored file {stored_name}") from error
+
+    def read(self, stored_name: str) -> bytes:
+        with self.open(stored_name) as handle:
+            return handle.read()
+
+    def exists(self, stored_name: str) -> bool:
+        return self.path(stored_name).is_file()
+
+    def delete(self, stored_name: str) -> None:
+        self.path(stored_name).unlink(missing_ok=True)

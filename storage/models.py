@@ -1,0 +1,195 @@
+"""The tables, as SQLAlchemy 2 typed ORM models.
+
+Kept close to what the rest of the bot needs to remember across restarts: who
+the applicant is, where their conversation stands, what they submitted (with the
+files and every status change), and the staff notifications still to deliver.
+Times are timezone-aware UTC in Python whatever the backend stores (SQLite has
+no time zone type, so :class:`UTCDateTime` stores naive UTC there).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: Submission statuses; see :data:`storage.repositories.TRANSITIONS` for the allowed moves.
+STATUSES = ("submitted", "returned", "accepted", "more_requested")
+#: Outbox row statuses: ``failed`` with a ``next_attempt_at`` is retried, without one it is given up.
+OUTBOX_STATUSES = ("pending", "sent", "failed")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out; naive datetimes are refused rather than guessed."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: storage needs an aware time")
+        value = value.astimezone(timezone.utc)
+        # SQLite keeps text without an offset: store naive UTC so text order is time order.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+#: JSON everywhere, JSONB on PostgreSQL.
+JSONDoc = JSON().with_variant(JSONB(), "postgresql")
+
+#: Stable constraint names, so later migrations can refer to them on every backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONDoc}
+
+
+class Applicant(Base):
+    """A person on one channel (a Telegram user, a terminal session), with the contact they gave."""
+
+    __tablename__ = "applicants"
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_applicants_channel_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(8))
+    name: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    employer: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Conversation(Base):
+    """The engine's state for one applicant on one channel.
+
+    ``version`` guards against two events of one user being handled at once
+    (optimistic concurrency); ``schema`` says which state format ``state`` is
+    in, so a later engine can upgrade old states instead of losing them.
+    """
+
+    __tablename__ = "conversations"
+    __table_args__ = (UniqueConstraint("applicant_id", "channel", name="uq_conversations_applicant_channel"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(32))
+    state: Mapped[dict[str, Any]]
+    schema: Mapped[int] = mapped_column(Integer, default=1)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Submission(Base):
+    """An application as confirmed. ``idempotency_key`` makes a replayed confirm create nothing."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        CheckConstraint("status IN ('submitted', 'returned', 'accepted', 'more_requested')", name="status"),
+        Index("ix_submissions_applicant", "applicant_id"),
+        # Never reuse an id on SQLite: references may be derived from it.
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id", ondelete="CASCADE"))
+    program: Mapped[str] = mapped_column(String(64))
+    track: Mapped[str | None] = mapped_column(String(64))
+    #: Name, phone and employer as given for this submission (the applicant may change them later).
+    contact: Mapped[dict[str, Any]]
+    facts: Mapped[dict[str, Any]]
+    verdict: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Document(Base):
+    """A file received for one checklist item; the bytes live in the file store under ``stored_name``."""
+
+    __tablename__ = "documents"
+    __table_args__ = (Index("ix_documents_submission", "submission_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    item: Mapped[str] = mapped_column(String(64))
+    stored_name: Mapped[str] = mapped_column(String(64))
+    original_name: Mapped[str] = mapped_column(String(255))
+    mime: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class StatusChange(Base):
+    """One line of a submission's history: who moved it from what to what, when and why."""
+
+    __tablename__ = "status_history"
+    __table_args__ = (Index("ix_status_history_submission", "submission_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(64))
+    comment: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """A notification to deliver, written in the same transaction as its cause so none is lost."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    reference: Mapped[str | None] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_message_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

@@ -1,0 +1,423 @@
+"""Small typed repositories. None of them commits: the unit of work decides.
+
+Races are settled by the database, not by reading first and hoping: inserts that
+may collide use ``INSERT … ON CONFLICT DO NOTHING`` on the natural key, and
+changes that must happen once are ``UPDATE … WHERE <what we saw>`` checked by
+row count. That works the same on SQLite (one writer at a time) and PostgreSQL
+(row locks, READ COMMITTED).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any, Protocol
+from uuid import uuid4
+
+from sqlalchemy import Insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.errors import ConcurrentUpdate, DuplicateReference, NotFound, StatusConflict, StorageError
+from storage.models import STATUSES, Applicant, Conversation, Document, OutboxMessage, StatusChange, Submission
+
+#: Allowed status moves. ``accepted`` is final; ``returned`` and ``more_requested`` wait for the
+#: applicant, whose new upload puts the submission back to ``submitted``.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "submitted": frozenset({"accepted", "returned", "more_requested"}),
+    "more_requested": frozenset({"submitted", "accepted", "returned"}),
+    "returned": frozenset({"submitted"}),
+    "accepted": frozenset(),
+}
+FINAL_STATUSES = frozenset(status for status, moves in TRANSITIONS.items() if not moves)
+#: How long a claimed outbox row is hidden from other workers before it is tried again.
+DEFAULT_LEASE = timedelta(minutes=1)
+
+
+class SubmissionData(Protocol):
+    """What :meth:`SubmissionRepository.create_once` needs; ``dialogs.events.CreateSubmission`` fits."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def program(self) -> str: ...
+    @property
+    def track(self) -> str | None: ...
+    @property
+    def applicant(self) -> Mapping[str, str]: ...
+    @property
+    def facts(self) -> Mapping[str, Any]: ...
+    @property
+    def verdict(self) -> str: ...
+
+
+class DocumentData(Protocol):
+    """A file already in the file store; ``dialogs.events.StoredDocument`` fits."""
+
+    @property
+    def item(self) -> str: ...
+    @property
+    def stored_name(self) -> str: ...
+    @property
+    def original_name(self) -> str: ...
+    @property
+    def mime(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def sha256(self) -> str: ...
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class _Repository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def _insert(self, model: type[Any]) -> Insert:
+        """A dialect insert, for ``on_conflict_do_nothing`` on SQLite and PostgreSQL alike."""
+        dialect = self._session.get_bind().dialect.name
+        if dialect == "sqlite":
+            return sqlite.insert(model)
+        if dialect == "postgresql":
+            return postgresql.insert(model)
+        raise StorageError(f"unsupported database backend {dialect!r}")
+
+
+class ApplicantRepository(_Repository):
+    async def get(self, applicant_id: int) -> Applicant | None:
+        return await self._session.get(Applicant, applicant_id)
+
+    async def find(self, channel: str, external_id: str) -> Applicant | None:
+        query = select(Applicant).where(Applicant.channel == channel, Applicant.external_id == external_id)
+        return await self._session.scalar(query)
+
+    async def get_or_create(
+        self, channel: str, external_id: str, *, now: datetime, language: str | None = None
+    ) -> Applicant:
+        """The applicant for this channel user; two first messages at once still make one row."""
+        found = await self.find(channel, external_id)
+        if found is not None:
+            return found
+        insert = self._insert(Applicant).values(
+            channel=channel, external_id=external_id, language=language, created_at=now, updated_at=now
+        )
+        await self._session.execute(insert.on_conflict_do_nothing(index_elements=["channel", "external_id"]))
+        found = await self.find(channel, external_id)
+        assert found is not None
+        return found
+
+    async def set_language(self, applicant_id: int, language: str, *, now: datetime) -> None:
+        await self._update(applicant_id, now, language=language)
+
+    async def set_contact(
+        self,
+        applicant_id: int,
+        *,
+        now: datetime,
+        name: str | None = None,
+        phone: str | None = None,
+        employer: str | None = None,
+    ) -> None:
+        """Set the given contact fields; a field left as None keeps its value."""
+        given = {"name": name, "phone": phone, "employer": employer}
+        await self._update(applicant_id, now, **{k: v for k, v in given.items() if v is not None})
+
+    async def _update(self, applicant_id: int, now: datetime, **values: Any) -> None:
+        result = await self._session.execute(
+            update(Applicant).where(Applicant.id == applicant_id).values(updated_at=now, **values)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise NotFound(f"no applicant {applicant_id}")
+
+
+class ConversationRepository(_Repository):
+    async def load(self, applicant_id: int, channel: str) -> tuple[dict[str, Any], int] | None:
+        """The saved state and its version, or None for a first conversation."""
+        record = await self.load_record(applicant_id, channel)
+        return None if record is None else (record.state, record.version)
+
+    async def load_record(self, applicant_id: int, channel: str) -> Conversation | None:
+        """The whole row, for callers that need ``schema`` (the state format) or ``updated_at``."""
+        query = (
+            select(Conversation)
+            .where(Conversation.applicant_id == applicant_id, Conversation.channel == channel)
+            .execution_options(populate_existing=True)
+        )
+        return await self._session.scalar(query)
+
+    async def save(
+        self,
+        applicant_id: int,
+        channel: str,
+        state: Mapping[str, Any],
+        *,
+        expected_version: int | None,
+        now: datetime,
+        schema: int = 1,
+    ) -> int:
+        """Store ``state`` if nobody saved since we loaded ``expected_version`` (None: a new
+        conversation); returns the new version, raises :class:`ConcurrentUpdate` otherwise."""
+        if expected_version is None:
+            insert = self._insert(Conversation).values(
+                applicant_id=applicant_id,
+                channel=channel,
+                state=dict(state),
+                schema=schema,
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
+            insert = insert.on_conflict_do_nothing(index_elements=["applicant_id", "channel"])
+            inserted = (await self._session.execute(insert.returning(Conversation.id))).first()
+            if inserted is None:
+                raise ConcurrentUpdate(f"conversation of applicant {applicant_id} on {channel} already exists")
+            return 1
+        result = await self._session.execute(
+            update(Conversation)
+            .where(
+                Conversation.applicant_id == applicant_id,
+                Conversation.channel == channel,
+                Conversation.version == expected_version,
+            )
+            .values(state=dict(state), schema=schema, version=expected_version + 1, updated_at=now)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConcurrentUpdate(
+                f"conversation of applicant {applicant_id} on {channel} is no longer at version {expected_version}"
+            )
+        return expected_version + 1
+
+
+class SubmissionRepository(_Repository):
+    async def create_once(
+        self, data: SubmissionData, *, applicant_id: int, now: datetime, actor: str = "applicant"
+    ) -> tuple[Submission, bool]:
+        """Create the submission, or return the one already made with ``data.key`` (created False).
+
+        An empty ``data.reference`` gets one made from the id, like ``XJ-2026-000123``.
+        The first status-history line (None → submitted) is written with it.
+        """
+        generate = not data.reference
+        insert = self._insert(Submission).values(
+            reference=data.reference or f"~{uuid4().hex}",
+            idempotency_key=data.key,
+            applicant_id=applicant_id,
+            program=data.program,
+            track=data.track,
+            contact=dict(data.applicant),
+            facts=dict(data.facts),
+            verdict=data.verdict,
+            status="submitted",
+            created_at=now,
+            updated_at=now,
+        )
+        insert = insert.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(Submission.id)
+        try:
+            inserted = (await self._session.execute(insert)).first()
+        except IntegrityError as error:
+            raise DuplicateReference(f"reference {data.reference!r} belongs to another submission") from error
+        if inserted is None:
+            existing = await self._session.scalar(select(Submission).where(Submission.idempotency_key == data.key))
+            if existing is None:  # only if it was deleted between the two statements
+                raise ConcurrentUpdate(f"submission {data.key!r} vanished while being created")
+            if existing.applicant_id != applicant_id:  # never hand one person's submission to another
+                raise DuplicateReference(f"idempotency key {data.key!r} belongs to another applicant")
+            return existing, False
+        submission_id: int = inserted[0]
+        if generate:
+            reference = make_reference(data.program, now, submission_id)
+            await self._session.execute(
+                update(Submission).where(Submission.id == submission_id).values(reference=reference)
+            )
+        self._session.add(
+            StatusChange(submission_id=submission_id, from_status=None, to_status="submitted", actor=actor, at=now)
+        )
+        created = await self._session.get(Submission, submission_id, populate_existing=True)
+        assert created is not None
+        return created, True
+
+    async def get(self, reference: str) -> Submission | None:
+        query = select(Submission).where(Submission.reference == reference).execution_options(populate_existing=True)
+        return await self._session.scalar(query)
+
+    async def list_for(self, applicant_id: int) -> list[Submission]:
+        """The applicant's submissions, newest first."""
+        query = (
+            select(Submission)
+            .where(Submission.applicant_id == applicant_id)
+            .order_by(Submission.created_at.desc(), Submission.id.desc())
+            .execution_options(populate_existing=True)
+        )
+        return list(await self._session.scalars(query))
+
+    async def history(self, reference: str) -> list[StatusChange]:
+        """Every status change, oldest first (what staff said is in ``comment``)."""
+        query = (
+            select(StatusChange)
+            .join(Submission, Submission.id == StatusChange.submission_id)
+            .where(Submission.reference == reference)
+            .order_by(StatusChange.at, StatusChange.id)
+        )
+        return list(await self._session.scalars(query))
+
+    async def change_status(
+        self,
+        reference: str,
+        to: str,
+        *,
+        actor: str,
+        at: datetime,
+        comment: str | None = None,
+        expected: str | None = None,
+    ) -> Submission:
+        """Move the submission to ``to`` and record who, when and why.
+
+        Refused with :class:`StatusConflict` when the move is not allowed from the
+        current status (a final decision stands), when ``expected`` (the status the
+        staff member saw) is no longer current, or when another decision landed
+        first — the UPDATE only matches the status we checked.
+        """
+        if to not in STATUSES:
+            raise StorageError(f"unknown status {to!r}")
+        row = (
+            await self._session.execute(
+                select(Submission.id, Submission.status).where(Submission.reference == reference)
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"no submission {reference!r}")
+        submission_id, current = row
+        seen = expected if expected is not None else current
+        if to not in TRANSITIONS.get(seen, frozenset()) or seen != current:
+            raise StatusConflict(f"{reference} is {current}: cannot move to {to}")
+        result = await self._session.execute(
+            update(Submission)
+            .where(Submission.id == submission_id, Submission.status == seen)
+            .values(status=to, updated_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise StatusConflict(f"{reference} was decided by someone else")
+        self._session.add(
+            StatusChange(
+                submission_id=submission_id, from_status=seen, to_status=to, actor=actor, comment=comment, at=at
+            )
+        )
+        changed = await self._session.get(Submission, submission_id, populate_existing=True)
+        assert changed is not None
+        return changed
+
+
+def make_reference(program: str, at: datetime, number: int) -> str:
+    """A human reference like ``XJ-2026-000123``: program prefix, year, zero-padded number."""
+    prefix = "".join(ch for ch in program.split("-", 1)[0].upper() if ch.isalnum())[:4] or "AP"
+    return f"{prefix}-{at.year}-{number:06d}"
+
+
+class DocumentRepository(_Repository):
+    async def add(self, submission_id: int, document: DocumentData, *, now: datetime) -> Document:
+        row = Document(
+            submission_id=submission_id,
+            item=document.item,
+            stored_name=document.stored_name,
+            original_name=document.original_name[:255],
+            mime=document.mime,
+            size=document.size,
+            sha256=document.sha256,
+            created_at=now,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return row
+
+    async def list_for(self, submission_id: int) -> list[Document]:
+        query = select(Document).where(Document.submission_id == submission_id).order_by(Document.id)
+        return list(await self._session.scalars(query))
+
+
+class OutboxRepository(_Repository):
+    """Notifications waiting for delivery.
+
+    A worker claims due rows and commits the claim before sending, so another
+    worker skips them; a claim is a lease (``next_attempt_at`` moves forward), so
+    a worker that dies mid-send does not lose the row: it is tried again later.
+    """
+
+    async def enqueue(self, kind: str, reference: str | None, payload: Mapping[str, Any], at: datetime) -> OutboxMessage:
+        row = OutboxMessage(
+            kind=kind,
+            reference=reference,
+            payload=dict(payload),
+            status="pending",
+            attempts=0,
+            next_attempt_at=at,
+            created_at=at,
+            updated_at=at,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return row
+
+    async def get(self, message_id: int) -> OutboxMessage | None:
+        return await self._session.get(OutboxMessage, message_id, populate_existing=True)
+
+    async def for_reference(self, reference: str) -> list[OutboxMessage]:
+        query = select(OutboxMessage).where(OutboxMessage.reference == reference).order_by(OutboxMessage.id)
+        return list(await self._session.scalars(query.execution_options(populate_existing=True)))
+
+    async def claim_due(self, now: datetime, limit: int = 10, *, lease: timedelta = DEFAULT_LEASE) -> list[OutboxMessage]:
+        """Rows due at ``now`` (pending, or failed with a retry time), oldest first; each claimed
+        row gets one more attempt counted and is hidden until ``now + lease``."""
+        due = (OutboxMessage.status.in_(("pending", "failed")), OutboxMessage.next_attempt_at <= now)
+        candidates = await self._session.scalars(
+            select(OutboxMessage.id).where(*due).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+        )
+        claimed: list[int] = []
+        for message_id in list(candidates):
+            result = await self._session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id, *due)
+                .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + lease, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                claimed.append(message_id)
+        if not claimed:
+            return []
+        query = select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
+        return list(await self._session.scalars(query.execution_options(populate_existing=True)))
+
+    async def mark_sent(self, message_id: int, sent_message_id: str | int | None, *, at: datetime | None = None) -> None:
+        """Delivered: never claimed again. Keeps the channel's message id (to edit or reply to it)."""
+        await self._set(
+            message_id,
+            status="sent",
+            sent_message_id=None if sent_message_id is None else str(sent_message_id),
+            next_attempt_at=None,
+            last_error=None,
+            updated_at=at or _utcnow(),
+        )
+
+    async def mark_failed(
+        self, message_id: int, error: str, retry_at: datetime | None, *, at: datetime | None = None
+    ) -> None:
+        """A failed attempt: retried from ``retry_at``, or given up for good when it is None."""
+        await self._set(
+            message_id, status="failed", last_error=error[:2000], next_attempt_at=retry_at, updated_at=at or _utcnow()
+        )
+
+    async def _set(self, message_id: int, **values: Any) -> None:
+        result = await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise NotFound(f"no outbox message {message_id}")

@@ -1,0 +1,79 @@
+"""A test driver for the pure engine: send text, press buttons by their label, upload files.
+
+It plays the part storage plays in production: it applies effects (one
+submission per idempotency key, language, subscriptions) so whole journeys can
+be run without a database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.i18n import translator
+from dialogs.engine import Context, SubmissionView, handle
+from dialogs.events import ChoiceEvent, CommandEvent, CreateSubmission, Event, FileEvent, Reply, SetLanguage, StoreFile, TextEvent
+from dialogs.loader import Content
+from dialogs.render import button_label, render
+from dialogs.state import State
+
+
+@dataclass
+class Driver:
+    content: Content
+    now: dt.datetime
+    user: str = "test:1"
+    state: State = field(default_factory=State)
+    submissions: dict[str, CreateSubmission] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+    effects: list[Any] = field(default_factory=list)
+    replies: list[Reply] = field(default_factory=list)
+
+    def send(self, event: Event) -> str:
+        views = tuple(
+            SubmissionView(s.reference, s.program, s.track, "submitted", self.now) for s in self.submissions.values()
+        )
+        outcome = handle(self.state, event, self.content, self.now, Context(self.user, views))
+        self.state = outcome.state
+        self.replies = outcome.replies
+        for effect in outcome.effects:
+            self.effects.append(effect)
+            if isinstance(effect, CreateSubmission):
+                self.submissions.setdefault(effect.key, effect)
+            elif isinstance(effect, StoreFile):
+                self.files[effect.stored_name] = effect.content
+            elif isinstance(effect, SetLanguage):
+                self.state.lang = effect.lang
+        return self.screen
+
+    @property
+    def screen(self) -> str:
+        tr = translator(self.state.lang)
+        return "\n".join(render(r, self.content, self.now, tr) for r in self.replies)
+
+    def buttons(self) -> list[tuple[str, str]]:
+        tr = translator(self.state.lang)
+        return [(button_label(b, self.content, tr), b.data) for r in self.replies for row in r.buttons for b in row]
+
+    def labels(self) -> list[str]:
+        return [label for label, _ in self.buttons()]
+
+    def press(self, label: str) -> str:
+        """Press the button whose label is ``label`` (or, failing that, the only one containing it)."""
+        buttons = self.buttons()
+        exact = [data for text, data in buttons if text == label]
+        partial = [data for text, data in buttons if label in text]
+        chosen = exact or partial
+        assert len(chosen) >= 1, f"no button {label!r} in {[t for t, _ in buttons]}"
+        assert len(exact) == 1 or (not exact and len(partial) == 1), f"button {label!r} is ambiguous in {[t for t, _ in buttons]}"
+        return self.send(ChoiceEvent(chosen[0]))
+
+    def text(self, text: str) -> str:
+        return self.send(TextEvent(text))
+
+    def command(self, name: str) -> str:
+        return self.send(CommandEvent(name))
+
+    def upload(self, name: str, content: bytes) -> str:
+        return self.send(FileEvent(name=name, size=len(content), content=content))

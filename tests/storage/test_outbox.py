@@ -1,0 +1,102 @@
+"""The outbox: due rows are claimed once, sent rows are never sent again, failures retry on time."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from storage.db import Database
+from tests.storage.factories import NOW
+
+
+async def _enqueue(db: Database, count: int = 1, at=NOW) -> list[int]:  # type: ignore[no-untyped-def]
+    async with db.uow() as uow:
+        rows = [await uow.outbox.enqueue("new_submission", f"XJ-2026-{n:06d}", {"n": n}, at) for n in range(count)]
+        await uow.commit()
+    return [row.id for row in rows]
+
+
+async def test_due_rows_are_claimed_oldest_first_up_to_the_limit(db: Database) -> None:
+    ids = await _enqueue(db, 3)
+    async with db.uow() as uow:
+        claimed = await uow.outbox.claim_due(NOW, limit=2)
+        await uow.commit()
+    assert [m.id for m in claimed] == ids[:2]
+    assert [m.attempts for m in claimed] == [1, 1]
+    assert claimed[0].payload == {"n": 0} and claimed[0].kind == "new_submission"
+
+
+async def test_rows_not_yet_due_are_not_claimed(db: Database) -> None:
+    await _enqueue(db, 1, at=NOW + timedelta(minutes=5))
+    async with db.uow() as uow:
+        assert await uow.outbox.claim_due(NOW) == []
+
+
+async def test_a_claimed_row_is_hidden_from_other_workers_until_its_lease_ends(db: Database) -> None:
+    [message_id] = await _enqueue(db)
+    async with db.uow() as uow:
+        assert [m.id for m in await uow.outbox.claim_due(NOW, lease=timedelta(seconds=30))] == [message_id]
+        await uow.commit()
+    async with db.uow() as uow:
+        assert await uow.outbox.claim_due(NOW + timedelta(seconds=29)) == []
+    # The worker died without marking it: the row comes back after the lease.
+    async with db.uow() as uow:
+        again = await uow.outbox.claim_due(NOW + timedelta(seconds=30))
+        await uow.commit()
+    assert [(m.id, m.attempts) for m in again] == [(message_id, 2)]
+
+
+async def test_two_workers_claiming_at_once_never_share_a_row(db: Database) -> None:
+    await _enqueue(db, 4)
+
+    async def worker() -> list[int]:
+        async with db.uow() as uow:
+            claimed = await uow.outbox.claim_due(NOW, limit=4)
+            await asyncio.sleep(0)
+            await uow.commit()
+            return [m.id for m in claimed]
+
+    first, second = await asyncio.gather(worker(), worker())
+    assert not set(first) & set(second)
+    assert len(first) + len(second) == 4
+
+
+async def test_a_sent_row_keeps_its_message_id_and_is_never_claimed_again(db: Database) -> None:
+    [message_id] = await _enqueue(db)
+    async with db.uow() as uow:
+        await uow.outbox.claim_due(NOW)
+        await uow.commit()
+    async with db.uow() as uow:
+        await uow.outbox.mark_sent(message_id, 5501, at=NOW)
+        await uow.commit()
+    async with db.uow() as uow:
+        row = await uow.outbox.get(message_id)
+        assert await uow.outbox.claim_due(NOW + timedelta(days=30)) == []
+    assert row is not None and (row.status, row.sent_message_id, row.attempts) == ("sent", "5501", 1)
+
+
+async def test_a_failed_row_is_retried_from_its_retry_time(db: Database) -> None:
+    [message_id] = await _enqueue(db)
+    retry_at = NOW + timedelta(seconds=17)  # e.g. a 429 with retry_after=17
+    async with db.uow() as uow:
+        await uow.outbox.claim_due(NOW)
+        await uow.outbox.mark_failed(message_id, "429 Too Many Requests", retry_at, at=NOW)
+        await uow.commit()
+    async with db.uow() as uow:
+        assert await uow.outbox.claim_due(retry_at - timedelta(seconds=1)) == []
+        retried = await uow.outbox.claim_due(retry_at)
+        await uow.commit()
+    assert [(m.id, m.status, m.attempts, m.last_error) for m in retried] == [
+        (message_id, "failed", 2, "429 Too Many Requests")
+    ]
+
+
+async def test_a_row_failed_without_retry_time_is_given_up(db: Database) -> None:
+    [message_id] = await _enqueue(db)
+    async with db.uow() as uow:
+        await uow.outbox.mark_failed(message_id, "chat not found", None, at=NOW)
+        await uow.commit()
+    async with db.uow() as uow:
+        assert await uow.outbox.claim_due(NOW + timedelta(days=365)) == []
+        row = await uow.outbox.get(message_id)
+    assert row is not None and (row.status, row.next_attempt_at, row.last_error) == ("failed", None, "chat not found")
