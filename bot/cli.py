@@ -50,7 +50,12 @@ def build_parser(default_lang: str) -> argparse.ArgumentParser:
     common.add_argument("--lang", choices=("zh", "en", "ug"), default=default_lang, help="language of texts")
     common.add_argument("--content", metavar="DIR", type=Path, help="content folder to read (default: the shipped one)")
 
-    parser = _Parser(prog=PROG, description="Applicant desk bot: programs, eligibility and questions.", parents=[common])
+    parser = _Parser(
+        prog=PROG,
+        description="Applicant desk bot. Without a command: chat in this terminal (the local channel).",
+        parents=[common],
+    )
+    parser.add_argument("--user", default="default", help="local channel: whose conversation to continue (default: default)")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     check = commands.add_parser("check", parents=[common], help="eligibility verdicts for a profile of facts")
@@ -237,6 +242,44 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def cmd_chat(args: argparse.Namespace) -> int:
+    """The bot itself: with no token, the local channel in this terminal."""
+    import asyncio
+
+    from bot.settings import Settings
+
+    settings = Settings()
+    if settings.bot_token is not None:
+        _stderr("BOT_TOKEN is set, but the Telegram runtimes are not built yet; starting the local channel instead.")
+    start = parse_now(args.now) if args.now else None
+    return asyncio.run(_chat(args, settings, start))
+
+
+async def _chat(args: argparse.Namespace, settings: Any, start: dt.datetime | None) -> int:
+    import time
+
+    from bot.local import Terminal
+    from bot.service import Desk
+    from dialogs.loader import SHIPPED, load_content
+    from storage.db import open_database
+    from storage.files import FileStore
+
+    content = load_content(args.content or SHIPPED)
+    database = await open_database(settings.database_url)
+    began = time.monotonic()
+
+    def clock() -> dt.datetime:
+        if start is None:
+            return dt.datetime.now(tz=ZoneInfo(NOTICE_ZONE))
+        return start + dt.timedelta(seconds=time.monotonic() - began)
+
+    desk = Desk(database, FileStore(settings.files_dir), lambda: content, default_lang=args.lang)
+    try:
+        return await Terminal(desk, args.user, clock, echo=not sys.stdin.isatty()).run(sys.stdin)
+    finally:
+        await database.close()
+
+
 def _stderr(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
@@ -253,12 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            args.command = "programs"
-            code = cmd_programs(args)
-            from bot.i18n import translator
-
-            print("\n" + translator(args.lang).gettext("Commands: check, ask, programs, content check — see python -m bot --help"))
-            return code
+            return cmd_chat(args)
         handler = {"check": cmd_check, "ask": cmd_ask, "programs": cmd_programs}.get(args.command)
         if handler is None:
             return cmd_content_check(args)

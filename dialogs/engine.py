@@ -94,17 +94,17 @@ class _Turn:
 
     # ---- output helpers
 
-    def say(self, key: str, buttons: list[list[Button]] | None = None, **args: Any) -> None:
+    def say(self, key: str, buttons: list[list[Button]] | None = None, *, expects: str | None = None, **args: Any) -> None:
         if buttons:
             if not self._bumped:
                 self.state.menu += 1
                 self._bumped = True
             buttons = [[_stamp(b, self.state.menu) for b in row] for row in buttons]
-        self.replies.append(Reply(key, args, tuple(tuple(row) for row in (buttons or []))))
+        self.replies.append(Reply(key, args, tuple(tuple(row) for row in (buttons or [])), expects))
 
-    def show(self, composer: str, buttons: list[list[Button]] | None = None, **args: Any) -> None:
+    def show(self, composer: str, buttons: list[list[Button]] | None = None, *, expects: str | None = None, **args: Any) -> None:
         """A composed reply (``@name``, built by :mod:`dialogs.render` from the content), not a catalog message."""
-        self.say(composer, buttons, **args)
+        self.say(composer, buttons, expects=expects, **args)
 
     def program(self) -> Program | None:
         if self.state.program is None:
@@ -271,7 +271,8 @@ def ask_fact(turn: _Turn, fact_id: str) -> None:
     rows.append([B("I don't know", "skip")])
     rows.append(NAV)
     hint = {"int": N_("Type a number."), "country": N_("Type the country code, e.g. CN.")}.get(fact.type)
-    turn.show("@question", rows, fact=fact_id, hint=hint, asked=len(state.asked) + 1)
+    expects = "number" if fact.type == "int" else None
+    turn.show("@question", rows, expects=expects, fact=fact_id, hint=hint, asked=len(state.asked) + 1)
 
 
 def finish_questions(turn: _Turn) -> None:
@@ -434,6 +435,9 @@ def _command(turn: _Turn, name: str, args: str) -> None:
         if name == "start" and state.menu == 0:
             turn.say("Welcome! I help you find a talent program, check your eligibility and apply.")
         show_menu(turn)
+    elif name == "resume":
+        turn.say("Welcome back. We continue where you left off.")
+        redisplay(turn)
     elif name == "help":
         show_help(turn)
     elif name == "cancel":

@@ -65,6 +65,8 @@ class Reply:
     key: str
     args: dict[str, Any] = field(default_factory=dict)
     buttons: tuple[tuple[Button, ...], ...] = ()
+    #: What a typed answer should be here (``number``), so a channel does not mistake it for a button.
+    expects: str | None = None
 
 
 # --------------------------------------------------------------------------- effects

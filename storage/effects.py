@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from dialogs.events import CreateSubmission, Effect, NotifyStaff, SetLanguage
+from dialogs.events import CreateSubmission, Effect, NotifyStaff, SetLanguage, StoreFile, Subscribe
 from storage.models import OutboxMessage, Submission
 from storage.uow import UnitOfWork
 
@@ -54,6 +54,10 @@ async def apply_effects(
             applied.outbox.append(await uow.outbox.enqueue(effect.kind, reference, effect.payload, now))
         elif isinstance(effect, SetLanguage):
             await uow.applicants.set_language(applicant_id, effect.lang, now=now)
+        elif isinstance(effect, Subscribe):
+            await uow.subscriptions.add(applicant_id, effect.program, now=now)
+        elif isinstance(effect, StoreFile):
+            continue  # written to the file store by the caller before the commit (see bot.service)
         else:  # pragma: no cover - a new effect type must be handled here
             raise TypeError(f"storage does not know the effect {effect!r}")
     return applied

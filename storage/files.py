@@ -24,7 +24,8 @@ import filetype
 
 from storage.errors import StorageError, UnsafeName
 
-_NAME = re.compile(r"[0-9a-f]{32}(\.[a-z0-9]{1,8})?")
+#: A uuid4 hex (from :meth:`FileStore.put`) or a SHA-256 hex (content-addressed, from :meth:`FileStore.write`).
+_NAME = re.compile(r"([0-9a-f]{32}|[0-9a-f]{64})(\.[a-z0-9]{1,8})?")
 _SUFFIX = re.compile(r"\.?([A-Za-z0-9]{1,8})")
 
 
@@ -50,19 +51,35 @@ class FileStore:
 
     def put(self, content: bytes, suffix: str | None = None) -> StoredFile:
         """Write ``content`` under a fresh name; ``suffix`` should come from the detected type."""
-        self.root.mkdir(parents=True, exist_ok=True)
         name = uuid.uuid4().hex + safe_suffix(suffix, content)
+        self._write_atomically(self.root / name, content)
+        return StoredFile(name, len(content), hashlib.sha256(content).hexdigest())
+
+    def write(self, stored_name: str, content: bytes) -> StoredFile:
+        """Write ``content`` under a name the engine derived from it (its SHA-256 and type suffix).
+
+        Writing the same content again is harmless: the name is the content's own.
+        """
+        target = self.path(stored_name)
+        digest = hashlib.sha256(content).hexdigest()
+        if len(stored_name.split(".")[0]) == 64 and not stored_name.startswith(digest):
+            raise UnsafeName(f"{stored_name!r} is not the name of this content")
+        if not target.is_file():
+            self._write_atomically(target, content)
+        return StoredFile(stored_name, len(content), digest)
+
+    def _write_atomically(self, target: Path, content: bytes) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=self.root, prefix=".incoming-", suffix=".part")
         try:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(content)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(temporary, self.root / name)
+            os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-        return StoredFile(name, len(content), hashlib.sha256(content).hexdigest())
 
     def path(self, stored_name: str) -> Path:
         """The file's path, for channels that upload from disk; refuses names we did not make."""

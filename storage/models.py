@@ -193,3 +193,16 @@ class OutboxMessage(Base):
     sent_message_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class Subscription(Base):
+    """An applicant asking to be told when a program opens its next round."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("applicant_id", "program", name="uq_subscriptions_applicant_program"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id", ondelete="CASCADE"))
+    program: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    notified_at: Mapped[datetime | None]

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import ConcurrentUpdate, DuplicateReference, NotFound, StatusConflict, StorageError
-from storage.models import STATUSES, Applicant, Conversation, Document, OutboxMessage, StatusChange, Submission
+from storage.models import STATUSES, Applicant, Conversation, Document, OutboxMessage, StatusChange, Submission, Subscription
 
 #: Allowed status moves. ``accepted`` is final; ``returned`` and ``more_requested`` wait for the
 #: applicant, whose new upload puts the submission back to ``submitted``.
@@ -421,3 +421,15 @@ class OutboxRepository(_Repository):
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise NotFound(f"no outbox message {message_id}")
+
+
+class SubscriptionRepository(_Repository):
+    """Who waits for which program's next round; asking twice is the same as asking once."""
+
+    async def add(self, applicant_id: int, program: str, *, now: datetime) -> None:
+        insert = self._insert(Subscription).values(applicant_id=applicant_id, program=program, created_at=now)
+        await self._session.execute(insert.on_conflict_do_nothing(index_elements=["applicant_id", "program"]))
+
+    async def for_program(self, program: str) -> list[Subscription]:
+        query = select(Subscription).where(Subscription.program == program).order_by(Subscription.id)
+        return list(await self._session.scalars(query))

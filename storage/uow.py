@@ -19,6 +19,7 @@ from storage.repositories import (
     ConversationRepository,
     DocumentRepository,
     OutboxRepository,
+    SubscriptionRepository,
     SubmissionRepository,
 )
 
@@ -43,6 +44,7 @@ class UnitOfWork:
         self.submissions = SubmissionRepository(session)
         self.documents = DocumentRepository(session)
         self.outbox = OutboxRepository(session)
+        self.subscriptions = SubscriptionRepository(session)
         return self
 
     async def __aexit__(

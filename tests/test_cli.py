@@ -187,8 +187,9 @@ def test_cli_does_not_import_telegram_or_database_libraries():
     assert proc.stdout.strip() == ""
 
 
-def test_bare_command_shows_the_programs_and_how_to_go_on(cli):
-    result = cli(env={"DEFAULT_LOCALE": "en"})
-    assert result.code == 0
-    assert "2023 aid-talent plan (batch 2): closed" in result.out
-    assert "python -m bot --help" in result.out
+def test_bare_command_opens_the_local_chat_and_ends_with_the_input(cli, tmp_path):
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", "FILES_DIR": str(tmp_path / "files"), "DEFAULT_LOCALE": "en"}
+    result = cli(stdin="", env=env)
+    assert result.code == 0, result.err
+    assert "What would you like to do?" in result.out
+    assert (tmp_path / "bot.db").is_file()

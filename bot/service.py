@@ -1,0 +1,93 @@
+"""One event from one applicant, end to end, in one unit of work.
+
+Load the conversation and the applicant's submissions, let the pure engine
+decide, write accepted files, then save the new state and apply the effects in
+the same transaction: either all of it is committed or none of it. Every
+channel (terminal, aiogram, python-telegram-bot) calls :meth:`Desk.handle`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from dialogs.engine import Context, SubmissionView, handle
+from dialogs.events import Event, Reply, StoreFile
+from dialogs.loader import Content
+from dialogs.state import State
+from storage.db import Database
+from storage.effects import Applied, apply_effects
+from storage.errors import ConcurrentUpdate
+from storage.files import FileStore
+
+#: How often to retry an event whose conversation another event changed meanwhile.
+RETRIES = 3
+
+
+@dataclass
+class Handled:
+    state: State
+    replies: list[Reply]
+    applied: Applied
+
+
+class Desk:
+    def __init__(
+        self,
+        database: Database,
+        files: FileStore,
+        content: Callable[[], Content],
+        *,
+        default_lang: str = "zh",
+    ):
+        self.database = database
+        self.files = files
+        self._content = content
+        self.default_lang = default_lang
+
+    @property
+    def content(self) -> Content:
+        """The content in force now (admins may publish a new version while the bot runs)."""
+        return self._content()
+
+    async def handle(self, channel: str, user: str, event: Event, now: dt.datetime) -> Handled:
+        for attempt in range(RETRIES):
+            try:
+                return await self._handle_once(channel, user, event, now)
+            except ConcurrentUpdate:
+                if attempt == RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _handle_once(self, channel: str, user: str, event: Event, now: dt.datetime) -> Handled:
+        content = self.content
+        async with self.database.uow() as uow:
+            applicant = await uow.applicants.get_or_create(channel, user, now=now)
+            loaded = await uow.conversations.load(applicant.id, channel)
+            if loaded is None:
+                state, version = State(lang=applicant.language or self.default_lang), None
+            else:
+                state, version = State.from_json(loaded[0]), loaded[1]
+            views = []
+            for submission in await uow.submissions.list_for(applicant.id):
+                history = await uow.submissions.history(submission.reference)
+                comment = next((h.comment for h in reversed(history) if h.comment), None)
+                views.append(
+                    SubmissionView(submission.reference, submission.program, submission.track, submission.status, submission.created_at, comment)
+                )
+            outcome = handle(state, event, content, now, Context(f"{channel}:{user}", tuple(views)))
+            for effect in outcome.effects:
+                if isinstance(effect, StoreFile):
+                    # Written before the commit: a file without a row is harmless, a row without its file is not.
+                    await asyncio.to_thread(self.files.write, effect.stored_name, effect.content)
+            await uow.conversations.save(applicant.id, channel, outcome.state.to_json(), expected_version=version, now=now)
+            applied = await apply_effects(uow, outcome.effects, applicant_id=applicant.id, now=now)
+            await uow.commit()
+        return Handled(outcome.state, outcome.replies, applied)
+
+    async def has_conversation(self, channel: str, user: str) -> bool:
+        async with self.database.uow() as uow:
+            applicant = await uow.applicants.find(channel, user)
+            return applicant is not None and await uow.conversations.load(applicant.id, channel) is not None
