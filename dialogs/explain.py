@@ -78,7 +78,10 @@ def milestone_line(milestone: Milestone, now: dt.datetime, tr: Translator) -> st
         when = _("{start} to {end}").format(start=tr.datetime(start, with_time=opened_at_time, zone=False), end=end)
     else:
         when = _("by {end}").format(end=end)
-    state = {"upcoming": _("not open yet"), "open": _("open now"), "closed": _("closed")}[window_state(milestone, now)]
+    if milestone.audience == "applicant":
+        state = {"upcoming": _("not open yet"), "open": _("open now"), "closed": _("closed")}[window_state(milestone, now)]
+    else:  # a date for units or authorities: it is not a window the applicant can be "in"
+        state = _("passed") if window_state(milestone, now) == "closed" else _("not yet due")
     return _("{label}: {when} ({state})").format(label=label, when=when, state=state)
 
 

@@ -101,7 +101,7 @@ def _help(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translat
 
 def _question(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
     fact = content.facts[args["fact"]]
-    lines = [tr.gettext("Question {n}:").format(n=args["asked"]) + " " + fact.question.get(tr.lang)]
+    lines = [tr.gettext("Question {n}: {question}").format(n=args["asked"], question=fact.question.get(tr.lang))]
     if fact.help is not None:
         lines.append(fact.help.get(tr.lang))
     hint = args.get("hint")
@@ -122,20 +122,20 @@ def _ranking(args: dict[str, Any], content: Content, now: dt.datetime, tr: Trans
     if ranking.eligible_closed:
         parts.append(_("You are eligible, but the window is not open now:"))
         for a in ranking.eligible_closed:
-            line = f"- {_title(content, a.program.id, a.track.id, tr)}"
-            status = program_status(a.program, now)
+            title = _title(content, a.program.id, a.track.id, tr)
             deadline = applicant_deadline(a.program, now)
-            if status == "draft":
-                line += " — " + _("draft, no call for applications yet")
+            if program_status(a.program, now) == "draft":
+                title = _("{program_status} — {deadline}").format(program_status=title, deadline=_("draft, no call for applications yet"))
             elif deadline is not None:
-                line += " — " + milestone_line(deadline, now, tr)
-            parts.append(line)
+                title = _("{program_status} — {deadline}").format(program_status=title, deadline=milestone_line(deadline, now, tr))
+            parts.append(f"- {title}")
     if ranking.blocked:
         parts.append(_("Not eligible:"))
         for a in ranking.blocked:
             failed = next(r for r in a.reasons if r.met is False)
             reason = failed.requirement.text.get(tr.lang)
-            parts.append(f"- {_title(content, a.program.id, a.track.id, tr)}: " + _("not met: {reason} [{source}]").format(reason=reason, source=a.program.cite(failed.requirement.source)))
+            why = _("not met: {reason} [{source}]").format(reason=reason, source=a.program.cite(failed.requirement.source))
+            parts.append("- " + _("{label}: {value}").format(label=_title(content, a.program.id, a.track.id, tr), value=why))
     if ranking.undecided:
         parts.append(_("Not decided (some answers were left open):"))
         parts += [f"- {_title(content, a.program.id, a.track.id, tr)}" for a in ranking.undecided]
@@ -192,7 +192,7 @@ def _documents_lines(program: Program, documents: dict[str, list[dict[str, Any]]
         files = documents.get(doc.id) or []
         if files:
             names = tr.list([f["original_name"] for f in files])
-            lines.append(f"- {doc.name.get(tr.lang)}: {names}")
+            lines.append("- " + tr.gettext("{label}: {value}").format(label=doc.name.get(tr.lang), value=names))
     return lines
 
 
@@ -243,7 +243,9 @@ def _submissions(args: dict[str, Any], content: Content, now: dt.datetime, tr: T
             title = _title(content, s["program"], s["track"], tr)
         except KeyError:
             title = s["program"]
-        line = f"- {s['reference']} · {title} · {labels.get(s['status'], s['status'])} · {tr.datetime(s['created_at'])}"
+        line = "- " + _("{reference} · {program} · {status} · {date}").format(
+            reference=s["reference"], program=title, status=labels.get(s["status"], s["status"]), date=tr.datetime(s["created_at"])
+        )
         if s.get("comment"):
             line += "\n  " + _("Staff: {comment}").format(comment=s["comment"])
         lines.append(line)
