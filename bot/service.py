@@ -70,13 +70,11 @@ class Desk:
                 state, version = State(lang=applicant.language or self.default_lang), None
             else:
                 state, version = State.from_json(loaded[0]), loaded[1]
-            views = []
-            for submission in await uow.submissions.list_for(applicant.id):
-                history = await uow.submissions.history(submission.reference)
-                comment = next((h.comment for h in reversed(history) if h.comment), None)
-                views.append(
-                    SubmissionView(submission.reference, submission.program, submission.track, submission.status, submission.created_at, comment)
-                )
+            comments = await uow.submissions.latest_comments(applicant.id)
+            views = [
+                SubmissionView(s.reference, s.program, s.track, s.status, s.created_at, comments.get(s.reference))
+                for s in await uow.submissions.list_for(applicant.id)
+            ]
             outcome = handle(state, event, content, now, Context(f"{channel}:{user}", tuple(views)))
             for effect in outcome.effects:
                 if isinstance(effect, StoreFile):

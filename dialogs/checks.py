@@ -88,7 +88,7 @@ def check_rule(rule: Rule, here: Path, facts: Mapping[str, FactDef]) -> Iterator
 def _unique(items: Iterable[object], here: Path, what: str) -> Iterator[Finding]:
     seen: set[object] = set()
     for i, item in enumerate(items):
-        item_id = getattr(item, "id")
+        item_id = item.id
         if item_id in seen:
             yield here + (i, "id"), f"duplicate {what} id '{item_id}'"
         seen.add(item_id)

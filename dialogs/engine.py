@@ -39,7 +39,6 @@ from dialogs.events import (
     StoreFile,
     StoredDocument,
     Subscribe,
-    TextEvent,
 )
 from dialogs.loader import Content
 from dialogs.matcher import next_question

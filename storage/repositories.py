@@ -256,6 +256,16 @@ class SubmissionRepository(_Repository):
         )
         return list(await self._session.scalars(query))
 
+    async def latest_comments(self, applicant_id: int) -> dict[str, str]:
+        """What staff last said on each of the applicant's submissions, in one query (reference → comment)."""
+        query = (
+            select(Submission.reference, StatusChange.comment)
+            .join(StatusChange, StatusChange.submission_id == Submission.id)
+            .where(Submission.applicant_id == applicant_id, StatusChange.comment.is_not(None))
+            .order_by(StatusChange.at, StatusChange.id)
+        )
+        return {reference: comment for reference, comment in (await self._session.execute(query)).all()}
+
     async def history(self, reference: str) -> list[StatusChange]:
         """Every status change, oldest first (what staff said is in ``comment``)."""
         query = (

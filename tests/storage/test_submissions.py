@@ -193,3 +193,17 @@ async def test_documents_are_listed_in_the_order_received(db: Database, applican
         ("id_card", "身份证.pdf", "application/pdf", 1234, "a" * 64),
         ("degree", "degree.jpg", "image/jpeg", 99, "b" * 64),
     ]
+
+
+async def test_what_staff_said_last_is_read_for_all_submissions_at_once(db: Database, applicant_id: int) -> None:
+    first = await _submit(db, applicant_id)
+    second = await _submit(db, applicant_id, key="conv-1:confirm:2", reference="XJ-2026-000002")
+    async with db.uow() as uow:
+        await uow.submissions.change_status(first, "returned", actor="staff:1", comment="身份证照片不清楚", at=NOW + timedelta(hours=1))
+        await uow.submissions.change_status(first, "submitted", actor="applicant", at=NOW + timedelta(hours=2))
+        await uow.submissions.change_status(first, "more_requested", actor="staff:1", comment="请补充学历证书", at=NOW + timedelta(hours=3))
+        await uow.commit()
+    async with db.uow() as uow:
+        comments = await uow.submissions.latest_comments(applicant_id)
+    assert comments == {first: "请补充学历证书"}
+    assert second not in comments
