@@ -160,6 +160,13 @@ def check_document(
     )
 
 
+def too_large(size: int, max_size: int = MAX_SIZE) -> Refusal | None:
+    """The refusal for a file announced as ``size`` bytes, before it is downloaded at all."""
+    if size > max_size:
+        return Refusal(DOC_TOO_BIG, {"size_mb": _mb_up(size), "max_mb": _mb_down(max_size)})
+    return None
+
+
 def detect(content: bytes) -> str | None:
     """The kind of a file from its bytes: an id of :data:`KINDS`, another type's extension
     (``"gif"``, ``"heic"``, ``"doc"``, ``"zip"``…), or ``None`` when nothing matches.

@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dialogs import inputs
-from dialogs.documents import check_document
+from dialogs.documents import check_document, too_large
 from dialogs.eligibility import Verdict, assess
 from dialogs.facts import parse_country
 from dialogs.i18n import NOTICE_ZONE, N_
 from dialogs.events import (
+    AmendSubmission,
     Button,
     ChoiceEvent,
     CommandEvent,
@@ -33,6 +34,8 @@ from dialogs.events import (
     Effect,
     Event,
     FileEvent,
+    FilesEvent,
+    ForgetApplicant,
     NotifyStaff,
     Reply,
     SetLanguage,
@@ -42,6 +45,7 @@ from dialogs.events import (
 )
 from dialogs.loader import Content
 from dialogs.matcher import next_question
+from dialogs.routing import needs_sector, reviewing_office
 from dialogs.schedule import is_open
 from dialogs.schema import Document, FactDef, Program, Track, applies_to
 from dialogs.state import Draft, State
@@ -51,6 +55,25 @@ MAX_NAME = 50
 MAX_EMPLOYER = 100
 MAX_QUESTION = 500
 INFO_INTENTS = ("deadline", "contact", "documents", "benefit", "quota", "apply", "eligibility")
+#: File kinds a checklist item takes.
+ACCEPTED_KINDS = frozenset({"pdf", "jpeg", "png", "docx", "xlsx"})
+#: The checklist item for a document staff asked for that is not on the program's list.
+OTHER_ITEM = "other"
+#: Statuses in which a submission waits for documents from its applicant.
+AWAITING_APPLICANT = ("returned", "more_requested")
+
+#: The commands a channel registers (Telegram's setMyCommands), with their descriptions.
+MENU_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", N_("Main menu")),
+    ("help", N_("What I can do")),
+    ("programs", N_("Programs: deadlines, contacts, documents")),
+    ("check", N_("Check my eligibility")),
+    ("apply", N_("Apply with my documents")),
+    ("status", N_("My submissions")),
+    ("language", N_("Language")),
+    ("cancel", N_("Stop what I am doing")),
+    ("delete_my_data", N_("Delete my data")),
+)
 
 
 @dataclass(frozen=True)
@@ -150,7 +173,9 @@ def handle(state: State, event: Event, content: Content, now: dt.datetime, ctx: 
     elif isinstance(event, ChoiceEvent):
         _choice(turn, event.data)
     elif isinstance(event, FileEvent):
-        _file(turn, event)
+        _files(turn, (event,))
+    elif isinstance(event, FilesEvent):
+        _files(turn, event.files)
     else:
         _text(turn, event.text)
     return Outcome(turn.state, turn.replies, turn.effects)
@@ -322,7 +347,8 @@ def start_application(turn: _Turn) -> None:
         state.step = "result"
         turn.show("@closed", [[B("Tell me when the next round opens", "notify")], [B("Main menu", "menu")]], program=program.id, track=track.id)
         return
-    if state.draft is None or (state.draft.program, state.draft.track) != (program.id, track.id):
+    draft = state.draft
+    if draft is None or draft.amends is not None or (draft.program, draft.track) != (program.id, track.id):
         state.drafts_started += 1
         state.draft = Draft(key=f"{turn.ctx.user}:{state.drafts_started}", program=program.id, track=track.id)
     verdict = assess(program, track, state.facts, turn.content.facts).verdict
@@ -346,6 +372,12 @@ def ask_contact(turn: _Turn) -> None:
             }[step]
             turn.say(key, [NAV])
             return
+    program, track = turn.program(), turn.track()
+    if program is not None and track is not None and needs_sector(program, track.id) and not draft.sector:
+        turn.state.step = "contact_sector"
+        rows = [[Button("@sector_label", f"sec:{s.id}", {"program": program.id, "sector": s.id})] for s in program.sectors]
+        turn.say("Which field do you work in? It decides which office reviews your application.", rows + [NAV])
+        return
     collect_documents(turn)
 
 
@@ -406,20 +438,29 @@ def confirm(turn: _Turn) -> None:
         return
     verdict = assess(program, track, state.facts, turn.content.facts)
     reference = reference_for(draft.key)
-    documents = tuple(StoredDocument(item=item, **{k: d[k] for k in ("stored_name", "original_name", "mime", "size", "sha256")}) for item, docs in draft.documents.items() for d in docs)
+    documents = _stored(draft)
     turn.effects.append(
         CreateSubmission(
             key=draft.key,
             reference=reference,
             program=program.id,
             track=track.id,
-            applicant={"name": draft.name or "", "phone": draft.phone or "", "employer": draft.employer or "", "lang": state.lang},
+            applicant={
+                "name": draft.name or "",
+                "phone": draft.phone or "",
+                "employer": draft.employer or "",
+                "lang": state.lang,
+                **({"sector": draft.sector} if draft.sector else {}),
+            },
             facts=dict(state.facts),
             verdict=verdict.verdict.value,
             documents=documents,
         )
     )
-    turn.effects.append(NotifyStaff("new_submission", reference, {"program": program.id, "track": track.id}))
+    office = reviewing_office(program, track.id, draft.sector)
+    turn.effects.append(
+        NotifyStaff("new_submission", reference, {"program": program.id, "track": track.id, "office": office.id if office else None})
+    )
     state.draft = None
     state.step = "done"
     turn.show("@receipt", [[B("My submissions", "mine")], [B("Main menu", "menu")]], reference=reference, program=program.id, track=track.id, draft=_draft_args(draft))
@@ -459,6 +500,8 @@ def _command(turn: _Turn, name: str, args: str) -> None:
         show_submissions(turn)
     elif name == "edit":
         edit_facts(turn)
+    elif name in ("delete_my_data", "forget"):
+        ask_forget(turn)
     else:
         turn.say("Unknown command /{name}. Here is the menu.", name=name)
         show_menu(turn)
@@ -474,6 +517,9 @@ def _start_find(turn: _Turn) -> None:
 def _choice(turn: _Turn, data: str) -> None:
     state = turn.state
     menu, _, rest = data.partition(":")
+    if menu == "x":
+        _global_action(turn, rest)
+        return
     if not menu.isdigit() or int(menu) != state.menu:
         turn.say("This menu has expired. Here is the current one.")
         redisplay(turn)
@@ -505,6 +551,12 @@ def redisplay(turn: _Turn) -> None:
         collect_documents(turn, state.draft.item)
     elif step == "review" and state.draft:
         show_review(turn)
+    elif step == "amend" and state.draft and state.draft.amends:
+        show_amend(turn)
+    elif step == "amend_documents" and state.draft and state.draft.item:
+        collect_amend(turn)
+    elif step == "forget":
+        ask_forget(turn)
     else:
         show_menu(turn)
 
@@ -527,6 +579,11 @@ def go_back(turn: _Turn) -> None:
     elif state.step == "contact_employer" and state.draft:
         state.draft.phone = None
         ask_contact(turn)
+    elif state.step == "contact_sector" and state.draft:
+        state.draft.employer = None
+        ask_contact(turn)
+    elif state.step == "amend_documents" and state.draft and state.draft.amends:
+        show_amend(turn)
     elif state.step == "documents" and state.draft:
         program, track = turn.program(), turn.track()
         items = [d.id for d in checklist(program, track)] if program and track else []  # type: ignore[arg-type]
@@ -534,7 +591,10 @@ def go_back(turn: _Turn) -> None:
         if position > 0:
             collect_documents(turn, items[position - 1])
         else:
-            state.draft.employer = None
+            if program and track and needs_sector(program, track.id):
+                state.draft.sector = None
+            else:
+                state.draft.employer = None
             ask_contact(turn)
     else:
         show_menu(turn)
@@ -589,7 +649,7 @@ def _text(turn: _Turn, text: str) -> None:
     if step.startswith("contact_") and state.draft is not None:
         _contact_text(turn, step, text)
         return
-    if step == "documents":
+    if step in ("documents", "amend_documents"):
         turn.say("Please send the document as a file or photo, or use the buttons.")
         redisplay(turn)
         return
@@ -654,27 +714,173 @@ def _value_names(fact: FactDef, value: str, lang: str) -> tuple[str, ...]:
     return tuple(names + [value])
 
 
-def _file(turn: _Turn, event: FileEvent) -> None:
+def _files(turn: _Turn, events: tuple[FileEvent, ...]) -> None:
+    """One file, or an album taken as one answer: every file is checked, the good ones kept, one reply."""
     state = turn.state
     draft = state.draft
     program, track = turn.program(), turn.track()
-    if state.step != "documents" or draft is None or draft.item is None or program is None or track is None:
+    if state.step not in ("documents", "amend_documents") or draft is None or draft.item is None or program is None or track is None:
         turn.say("I was not expecting a file now.")
         redisplay(turn)
         return
     already = {d["sha256"] for docs in draft.documents.values() for d in docs}
-    result = check_document(event.content, declared_name=event.name, accepted={"pdf", "jpeg", "png", "docx", "xlsx"}, already=already)
-    if result.error is not None:
-        turn.say(result.error.key, **result.error.args)
+    received: list[str] = []
+    for event in events:
+        refusal = too_large(event.size)
+        if refusal is None:
+            result = check_document(event.content, declared_name=event.name, accepted=ACCEPTED_KINDS, already=already)
+            refusal = result.error
+        if refusal is not None:
+            if len(events) > 1:
+                turn.say("{name}:", name=event.name[:200])
+            turn.say(refusal.key, **refusal.args)
+            continue
+        already.add(result.sha256)
+        stored_name = f"{result.sha256}{result.suffix}"
+        turn.effects.append(StoreFile(stored_name, event.content))
+        draft.documents.setdefault(draft.item, []).append(
+            {"stored_name": stored_name, "original_name": event.name[:200], "mime": result.mime, "size": result.size, "sha256": result.sha256}
+        )
+        received.append(event.name[:200])
+    if len(received) == 1:
+        turn.say("Received {name}.", name=received[0])
+    elif received:
+        turn.say("Received {count} files: {names}.", count=len(received), names=received)
+    if state.step == "amend_documents":
+        collect_amend(turn)
+    else:
         collect_documents(turn, draft.item)
+
+
+# --------------------------------------------------------------------------- sending documents again
+
+
+def _awaiting(turn: _Turn, reference: str) -> SubmissionView | None:
+    return next((s for s in turn.ctx.submissions if s.reference == reference and s.status in AWAITING_APPLICANT), None)
+
+
+def _amend_items(program: Program, track: Track) -> list[str]:
+    return [d.id for d in checklist(program, track)] + [OTHER_ITEM]
+
+
+def start_amend(turn: _Turn, reference: str) -> None:
+    """Staff returned the submission or asked for a document: collect what the applicant sends now."""
+    state = turn.state
+    view = _awaiting(turn, reference)
+    if view is None:
+        turn.say("Submission {reference} is not waiting for documents from you.", reference=reference)
+        show_submissions(turn)
         return
-    stored_name = f"{result.sha256}{result.suffix}"
-    turn.effects.append(StoreFile(stored_name, event.content))
-    draft.documents.setdefault(draft.item, []).append(
-        {"stored_name": stored_name, "original_name": event.name[:200], "mime": result.mime, "size": result.size, "sha256": result.sha256}
+    try:
+        program = turn.content.program(view.program)
+        program.track(view.track)
+    except KeyError:
+        turn.say("The program of submission {reference} is no longer offered here; please call its contacts.", reference=reference)
+        show_menu(turn)
+        return
+    state.program, state.track, state.track_chosen, state.flow = view.program, view.track, True, "amend"
+    if state.draft is None or state.draft.amends != reference:
+        state.drafts_started += 1
+        state.draft = Draft(key=f"{turn.ctx.user}:{state.drafts_started}", program=view.program, track=view.track, amends=reference)
+    show_amend(turn)
+
+
+def show_amend(turn: _Turn) -> None:
+    state = turn.state
+    draft = state.draft
+    program, track = turn.program(), turn.track()
+    assert draft is not None and draft.amends is not None and program is not None and track is not None
+    view = _awaiting(turn, draft.amends)
+    state.step, draft.item = "amend", None
+    items = _amend_items(program, track)
+    rows = [
+        [Button("@amend_item", f"am:{i}", {"program": program.id, "item": item, "received": len(draft.documents.get(item, []))})]
+        for i, item in enumerate(items)
+    ]
+    if any(draft.documents.values()):
+        rows.append([B("Send to staff", "am_send")])
+    rows.append([B("Cancel", "cancel"), B("Main menu", "menu")])
+    turn.show(
+        "@amend",
+        rows,
+        reference=draft.amends,
+        program=program.id,
+        track=track.id,
+        status=view.status if view else None,
+        comment=view.comment if view else None,
+        documents=copy.deepcopy(draft.documents),
     )
-    turn.say("Received {name}.", name=event.name[:200])
-    collect_documents(turn, draft.item)
+
+
+def collect_amend(turn: _Turn) -> None:
+    state = turn.state
+    draft = state.draft
+    program = turn.program()
+    assert draft is not None and draft.item is not None and program is not None
+    state.step = "amend_documents"
+    received = len(draft.documents.get(draft.item, []))
+    rows = [[B("Done with this document", "am_done")]] if received else []
+    rows.append([B("Back", "back")])
+    turn.show("@amend_request", rows, program=program.id, item=draft.item, received=received)
+
+
+def send_amendment(turn: _Turn) -> None:
+    state = turn.state
+    draft = state.draft
+    assert draft is not None and draft.amends is not None
+    reference = draft.amends
+    if _awaiting(turn, reference) is None:
+        turn.say("Submission {reference} is not waiting for documents from you.", reference=reference)
+        state.draft = None
+        show_submissions(turn)
+        return
+    documents = _stored(draft)
+    turn.effects.append(AmendSubmission(reference, documents))
+    turn.effects.append(NotifyStaff("resubmitted", reference, {"documents": [d.stored_name for d in documents]}))
+    state.draft, state.step, state.flow = None, "done", None
+    turn.say(
+        "Sent. Submission {reference} is back with staff for review; you will be told here.",
+        [[B("My submissions", "mine")], [B("Main menu", "menu")]],
+        reference=reference,
+    )
+
+
+def _stored(draft: Draft) -> tuple[StoredDocument, ...]:
+    fields = ("stored_name", "original_name", "mime", "size", "sha256")
+    return tuple(StoredDocument(item=item, **{k: d[k] for k in fields}) for item, docs in draft.documents.items() for d in docs)
+
+
+# --------------------------------------------------------------------------- deleting one's data
+
+
+def ask_forget(turn: _Turn) -> None:
+    turn.state.step = "forget"
+    turn.say(
+        "This deletes your answers, your contact details and your submissions with their documents. Staff are told that your submissions were withdrawn. This cannot be undone. Delete everything?",
+        [[B("Yes, delete my data", "forget")], [B("No, keep it", "menu")]],
+    )
+
+
+def forget(turn: _Turn) -> None:
+    lang = turn.state.lang
+    for view in turn.ctx.submissions:
+        turn.effects.append(NotifyStaff("withdrawn", view.reference, {"program": view.program, "track": view.track}))
+    turn.effects.append(ForgetApplicant())
+    turn.state = State(lang=lang, content_version=turn.content.version)
+    turn.say("Your data has been deleted. Send /start if you want to begin again.")
+
+
+def _global_action(turn: _Turn, rest: str) -> None:
+    """Buttons on notifications sent outside the conversation (staff decisions): bound to a
+    submission reference rather than to a menu, so they stay valid until the submission moves on."""
+    action, _, arg = rest.partition(":")
+    if action == "amend" and arg:
+        start_amend(turn, arg)
+    elif action == "mine":
+        show_submissions(turn)
+    else:
+        turn.say("This menu has expired. Here is the current one.")
+        redisplay(turn)
 
 
 # --------------------------------------------------------------------------- button actions
@@ -867,6 +1073,54 @@ def _a_lang(turn: _Turn, lang: str) -> None:
     show_menu(turn)
 
 
+def _a_sector(turn: _Turn, sector: str) -> None:
+    draft, program = turn.state.draft, turn.program()
+    if turn.state.step != "contact_sector" or draft is None or program is None or sector not in {s.id for s in program.sectors}:
+        redisplay(turn)
+        return
+    draft.sector = sector
+    if turn.state.return_to_review:
+        show_review(turn)
+    else:
+        ask_contact(turn)
+
+
+def _a_amend_item(turn: _Turn, index: str) -> None:
+    draft, program, track = turn.state.draft, turn.program(), turn.track()
+    if turn.state.step != "amend" or draft is None or draft.amends is None or program is None or track is None:
+        redisplay(turn)
+        return
+    items = _amend_items(program, track)
+    if not index.isdigit() or int(index) >= len(items):
+        redisplay(turn)
+        return
+    draft.item = items[int(index)]
+    collect_amend(turn)
+
+
+def _a_amend_done(turn: _Turn, _: str) -> None:
+    draft = turn.state.draft
+    if turn.state.step != "amend_documents" or draft is None or draft.amends is None:
+        redisplay(turn)
+        return
+    show_amend(turn)
+
+
+def _a_amend_send(turn: _Turn, _: str) -> None:
+    draft = turn.state.draft
+    if turn.state.step != "amend" or draft is None or draft.amends is None or not any(draft.documents.values()):
+        redisplay(turn)
+        return
+    send_amendment(turn)
+
+
+def _a_forget(turn: _Turn, _: str) -> None:
+    if turn.state.step != "forget":
+        redisplay(turn)
+        return
+    forget(turn)
+
+
 def _a_notify(turn: _Turn, _: str) -> None:
     program = turn.program()
     if program is None:
@@ -904,4 +1158,9 @@ _ACTIONS: dict[str, Callable[[_Turn, str], None]] = {
     "cancel": _a_cancel,
     "l": _a_lang,
     "notify": _a_notify,
+    "sec": _a_sector,
+    "am": _a_amend_item,
+    "am_done": _a_amend_done,
+    "am_send": _a_amend_send,
+    "forget": _a_forget,
 }

@@ -39,12 +39,23 @@ class FileEvent:
 
 
 @dataclass(frozen=True)
+class FilesEvent:
+    """Several files sent together (a Telegram album): one answer for one checklist item.
+
+    Applicants photograph multi-page certificates; the pages arrive as one album
+    and are taken together, with one reply, rather than as unrelated uploads.
+    """
+
+    files: tuple[FileEvent, ...]
+
+
+@dataclass(frozen=True)
 class CommandEvent:
     name: str
     args: str = ""
 
 
-Event = TextEvent | ChoiceEvent | FileEvent | CommandEvent
+Event = TextEvent | ChoiceEvent | FileEvent | FilesEvent | CommandEvent
 
 # --------------------------------------------------------------------------- replies
 
@@ -99,10 +110,29 @@ class CreateSubmission:
 
 
 @dataclass(frozen=True)
+class AmendSubmission:
+    """Documents the applicant sent after staff returned a submission or asked for more:
+    they join the submission, which goes back to review (``submitted``)."""
+
+    reference: str
+    documents: tuple[StoredDocument, ...]
+
+
+@dataclass(frozen=True)
+class ForgetApplicant:
+    """The applicant asked to delete their data: conversation, contact, submissions and files."""
+
+
+#: Staff notification kinds: a new submission, one sent again after a return or a request,
+#: and one withdrawn because its applicant deleted their data.
+STAFF_KINDS = ("new_submission", "resubmitted", "withdrawn")
+
+
+@dataclass(frozen=True)
 class NotifyStaff:
     """Queue a staff notification in the outbox, in the same transaction as its cause."""
 
-    kind: Literal["new_submission", "question"]
+    kind: Literal["new_submission", "resubmitted", "withdrawn"]
     reference: str
     payload: dict[str, Any] = field(default_factory=dict)
 
@@ -127,4 +157,4 @@ class Subscribe:
     program: str
 
 
-Effect = CreateSubmission | NotifyStaff | SetLanguage | StoreFile | Subscribe
+Effect = CreateSubmission | AmendSubmission | ForgetApplicant | NotifyStaff | SetLanguage | StoreFile | Subscribe

@@ -19,13 +19,15 @@ from pydantic import BaseModel, ValidationError
 
 from dialogs.checks import Finding, check_facts, check_program, check_texts
 from dialogs.problems import ContentError, Problem, field_name
-from dialogs.schema import FactDef, FactsFile, Program, Track
+from dialogs.schema import FactDef, FactsFile, Program, StaffFile, Track
 from dialogs.yamlfile import YamlFile, read_yaml
 
 #: The content shipped with the bot.
 SHIPPED = FsPath(__file__).resolve().parent / "content"
 FACTS_FILE = "facts.yaml"
 PROGRAMS_DIR = "programs"
+#: Optional: which Telegram chat each reviewing office reads.
+STAFF_FILE = "staff.yaml"
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -39,6 +41,12 @@ class Content:
     #: A digest of the files it was read from: tells two versions apart.
     version: str
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
+    #: (program id, contact id) → the Telegram chat where that office reviews submissions.
+    staff_chats: Mapping[tuple[str, str], int] = field(default_factory=dict, compare=False)
+
+    def staff_chat(self, program_id: str, contact_id: str | None) -> int | None:
+        """The chat of the office, or None when the content names none (the bot's STAFF_CHAT_ID then)."""
+        return None if contact_id is None else self.staff_chats.get((program_id, contact_id))
 
     def program(self, program_id: str) -> Program:
         for program in self.programs:
@@ -144,9 +152,47 @@ def load_content(root: FsPath = SHIPPED) -> Content:
         first_seen[program.id] = name
         programs.append(program)
 
+    staff_chats: dict[tuple[str, str], int] = {}
+    staff_file = root / STAFF_FILE
+    if staff_file.is_file():
+        digest.update(b"staff\0" + staff_file.read_bytes())
+        staff_chats, found = load_staff(staff_file, _display_name(staff_file, root), programs)
+        problems += found
+
     if problems:
         raise ContentError(problems)
-    return Content(facts=facts, programs=tuple(programs), version=digest.hexdigest()[:12], warnings=tuple(warnings))
+    return Content(
+        facts=facts,
+        programs=tuple(programs),
+        version=digest.hexdigest()[:12],
+        warnings=tuple(warnings),
+        staff_chats=staff_chats,
+    )
+
+
+def load_staff(file: FsPath, name: str, programs: Iterable[Program]) -> tuple[dict[tuple[str, str], int], list[Problem]]:
+    """``staff.yaml``: each office (a program's contact) and its chat; unknown or repeated offices are refused."""
+    source, problems = read_yaml(file, name)
+    if source is None:
+        return {}, problems
+    if source.data is None:
+        return {}, []
+    parsed, problems = _validate(StaffFile, source)
+    if parsed is None:
+        return {}, problems
+    contacts = {p.id: {c.id for c in p.contacts} for p in programs}
+    chats: dict[tuple[str, str], int] = {}
+    findings: list[tuple[tuple[Any, ...], str]] = []
+    for i, office in enumerate(parsed.offices):
+        if office.program not in contacts:
+            findings.append((("offices", i, "program"), f"unknown program '{office.program}'"))
+        elif office.contact not in contacts[office.program]:
+            findings.append((("offices", i, "contact"), f"'{office.contact}' is not a contact of {office.program}"))
+        elif (office.program, office.contact) in chats:
+            findings.append((("offices", i, "contact"), f"{office.program}/{office.contact} is listed twice"))
+        else:
+            chats[(office.program, office.contact)] = office.chat
+    return chats, _pinned(source, findings)
 
 
 def check_path(path: FsPath) -> tuple[list[Problem], list[Problem]]:

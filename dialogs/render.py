@@ -17,7 +17,7 @@ from dialogs.answers import answer, compose
 from dialogs.eligibility import Verdict, assess
 from dialogs.events import Button, Reply
 from dialogs.explain import assessment_lines, milestone_line, verdict_label
-from dialogs.i18n import Translator
+from dialogs.i18n import N_, Translator
 from dialogs.loader import Content
 from dialogs.matcher import rank
 from dialogs.schedule import applicant_deadline, is_open, program_status
@@ -70,6 +70,14 @@ def button_label(button: Button, content: Content, tr: Translator) -> str:
     if button.label == "@replace_document":
         doc = next(d for d in _program(content, args["program"]).documents if d.id == args["item"])
         return tr.gettext("Replace: {document}").format(document=doc.name.get(tr.lang))
+    if button.label == "@sector_label":
+        sector = next(x for x in _program(content, args["program"]).sectors if x.id == args["sector"])
+        return sector.label.get(tr.lang)
+    if button.label == "@amend_item":
+        name = document_name(_program(content, args["program"]), args["item"], tr)
+        if args.get("received"):
+            return tr.gettext("{document} ({n} new)").format(document=name, n=args["received"])
+        return name
     if button.label == "@fact_answer":
         label = content.facts[args["fact"]].label.get(tr.lang)
         return tr.gettext("{label}: {value}").format(label=label, value=_value_label(content, args["fact"], args["value"], tr))
@@ -186,14 +194,30 @@ def _document_request(args: dict[str, Any], content: Content, now: dt.datetime, 
     return "\n".join(lines)
 
 
-def _documents_lines(program: Program, documents: dict[str, list[dict[str, Any]]], tr: Translator) -> list[str]:
-    lines = []
+def document_name(program: Program, item: str, tr: Translator) -> str:
+    """A checklist item's name; ``other`` is a document staff asked for that the notice does not list."""
     for doc in program.documents:
-        files = documents.get(doc.id) or []
+        if doc.id == item:
+            return doc.name.get(tr.lang)
+    return tr.gettext("Other document")
+
+
+def _documents_lines(program: Program, documents: dict[str, list[dict[str, Any]]], tr: Translator) -> list[str]:
+    """One line per checklist item with the names of its files, in the program's order (others last)."""
+    order = [d.id for d in program.documents]
+    items = sorted(documents, key=lambda item: order.index(item) if item in order else len(order))
+    lines = []
+    for item in items:
+        files = documents.get(item) or []
         if files:
             names = tr.list([f["original_name"] for f in files])
-            lines.append("- " + tr.gettext("{label}: {value}").format(label=doc.name.get(tr.lang), value=names))
+            lines.append("- " + tr.gettext("{label}: {value}").format(label=document_name(program, item, tr), value=names))
     return lines
+
+
+def _sector_label(program: Program, sector: str | None, tr: Translator) -> str | None:
+    found = next((x for x in program.sectors if x.id == sector), None)
+    return found.label.get(tr.lang) if found else None
 
 
 def _review(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
@@ -206,6 +230,7 @@ def _review(args: dict[str, Any], content: Content, now: dt.datetime, tr: Transl
         _("Name: {name}").format(name=draft["name"]),
         _("Phone: {phone}").format(phone=draft["phone"]),
         _("Employer: {employer}").format(employer=draft["employer"]),
+        *([_("Field: {sector}").format(sector=_sector_label(program, draft.get("sector"), tr))] if draft.get("sector") else []),
         _("Eligibility: {verdict}").format(verdict=verdict_label(verdict, tr)),
         _("Documents:"),
         *_documents_lines(program, draft["documents"], tr),
@@ -231,12 +256,7 @@ def _submissions(args: dict[str, Any], content: Content, now: dt.datetime, tr: T
     submissions = args["submissions"]
     if not submissions:
         return _("You have no submissions yet.")
-    labels = {
-        "submitted": _("submitted, waiting for review"),
-        "returned": _("returned to you for changes"),
-        "more_requested": _("one more document requested"),
-        "accepted": _("accepted"),
-    }
+    labels = {status: _(label) for status, label in STATUS_LABELS.items()}
     lines = [_("Your submissions:")]
     for s in submissions:
         try:
@@ -250,6 +270,118 @@ def _submissions(args: dict[str, Any], content: Content, now: dt.datetime, tr: T
             line += "\n  " + _("Staff: {comment}").format(comment=s["comment"])
         lines.append(line)
     return "\n".join(lines)
+
+
+STATUS_LABELS = {
+    "submitted": N_("submitted, waiting for review"),
+    "returned": N_("returned to you for changes"),
+    "more_requested": N_("one more document requested"),
+    "accepted": N_("accepted"),
+}
+
+
+def _amend(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    _ = tr.gettext
+    program = _program(content, args["program"])
+    lines = [_("Submission {reference} · {program}").format(reference=args["reference"], program=_title(content, program.id, args["track"], tr))]
+    if args.get("comment"):
+        lines.append(_("Staff: {comment}").format(comment=args["comment"]))
+    lines.append(_("Choose the document you are sending, send the files, then press \"Send to staff\"."))
+    documents = args.get("documents") or {}
+    if any(documents.values()):
+        lines += [_("Ready to send:"), *_documents_lines(program, documents, tr)]
+    return "\n".join(lines)
+
+
+def _amend_request(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    _ = tr.gettext
+    program = _program(content, args["program"])
+    lines = [
+        _("Send the files for: {document}").format(document=document_name(program, args["item"], tr)),
+        _("Send it as a PDF, a photo (JPEG or PNG) or a Word/Excel file; several files are fine (one per page)."),
+    ]
+    if args["received"]:
+        lines.append(tr.ngettext("{n} file received for this document.", "{n} files received for this document.", args["received"]).format(n=args["received"]))
+    return "\n".join(lines)
+
+
+def _staff_submission(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    """What staff read of a submission: who, which track, the verdict with its reasons, the documents."""
+    _ = tr.gettext
+    heads = {
+        "new_submission": _("New submission {reference}"),
+        "resubmitted": _("Submission {reference}: the applicant sent documents again"),
+    }
+    lines = [heads[args["kind"]].format(reference=args["reference"])]
+    contact = args["contact"]
+    try:
+        program = _program(content, args["program"])
+    except KeyError:
+        program = None
+    title = _title(content, args["program"], args["track"], tr) if program else args["program"]
+    lines += [
+        _("Program: {program}").format(program=title),
+        _("Name: {name}").format(name=contact.get("name") or "—"),
+        _("Phone: {phone}").format(phone=contact.get("phone") or "—"),
+        _("Employer: {employer}").format(employer=contact.get("employer") or "—"),
+    ]
+    if program is not None and contact.get("sector"):
+        lines.append(_("Field: {sector}").format(sector=_sector_label(program, contact["sector"], tr)))
+    lines.append(_("Submitted: {date}").format(date=tr.datetime(args["created_at"])))
+    if program is not None:
+        try:
+            track = _track(program, args["track"])
+        except KeyError:
+            track = None
+        if track is not None:
+            assessment = assess(program, track, args["facts"], content.facts)
+            lines.append(_("Eligibility: {verdict}").format(verdict=verdict_label(assessment.verdict, tr)))
+            lines += assessment_lines(assessment, tr)
+    documents = args["documents"]
+    if args["kind"] == "resubmitted":
+        lines.append(_("Documents sent now:"))
+    else:
+        lines.append(_("Documents:"))
+    if program is not None and documents:
+        lines += _documents_lines(program, documents, tr)
+    elif not documents:
+        lines.append("- " + _("none"))
+    return "\n".join(lines)
+
+
+def _staff_decision(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    """The line added under a staff notification once someone decided."""
+    _ = tr.gettext
+    texts = {
+        "accepted": _("Accepted by {who}, {when}."),
+        "returned": _("Returned by {who}, {when}: {comment}"),
+        "more_requested": _("{who} asked for one more document, {when}: {comment}"),
+    }
+    return texts[args["status"]].format(who=args["who"], when=tr.datetime(args["at"]), comment=args.get("comment") or "")
+
+
+def _applicant_update(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    """What the applicant is told when staff decide on their submission."""
+    _ = tr.gettext
+    try:
+        title = _title(content, args["program"], args["track"], tr)
+    except KeyError:
+        title = args["program"]
+    texts = {
+        "accepted": _("Good news: your submission {reference} to {program} has been accepted."),
+        "returned": _("Your submission {reference} to {program} was returned to you for changes."),
+        "more_requested": _("Staff ask for one more document for your submission {reference} to {program}."),
+    }
+    lines = [texts[args["status"]].format(reference=args["reference"], program=title)]
+    if args.get("comment"):
+        lines.append(_("Staff: {comment}").format(comment=args["comment"]))
+    if args["status"] != "accepted":
+        lines.append(_("Press the button below to send the documents."))
+    return "\n".join(lines)
+
+
+def _staff_withdrawn(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    return tr.gettext("Submission {reference} was withdrawn: the applicant deleted their data in the bot.").format(reference=args["reference"])
 
 
 def _answer(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
@@ -274,4 +406,10 @@ COMPOSERS: dict[str, Composer] = {
     "@submissions": _submissions,
     "@answer": _answer,
     "@info": _info,
+    "@amend": _amend,
+    "@amend_request": _amend_request,
+    "@staff_submission": _staff_submission,
+    "@staff_decision": _staff_decision,
+    "@applicant_update": _applicant_update,
+    "@staff_withdrawn": _staff_withdrawn,
 }

@@ -18,7 +18,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 Lang = Literal["zh", "en", "ug"]
 LANGS: tuple[Lang, ...] = ("zh", "en", "ug")
 
-Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+#: Ids end up in Telegram's callback data (64 bytes with the menu number and action), hence 40.
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=40)]
 #: A clause of the program's notice, e.g. ``§二(一)`` or ``§五(三)``.
 Clause = Annotated[str, Field(pattern=r"^§\S", max_length=80)]
 Scalar = bool | int | str
@@ -77,6 +78,27 @@ class FactDef(_Model):
 
 class FactsFile(_Model):
     facts: tuple[FactDef, ...] = Field(min_length=1)
+
+
+class StaffChat(_Model):
+    """The Telegram chat where one office's staff review the submissions it handles."""
+
+    program: Id
+    #: A contact of that program: the office named by the notice (see :mod:`dialogs.routing`).
+    contact: Id
+    #: Telegram chat id (a group's is negative). Not from the notices: set by admins per deployment.
+    chat: int
+
+    @field_validator("chat")
+    @classmethod
+    def _a_real_chat(cls, chat: int) -> int:
+        if chat == 0:
+            raise ValueError("a Telegram chat id is never 0")
+        return chat
+
+
+class StaffFile(_Model):
+    offices: tuple[StaffChat, ...] = ()
 
 
 # --------------------------------------------------------------------------- rules

@@ -29,15 +29,20 @@ class Draft:
     item: str | None = None
     #: Optional items the applicant left for their unit to send.
     skipped_items: list[str] = field(default_factory=list)
+    #: The applicant's field of work, where the reviewing office depends on it (a program sector id).
+    sector: str | None = None
+    #: The reference of a returned submission these documents are for (None: a new application).
+    amends: str | None = None
 
 
 @dataclass
 class State:
     lang: str = "zh"
     #: Where the conversation is: ``menu``, ``question``, ``pick_program``, ``pick_track``, ``result``,
-    #: ``info``, ``contact_name``, ``contact_phone``, ``contact_employer``, ``documents``, ``review``, ``done``.
+    #: ``info``, ``contact_name``, ``contact_phone``, ``contact_employer``, ``contact_sector``, ``documents``,
+    #: ``review``, ``done``, ``amend`` and ``amend_documents`` (sending documents again), ``forget``.
     step: str = "menu"
-    #: ``find`` (which program fits me), ``check`` (one track), ``info``, ``apply``.
+    #: ``find`` (which program fits me), ``check`` (one track), ``info``, ``apply``, ``amend``.
     flow: str | None = None
     program: str | None = None
     track: str | None = None

@@ -62,6 +62,8 @@ def apply_as_expert(d: Driver) -> None:
     d.text("张三")
     d.text("139 1234 5678")
     d.text("浙江大学")
+    assert "It decides which office reviews your application" in d.screen
+    d.press("Health (Regional Health Commission)")
 
 
 def test_applicant_applies_with_documents_fixes_an_answer_and_sees_the_status(content):

@@ -114,6 +114,7 @@ def test_whole_application_in_the_terminal_with_a_fix_on_the_review_screen(place
     session.send("李四")
     session.send("13812345678")
     session.send("复旦大学")
+    session.press("Education (Regional Education Department)")
     assert "Document 1 of 2" in session.screen
     session.send(f"/file {tmp_path / 'form.pdf'}")
     assert "Received form.pdf." in session.screen
@@ -151,6 +152,7 @@ def test_killed_mid_journey_the_conversation_resumes_at_the_same_step(place):
     assert "Your phone number?" in again.screen
     again.send("13912345678")
     again.send("同济大学")
+    again.press("Education (Regional Education Department)")
     assert "Document 1 of 2" in again.screen
     assert again.close() == 0
 
@@ -159,8 +161,10 @@ def test_a_confirm_replayed_after_the_submission_creates_nothing_more(place, tmp
     (tmp_path / "form.pdf").write_bytes(PDF)
     session = Session(place, "--now", INSIDE_AID_WINDOW)
     start_application(session)
-    for line in ("赵六", "13712345678", "中山大学", f"/file {tmp_path / 'form.pdf'}"):
+    for line in ("赵六", "13712345678", "中山大学"):
         session.send(line)
+    session.press("Education (Regional Education Department)")
+    session.send(f"/file {tmp_path / 'form.pdf'}")
     session.press("Done with this document")
     session.press("Skip: my unit sends this one")
     review = session.screen
