@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -249,15 +249,41 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from bot.settings import Settings
 
     settings = Settings()
-    if settings.bot_token is not None:
-        _stderr("BOT_TOKEN is set, but the Telegram runtimes are not built yet; starting the local channel instead.")
     start = parse_now(args.now) if args.now else None
+    if settings.bot_token is not None:
+        return asyncio.run(_telegram(args, settings, start))
     return asyncio.run(_chat(args, settings, start))
 
 
-async def _chat(args: argparse.Namespace, settings: Any, start: dt.datetime | None) -> int:
+def _clock(start: dt.datetime | None) -> Callable[[], dt.datetime]:
+    """Now in Beijing time; with ``--now``, time runs on from that moment (for trying a past window)."""
     import time
 
+    began = time.monotonic()
+
+    def clock() -> dt.datetime:
+        if start is None:
+            return dt.datetime.now(tz=ZoneInfo(NOTICE_ZONE))
+        return start + dt.timedelta(seconds=time.monotonic() - began)
+
+    return clock
+
+
+async def _telegram(args: argparse.Namespace, settings: Any, start: dt.datetime | None) -> int:
+    """With BOT_TOKEN: serve Telegram (aiogram or python-telegram-bot) until Ctrl-C."""
+    import logging
+
+    from bot.telegram.runner import TelegramBot
+    from dialogs.loader import SHIPPED, load_content
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    content = load_content(args.content or SHIPPED)
+    _stderr(f"serving Telegram with {settings.bot_runtime} via {settings.telegram_api_base}; Ctrl-C stops")
+    await TelegramBot(settings, lambda: content, _clock(start)).run_until_stopped()
+    return 0
+
+
+async def _chat(args: argparse.Namespace, settings: Any, start: dt.datetime | None) -> int:
     from bot.local import Terminal
     from bot.service import Desk
     from dialogs.loader import SHIPPED, load_content
@@ -266,16 +292,9 @@ async def _chat(args: argparse.Namespace, settings: Any, start: dt.datetime | No
 
     content = load_content(args.content or SHIPPED)
     database = await open_database(settings.database_url)
-    began = time.monotonic()
-
-    def clock() -> dt.datetime:
-        if start is None:
-            return dt.datetime.now(tz=ZoneInfo(NOTICE_ZONE))
-        return start + dt.timedelta(seconds=time.monotonic() - began)
-
     desk = Desk(database, FileStore(settings.files_dir), lambda: content, default_lang=args.lang)
     try:
-        return await Terminal(desk, args.user, clock, echo=not sys.stdin.isatty()).run(sys.stdin)
+        return await Terminal(desk, args.user, _clock(start), echo=not sys.stdin.isatty()).run(sys.stdin)
     finally:
         await database.close()
 

@@ -46,28 +46,51 @@ class Desk:
         self.files = files
         self._content = content
         self.default_lang = default_lang
+        #: Called after a commit that queued notifications (the outbox worker wakes up at once).
+        self.outbox_listeners: list[Callable[[], None]] = []
 
     @property
     def content(self) -> Content:
         """The content in force now (admins may publish a new version while the bot runs)."""
         return self._content()
 
-    async def handle(self, channel: str, user: str, event: Event, now: dt.datetime) -> Handled:
+    async def handle(
+        self, channel: str, user: str, event: Event, now: dt.datetime, *, lang_hint: str | None = None
+    ) -> Handled:
+        """``lang_hint``: the language the channel says the person uses (Telegram's
+        ``language_code``), for a first conversation before they pick one."""
         for attempt in range(RETRIES):
             try:
-                return await self._handle_once(channel, user, event, now)
+                handled = await self._handle_once(channel, user, event, now, lang_hint)
             except ConcurrentUpdate:
                 if attempt == RETRIES - 1:
                     raise
+                continue
+            if handled.applied.released_files:
+                await self._release(handled.applied.released_files)
+            if handled.applied.outbox:
+                for listener in self.outbox_listeners:
+                    listener()
+            return handled
         raise AssertionError("unreachable")
 
-    async def _handle_once(self, channel: str, user: str, event: Event, now: dt.datetime) -> Handled:
+    async def _release(self, stored_names: list[str]) -> None:
+        """Remove files no document refers to any more (after an applicant deleted their data)."""
+        async with self.database.uow() as uow:
+            in_use = await uow.documents.in_use(stored_names)
+        for name in stored_names:
+            if name not in in_use:
+                await asyncio.to_thread(self.files.delete, name)
+
+    async def _handle_once(
+        self, channel: str, user: str, event: Event, now: dt.datetime, lang_hint: str | None
+    ) -> Handled:
         content = self.content
         async with self.database.uow() as uow:
             applicant = await uow.applicants.get_or_create(channel, user, now=now)
             loaded = await uow.conversations.load(applicant.id, channel)
             if loaded is None:
-                state, version = State(lang=applicant.language or self.default_lang), None
+                state, version = State(lang=applicant.language or lang_hint or self.default_lang), None
             else:
                 state, version = State.from_json(loaded[0]), loaded[1]
             comments = await uow.submissions.latest_comments(applicant.id)
@@ -82,6 +105,9 @@ class Desk:
                     await asyncio.to_thread(self.files.write, effect.stored_name, effect.content)
             await uow.conversations.save(applicant.id, channel, outcome.state.to_json(), expected_version=version, now=now)
             applied = await apply_effects(uow, outcome.effects, applicant_id=applicant.id, now=now)
+            if applied.forgotten:
+                # files of an application never submitted go too
+                applied.released_files += [d["stored_name"] for docs in (state.draft.documents if state.draft else {}).values() for d in docs]
             await uow.commit()
         return Handled(outcome.state, outcome.replies, applied)
 

@@ -6,9 +6,10 @@ environment first.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import SecretStr, field_validator
+from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -23,6 +24,24 @@ class Settings(BaseSettings):
     staff_chat_id: int | None = None
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     default_locale: Literal["zh", "en", "ug"] = "zh"
+
+    # Webhook mode (beyond CONTRACT §5; long polling when WEBHOOK_URL is unset).
+    #: The public HTTPS URL Telegram posts updates to, e.g. https://desk.example.org/telegram/webhook.
+    webhook_url: str | None = None
+    #: Telegram sends it back in a header with every update; required with WEBHOOK_URL.
+    webhook_secret: SecretStr | None = None
+    #: Where the webhook server listens (usually behind a reverse proxy that terminates HTTPS).
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = 8080
+    webhook_path: str = "/telegram/webhook"
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Settings:
+        if self.webhook_url and (self.webhook_secret is None or not self.webhook_secret.get_secret_value()):
+            raise ValueError("WEBHOOK_URL is set: set WEBHOOK_SECRET too (1-256 characters A-Z, a-z, 0-9, _ and -)")
+        if self.webhook_secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", self.webhook_secret.get_secret_value()):
+            raise ValueError("WEBHOOK_SECRET may only hold A-Z, a-z, 0-9, _ and - (1-256 characters), as Telegram requires")
+        return self
 
     @field_validator("admin_ids", mode="before")
     @classmethod

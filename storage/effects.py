@@ -12,9 +12,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from dialogs.events import CreateSubmission, Effect, NotifyStaff, SetLanguage, StoreFile, Subscribe
+from dialogs.events import (
+    AmendSubmission,
+    CreateSubmission,
+    Effect,
+    ForgetApplicant,
+    NotifyStaff,
+    SetLanguage,
+    StoreFile,
+    Subscribe,
+)
+from storage.errors import ConcurrentUpdate, StatusConflict
 from storage.models import OutboxMessage, Submission
 from storage.uow import UnitOfWork
+
+#: Statuses in which a submission takes documents from its applicant again.
+AWAITING_APPLICANT = ("returned", "more_requested")
 
 _CONTACT_FIELDS = ("name", "phone", "employer")
 
@@ -25,6 +38,11 @@ class Applied:
 
     submissions: list[tuple[Submission, bool]] = field(default_factory=list)
     outbox: list[OutboxMessage] = field(default_factory=list)
+    #: Stored files whose documents were deleted: remove them from the file store after the commit
+    #: if no other document uses them.
+    released_files: list[str] = field(default_factory=list)
+    #: The applicant's row was deleted (their data erased on request).
+    forgotten: bool = False
 
 
 async def apply_effects(
@@ -52,7 +70,14 @@ async def apply_effects(
             if reference in replayed:
                 continue
             applied.outbox.append(await uow.outbox.enqueue(effect.kind, reference, effect.payload, now))
+        elif isinstance(effect, AmendSubmission):
+            await _amend(uow, effect, applicant_id=applicant_id, now=now)
+        elif isinstance(effect, ForgetApplicant):
+            applied.released_files += await uow.applicants.delete(applicant_id)
+            applied.forgotten = True
         elif isinstance(effect, SetLanguage):
+            if applied.forgotten:
+                continue
             await uow.applicants.set_language(applicant_id, effect.lang, now=now)
         elif isinstance(effect, Subscribe):
             await uow.subscriptions.add(applicant_id, effect.program, now=now)
@@ -61,3 +86,21 @@ async def apply_effects(
         else:  # pragma: no cover - a new effect type must be handled here
             raise TypeError(f"storage does not know the effect {effect!r}")
     return applied
+
+
+async def _amend(uow: UnitOfWork, effect: AmendSubmission, *, applicant_id: int, now: datetime) -> None:
+    """Attach the new documents and put the submission back to review.
+
+    The engine decided from the status it was shown; if staff moved the
+    submission meanwhile, the event is re-run (:class:`ConcurrentUpdate`) so the
+    engine decides again from the current status.
+    """
+    submission = await uow.submissions.get(effect.reference)
+    if submission is None or submission.applicant_id != applicant_id or submission.status not in AWAITING_APPLICANT:
+        raise ConcurrentUpdate(f"{effect.reference} no longer waits for documents from its applicant")
+    for document in effect.documents:
+        await uow.documents.add(submission.id, document, now=now)
+    try:
+        await uow.submissions.change_status(effect.reference, "submitted", actor="applicant", at=now, expected=submission.status)
+    except StatusConflict as error:
+        raise ConcurrentUpdate(str(error)) from error

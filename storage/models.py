@@ -191,6 +191,11 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_message_id: Mapped[str | None] = mapped_column(String(64))
+    #: The chat it was delivered to (or is being delivered to), once the worker routed it.
+    destination: Mapped[str | None] = mapped_column(String(64))
+    #: Parts of a multi-message notification already delivered (their message ids), so a retry
+    #: after a failure half-way sends only the rest.
+    progress: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -206,3 +211,28 @@ class Subscription(Base):
     program: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     notified_at: Mapped[datetime | None]
+
+
+class StaffPrompt(Base):
+    """A question the bot asked in a staff chat ("reply with your comment"), waiting for the reply.
+
+    Staff answer by replying to the prompt message, so the prompt's chat and
+    message id find the submission and the decision again, after a restart too.
+    """
+
+    __tablename__ = "staff_prompts"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id", name="uq_staff_prompts_message"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str] = mapped_column(String(64))
+    reference: Mapped[str] = mapped_column(String(40))
+    #: The status the reply decides: ``returned`` or ``more_requested``.
+    decision: Mapped[str] = mapped_column(String(20))
+    #: The submission's status when staff pressed the button: the decision applies only from it.
+    seen_status: Mapped[str] = mapped_column(String(20))
+    #: The notification message the prompt is about, to mark it decided.
+    notice_message_id: Mapped[str | None] = mapped_column(String(64))
+    staff: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]

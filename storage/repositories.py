@@ -14,13 +14,23 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 from uuid import uuid4
 
-from sqlalchemy import Insert, select, update
+from sqlalchemy import Insert, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import ConcurrentUpdate, DuplicateReference, NotFound, StatusConflict, StorageError
-from storage.models import STATUSES, Applicant, Conversation, Document, OutboxMessage, StatusChange, Submission, Subscription
+from storage.models import (
+    STATUSES,
+    Applicant,
+    Conversation,
+    Document,
+    OutboxMessage,
+    StaffPrompt,
+    StatusChange,
+    Submission,
+    Subscription,
+)
 
 #: Allowed status moves. ``accepted`` is final; ``returned`` and ``more_requested`` wait for the
 #: applicant, whose new upload puts the submission back to ``submitted``.
@@ -127,6 +137,25 @@ class ApplicantRepository(_Repository):
         """Set the given contact fields; a field left as None keeps its value."""
         given = {"name": name, "phone": phone, "employer": employer}
         await self._update(applicant_id, now, **{k: v for k, v in given.items() if v is not None})
+
+    async def delete(self, applicant_id: int) -> list[str]:
+        """Delete the applicant with everything that hangs off them (conversation, submissions,
+        documents, history, subscriptions); returns the stored file names their documents used,
+        for the caller to remove from the file store after the commit."""
+        stored = await self._session.scalars(
+            select(Document.stored_name)
+            .join(Submission, Submission.id == Document.submission_id)
+            .where(Submission.applicant_id == applicant_id)
+        )
+        names = sorted(set(stored))
+        for model in (Conversation, Subscription):
+            await self._session.execute(delete(model).where(model.applicant_id == applicant_id))
+        submission_ids = select(Submission.id).where(Submission.applicant_id == applicant_id).scalar_subquery()
+        for model in (Document, StatusChange):
+            await self._session.execute(delete(model).where(model.submission_id.in_(submission_ids)))
+        await self._session.execute(delete(Submission).where(Submission.applicant_id == applicant_id))
+        await self._session.execute(delete(Applicant).where(Applicant.id == applicant_id))
+        return names
 
     async def _update(self, applicant_id: int, now: datetime, **values: Any) -> None:
         result = await self._session.execute(
@@ -350,6 +379,14 @@ class DocumentRepository(_Repository):
         query = select(Document).where(Document.submission_id == submission_id).order_by(Document.id)
         return list(await self._session.scalars(query))
 
+    async def in_use(self, stored_names: list[str]) -> set[str]:
+        """Which of these stored files some document still refers to (the store is content-addressed:
+        two applicants sending the same scan share one file)."""
+        if not stored_names:
+            return set()
+        query = select(Document.stored_name).where(Document.stored_name.in_(stored_names)).distinct()
+        return set(await self._session.scalars(query))
+
 
 class OutboxRepository(_Repository):
     """Notifications waiting for delivery.
@@ -422,6 +459,28 @@ class OutboxRepository(_Repository):
             message_id, status="failed", last_error=error[:2000], next_attempt_at=retry_at, updated_at=at or _utcnow()
         )
 
+    async def route(self, message_id: int, destination: str) -> None:
+        """Remember where the notification goes, so every retry and later part goes there too."""
+        await self._set(message_id, destination=destination)
+
+    async def record_progress(self, message_id: int, progress: Mapping[str, Any], *, at: datetime | None = None) -> None:
+        """Parts delivered so far; committed after each part so a retry does not send them again."""
+        await self._set(message_id, progress=dict(progress), updated_at=at or _utcnow())
+
+    async def delivered(self, reference: str, kinds: tuple[str, ...]) -> list[OutboxMessage]:
+        """The notifications of these kinds about ``reference`` that reached their chat, oldest first."""
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.reference == reference, OutboxMessage.kind.in_(kinds), OutboxMessage.status == "sent")
+            .order_by(OutboxMessage.id)
+        )
+        return list(await self._session.scalars(query.execution_options(populate_existing=True)))
+
+    async def pending_count(self) -> int:
+        """Notifications still to deliver (given-up ones not counted)."""
+        query = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != "sent", OutboxMessage.next_attempt_at.is_not(None))
+        return int(await self._session.scalar(query) or 0)
+
     async def _set(self, message_id: int, **values: Any) -> None:
         result = await self._session.execute(
             update(OutboxMessage)
@@ -443,3 +502,47 @@ class SubscriptionRepository(_Repository):
     async def for_program(self, program: str) -> list[Subscription]:
         query = select(Subscription).where(Subscription.program == program).order_by(Subscription.id)
         return list(await self._session.scalars(query))
+
+
+class StaffPromptRepository(_Repository):
+    """Prompts in staff chats waiting for a reply (the comment of a return, the document asked for)."""
+
+    async def add(
+        self,
+        *,
+        chat_id: str,
+        message_id: str,
+        reference: str,
+        decision: str,
+        seen_status: str,
+        notice_message_id: str | None,
+        staff: str,
+        now: datetime,
+    ) -> StaffPrompt:
+        row = StaffPrompt(
+            chat_id=chat_id,
+            message_id=message_id,
+            reference=reference,
+            decision=decision,
+            seen_status=seen_status,
+            notice_message_id=notice_message_id,
+            staff=staff,
+            created_at=now,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return row
+
+    async def find(self, chat_id: str, message_id: str) -> StaffPrompt | None:
+        query = select(StaffPrompt).where(StaffPrompt.chat_id == chat_id, StaffPrompt.message_id == message_id)
+        return await self._session.scalar(query.execution_options(populate_existing=True))
+
+    async def answer(self, prompt_id: int, *, now: datetime) -> bool:
+        """Mark the prompt answered; False when another reply answered it first."""
+        result = await self._session.execute(
+            update(StaffPrompt)
+            .where(StaffPrompt.id == prompt_id, StaffPrompt.answered_at.is_(None))
+            .values(answered_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ from storage.repositories import (
     ConversationRepository,
     DocumentRepository,
     OutboxRepository,
+    StaffPromptRepository,
     SubscriptionRepository,
     SubmissionRepository,
 )
@@ -30,6 +31,8 @@ class UnitOfWork:
     submissions: SubmissionRepository
     documents: DocumentRepository
     outbox: OutboxRepository
+    subscriptions: SubscriptionRepository
+    staff_prompts: StaffPromptRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -45,6 +48,7 @@ class UnitOfWork:
         self.documents = DocumentRepository(session)
         self.outbox = OutboxRepository(session)
         self.subscriptions = SubscriptionRepository(session)
+        self.staff_prompts = StaffPromptRepository(session)
         return self
 
     async def __aexit__(

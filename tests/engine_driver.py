@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.i18n import translator
 from dialogs.engine import Context, SubmissionView, handle
-from dialogs.events import ChoiceEvent, CommandEvent, CreateSubmission, Event, FileEvent, Reply, SetLanguage, StoreFile, TextEvent
+from dialogs.events import AmendSubmission, ChoiceEvent, CommandEvent, CreateSubmission, Event, FileEvent, Reply, SetLanguage, StoreFile, TextEvent
 from dialogs.loader import Content
 from dialogs.render import button_label, render
 from dialogs.state import State
@@ -29,10 +29,14 @@ class Driver:
     files: dict[str, bytes] = field(default_factory=dict)
     effects: list[Any] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)
+    #: reference → (status, staff comment), as staff decided (default: submitted, no comment).
+    decisions: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     def send(self, event: Event) -> str:
         views = tuple(
-            SubmissionView(s.reference, s.program, s.track, "submitted", self.now) for s in self.submissions.values()
+            SubmissionView(s.reference, s.program, s.track, *self.decisions.get(s.reference, ("submitted", None))[:1], self.now,
+                           self.decisions.get(s.reference, ("submitted", None))[1])
+            for s in self.submissions.values()
         )
         outcome = handle(self.state, event, self.content, self.now, Context(self.user, views))
         self.state = outcome.state
@@ -45,6 +49,8 @@ class Driver:
                 self.files[effect.stored_name] = effect.content
             elif isinstance(effect, SetLanguage):
                 self.state.lang = effect.lang
+            elif isinstance(effect, AmendSubmission):
+                self.decisions[effect.reference] = ("submitted", None)
         return self.screen
 
     @property
@@ -68,6 +74,10 @@ class Driver:
         assert len(chosen) >= 1, f"no button {label!r} in {[t for t, _ in buttons]}"
         assert len(exact) == 1 or (not exact and len(partial) == 1), f"button {label!r} is ambiguous in {[t for t, _ in buttons]}"
         return self.send(ChoiceEvent(chosen[0]))
+
+    def send_choice(self, data: str) -> str:
+        """Press a button by its data (a notification's button, not on the last screen)."""
+        return self.send(ChoiceEvent(data))
 
     def text(self, text: str) -> str:
         return self.send(TextEvent(text))

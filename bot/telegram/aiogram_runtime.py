@@ -1,0 +1,257 @@
+"""The aiogram 3 runtime: Telegram updates in, the shared desk decides, aiogram's Bot sends.
+
+Only translation lives here: aiogram updates become :mod:`bot.telegram.types`
+records (an outer middleware, which also applies the per-user throttle), and
+:class:`AiogramGateway` implements the Bot API calls the shared code makes,
+mapping aiogram's exceptions onto :class:`RetryLater` / :class:`Unreachable` /
+:class:`Refused`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot, Dispatcher, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeDefault,
+    BufferedInputFile,
+    CallbackQuery,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+    Message,
+    ReplyParameters,
+    TelegramObject,
+    Update,
+    User,
+)
+
+from bot.telegram.app import TelegramDesk
+from bot.telegram.types import (
+    IncomingCallback,
+    IncomingFile,
+    IncomingMessage,
+    Keyboard,
+    Person,
+    Refused,
+    RetryLater,
+    Unreachable,
+)
+
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+def make_bot(token: str, api_base: str) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base.rstrip("/")))
+    return Bot(token, session=session)
+
+
+def _markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=label, callback_data=data) for label, data in row] for row in keyboard]
+    )
+
+
+def _reply(message_id: int | None) -> ReplyParameters | None:
+    return ReplyParameters(message_id=message_id, allow_sending_without_reply=True) if message_id else None
+
+
+class AiogramGateway:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def _call(self, call: Awaitable[Any]) -> Any:
+        try:
+            return await call
+        except TelegramRetryAfter as error:
+            raise RetryLater(error.retry_after, str(error)) from error
+        except (TelegramNetworkError, TelegramServerError) as error:
+            raise Unreachable(str(error)) from error
+        except TelegramAPIError as error:
+            raise Refused(str(error)) from error
+        except OSError as error:
+            raise Unreachable(str(error)) from error
+
+    async def send_text(
+        self, chat_id: int, text: str, keyboard: Keyboard | None = None, *, reply_to: int | None = None, force_reply: bool = False
+    ) -> int:
+        markup: Any = ForceReply(force_reply=True, selective=True) if force_reply else _markup(keyboard)
+        sent = await self._call(
+            self.bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=markup, reply_parameters=_reply(reply_to))
+        )
+        return sent.message_id
+
+    async def edit_keyboard(self, chat_id: int, message_id: int, keyboard: Keyboard | None) -> None:
+        await self._call(self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=_markup(keyboard)))
+
+    async def answer_callback(self, callback_id: str, text: str | None = None, *, alert: bool = False) -> None:
+        await self._call(self.bot.answer_callback_query(callback_id, text=text, show_alert=alert))
+
+    async def send_document(self, chat_id: int, name: str, content: bytes, *, reply_to: int | None = None) -> int:
+        sent = await self._call(
+            self.bot.send_document(chat_id, BufferedInputFile(content, filename=name), reply_parameters=_reply(reply_to))
+        )
+        return sent.message_id
+
+    async def send_documents(self, chat_id: int, files: Sequence[tuple[str, bytes]], *, reply_to: int | None = None) -> list[int]:
+        media = [InputMediaDocument(media=BufferedInputFile(content, filename=name)) for name, content in files]
+        sent = await self._call(self.bot.send_media_group(chat_id, media=media, reply_parameters=_reply(reply_to)))
+        return [message.message_id for message in sent]
+
+    async def download(self, file_id: str) -> bytes:
+        buffer = await self._call(self.bot.download(file_id, destination=io.BytesIO()))
+        return buffer.getvalue()
+
+    async def set_commands(self, commands: Sequence[tuple[str, str]], language_code: str | None) -> None:
+        await self._call(
+            self.bot.set_my_commands(
+                [BotCommand(command=name, description=text) for name, text in commands],
+                scope=BotCommandScopeDefault(),
+                language_code=language_code,
+            )
+        )
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self._call(self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False))
+
+    async def delete_webhook(self) -> None:
+        await self._call(self.bot.delete_webhook(drop_pending_updates=False))
+
+
+# --------------------------------------------------------------------------- updates → records
+
+
+def _person(user: User) -> Person:
+    name = " ".join(part for part in (user.first_name, user.last_name) if part) or (user.username or str(user.id))
+    return Person(user.id, name, user.language_code)
+
+
+def _file(message: Message) -> IncomingFile | None:
+    if message.document is not None:
+        document = message.document
+        return IncomingFile(document.file_id, document.file_name or "document", document.file_size, document.mime_type, "document")
+    if message.photo:
+        largest = max(message.photo, key=lambda size: (size.width * size.height, size.file_size or 0))
+        return IncomingFile(largest.file_id, f"photo-{largest.file_unique_id}.jpg", largest.file_size, "image/jpeg", "photo")
+    return None
+
+
+def incoming_message(message: Message) -> IncomingMessage | None:
+    if message.from_user is None or message.from_user.is_bot:
+        return None
+    return IncomingMessage(
+        chat_id=message.chat.id,
+        private=message.chat.type == "private",
+        message_id=message.message_id,
+        sender=_person(message.from_user),
+        text=message.text or message.caption,
+        file=_file(message),
+        media_group_id=message.media_group_id,
+        reply_to=message.reply_to_message.message_id if message.reply_to_message else None,
+    )
+
+
+def incoming_callback(query: CallbackQuery) -> IncomingCallback:
+    message = query.message
+    return IncomingCallback(
+        id=query.id,
+        sender=_person(query.from_user),
+        data=query.data,
+        chat_id=message.chat.id if message is not None else None,
+        message_id=message.message_id if message is not None else None,
+    )
+
+
+class IncomingMiddleware(BaseMiddleware):
+    """User and locale: turns the update into the shared record (who sent it, in which language)
+    and hands it to the handler as ``incoming``; updates from bots and other kinds are dropped."""
+
+    async def __call__(
+        self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]], event: TelegramObject, data: dict[str, Any]
+    ) -> Any:
+        if isinstance(event, Message):
+            record: Any = incoming_message(event)
+        elif isinstance(event, CallbackQuery):
+            record = incoming_callback(event)
+        else:
+            record = None
+        if record is None:
+            return None
+        data["incoming"] = record
+        data["locale"] = record.sender.language_code
+        return await handler(event, data)
+
+
+def build_dispatcher(desk: TelegramDesk) -> Dispatcher:
+    dispatcher = Dispatcher()
+    router = Router(name="desk")
+    router.message.outer_middleware(IncomingMiddleware())
+    router.callback_query.outer_middleware(IncomingMiddleware())
+
+    @router.message()
+    async def on_message(message: Message, incoming: IncomingMessage) -> None:
+        await desk.on_message(incoming)
+
+    @router.callback_query()
+    async def on_callback(query: CallbackQuery, incoming: IncomingCallback) -> None:
+        await desk.on_callback(incoming)
+
+    dispatcher.include_router(router)
+    return dispatcher
+
+
+class AiogramRuntime:
+    """Long polling by default; :meth:`feed` takes webhook updates."""
+
+    name = "aiogram"
+
+    def __init__(self, bot: Bot, desk: TelegramDesk) -> None:
+        self.bot = bot
+        self.desk = desk
+        self.dispatcher = build_dispatcher(desk)
+        self._polling: asyncio.Task[None] | None = None
+
+    async def open(self) -> None:
+        """Nothing to set up before polling: aiogram's Bot opens its session on the first call."""
+
+    async def start_polling(self) -> None:
+        """Fetch updates in the background until :meth:`stop_polling`."""
+        self._polling = asyncio.get_running_loop().create_task(
+            self.dispatcher.start_polling(
+                self.bot, allowed_updates=ALLOWED_UPDATES, handle_signals=False, close_bot_session=False, polling_timeout=10
+            )
+        )
+
+    async def stop_polling(self) -> None:
+        task, self._polling = self._polling, None
+        if task is None:
+            return
+        try:
+            await self.dispatcher.stop_polling()
+        except RuntimeError:
+            pass  # it had not started yet
+        try:
+            await asyncio.wait_for(task, 15)
+        except (TimeoutError, asyncio.CancelledError):
+            task.cancel()
+
+    async def feed(self, update: dict[str, Any]) -> None:
+        await self.dispatcher.feed_update(self.bot, Update.model_validate(update, context={"bot": self.bot}))
+
+    async def close(self) -> None:
+        await self.bot.session.close()

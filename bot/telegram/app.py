@@ -1,0 +1,136 @@
+"""The Telegram desk: everything both runtimes share, behind two entry points.
+
+A runtime (aiogram or python-telegram-bot) receives updates its own way, turns
+each into an :class:`IncomingMessage` or :class:`IncomingCallback`, and calls
+:meth:`TelegramDesk.on_message` / :meth:`TelegramDesk.on_callback`. Routing
+(applicant or staff), throttling, error replies, command registration and the
+outbox worker live here, once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from bot.i18n import translator
+from bot.service import Desk
+from bot.telegram.applicants import ApplicantChannel, language_of
+from bot.telegram.outbox import OutboxWorker
+from bot.telegram.staff import StaffReview
+from bot.telegram.throttle import Throttle
+from bot.telegram.types import Gateway, IncomingCallback, IncomingMessage, Person, TelegramFailure
+from dialogs.engine import LANGUAGES, MENU_COMMANDS
+
+log = logging.getLogger(__name__)
+
+
+class TelegramDesk:
+    def __init__(
+        self,
+        desk: Desk,
+        gateway: Gateway,
+        clock: Callable[[], dt.datetime],
+        *,
+        staff_chat_id: int | None = None,
+        album_quiet: float = 1.0,
+        outbox_poll: float = 1.0,
+        throttle: Throttle | None = None,
+    ) -> None:
+        self.desk = desk
+        self.gateway = gateway
+        self.clock = clock
+        self.staff_chat_id = staff_chat_id
+        self.throttle = throttle or Throttle()
+        self.applicants = ApplicantChannel(desk, gateway, clock, album_quiet=album_quiet)
+        self.outbox = OutboxWorker(
+            desk.database,
+            desk.files,
+            gateway,
+            lambda: desk.content,
+            staff_chat_id=staff_chat_id,
+            staff_lang=desk.default_lang,
+            poll_interval=outbox_poll,
+        )
+        self.staff = StaffReview(
+            desk.database,
+            gateway,
+            lambda: desk.content,
+            clock,
+            staff_chats=self.staff_chats,
+            lang=desk.default_lang,
+            on_outbox=self.outbox.wake,
+        )
+        desk.outbox_listeners.append(self.outbox.wake)
+
+    def staff_chats(self) -> set[int]:
+        """The chats whose members review: STAFF_CHAT_ID and every office chat in the content."""
+        chats = set(self.desk.content.staff_chats.values())
+        if self.staff_chat_id is not None:
+            chats.add(self.staff_chat_id)
+        return chats
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        await self.register_commands()
+        self.outbox.start()
+
+    async def stop(self) -> None:
+        await self.applicants.albums.drain()
+        await self.outbox.stop()
+
+    async def register_commands(self) -> None:
+        """The command menu in every language; Telegram shows the one matching the user's app."""
+        for lang in (None, *LANGUAGES):
+            tr = translator(lang or self.desk.default_lang)
+            commands = [(name, tr.gettext(description)) for name, description in MENU_COMMANDS]
+            try:
+                await self.gateway.set_commands(commands, lang)
+            except TelegramFailure as failure:
+                log.warning("commands for %s not registered: %s", lang or "default", failure)
+
+    # ------------------------------------------------------------------ updates
+
+    async def on_message(self, message: IncomingMessage) -> None:
+        if self.staff.is_staff_chat(message.chat_id):
+            await self._guard(message.sender, message.chat_id, self.staff.on_message(message))
+            return
+        if not message.private:
+            return  # other groups the bot was added to: not a place for applications
+        if not await self._admitted(message.sender, message.chat_id):
+            return
+        await self._guard(message.sender, message.chat_id, self.applicants.on_message(message))
+
+    async def on_callback(self, callback: IncomingCallback) -> None:
+        if (callback.data or "").startswith("s:"):
+            await self._guard(callback.sender, callback.chat_id, self.staff.on_callback(callback))
+            return
+        if not await self._admitted(callback.sender, callback.chat_id or callback.sender.id):
+            try:
+                await self.gateway.answer_callback(callback.id)
+            except TelegramFailure:
+                pass
+            return
+        await self._guard(callback.sender, callback.chat_id or callback.sender.id, self.applicants.on_callback(callback))
+
+    async def _admitted(self, person: Person, chat_id: int) -> bool:
+        verdict = self.throttle.check(person.id)
+        if verdict == "warn":
+            tr = translator(language_of(person) or self.desk.default_lang)
+            await self.applicants.tell(chat_id, tr.gettext("You are sending messages too fast. Please wait a few seconds, then go on."))
+        return verdict == "ok"
+
+    async def _guard(self, person: Person, chat_id: int | None, work: object) -> None:
+        """Run the handling; whatever breaks, the person gets a plain answer and the bot goes on."""
+        try:
+            await work  # type: ignore[misc]
+        except Exception:
+            log.exception("update from %s failed", person.id)
+            if chat_id is None:
+                return
+            tr = translator(language_of(person) or self.desk.default_lang)
+            try:
+                await self.gateway.send_text(chat_id, tr.gettext("Something went wrong on my side. Please try again; what you sent before is kept."))
+            except TelegramFailure:
+                pass

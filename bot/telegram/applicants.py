@@ -1,0 +1,129 @@
+"""Applicants on Telegram: updates in private chats become engine events, replies become messages.
+
+The engine and :class:`bot.service.Desk` do the deciding and the storing; this
+module only translates. Events of one user are handled one at a time and in
+order (an album and the text after it must not overtake each other); files
+over the download limit are refused from Telegram's announced size, before a
+byte is fetched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from bot.i18n import translator
+from bot.service import Desk
+from bot.telegram.albums import AlbumCollector
+from bot.telegram.format import outgoing, valid_callback
+from bot.telegram.types import Gateway, IncomingCallback, IncomingFile, IncomingMessage, Person, TelegramFailure
+from dialogs.documents import MAX_SIZE
+from dialogs.engine import LANGUAGES
+from dialogs.events import ChoiceEvent, CommandEvent, Event, FileEvent, FilesEvent, Reply, TextEvent
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "tg"
+#: Callback data the engine reads as "a menu that no longer exists".
+EXPIRED = "0:expired"
+
+
+def language_of(person: Person) -> str | None:
+    """Telegram's ``language_code`` as one of ours: zh-hans, zh-TW → zh; en-GB → en; ug → ug."""
+    code = (person.language_code or "").lower().split("-")[0]
+    return code if code in LANGUAGES else None
+
+
+def command_of(text: str) -> CommandEvent | None:
+    """``/start``, ``/apply@desk_bot args`` → a command event; other text → None."""
+    if not text.startswith("/") or len(text) < 2:
+        return None
+    head, _, args = text[1:].partition(" ")
+    name = head.split("@", 1)[0].lower()
+    return CommandEvent(name, args.strip()) if name else None
+
+
+class ApplicantChannel:
+    def __init__(
+        self,
+        desk: Desk,
+        gateway: Gateway,
+        clock: Callable[[], dt.datetime],
+        *,
+        max_download: int = MAX_SIZE,
+        album_quiet: float = 1.0,
+    ) -> None:
+        self.desk = desk
+        self.gateway = gateway
+        self.clock = clock
+        self.max_download = max_download
+        self.albums = AlbumCollector(self._album, quiet=album_quiet)
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    def _lock(self, user_id: int) -> asyncio.Lock:
+        return self._locks.setdefault(user_id, asyncio.Lock())
+
+    async def on_message(self, message: IncomingMessage) -> None:
+        if message.file is not None and message.media_group_id is not None:
+            self.albums.add(message)
+            return
+        async with self._lock(message.sender.id):
+            event = await self._event_of(message)
+            if event is not None:
+                await self._handle(message.sender, message.chat_id, event)
+
+    async def on_callback(self, callback: IncomingCallback) -> None:
+        # stop the button's spinner first: the answer may take a moment
+        await self._quietly(self.gateway.answer_callback(callback.id))
+        data = callback.data if valid_callback(callback.data) else EXPIRED
+        chat_id = callback.chat_id if callback.chat_id is not None else callback.sender.id
+        async with self._lock(callback.sender.id):
+            await self._handle(callback.sender, chat_id, ChoiceEvent(data or EXPIRED))
+
+    async def _event_of(self, message: IncomingMessage) -> Event | None:
+        if message.file is not None:
+            return await self._file_event(message.file)
+        text = (message.text or "").strip()
+        if not text:
+            return None  # stickers, locations, service messages: nothing the desk reads
+        return command_of(text) or TextEvent(text)
+
+    async def _file_event(self, file: IncomingFile) -> FileEvent:
+        if file.size is not None and file.size > self.max_download:
+            # refused by the engine from the announced size: never downloaded
+            return FileEvent(name=file.name, size=file.size, content=b"", handle=file.file_id)
+        content = await self.gateway.download(file.file_id)
+        return FileEvent(name=file.name, size=len(content), content=content, handle=file.file_id)
+
+    async def _album(self, parts: list[IncomingMessage]) -> None:
+        first = parts[0]
+        async with self._lock(first.sender.id):
+            try:
+                files = [await self._file_event(part.file) for part in parts if part.file is not None]
+            except TelegramFailure as failure:
+                log.warning("album of %s not downloaded: %s", first.sender.id, failure)
+                tr = translator(self.desk.default_lang)
+                await self._quietly(self.gateway.send_text(first.chat_id, tr.gettext("I could not fetch your files from Telegram. Please send them again.")))
+                return
+            await self._handle(first.sender, first.chat_id, FilesEvent(tuple(files)))
+
+    async def _handle(self, person: Person, chat_id: int, event: Event) -> None:
+        handled = await self.desk.handle(CHANNEL, str(person.id), event, self.clock(), lang_hint=language_of(person))
+        await self.send(chat_id, handled.replies, handled.state.lang)
+
+    async def send(self, chat_id: int, replies: list[Reply], lang: str) -> None:
+        content = self.desk.content
+        for message in outgoing(replies, content, self.clock(), translator(lang)):
+            await self.gateway.send_text(chat_id, message.text, message.keyboard)
+
+    async def tell(self, chat_id: int, text: str) -> None:
+        await self._quietly(self.gateway.send_text(chat_id, text))
+
+    @staticmethod
+    async def _quietly(call: object) -> None:
+        try:
+            await call  # type: ignore[misc]
+        except TelegramFailure as failure:
+            log.info("telegram call failed: %s", failure)

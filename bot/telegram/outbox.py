@@ -1,0 +1,284 @@
+"""The outbox worker: delivers queued notifications to Telegram, once, whatever happens.
+
+Rows are written in the same transaction as their cause (a submission, a staff
+decision), so nothing is queued that did not happen and nothing that happened
+is unqueued. The worker claims due rows (a lease: a worker that dies mid-send
+leaves them to be tried again), sends them, and records the sent message ids.
+A notification of several messages (the summary, then the documents) records
+each part as it goes, so a retry sends only what is missing. Telegram's 429 is
+obeyed to the second (``retry_after``); other failures back off exponentially.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.i18n import translator
+from bot.telegram.format import escape, split_text
+from bot.telegram.staff import review_keyboard
+from bot.telegram.types import Gateway, Keyboard, Refused, RetryLater, TelegramFailure, Unreachable
+from dialogs.i18n import Translator
+from dialogs.loader import Content
+from dialogs.render import COMPOSERS
+from storage.db import Database
+from storage.files import FileStore
+from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+#: Staff notification kinds whose chat later ones about the same submission go to.
+NOTICE_KINDS = ("new_submission", "resubmitted")
+#: Longest wait between two attempts.
+MAX_BACKOFF = dt.timedelta(hours=1)
+#: Documents per album (Telegram's limit).
+ALBUM_SIZE = 10
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """5 s, 10 s, 20 s … up to an hour."""
+    return min(dt.timedelta(seconds=5 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One message of a notification: a text (with buttons) or one or more documents."""
+
+    text: str | None = None
+    keyboard: Keyboard | None = None
+    files: tuple[tuple[str, str], ...] = ()  # (stored name, file name)
+
+
+class Later(Exception):
+    """Not deliverable yet (no chat configured): try again after ``delay``."""
+
+    def __init__(self, reason: str, delay: dt.timedelta) -> None:
+        super().__init__(reason)
+        self.delay = delay
+
+
+class OutboxWorker:
+    def __init__(
+        self,
+        database: Database,
+        files: FileStore,
+        gateway: Gateway,
+        content: Callable[[], Content],
+        *,
+        staff_chat_id: int | None,
+        staff_lang: str = "zh",
+        wall_clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
+        poll_interval: float = 1.0,
+        lease: dt.timedelta = dt.timedelta(minutes=2),
+    ) -> None:
+        self.database = database
+        self.files = files
+        self.gateway = gateway
+        self._content = content
+        self.staff_chat_id = staff_chat_id
+        self.staff_lang = staff_lang
+        self.now = wall_clock
+        self.poll_interval = poll_interval
+        self.lease = lease
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    # ------------------------------------------------------------------ running
+
+    def wake(self) -> None:
+        """Something was queued: look now rather than at the next poll."""
+        self._wake.set()
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="outbox-worker")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                busy = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a bug or a database outage must not end delivery for good
+                log.exception("outbox worker round failed")
+                busy = 0
+            if busy:
+                continue
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+            except TimeoutError:
+                pass
+
+    async def run_once(self, limit: int = 10) -> int:
+        """Deliver what is due now; returns how many rows were tried."""
+        async with self.database.uow() as uow:
+            rows = await uow.outbox.claim_due(self.now(), limit, lease=self.lease)
+            await uow.commit()
+        for row in rows:
+            await self._attempt(row)
+        return len(rows)
+
+    async def _attempt(self, row: OutboxMessage) -> None:
+        try:
+            sent = await self.deliver(row)
+        except RetryLater as failure:
+            await self._failed(row, str(failure), self.now() + dt.timedelta(seconds=max(failure.seconds, 1)))
+        except Later as failure:
+            await self._failed(row, str(failure), self.now() + failure.delay)
+        except Refused as failure:
+            if row.kind == "applicant_update":  # blocked the bot, deleted their account: give up
+                await self._failed(row, str(failure), None)
+            else:  # a staff chat misconfigured: keep it until admins fix the setting
+                await self._failed(row, str(failure), self.now() + backoff(row.attempts + 3))
+        except (Unreachable, TelegramFailure) as failure:
+            await self._failed(row, str(failure), self.now() + backoff(row.attempts))
+        else:
+            async with self.database.uow() as uow:
+                await uow.outbox.mark_sent(row.id, sent, at=self.now())
+                await uow.commit()
+
+    async def _failed(self, row: OutboxMessage, error: str, retry_at: dt.datetime | None) -> None:
+        log.warning("notification %s (%s %s) attempt %s failed: %s", row.id, row.kind, row.reference, row.attempts, error)
+        async with self.database.uow() as uow:
+            await uow.outbox.mark_failed(row.id, error, retry_at, at=self.now())
+            await uow.commit()
+
+    # ------------------------------------------------------------------ what each kind sends
+
+    async def deliver(self, row: OutboxMessage) -> int | None:
+        """Send the row's messages not sent yet; returns the id of its main message."""
+        if row.kind == "applicant_update":
+            return await self._applicant_update(row)
+        if row.kind in NOTICE_KINDS:
+            return await self._notice(row)
+        if row.kind == "withdrawn":
+            return await self._withdrawn(row)
+        log.error("unknown notification kind %r (row %s): given up", row.kind, row.id)
+        raise Refused(f"unknown notification kind {row.kind!r}")
+
+    @property
+    def tr(self) -> Translator:
+        return translator(self.staff_lang)
+
+    async def _notice(self, row: OutboxMessage) -> int | None:
+        content = self._content()
+        async with self.database.uow() as uow:
+            submission = await uow.submissions.get(row.reference or "")
+            if submission is None:
+                return None  # withdrawn before it was delivered: nothing to announce
+            documents = await uow.documents.list_for(submission.id)
+            earlier = await uow.outbox.delivered(submission.reference, NOTICE_KINDS)
+        if row.kind == "resubmitted":
+            wanted = set(row.payload.get("documents") or ())
+            documents = [d for d in documents if d.stored_name in wanted]
+        chat = row.destination or self._route(row, content, earlier)
+        if row.destination is None:
+            async with self.database.uow() as uow:
+                await uow.outbox.route(row.id, chat)
+                await uow.commit()
+        by_item: dict[str, list[dict[str, Any]]] = {}
+        for document in documents:
+            by_item.setdefault(document.item, []).append({"original_name": document.original_name})
+        args = {
+            "kind": row.kind,
+            "reference": submission.reference,
+            "program": submission.program,
+            "track": submission.track,
+            "contact": submission.contact,
+            "facts": submission.facts,
+            "created_at": submission.created_at,
+            "documents": by_item,
+        }
+        text = COMPOSERS["@staff_submission"](args, content, self.now(), self.tr)
+        pieces = [escape(piece) for piece in split_text(text)]
+        parts = [Part(text=piece) for piece in pieces[:-1]]
+        parts.append(Part(text=pieces[-1], keyboard=review_keyboard(submission.reference, self.tr)))
+        files = [(d.stored_name, d.original_name) for d in documents]
+        parts += [Part(files=tuple(files[i : i + ALBUM_SIZE])) for i in range(0, len(files), ALBUM_SIZE)]
+        return await self._send_parts(row, int(chat), parts)
+
+    def _route(self, row: OutboxMessage, content: Content, earlier: list[OutboxMessage]) -> str:
+        """The office's chat from the content; where the first notice went for a resubmission; else STAFF_CHAT_ID."""
+        for previous in earlier:
+            if previous.destination:
+                return previous.destination
+        payload = row.payload
+        chat = content.staff_chat(payload.get("program", ""), payload.get("office"))
+        if chat is None:
+            chat = self.staff_chat_id
+        if chat is None:
+            raise Later("no staff chat: set STAFF_CHAT_ID, or the office's chat in staff.yaml", dt.timedelta(minutes=5))
+        return str(chat)
+
+    async def _send_parts(self, row: OutboxMessage, chat: int, parts: list[Part]) -> int | None:
+        progress: dict[str, Any] = dict(row.progress or {})
+        done: list[list[int]] = list(progress.get("parts", []))
+        notice = progress.get("notice")
+        for index in range(len(done), len(parts)):
+            part = parts[index]
+            if part.text is not None:
+                ids = [await self.gateway.send_text(chat, part.text, part.keyboard)]
+                if part.keyboard is not None:
+                    notice = ids[0]
+            else:
+                loaded = [(name, await asyncio.to_thread(self.files.read, stored)) for stored, name in part.files]
+                if len(loaded) == 1:
+                    ids = [await self.gateway.send_document(chat, loaded[0][0], loaded[0][1], reply_to=notice)]
+                else:
+                    ids = await self.gateway.send_documents(chat, loaded, reply_to=notice)
+            done.append(ids)
+            progress = {"parts": done, "notice": notice}
+            async with self.database.uow() as uow:
+                await uow.outbox.record_progress(row.id, progress, at=self.now())
+                await uow.commit()
+        return notice
+
+    async def _withdrawn(self, row: OutboxMessage) -> int | None:
+        async with self.database.uow() as uow:
+            earlier = await uow.outbox.delivered(row.reference or "", NOTICE_KINDS)
+        text = escape(COMPOSERS["@staff_withdrawn"]({"reference": row.reference}, self._content(), self.now(), self.tr))
+        sent: int | None = None
+        for previous in earlier:
+            if not previous.destination:
+                continue
+            chat = int(previous.destination)
+            notice = int(previous.sent_message_id) if previous.sent_message_id else None
+            if sent is None:
+                sent = await self.gateway.send_text(chat, text, reply_to=notice)
+            if notice is not None:
+                try:
+                    await self.gateway.edit_keyboard(chat, notice, None)
+                except Refused:
+                    pass  # the message is gone or too old to edit: the text above says it all
+        return sent
+
+    async def _applicant_update(self, row: OutboxMessage) -> int | None:
+        payload = row.payload
+        if payload.get("channel") != "tg" or not payload.get("user"):
+            return None  # the local channel shows it under "My submissions"
+        async with self.database.uow() as uow:
+            applicant = await uow.applicants.find("tg", str(payload["user"]))
+        if applicant is None:
+            return None  # the applicant deleted their data
+        tr = translator(applicant.language or self.staff_lang)
+        args = {**payload, "reference": row.reference}
+        text = escape(COMPOSERS["@applicant_update"](args, self._content(), self.now(), tr))
+        if payload["status"] == "accepted":
+            keyboard = [[(tr.gettext("My submissions"), "x:mine")]]
+        else:
+            keyboard = [[(tr.gettext("Send documents"), f"x:amend:{row.reference}")], [(tr.gettext("My submissions"), "x:mine")]]
+        return await self._send_parts(row, int(payload["user"]), [Part(text=text, keyboard=keyboard)])

@@ -1,0 +1,214 @@
+"""The python-telegram-bot (v22) runtime: the same desk as aiogram, through PTB's Application.
+
+As thin as the aiogram one: PTB updates become :mod:`bot.telegram.types`
+records and :class:`PTBGateway` makes the Bot API calls with PTB's Bot.
+Everything else is :class:`bot.telegram.app.TelegramDesk`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Sequence
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeDefault,
+    CallbackQuery,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    InputMediaDocument,
+    Message,
+    ReplyParameters,
+    Update,
+    User,
+)
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot.telegram.app import TelegramDesk
+from bot.telegram.types import (
+    IncomingCallback,
+    IncomingFile,
+    IncomingMessage,
+    Keyboard,
+    Person,
+    Refused,
+    RetryLater,
+    Unreachable,
+)
+
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+def make_application(token: str, api_base: str) -> Application:  # type: ignore[type-arg]
+    base = api_base.rstrip("/")
+    return (
+        Application.builder()
+        .token(token)
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        .concurrent_updates(True)  # the desk keeps each user's events in order itself
+        .build()
+    )
+
+
+def _markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in keyboard])
+
+
+def _reply(message_id: int | None) -> ReplyParameters | None:
+    return ReplyParameters(message_id=message_id, allow_sending_without_reply=True) if message_id else None
+
+
+def _seconds(value: int | dt.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+class PTBGateway:
+    def __init__(self, application: Application) -> None:  # type: ignore[type-arg]
+        self.bot = application.bot
+
+    async def _call(self, call: Awaitable[Any]) -> Any:
+        try:
+            return await call
+        except RetryAfter as error:
+            raise RetryLater(_seconds(error.retry_after), str(error)) from error
+        except (BadRequest, Forbidden) as error:  # BadRequest is a NetworkError in PTB: test it first
+            raise Refused(str(error)) from error
+        except (TimedOut, NetworkError) as error:
+            raise Unreachable(str(error)) from error
+        except TelegramError as error:
+            raise Refused(str(error)) from error
+
+    async def send_text(
+        self, chat_id: int, text: str, keyboard: Keyboard | None = None, *, reply_to: int | None = None, force_reply: bool = False
+    ) -> int:
+        markup: Any = ForceReply(selective=True) if force_reply else _markup(keyboard)
+        sent = await self._call(
+            self.bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=markup, reply_parameters=_reply(reply_to))
+        )
+        return sent.message_id
+
+    async def edit_keyboard(self, chat_id: int, message_id: int, keyboard: Keyboard | None) -> None:
+        await self._call(self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=_markup(keyboard)))
+
+    async def answer_callback(self, callback_id: str, text: str | None = None, *, alert: bool = False) -> None:
+        await self._call(self.bot.answer_callback_query(callback_id, text=text, show_alert=alert))
+
+    async def send_document(self, chat_id: int, name: str, content: bytes, *, reply_to: int | None = None) -> int:
+        sent = await self._call(
+            self.bot.send_document(chat_id, InputFile(content, filename=name), filename=name, reply_parameters=_reply(reply_to))
+        )
+        return sent.message_id
+
+    async def send_documents(self, chat_id: int, files: Sequence[tuple[str, bytes]], *, reply_to: int | None = None) -> list[int]:
+        media = [InputMediaDocument(InputFile(content, filename=name), filename=name) for name, content in files]
+        sent = await self._call(self.bot.send_media_group(chat_id, media, reply_parameters=_reply(reply_to)))
+        return [message.message_id for message in sent]
+
+    async def download(self, file_id: str) -> bytes:
+        file = await self._call(self.bot.get_file(file_id))
+        return bytes(await self._call(file.download_as_bytearray()))
+
+    async def set_commands(self, commands: Sequence[tuple[str, str]], language_code: str | None) -> None:
+        await self._call(
+            self.bot.set_my_commands(
+                [BotCommand(name, text) for name, text in commands], scope=BotCommandScopeDefault(), language_code=language_code
+            )
+        )
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self._call(self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES))
+
+    async def delete_webhook(self) -> None:
+        await self._call(self.bot.delete_webhook(drop_pending_updates=False))
+
+
+# --------------------------------------------------------------------------- updates → records
+
+
+def _person(user: User) -> Person:
+    return Person(user.id, user.full_name or user.username or str(user.id), user.language_code)
+
+
+def _file(message: Message) -> IncomingFile | None:
+    if message.document is not None:
+        document = message.document
+        return IncomingFile(document.file_id, document.file_name or "document", document.file_size, document.mime_type, "document")
+    if message.photo:
+        largest = max(message.photo, key=lambda size: (size.width * size.height, size.file_size or 0))
+        return IncomingFile(largest.file_id, f"photo-{largest.file_unique_id}.jpg", largest.file_size, "image/jpeg", "photo")
+    return None
+
+
+def incoming_message(message: Message) -> IncomingMessage | None:
+    if message.from_user is None or message.from_user.is_bot:
+        return None
+    return IncomingMessage(
+        chat_id=message.chat.id,
+        private=message.chat.type == "private",
+        message_id=message.message_id,
+        sender=_person(message.from_user),
+        text=message.text or message.caption,
+        file=_file(message),
+        media_group_id=message.media_group_id,
+        reply_to=message.reply_to_message.message_id if message.reply_to_message else None,
+    )
+
+
+def incoming_callback(query: CallbackQuery) -> IncomingCallback:
+    message = query.message
+    return IncomingCallback(
+        id=query.id,
+        sender=_person(query.from_user),
+        data=query.data,
+        chat_id=message.chat.id if message is not None else None,
+        message_id=message.message_id if message is not None else None,
+    )
+
+
+class PTBRuntime:
+    name = "ptb"
+
+    def __init__(self, application: Application, desk: TelegramDesk) -> None:  # type: ignore[type-arg]
+        self.application = application
+        self.desk = desk
+
+        async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            record = incoming_message(update.message) if update.message else None
+            if record is not None:
+                await desk.on_message(record)
+
+        async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            if update.callback_query is not None:
+                await desk.on_callback(incoming_callback(update.callback_query))
+
+        application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, on_message))
+        application.add_handler(CallbackQueryHandler(on_callback))
+
+    async def open(self) -> None:
+        await self.application.initialize()
+        await self.application.start()
+
+    async def start_polling(self) -> None:
+        """Start fetching updates; returns at once (PTB's updater runs in the background)."""
+        assert self.application.updater is not None
+        await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=10)
+
+    async def stop_polling(self) -> None:
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+
+    async def feed(self, update: dict[str, Any]) -> None:
+        await self.application.update_queue.put(Update.de_json(update, self.application.bot))
+
+    async def close(self) -> None:
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()

@@ -1,0 +1,130 @@
+"""Running the bot on Telegram: storage, content, the desk, a runtime, polling or a webhook.
+
+:class:`TelegramBot` is what ``python -m bot`` starts when ``BOT_TOKEN`` is
+set, and what the tests start against their Bot API server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import signal
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from bot.service import Desk
+from bot.settings import Settings
+from bot.telegram.app import TelegramDesk
+from bot.telegram.types import Gateway
+from bot.telegram.webhook import WebhookServer
+from dialogs.loader import Content
+from storage.db import Database, open_database
+from storage.files import FileStore
+
+log = logging.getLogger(__name__)
+
+
+class Runtime(Protocol):
+    name: str
+
+    async def open(self) -> None: ...
+    async def start_polling(self) -> None: ...
+    async def stop_polling(self) -> None: ...
+    async def feed(self, update: dict[str, Any]) -> None: ...
+    async def close(self) -> None: ...
+
+
+def build_runtime(kind: str, token: str, api_base: str, make_desk: Callable[[Gateway], TelegramDesk]) -> Runtime:
+    """The chosen runtime with its gateway, around the one shared desk."""
+    if kind == "ptb":
+        from bot.telegram.ptb_runtime import PTBGateway, PTBRuntime, make_application
+
+        application = make_application(token, api_base)
+        return PTBRuntime(application, make_desk(PTBGateway(application)))
+    from bot.telegram.aiogram_runtime import AiogramGateway, AiogramRuntime, make_bot
+
+    bot = make_bot(token, api_base)
+    return AiogramRuntime(bot, make_desk(AiogramGateway(bot)))
+
+
+class TelegramBot:
+    def __init__(
+        self,
+        settings: Settings,
+        content: Callable[[], Content],
+        clock: Callable[[], dt.datetime],
+        *,
+        album_quiet: float = 1.0,
+        outbox_poll: float = 1.0,
+    ) -> None:
+        if settings.bot_token is None:
+            raise ValueError("BOT_TOKEN is not set")
+        self.settings = settings
+        self.content = content
+        self.clock = clock
+        self.album_quiet = album_quiet
+        self.outbox_poll = outbox_poll
+        self.database: Database | None = None
+        self.runtime: Runtime | None = None
+        self.desk: TelegramDesk | None = None
+        self.webhook: WebhookServer | None = None
+
+    async def start(self) -> None:
+        settings = self.settings
+        assert settings.bot_token is not None
+        self.database = await open_database(settings.database_url)
+        desk = Desk(self.database, FileStore(settings.files_dir), self.content, default_lang=settings.default_locale)
+
+        def make_desk(gateway: Gateway) -> TelegramDesk:
+            self.desk = TelegramDesk(
+                desk,
+                gateway,
+                self.clock,
+                staff_chat_id=settings.staff_chat_id,
+                album_quiet=self.album_quiet,
+                outbox_poll=self.outbox_poll,
+            )
+            return self.desk
+
+        self.runtime = build_runtime(settings.bot_runtime, settings.bot_token.get_secret_value(), settings.telegram_api_base, make_desk)
+        await self.runtime.open()
+        assert self.desk is not None
+        await self.desk.start()
+        if settings.webhook_url:
+            assert settings.webhook_secret is not None
+            secret = settings.webhook_secret.get_secret_value()
+            self.webhook = WebhookServer(self.runtime.feed, secret, path=settings.webhook_path)
+            await self.webhook.start(settings.webhook_host, settings.webhook_port)
+            await self.desk.gateway.set_webhook(settings.webhook_url, secret)
+            log.info("webhook mode: listening on %s:%s%s", settings.webhook_host, self.webhook.port, settings.webhook_path)
+        else:
+            await self.desk.gateway.delete_webhook()
+            await self.runtime.start_polling()
+            log.info("long polling on %s with %s", settings.telegram_api_base, self.runtime.name)
+
+    async def stop(self) -> None:
+        if self.runtime is not None:
+            await self.runtime.stop_polling()
+        if self.webhook is not None:
+            await self.webhook.stop()
+        if self.desk is not None:
+            await self.desk.stop()
+        if self.runtime is not None:
+            await self.runtime.close()
+        if self.database is not None:
+            await self.database.close()
+
+    async def run_until_stopped(self) -> None:
+        """Serve until SIGINT/SIGTERM, then stop cleanly (queued notifications stay queued)."""
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        await self.start()
+        try:
+            await stop.wait()
+        finally:
+            await self.stop()

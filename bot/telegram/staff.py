@@ -1,0 +1,228 @@
+"""Staff review in their Telegram chat: accept, return with a comment, ask for one more document.
+
+Buttons under a notification carry ``s:<action>:<reference>``. Accepting is
+one press. Returning and asking for a document need words: the bot posts a
+prompt that staff answer by replying to it (Telegram's force-reply), and the
+prompt is kept in the database so the reply is understood after a restart too.
+Every decision is a conditional status change recorded with who and when: when
+two staff press at once, one decision is taken and the other is told so. The
+applicant is told through the outbox, in their language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Collection
+
+from bot.i18n import translator
+from bot.telegram.format import escape
+from bot.telegram.types import Gateway, IncomingCallback, IncomingMessage, Person, TelegramFailure
+from dialogs.engine import AWAITING_APPLICANT
+from dialogs.i18n import Translator
+from dialogs.loader import Content
+from dialogs.render import COMPOSERS
+from storage.db import Database
+from storage.errors import NotFound, StatusConflict
+
+log = logging.getLogger(__name__)
+
+#: What each staff button decides; ``accepted`` at once, the others after a comment.
+ACTIONS = {"ok": "accepted", "ret": "returned", "more": "more_requested"}
+MAX_COMMENT = 1000
+
+
+def review_keyboard(reference: str, tr: Translator) -> list[list[tuple[str, str]]]:
+    return [
+        [(tr.gettext("Accept"), f"s:ok:{reference}"), (tr.gettext("Return with a comment"), f"s:ret:{reference}")],
+        [(tr.gettext("Ask for one more document"), f"s:more:{reference}")],
+    ]
+
+
+def staff_name(person: Person) -> str:
+    """Who decided, as kept in the history: a name for people, the Telegram id to be sure."""
+    return f"{person.name[:40]} (tg:{person.id})"
+
+
+class StaffReview:
+    def __init__(
+        self,
+        database: Database,
+        gateway: Gateway,
+        content: Callable[[], Content],
+        clock: Callable[[], dt.datetime],
+        *,
+        staff_chats: Callable[[], Collection[int]],
+        lang: str = "zh",
+        on_outbox: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.database = database
+        self.gateway = gateway
+        self._content = content
+        self.clock = clock
+        self.staff_chats = staff_chats
+        self.lang = lang
+        self.on_outbox = on_outbox
+
+    @property
+    def tr(self) -> Translator:
+        return translator(self.lang)
+
+    def is_staff_chat(self, chat_id: int | None) -> bool:
+        return chat_id is not None and chat_id in self.staff_chats()
+
+    # ------------------------------------------------------------------ buttons
+
+    async def on_callback(self, callback: IncomingCallback) -> None:
+        _ = self.tr.gettext
+        if not self.is_staff_chat(callback.chat_id):
+            await self._answer(callback, _("Only staff can use these buttons, in their staff chat."), alert=True)
+            return
+        _s, action, reference = (callback.data or "").split(":", 2)
+        decision = ACTIONS.get(action)
+        if decision is None:
+            await self._answer(callback, _("This button is no longer valid."), alert=True)
+            return
+        assert callback.chat_id is not None
+        if decision == "accepted":
+            await self._decide(callback.chat_id, callback.message_id, callback.sender, reference, decision, None, None, callback)
+            return
+        async with self.database.uow() as uow:
+            submission = await uow.submissions.get(reference)
+        if submission is None:
+            await self._answer(callback, _("Submission {reference} no longer exists (withdrawn by the applicant).").format(reference=reference), alert=True)
+            return
+        if submission.status in ("accepted", *AWAITING_APPLICANT):
+            await self._answer(callback, self._already(reference, submission.status), alert=True)
+            return
+        prompt = {
+            "returned": _("{who}: reply to this message with the reason for returning {reference}. The applicant will read it."),
+            "more_requested": _("{who}: reply to this message with the document you need for {reference}, and why. The applicant will read it."),
+        }[decision].format(who=escape(callback.sender.name), reference=reference)
+        try:
+            prompt_id = await self.gateway.send_text(callback.chat_id, prompt, reply_to=callback.message_id, force_reply=True)
+        except TelegramFailure as failure:
+            log.warning("staff prompt for %s not sent: %s", reference, failure)
+            await self._answer(callback, _("Telegram did not take the message; please press again."), alert=True)
+            return
+        async with self.database.uow() as uow:
+            await uow.staff_prompts.add(
+                chat_id=str(callback.chat_id),
+                message_id=str(prompt_id),
+                reference=reference,
+                decision=decision,
+                seen_status=submission.status,
+                notice_message_id=None if callback.message_id is None else str(callback.message_id),
+                staff=staff_name(callback.sender),
+                now=self.clock(),
+            )
+            await uow.commit()
+        await self._answer(callback, _("Reply to my message with your comment."))
+
+    # ------------------------------------------------------------------ replies to prompts
+
+    async def on_message(self, message: IncomingMessage) -> None:
+        """A message in a staff chat: only replies to the bot's prompts mean something."""
+        if message.reply_to is None or not (message.text or "").strip():
+            return
+        async with self.database.uow() as uow:
+            prompt = await uow.staff_prompts.find(str(message.chat_id), str(message.reply_to))
+        if prompt is None:
+            return
+        _ = self.tr.gettext
+        if prompt.answered_at is not None:
+            await self._say(message.chat_id, _("This prompt was already answered."), reply_to=message.message_id)
+            return
+        comment = (message.text or "").strip()[:MAX_COMMENT]
+        notice = int(prompt.notice_message_id) if prompt.notice_message_id else None
+        await self._decide(message.chat_id, notice, message.sender, prompt.reference, prompt.decision, comment, prompt, None, reply_to=message.message_id)
+
+    # ------------------------------------------------------------------ deciding
+
+    async def _decide(
+        self,
+        chat_id: int,
+        notice_id: int | None,
+        person: Person,
+        reference: str,
+        decision: str,
+        comment: str | None,
+        prompt: object | None,
+        callback: IncomingCallback | None,
+        *,
+        reply_to: int | None = None,
+    ) -> None:
+        _ = self.tr.gettext
+        now = self.clock()
+        who = staff_name(person)
+        try:
+            async with self.database.uow() as uow:
+                if prompt is not None:
+                    expected = prompt.seen_status  # type: ignore[attr-defined]
+                    if not await uow.staff_prompts.answer(prompt.id, now=now):  # type: ignore[attr-defined]
+                        raise StatusConflict("prompt already answered")
+                else:
+                    expected = None
+                submission = await uow.submissions.change_status(reference, decision, actor=who, at=now, comment=comment, expected=expected)
+                applicant = await uow.applicants.get(submission.applicant_id)
+                await uow.outbox.enqueue(
+                    "applicant_update",
+                    reference,
+                    {
+                        "channel": applicant.channel if applicant else None,
+                        "user": applicant.external_id if applicant else None,
+                        "status": decision,
+                        "comment": comment,
+                        "program": submission.program,
+                        "track": submission.track,
+                    },
+                    now,
+                )
+                await uow.commit()
+        except NotFound:
+            await self._tell(callback, chat_id, _("Submission {reference} no longer exists (withdrawn by the applicant).").format(reference=reference), reply_to)
+            return
+        except StatusConflict:
+            async with self.database.uow() as uow:
+                current = await uow.submissions.get(reference)
+            status = current.status if current else "accepted"
+            await self._tell(callback, chat_id, self._already(reference, status), reply_to)
+            return
+        self.on_outbox()
+        line = COMPOSERS["@staff_decision"]({"status": decision, "who": person.name, "at": now, "comment": comment}, self._content(), now, self.tr)
+        if callback is not None:
+            await self._answer(callback, line)
+        await self._say(chat_id, escape(f"{reference}: {line}"), reply_to=notice_id if callback is not None else reply_to)
+        if notice_id is not None:
+            try:
+                await self.gateway.edit_keyboard(chat_id, notice_id, None)
+            except TelegramFailure as failure:
+                log.info("buttons of %s not removed: %s", reference, failure)
+
+    def _already(self, reference: str, status: str) -> str:
+        _ = self.tr.gettext
+        texts = {
+            "accepted": _("{reference} was already accepted."),
+            "returned": _("{reference} was already returned to the applicant; it comes back when they send documents."),
+            "more_requested": _("{reference} already waits for a document from the applicant."),
+            "submitted": _("{reference} changed meanwhile; please look at it again."),
+        }
+        return texts.get(status, texts["submitted"]).format(reference=reference)
+
+    async def _tell(self, callback: IncomingCallback | None, chat_id: int, text: str, reply_to: int | None) -> None:
+        if callback is not None:
+            await self._answer(callback, text, alert=True)
+        else:
+            await self._say(chat_id, escape(text), reply_to=reply_to)
+
+    async def _answer(self, callback: IncomingCallback, text: str, *, alert: bool = False) -> None:
+        try:
+            await self.gateway.answer_callback(callback.id, text[:200], alert=alert)
+        except TelegramFailure as failure:
+            log.info("callback answer failed: %s", failure)
+
+    async def _say(self, chat_id: int, text: str, *, reply_to: int | None = None) -> None:
+        try:
+            await self.gateway.send_text(chat_id, text, reply_to=reply_to)
+        except TelegramFailure as failure:
+            log.info("staff message failed: %s", failure)

@@ -1,0 +1,44 @@
+"""Per-user throttling: a token bucket, so a stuck key or a script cannot flood the bot.
+
+A person tapping quickly is fine (a burst of ``burst`` events); beyond that each
+user gets ``rate`` events a second. The first event over the limit is answered
+with a note; the rest are dropped quietly until tokens return.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    at: float
+    warned: bool = False
+
+
+class Throttle:
+    def __init__(self, *, rate: float = 1.0, burst: int = 10, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate = rate
+        self.burst = burst
+        self._clock = clock
+        self._buckets: dict[int, _Bucket] = {}
+
+    def check(self, user_id: int) -> str:
+        """``ok`` to handle the event, ``warn`` to drop it with a note, ``drop`` to drop it quietly."""
+        now = self._clock()
+        bucket = self._buckets.get(user_id)
+        if bucket is None:
+            bucket = self._buckets[user_id] = _Bucket(float(self.burst), now)
+        bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.at) * self.rate)
+        bucket.at = now
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            bucket.warned = False
+            return "ok"
+        if bucket.warned:
+            return "drop"
+        bucket.warned = True
+        return "warn"

@@ -1,0 +1,83 @@
+"""Webhook mode: Telegram POSTs updates to our HTTPS endpoint instead of being polled.
+
+Telegram sends the ``secret_token`` given at ``setWebhook`` in the
+``X-Telegram-Bot-Api-Secret-Token`` header of every request; anything without
+the right one is refused (401) before it is read, so nobody else can inject
+updates. The update is acknowledged at once and handled in the background:
+Telegram retries slow answers, which would handle an update twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+#: Telegram's limit on an update is far below this; anything bigger is not from Telegram.
+MAX_BODY = 1024 * 1024
+
+Feed = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class WebhookServer:
+    def __init__(self, feed: Feed, secret: str, *, path: str = "/telegram/webhook") -> None:
+        if not secret:
+            raise ValueError("a webhook needs a secret token")
+        self.feed = feed
+        self.secret = secret
+        self.path = path
+        self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.port: int | None = None
+
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=MAX_BODY)
+        app.router.add_post(self.path, self._receive)
+        return app
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            log.warning("webhook request from %s refused: wrong secret token", request.remote)
+            return web.Response(status=401, text="wrong secret token")
+        try:
+            update = json.loads(await request.read())
+        except (ValueError, UnicodeDecodeError):
+            return web.Response(status=400, text="not JSON")
+        if not isinstance(update, dict) or "update_id" not in update:
+            return web.Response(status=400, text="not an update")
+        task = asyncio.get_running_loop().create_task(self._handle(update))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return web.Response(text="ok")
+
+    async def _handle(self, update: dict[str, Any]) -> None:
+        try:
+            await self.feed(update)
+        except Exception:
+            log.exception("webhook update %s failed", update.get("update_id"))
+
+    async def start(self, host: str, port: int) -> None:
+        self._runner = web.AppRunner(self.app())
+        await self._runner.setup()
+        self._site = web.TCPSite(self._runner, host, port)
+        await self._site.start()
+        server = self._site._server  # noqa: SLF001 - aiohttp exposes the bound port only here
+        sockets = getattr(server, "sockets", None) or []
+        self.port = sockets[0].getsockname()[1] if sockets else port
+
+    async def stop(self) -> None:
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
