@@ -107,7 +107,8 @@ class PTBGateway:
         return sent.message_id
 
     async def send_documents(self, chat_id: int, files: Sequence[tuple[str, bytes]], *, reply_to: int | None = None) -> list[int]:
-        media = [InputMediaDocument(InputFile(content, filename=name), filename=name) for name, content in files]
+        # bytes, not InputFile: PTB then uploads each as an "attach://" part, as media groups need
+        media = [InputMediaDocument(content, filename=name) for name, content in files]
         sent = await self._call(self.bot.send_media_group(chat_id, media, reply_parameters=_reply(reply_to)))
         return [message.message_id for message in sent]
 

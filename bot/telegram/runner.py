@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from bot.service import Desk
 from bot.settings import Settings
 from bot.telegram.app import TelegramDesk
+from bot.telegram.throttle import Throttle
 from bot.telegram.types import Gateway
 from bot.telegram.webhook import WebhookServer
 from dialogs.loader import Content
@@ -58,6 +59,7 @@ class TelegramBot:
         *,
         album_quiet: float = 1.0,
         outbox_poll: float = 1.0,
+        throttle: Throttle | None = None,
     ) -> None:
         if settings.bot_token is None:
             raise ValueError("BOT_TOKEN is not set")
@@ -66,6 +68,7 @@ class TelegramBot:
         self.clock = clock
         self.album_quiet = album_quiet
         self.outbox_poll = outbox_poll
+        self.throttle = throttle
         self.database: Database | None = None
         self.runtime: Runtime | None = None
         self.desk: TelegramDesk | None = None
@@ -85,6 +88,7 @@ class TelegramBot:
                 staff_chat_id=settings.staff_chat_id,
                 album_quiet=self.album_quiet,
                 outbox_poll=self.outbox_poll,
+                throttle=self.throttle,
             )
             return self.desk
 
