@@ -85,6 +85,7 @@ class OutboxWorker:
         self.poll_interval = poll_interval
         self.lease = lease
         self._wake = asyncio.Event()
+        self._stopping = False
         self._task: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ running
@@ -95,11 +96,23 @@ class OutboxWorker:
 
     def start(self) -> None:
         if self._task is None:
+            self._stopping = False
             self._task = asyncio.get_running_loop().create_task(self._run(), name="outbox-worker")
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 10.0) -> None:
+        """Finish the notification being sent (so its outcome is recorded), then stop.
+
+        Only if that takes longer than ``grace`` is the worker cancelled; its claimed
+        rows are then released for the next start to retry at once.
+        """
         task, self._task = self._task, None
-        if task is not None:
+        if task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), grace)
+        except TimeoutError:
             task.cancel()
             try:
                 await task
@@ -107,7 +120,7 @@ class OutboxWorker:
                 pass
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 busy = await self.run_once()
             except asyncio.CancelledError:
@@ -128,9 +141,23 @@ class OutboxWorker:
         async with self.database.uow() as uow:
             rows = await uow.outbox.claim_due(self.now(), limit, lease=self.lease)
             await uow.commit()
-        for row in rows:
-            await self._attempt(row)
+        for index, row in enumerate(rows):
+            if self._stopping:
+                await self._release(rows[index:])
+                break
+            try:
+                await self._attempt(row)
+            except asyncio.CancelledError:
+                await asyncio.shield(self._release(rows[index:]))
+                raise
         return len(rows)
+
+    async def _release(self, rows: list[OutboxMessage]) -> None:
+        """Hand claimed rows back (due now), instead of leaving them hidden until their lease ends."""
+        async with self.database.uow() as uow:
+            for row in rows:
+                await uow.outbox.mark_failed(row.id, "interrupted: the bot stopped", self.now(), at=self.now())
+            await uow.commit()
 
     async def _attempt(self, row: OutboxMessage) -> None:
         try:

@@ -8,6 +8,7 @@ Everything else is :class:`bot.telegram.app.TelegramDesk`.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Awaitable, Sequence
 from typing import Any
 
@@ -65,7 +66,11 @@ def _reply(message_id: int | None) -> ReplyParameters | None:
     return ReplyParameters(message_id=message_id, allow_sending_without_reply=True) if message_id else None
 
 
-def _seconds(value: int | dt.timedelta) -> float:
+def _seconds(error: RetryAfter) -> float:
+    """``retry_after`` in seconds, whether this PTB gives an int or (v22.2+ opt-in) a timedelta."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the int form is deprecated; both are read here
+        value = error.retry_after
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
@@ -77,7 +82,7 @@ class PTBGateway:
         try:
             return await call
         except RetryAfter as error:
-            raise RetryLater(_seconds(error.retry_after), str(error)) from error
+            raise RetryLater(_seconds(error), str(error)) from error
         except (BadRequest, Forbidden) as error:  # BadRequest is a NetworkError in PTB: test it first
             raise Refused(str(error)) from error
         except (TimedOut, NetworkError) as error:

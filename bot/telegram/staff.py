@@ -11,6 +11,7 @@ applicant is told through the outbox, in their language.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable, Collection
@@ -63,6 +64,12 @@ class StaffReview:
         self.staff_chats = staff_chats
         self.lang = lang
         self.on_outbox = on_outbox
+        # One staff update per chat at a time: a reply to a prompt must find the prompt recorded,
+        # even when Telegram delivers it while the button press that made it is still finishing.
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    def _lock(self, chat_id: int | None) -> asyncio.Lock:
+        return self._locks.setdefault(chat_id or 0, asyncio.Lock())
 
     @property
     def tr(self) -> Translator:
@@ -74,6 +81,10 @@ class StaffReview:
     # ------------------------------------------------------------------ buttons
 
     async def on_callback(self, callback: IncomingCallback) -> None:
+        async with self._lock(callback.chat_id):
+            await self._on_callback(callback)
+
+    async def _on_callback(self, callback: IncomingCallback) -> None:
         _ = self.tr.gettext
         if not self.is_staff_chat(callback.chat_id):
             await self._answer(callback, _("Only staff can use these buttons, in their staff chat."), alert=True)
@@ -125,6 +136,10 @@ class StaffReview:
         """A message in a staff chat: only replies to the bot's prompts mean something."""
         if message.reply_to is None or not (message.text or "").strip():
             return
+        async with self._lock(message.chat_id):
+            await self._on_reply(message)
+
+    async def _on_reply(self, message: IncomingMessage) -> None:
         async with self.database.uow() as uow:
             prompt = await uow.staff_prompts.find(str(message.chat_id), str(message.reply_to))
         if prompt is None:

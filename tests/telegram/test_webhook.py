@@ -1,0 +1,51 @@
+"""Webhook mode: Telegram's secret token decides whether an update is taken."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from dialogs.loader import load_content
+from tests.telegram.botapi import FakeBotAPI
+from tests.telegram.harness import make_bot
+
+SECRET = "desk-webhook-secret_123"
+PUBLIC_URL = "https://desk.example.invalid/telegram/webhook"  # only recorded by the test server, never called
+
+
+@pytest.fixture()
+async def api() -> AsyncIterator[FakeBotAPI]:
+    async with FakeBotAPI() as server:
+        yield server
+
+
+@pytest.mark.parametrize("runtime", ["aiogram", "ptb"])
+async def test_an_update_with_the_wrong_secret_is_refused_and_with_the_right_one_answered(
+    api: FakeBotAPI, tmp_path: Path, runtime: str
+) -> None:
+    bot = make_bot(
+        api, runtime, tmp_path, load_content(),
+        webhook_url=PUBLIC_URL, webhook_secret=SECRET, webhook_host="127.0.0.1", webhook_port=0,
+    )
+    await bot.start()
+    try:
+        assert api.webhook.url == PUBLIC_URL and api.webhook.secret_token == SECRET
+        assert bot.webhook is not None and bot.webhook.port
+        endpoint = f"http://127.0.0.1:{bot.webhook.port}/telegram/webhook"
+        api.user(7201, "孙八", language_code="en")
+        update = await api.push_text(7201, "/start")  # built like Telegram's, posted by hand below
+        async with httpx.AsyncClient() as client:
+            forged = await client.post(endpoint, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})
+            missing = await client.post(endpoint, json=update)
+            assert (forged.status_code, missing.status_code) == (401, 401)
+            taken = await client.post(endpoint, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+            assert taken.status_code == 200
+        [reply] = await api.next_messages(7201, 1)
+        assert "What would you like to do?" in reply["text"]
+        assert len(api.sent_to(7201)) == 1  # the refused posts produced nothing
+        assert not [c for c in api.calls if c.method.lower() == "getupdates"]  # no polling in webhook mode
+    finally:
+        await bot.stop()
