@@ -197,11 +197,26 @@ class IncomingMiddleware(BaseMiddleware):
         return await handler(event, data)
 
 
+class ThrottlingMiddleware(BaseMiddleware):
+    """The desk's per-user throttle, before any handler runs (registered after IncomingMiddleware)."""
+
+    def __init__(self, desk: TelegramDesk) -> None:
+        self.desk = desk
+
+    async def __call__(
+        self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]], event: TelegramObject, data: dict[str, Any]
+    ) -> Any:
+        if not await self.desk.admit(data["incoming"]):
+            return None
+        return await handler(event, data)
+
+
 def build_dispatcher(desk: TelegramDesk) -> Dispatcher:
     dispatcher = Dispatcher()
     router = Router(name="desk")
-    router.message.outer_middleware(IncomingMiddleware())
-    router.callback_query.outer_middleware(IncomingMiddleware())
+    for observer in (router.message, router.callback_query):
+        observer.outer_middleware(IncomingMiddleware())
+        observer.outer_middleware(ThrottlingMiddleware(desk))
 
     @router.message()
     async def on_message(message: Message, incoming: IncomingMessage) -> None:

@@ -19,7 +19,7 @@ from bot.telegram.applicants import ApplicantChannel, language_of
 from bot.telegram.outbox import OutboxWorker
 from bot.telegram.staff import StaffReview
 from bot.telegram.throttle import Throttle
-from bot.telegram.types import Gateway, IncomingCallback, IncomingMessage, Person, TelegramFailure
+from bot.telegram.types import Gateway, Incoming, IncomingCallback, IncomingMessage, Person, TelegramFailure
 from dialogs.engine import LANGUAGES, MENU_COMMANDS
 
 log = logging.getLogger(__name__)
@@ -98,28 +98,34 @@ class TelegramDesk:
             return
         if not message.private:
             return  # other groups the bot was added to: not a place for applications
-        if not await self._admitted(message.sender, message.chat_id):
-            return
         await self._guard(message.sender, message.chat_id, self.applicants.on_message(message))
 
     async def on_callback(self, callback: IncomingCallback) -> None:
         if (callback.data or "").startswith("s:"):
             await self._guard(callback.sender, callback.chat_id, self.staff.on_callback(callback))
             return
-        if not await self._admitted(callback.sender, callback.chat_id or callback.sender.id):
-            try:
-                await self.gateway.answer_callback(callback.id)
-            except TelegramFailure:
-                pass
-            return
         await self._guard(callback.sender, callback.chat_id or callback.sender.id, self.applicants.on_callback(callback))
 
-    async def _admitted(self, person: Person, chat_id: int) -> bool:
-        verdict = self.throttle.check(person.id)
+    async def admit(self, incoming: Incoming) -> bool:
+        """The throttle, run by each runtime's middleware before its handlers: False drops the update.
+
+        Staff chats are not throttled (a reviewer going through a list presses fast).
+        """
+        chat_id = incoming.chat_id if incoming.chat_id is not None else incoming.sender.id
+        if self.staff.is_staff_chat(chat_id):
+            return True
+        verdict = self.throttle.check(incoming.sender.id)
+        if verdict == "ok":
+            return True
+        if isinstance(incoming, IncomingCallback):
+            try:
+                await self.gateway.answer_callback(incoming.id)  # stop the spinner even so
+            except TelegramFailure:
+                pass
         if verdict == "warn":
-            tr = translator(language_of(person) or self.desk.default_lang)
+            tr = translator(language_of(incoming.sender) or self.desk.default_lang)
             await self.applicants.tell(chat_id, tr.gettext("You are sending messages too fast. Please wait a few seconds, then go on."))
-        return verdict == "ok"
+        return False
 
     async def _guard(self, person: Person, chat_id: int | None, work: object) -> None:
         """Run the handling; whatever breaks, the person gets a plain answer and the bot goes on."""

@@ -27,7 +27,15 @@ from telegram import (
     User,
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot.telegram.app import TelegramDesk
 from bot.telegram.types import (
@@ -194,6 +202,17 @@ class PTBRuntime:
             if update.callback_query is not None:
                 await desk.on_callback(incoming_callback(update.callback_query))
 
+        async def throttle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            record: IncomingMessage | IncomingCallback | None = None
+            if update.message is not None:
+                record = incoming_message(update.message)
+            elif update.callback_query is not None:
+                record = incoming_callback(update.callback_query)
+            if record is None or not await desk.admit(record):
+                raise ApplicationHandlerStop  # the update goes no further
+
+        # group -1 runs before the handlers, like aiogram's outer middlewares
+        application.add_handler(TypeHandler(Update, throttle), group=-1)
         application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, on_message))
         application.add_handler(CallbackQueryHandler(on_callback))
 
