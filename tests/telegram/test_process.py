@@ -1,0 +1,41 @@
+"""``python -m bot`` with a token: the same one command serves Telegram, and Ctrl-C stops it cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+from tests.telegram.botapi import FakeBotAPI
+
+
+async def test_the_run_command_serves_telegram_when_a_token_is_set_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    async with FakeBotAPI() as api:
+        env = {k: v for k, v in os.environ.items() if k not in {"DEFAULT_LOCALE", "STAFF_CHAT_ID", "WEBHOOK_URL"}}
+        env.update(
+            BOT_TOKEN=api.token,
+            TELEGRAM_API_BASE=api.base,
+            DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+            FILES_DIR=str(tmp_path / "files"),
+            STAFF_CHAT_ID="-1001",
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=ROOT, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            await api.wait_polling(timeout=60)
+            api.user(7501, "吴一", language_code="zh")
+            await api.push_text(7501, "/start")
+            [reply] = await api.next_messages(7501, 1, timeout=20)
+            assert "欢迎" in reply["text"]  # Chinese, the user's Telegram language
+            assert {c["command"] for c in api.commands(language_code="zh")} >= {"start", "delete_my_data"}
+        finally:
+            process.send_signal(signal.SIGINT)
+            _, err = await asyncio.wait_for(process.communicate(), 30)
+        assert process.returncode == 0, err.decode()
+        assert "serving Telegram with aiogram" in err.decode()
+        assert api.token not in err.decode()  # the token never reaches the log
