@@ -36,16 +36,14 @@ from aiogram.types import (
     ReplyParameters,
     TelegramObject,
     Update,
-    User,
 )
 
 from bot.telegram.app import TelegramDesk
+from bot.telegram.updates import incoming_callback, incoming_message
 from bot.telegram.types import (
     IncomingCallback,
-    IncomingFile,
     IncomingMessage,
     Keyboard,
-    Person,
     Refused,
     RetryLater,
     Unreachable,
@@ -131,50 +129,6 @@ class AiogramGateway:
 
     async def delete_webhook(self) -> None:
         await self._call(self.bot.delete_webhook(drop_pending_updates=False))
-
-
-# --------------------------------------------------------------------------- updates → records
-
-
-def _person(user: User) -> Person:
-    name = " ".join(part for part in (user.first_name, user.last_name) if part) or (user.username or str(user.id))
-    return Person(user.id, name, user.language_code)
-
-
-def _file(message: Message) -> IncomingFile | None:
-    if message.document is not None:
-        document = message.document
-        return IncomingFile(document.file_id, document.file_name or "document", document.file_size, document.mime_type, "document")
-    if message.photo:
-        largest = max(message.photo, key=lambda size: (size.width * size.height, size.file_size or 0))
-        return IncomingFile(largest.file_id, f"photo-{largest.file_unique_id}.jpg", largest.file_size, "image/jpeg", "photo")
-    return None
-
-
-def incoming_message(message: Message) -> IncomingMessage | None:
-    if message.from_user is None or message.from_user.is_bot:
-        return None
-    return IncomingMessage(
-        chat_id=message.chat.id,
-        private=message.chat.type == "private",
-        message_id=message.message_id,
-        sender=_person(message.from_user),
-        text=message.text or message.caption,
-        file=_file(message),
-        media_group_id=message.media_group_id,
-        reply_to=message.reply_to_message.message_id if message.reply_to_message else None,
-    )
-
-
-def incoming_callback(query: CallbackQuery) -> IncomingCallback:
-    message = query.message
-    return IncomingCallback(
-        id=query.id,
-        sender=_person(query.from_user),
-        data=query.data,
-        chat_id=message.chat.id if message is not None else None,
-        message_id=message.message_id if message is not None else None,
-    )
 
 
 class IncomingMiddleware(BaseMiddleware):

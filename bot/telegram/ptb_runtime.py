@@ -15,16 +15,13 @@ from typing import Any
 from telegram import (
     BotCommand,
     BotCommandScopeDefault,
-    CallbackQuery,
     ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
     InputMediaDocument,
-    Message,
     ReplyParameters,
     Update,
-    User,
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
@@ -38,12 +35,11 @@ from telegram.ext import (
 )
 
 from bot.telegram.app import TelegramDesk
+from bot.telegram.updates import incoming_callback, incoming_message
 from bot.telegram.types import (
     IncomingCallback,
-    IncomingFile,
     IncomingMessage,
     Keyboard,
-    Person,
     Refused,
     RetryLater,
     Unreachable,
@@ -141,49 +137,6 @@ class PTBGateway:
 
     async def delete_webhook(self) -> None:
         await self._call(self.bot.delete_webhook(drop_pending_updates=False))
-
-
-# --------------------------------------------------------------------------- updates → records
-
-
-def _person(user: User) -> Person:
-    return Person(user.id, user.full_name or user.username or str(user.id), user.language_code)
-
-
-def _file(message: Message) -> IncomingFile | None:
-    if message.document is not None:
-        document = message.document
-        return IncomingFile(document.file_id, document.file_name or "document", document.file_size, document.mime_type, "document")
-    if message.photo:
-        largest = max(message.photo, key=lambda size: (size.width * size.height, size.file_size or 0))
-        return IncomingFile(largest.file_id, f"photo-{largest.file_unique_id}.jpg", largest.file_size, "image/jpeg", "photo")
-    return None
-
-
-def incoming_message(message: Message) -> IncomingMessage | None:
-    if message.from_user is None or message.from_user.is_bot:
-        return None
-    return IncomingMessage(
-        chat_id=message.chat.id,
-        private=message.chat.type == "private",
-        message_id=message.message_id,
-        sender=_person(message.from_user),
-        text=message.text or message.caption,
-        file=_file(message),
-        media_group_id=message.media_group_id,
-        reply_to=message.reply_to_message.message_id if message.reply_to_message else None,
-    )
-
-
-def incoming_callback(query: CallbackQuery) -> IncomingCallback:
-    message = query.message
-    return IncomingCallback(
-        id=query.id,
-        sender=_person(query.from_user),
-        data=query.data,
-        chat_id=message.chat.id if message is not None else None,
-        message_id=message.message_id if message is not None else None,
-    )
 
 
 class PTBRuntime:
