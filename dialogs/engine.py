@@ -26,6 +26,7 @@ from dialogs.eligibility import Verdict, assess
 from dialogs.facts import parse_country
 from dialogs.i18n import NOTICE_ZONE, N_
 from dialogs.events import (
+    AWAITING_APPLICANT,
     AmendSubmission,
     Button,
     ChoiceEvent,
@@ -59,8 +60,6 @@ INFO_INTENTS = ("deadline", "contact", "documents", "benefit", "quota", "apply",
 ACCEPTED_KINDS = frozenset({"pdf", "jpeg", "png", "docx", "xlsx"})
 #: The checklist item for a document staff asked for that is not on the program's list.
 OTHER_ITEM = "other"
-#: Statuses in which a submission waits for documents from its applicant.
-AWAITING_APPLICANT = ("returned", "more_requested")
 
 #: The commands a channel registers (Telegram's setMyCommands), with their descriptions.
 MENU_COMMANDS: tuple[tuple[str, str], ...] = (

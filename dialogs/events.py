@@ -123,6 +123,9 @@ class ForgetApplicant:
     """The applicant asked to delete their data: conversation, contact, submissions and files."""
 
 
+#: Submission statuses in which it waits for documents from its applicant (after a return or a request).
+AWAITING_APPLICANT = ("returned", "more_requested")
+
 #: Staff notification kinds: a new submission, one sent again after a return or a request,
 #: and one withdrawn because its applicant deleted their data.
 STAFF_KINDS = ("new_submission", "resubmitted", "withdrawn")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from dialogs.events import (
+    AWAITING_APPLICANT,
     AmendSubmission,
     CreateSubmission,
     Effect,
@@ -26,8 +27,6 @@ from storage.errors import ConcurrentUpdate, StatusConflict
 from storage.models import OutboxMessage, Submission
 from storage.uow import UnitOfWork
 
-#: Statuses in which a submission takes documents from its applicant again.
-AWAITING_APPLICANT = ("returned", "more_requested")
 
 _CONTACT_FIELDS = ("name", "phone", "employer")
 

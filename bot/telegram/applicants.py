@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import weakref
 from collections.abc import Callable
 
 from bot.i18n import translator
@@ -60,10 +61,14 @@ class ApplicantChannel:
         self.clock = clock
         self.max_download = max_download
         self.albums = AlbumCollector(self._album, quiet=album_quiet)
-        self._locks: dict[int, asyncio.Lock] = {}
+        # a lock lives while someone holds or waits for it: no map growing with every user ever seen
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def _lock(self, user_id: int) -> asyncio.Lock:
-        return self._locks.setdefault(user_id, asyncio.Lock())
+        lock = self._locks.get(user_id)
+        if lock is None:
+            lock = self._locks[user_id] = asyncio.Lock()
+        return lock
 
     async def on_message(self, message: IncomingMessage) -> None:
         if message.file is not None and message.media_group_id is not None:

@@ -14,17 +14,19 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import weakref
 from collections.abc import Callable, Collection
 
 from bot.i18n import translator
 from bot.telegram.format import escape
 from bot.telegram.types import Gateway, IncomingCallback, IncomingMessage, Person, TelegramFailure
-from dialogs.engine import AWAITING_APPLICANT
+from dialogs.events import AWAITING_APPLICANT
 from dialogs.i18n import Translator
 from dialogs.loader import Content
 from dialogs.render import COMPOSERS
 from storage.db import Database
 from storage.errors import NotFound, StatusConflict
+from storage.models import StaffPrompt
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +68,13 @@ class StaffReview:
         self.on_outbox = on_outbox
         # One staff update per chat at a time: a reply to a prompt must find the prompt recorded,
         # even when Telegram delivers it while the button press that made it is still finishing.
-        self._locks: dict[int, asyncio.Lock] = {}
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def _lock(self, chat_id: int | None) -> asyncio.Lock:
-        return self._locks.setdefault(chat_id or 0, asyncio.Lock())
+        lock = self._locks.get(chat_id or 0)
+        if lock is None:
+            lock = self._locks[chat_id or 0] = asyncio.Lock()
+        return lock
 
     @property
     def tr(self) -> Translator:
@@ -162,7 +167,7 @@ class StaffReview:
         reference: str,
         decision: str,
         comment: str | None,
-        prompt: object | None,
+        prompt: StaffPrompt | None,
         callback: IncomingCallback | None,
         *,
         reply_to: int | None = None,
@@ -173,8 +178,8 @@ class StaffReview:
         try:
             async with self.database.uow() as uow:
                 if prompt is not None:
-                    expected = prompt.seen_status  # type: ignore[attr-defined]
-                    if not await uow.staff_prompts.answer(prompt.id, now=now):  # type: ignore[attr-defined]
+                    expected = prompt.seen_status
+                    if not await uow.staff_prompts.answer(prompt.id, now=now):
                         raise StatusConflict("prompt already answered")
                 else:
                     expected = None
