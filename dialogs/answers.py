@@ -9,9 +9,11 @@ instead of guessing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from dialogs.explain import amount_text, contact_line, milestone_line, status_label
 from dialogs.i18n import Translator
@@ -46,7 +48,18 @@ class Answer:
     choices: tuple[str, ...] = field(default=())
 
 
+@functools.cache
+def _to_simplified() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
 def _normalise(text: str) -> str:
+    """One form for matching: Simplified characters (applicants in Xinjiang and abroad type
+    Traditional too), full-width letters and digits made half-width, single spaces, lower case."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _to_simplified().convert(text)
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
