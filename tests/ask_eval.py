@@ -1,0 +1,101 @@
+"""Scoring the free-question answerer against the labelled questions in ``tests/data/questions.yaml``.
+
+A question is right when the intent and the program are right (for an
+ambiguous question: the bot asks back, offering every program the label lists)
+and the reply holds every fragment the label expects (the asked fact: a phone,
+a name, an amount). Used by the evaluation test and by ``bench/ask.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.i18n import translator
+from dialogs.answers import Answer, answer
+from dialogs.loader import Content
+
+QUESTIONS = Path(__file__).resolve().parent / "data" / "questions.yaml"
+
+
+@dataclass(frozen=True)
+class Labelled:
+    q: str
+    lang: str
+    intent: str
+    program: str | None
+    track: str | None = None
+    expect: tuple[str, ...] = ()
+    ambiguous: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Scored:
+    item: Labelled
+    got: Answer
+    intent_ok: bool
+    program_ok: bool
+    fact_ok: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.intent_ok and self.program_ok and self.fact_ok
+
+
+@dataclass
+class Report:
+    scored: list[Scored] = field(default_factory=list)
+
+    def accuracy(self, keep: Any = lambda s: True) -> tuple[int, int]:
+        chosen = [s for s in self.scored if keep(s)]
+        return sum(s.ok for s in chosen), len(chosen)
+
+    def by(self, key: Any) -> dict[str, tuple[int, int]]:
+        groups = Counter(key(s) for s in self.scored)
+        return {group: self.accuracy(lambda s, g=group: key(s) == g) for group in sorted(groups, key=str)}
+
+    def misses(self) -> list[Scored]:
+        return [s for s in self.scored if not s.ok]
+
+
+def load_questions(path: Path = QUESTIONS) -> list[Labelled]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    items = []
+    for raw in data["questions"]:
+        items.append(
+            Labelled(
+                q=str(raw["q"]),
+                lang=raw["lang"],
+                intent=raw["intent"],
+                program=raw.get("program"),
+                track=raw.get("track"),
+                expect=tuple(str(e) for e in raw.get("expect") or ()),
+                ambiguous=tuple(raw.get("ambiguous") or ()),
+                note=raw.get("note"),
+            )
+        )
+    return items
+
+
+def score(item: Labelled, got: Answer) -> Scored:
+    if item.ambiguous:
+        program_ok = got.program is None and set(item.ambiguous) <= set(got.choices)
+    else:
+        program_ok = got.program == item.program
+    intent_ok = got.intent == item.intent or (item.intent == "other" and got.program is None)
+    fact_ok = all(fragment in got.text for fragment in item.expect)
+    return Scored(item, got, intent_ok, program_ok, fact_ok)
+
+
+def evaluate(content: Content, now: dt.datetime, items: list[Labelled] | None = None) -> Report:
+    report = Report()
+    for item in items if items is not None else load_questions():
+        got = answer(item.q, content, now, translator(item.lang))
+        report.scored.append(score(item, got))
+    return report
