@@ -9,7 +9,6 @@ again, and accept it; the applicant is told each time.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -77,7 +76,7 @@ async def test_applicant_journey_and_staff_round_trip(api: FakeBotAPI, bot, tmp_
     # check one track: the verdict with its clauses
     await applicant.say("/check", "Which program?")
     await applicant.press("2023 aid-talent plan (batch 2)")
-    verdict = await applicant.press("Flexible aid experts")
+    await applicant.press("Flexible aid experts")
     verdict = await applicant.answer_questions(EXPERT_ANSWERS, {"How many months": "3"}, "eligible")
     assert "§" in verdict
 
@@ -104,8 +103,6 @@ async def test_applicant_journey_and_staff_round_trip(api: FakeBotAPI, bot, tmp_
     assert "张三" in notice and "13912345678" in notice and "浙江大学" in notice and "申请表.pdf" in notice
     notice_message = staff.seen[-1]
     assert [label for label, _ in buttons(notice_message)] == ["接受", "退回并说明原因", "要求补充一份材料"]
-    await api.wait_for(lambda call: call.method.lower() in ("senddocument", "sendmediagroup") and call.params.get("chat_id") == HEALTH_OFFICE_CHAT, count=1)
-    await asyncio.sleep(0)  # let the media group land
 
     def office_files() -> list[bytes]:
         return [f.content for f in api.uploaded(HEALTH_OFFICE_CHAT)]
