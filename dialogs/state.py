@@ -53,6 +53,10 @@ class State:
     #: Facts answered in this conversation, in order: "back" undoes the last one.
     asked: list[str] = field(default_factory=list)
     question: str | None = None
+    #: The last free question the applicant typed, and the program it was answered for: kept so that
+    #: "ask staff" can pass it on and a program picked after an ambiguous question can answer it.
+    free_question: str | None = None
+    free_question_program: str | None = None
     #: When re-asking one answer from the review screen, go back there afterwards.
     return_to_review: bool = False
     draft: Draft | None = None
