@@ -1,41 +1,72 @@
-"""Answering a free question from the content: find the intent and the program, then compose.
+"""Answering a free question from the content: read what it asks, then compose the reply.
 
-This first answerer matches keywords and the aliases written in the content; it
-never makes up a fact: every date, phone and amount in a reply is read from the
-content. When two programs fit a question equally it asks which one is meant
-instead of guessing.
+Reading (:func:`read`) is language-independent and pure: it finds
+
+- the **intent** from the cue words of ``ask.yaml`` and from which kind of
+  content item (a requirement, a document, a benefit…) the question resembles
+  most (:mod:`dialogs.question_index`);
+- the **program, track and sector** from the names, aliases and region words
+  the content gives them; when two programs fit equally it does not guess but
+  returns them as ``choices``; the conversation's program is used when the
+  question names none;
+- an **FAQ entry** when the question is one the notices answer in a sentence.
+
+Composing never makes up a fact: every date, phone and amount is read from the
+content. When nothing matches well the reading says so (``sure`` is False) and
+the conversation offers the contacts and "ask staff".
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import re
-import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
 
 from dialogs.explain import amount_text, contact_line, milestone_line, status_label
 from dialogs.i18n import Translator
 from dialogs.loader import Content
+from dialogs.question_index import Item, QuestionIndex, index_for, phrase_weight
 from dialogs.schedule import applicant_deadline, applicant_windows, program_status
-from dialogs.schema import Program, Track, applies_to
+from dialogs.schema import Intent, Program, Text, Track, applies_to
+import re
 
-Intent = Literal["deadline", "contact", "eligibility", "documents", "benefit", "quota", "apply", "programs", "other"]
+from dialogs.segment import Hit, normalise, stem
 
-#: Words that signal each intent. Longer, more specific words weigh more.
-_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "deadline": ("截止", "截至", "什么时候", "何时", "几号", "期限", "最晚", "日期", "时间", "deadline", "when", "due", "closing date", "date"),
-    "contact": ("联系", "电话", "找谁", "咨询", "报给谁", "交给谁", "送到哪", "邮箱", "地址", "联系人", "contact", "phone", "call", "who", "email", "e-mail", "address"),
-    "documents": ("材料", "证书", "表格", "登记表", "复印件", "证明", "documents", "document", "papers", "paperwork", "forms", "form", "certificate"),
-    "benefit": ("多少钱", "津贴多少", "补助", "经费", "资助", "奖励", "待遇", "能拿", "给多少", "money", "how much", "funding", "amount", "benefit", "benefits", "paid", "pay"),
-    "quota": ("名额", "指标", "多少人", "几个人", "几名", "人数", "选多少", "quota", "how many people", "how many places", "places", "slots"),
-    "apply": ("怎么申报", "如何申报", "怎么报", "申报流程", "申请流程", "网上申报", "申报方式", "报名", "怎么申请", "如何申请", "how to apply", "how do i apply", "apply", "application process", "procedure"),
-    "eligibility": ("条件", "资格", "能不能", "可以申报", "可以申请", "符合", "要求", "够不够", "eligible", "eligibility", "requirement", "requirements", "qualify", "can i"),
-    "programs": ("哪些项目", "什么项目", "有哪些", "项目列表", "所有项目", "which programs", "what programs", "list of programs", "programs"),
-}
-#: Ties go to the earlier intent: a question naming "材料" and "报给谁" asks whom to send them to.
-_PRIORITY: tuple[Intent, ...] = ("contact", "deadline", "benefit", "quota", "documents", "apply", "eligibility", "programs")
+_ENGLISH_WORD = re.compile(r"[a-z]+")
+
+#: How much the best-matching content item adds to an intent's cue score (its coverage is 0..1).
+ITEM_WEIGHT = 3.0
+#: Below this an intent is not recognised: the question is "other".
+MIN_INTENT = 1.0
+#: A FAQ entry answers when the question and one of its phrasings are this alike (Dice over weighted terms).
+FAQ_MATCH = 0.55
+#: An item is shown as "what you asked about" when it covers this much of the question.
+FOCUS_MATCH = 0.3
+#: A sound-alike (typo) match counts for less than one typed as written.
+_TYPO_FACTOR = 0.8
+#: Region words only break ties between programs.
+_REGION_WEIGHT = 1.0
+#: A sector named ("卫健委") hints at the programs that have it, less than their own names.
+_SECTOR_FACTOR = 0.5
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a question asks, before any text is composed."""
+
+    intent: Intent
+    program: str | None
+    track: str | None = None
+    sector: str | None = None
+    #: Programs the question could mean, when it fits several equally: ask back, with a button each.
+    choices: tuple[str, ...] = ()
+    #: The FAQ entry that answers it: (program id or None for a global entry, entry id).
+    faq: tuple[str | None, str] | None = None
+    #: Items (requirements, documents…) that match the question best, for "what you asked about".
+    focus: tuple[Item, ...] = ()
+    #: False when nothing matched well: offer the contacts and "ask staff".
+    sure: bool = True
 
 
 @dataclass(frozen=True)
@@ -46,108 +77,355 @@ class Answer:
     text: str
     #: Programs the question could mean, when it was ambiguous.
     choices: tuple[str, ...] = field(default=())
+    sure: bool = True
 
 
-@functools.cache
-def _to_simplified() -> Any:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def _normalise(text: str) -> str:
-    """One form for matching: Simplified characters (applicants in Xinjiang and abroad type
-    Traditional too), full-width letters and digits made half-width, single spaces, lower case."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _to_simplified().convert(text)
-    return re.sub(r"\s+", " ", text).strip().lower()
-
-
-def _contains(text: str, word: str) -> bool:
-    word = word.lower()
-    if word.isascii() and word[:1].isalnum():
-        return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
-    return word in text
+def _resolve(hits: dict[str, Hit]) -> list[tuple[str, Hit]]:
+    """Longest phrases first; a phrase inside a longer one already found says nothing more.
+    A phrase with a gap ("能*吗") hides nothing: the words in its gap still speak for themselves."""
+    kept: list[tuple[str, Hit]] = []
+    hiding: list[Hit] = []
+    for phrase, hit in sorted(hits.items(), key=lambda kv: (-len(kv[0].replace("*", "")), kv[1].start)):
+        if any(k.start <= hit.start and hit.end <= k.end for k in hiding):
+            continue
+        kept.append((phrase, hit))
+        if "*" not in phrase:
+            hiding.append(hit)
+    return kept
 
 
-def detect_intent(text: str) -> Intent:
-    scores: dict[str, int] = {}
-    for intent, words in _KEYWORDS.items():
-        scores[intent] = sum(len(w) for w in words if _contains(text, w))
-    best = max(scores.values())
-    if best == 0:
-        return "other"
-    return next(i for i in _PRIORITY if scores[i] == best)
+def _weight(phrase: str, hit: Hit) -> float:
+    return phrase_weight(phrase) * (1.0 if hit.exact else _TYPO_FACTOR)
 
 
-def _score(text: str, names: list[str]) -> int:
-    return sum(len(name) for name in set(names) if name and _contains(text, name))
+def intent_cues(text: str, index: QuestionIndex) -> tuple[dict[str, float], list[Hit]]:
+    """Each intent's score from the cue words found, and where they were found."""
+    scores: dict[str, float] = defaultdict(float)
+    spans = []
+    for phrase, hit in _resolve(index.cues.hits(text)):
+        spans.append(hit)
+        for intent, weight in index.cue_intents[phrase]:
+            scores[intent] += weight * (1.0 if hit.exact else _TYPO_FACTOR)
+    return scores, spans
 
 
-def _program_names(program: Program) -> list[str]:
-    names = list(program.aliases) + [program.id]
-    for text in (program.title, program.short_title):
-        names += [v for v in (text.zh, text.en) if v]
-    return names
+@dataclass
+class _Names:
+    program: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    #: Programs named by their own names or their tracks' (not only by a sector or region).
+    named: set[str] = field(default_factory=set)
+    #: Programs one of whose sectors is named (a region word alone names no program).
+    sectored: set[str] = field(default_factory=set)
+    #: Programs by the English words of their names found outside whole names.
+    worded: dict[str, float] = field(default_factory=dict)
+    track: dict[tuple[str, str | None], float] = field(default_factory=lambda: defaultdict(float))
+    sector: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+    spans: list[Hit] = field(default_factory=list)
+    #: Program names only: blanked before comparing with items (track words like 高级技师 appear in them).
+    program_spans: list[Hit] = field(default_factory=list)
+    #: Every name found, sectors and regions too.
+    all_spans: list[Hit] = field(default_factory=list)
 
 
-def _track_names(track: Track) -> list[str]:
-    return list(track.aliases) + [v for v in (track.title.zh, track.title.en) if v]
+def find_names(text: str, index: QuestionIndex) -> _Names:
+    found = _Names()
+    for phrase, hit in _resolve(index.names.hits(text)):
+        weight = _weight(phrase, hit)
+        per_program: dict[str, float] = {}
+        for target in index.name_targets[phrase]:
+            if target.kind == "region":
+                gain = _REGION_WEIGHT
+                if sum(1 for t in index.name_targets[phrase] if t.kind == "region") == 1:
+                    found.named.add(target.program)  # a region with one program names it (山西 → the Shanxi round)
+            elif target.kind == "sector":
+                gain = weight * _SECTOR_FACTOR
+                found.sector[(target.program, target.sector or "")] += weight
+                found.sectored.add(target.program)
+            else:
+                gain = weight
+                found.named.add(target.program)
+                if target.kind == "track":
+                    found.track[(target.program, target.track)] += weight
+            per_program[target.program] = max(per_program.get(target.program, 0.0), gain)
+        for program, gain in per_program.items():
+            found.program[program] += gain
+        if any(t.kind in ("program", "track") for t in index.name_targets[phrase]):
+            found.spans.append(hit)
+        if any(t.kind == "program" for t in index.name_targets[phrase]):
+            found.program_spans.append(hit)
+        found.all_spans.append(hit)
+    return found
 
 
-def match_programs(text: str, content: Content) -> list[Program]:
-    """The programs the question names (by their own names or a track's), best first; several when they tie."""
-    scored = [
-        (p, _score(text, _program_names(p)) + max((_score(text, _track_names(t)) for t in p.tracks), default=0))
-        for p in content.programs
-    ]
-    best = max((s for _, s in scored), default=0)
-    return [p for p, s in scored if s == best] if best else []
+def name_words(text: str, found: _Names, index: QuestionIndex) -> None:
+    """English names are typed loosely ("minority training" for "minority backbone training"): each word
+    of a program's names left outside the names already found counts, the more the fewer programs share it."""
+    covered = [(h.start, h.end) for h in found.spans]
+    for match in _ENGLISH_WORD.finditer(text):
+        if any(a <= match.start() < b for a, b in covered):
+            continue
+        owners = index.name_words.get(stem(match.group()))
+        if not owners:
+            continue
+        gain = index.name_word_weight(len(owners))
+        for program in owners:
+            found.program[program] += gain
+            found.worded[program] = found.worded.get(program, 0.0) + gain
 
 
-def match_track(text: str, program: Program) -> Track | None:
-    if len(program.tracks) == 1:
-        return program.tracks[0]
-    scored = [(t, _score(text, _track_names(t))) for t in program.tracks]
-    best = max(s for _, s in scored)
-    winners = [t for t, s in scored if s == best]
-    return winners[0] if best and len(winners) == 1 else None
+def _top(scores: dict[str, float]) -> list[str]:
+    best = max(scores.values(), default=0.0)
+    return [k for k, v in scores.items() if v == best] if best > 0 else []
 
 
-def match_sector(text: str, program: Program) -> str | None:
-    scored = [(s.id, _score(text, list(s.aliases) + [v for v in (s.label.zh, s.label.en) if v])) for s in program.sectors]
-    best = max((s for _, s in scored), default=0)
-    winners = [sid for sid, s in scored if s == best]
-    return winners[0] if best and len(winners) == 1 else None
+def _without(text: str, spans: Iterable[Hit]) -> str:
+    """The question with the program and track names blanked: what is left says what is asked."""
+    chars = list(text)
+    for span in spans:
+        for i in range(span.start, span.end):
+            chars[i] = " "
+    return "".join(chars)
 
 
-def answer(question: str, content: Content, now: dt.datetime, tr: Translator, program_id: str | None = None) -> Answer:
-    """Answer ``question``; ``program_id`` is the program the conversation has already chosen, if any."""
-    text = _normalise(question)
-    intent = detect_intent(text)
-    candidates = match_programs(text, content)
-    if program_id is not None and (not candidates or len(candidates) > 1):
-        # The conversation's program wins unless the question clearly names another one.
-        chosen = content.program(program_id)
-        if not candidates or chosen in candidates:
-            candidates = [chosen]
-    _ = tr.gettext
+@dataclass(frozen=True)
+class _Match:
+    item: Item
+    #: How much of the question the item covers (0..1).
+    coverage: float
+    #: How alike the question and the item are both ways (Dice, 0..1): for FAQ phrasings.
+    likeness: float
 
-    if intent == "programs" or (not candidates and intent == "other"):
-        body = programs_overview(content, now, tr)
-        if intent == "other":
-            body = _("I could not tell what you are asking. I can answer about deadlines, contacts, documents, benefits, quotas, eligibility and how to apply for these programs:") + "\n" + body
-        return Answer(intent, None, None, body)
+
+def match_items(text: str, index: QuestionIndex, programs: set[str] | None) -> list[_Match]:
+    """Items sharing terms with the question, best first; only those of ``programs`` (and global FAQ) when given."""
+    weights = index.term_weights(text)
+    # A term no item has is the rarest of all: it counts fully against every item's coverage.
+    mass = sum(index.idf.get(t, index.unseen_idf) * w for t, w in weights.items())
+    if mass == 0:
+        return []
+    shared: dict[int, float] = defaultdict(float)
+    for term, weight in weights.items():
+        idf = index.idf.get(term)
+        if idf is None:
+            continue
+        for number, item_weight in index.postings[term]:
+            shared[number] += idf * min(weight, item_weight)
+    matches = []
+    for number, overlap in shared.items():
+        item = index.items[number]
+        if programs is not None and item.program is not None and item.program not in programs:
+            continue
+        likeness = 2 * overlap / (mass + index.item_mass[number])
+        matches.append(_Match(item, overlap / mass, likeness))
+    matches.sort(key=lambda m: (-m.coverage, -m.likeness))
+    return matches
+
+
+def read(question: str, content: Content, program_id: str | None = None, *, chosen: bool = False) -> Reading:
+    """What ``question`` asks. ``program_id`` is the conversation's program; ``chosen``: the applicant
+    just picked it for this very question (after being asked which program they meant)."""
+    index = index_for(content)
+    text = normalise(question)
+    cues, cue_spans = intent_cues(text, index)
+    names = find_names(text, index)
+    name_words(text, names, index)
+    named = names.named | names.sectored | set(names.worded)
+
+    candidates = _top({p: s for p, s in names.program.items() if p in named})
+    if program_id is not None and (chosen or not candidates or program_id in candidates and len(candidates) > 1):
+        candidates = [program_id]
+    rest = _without(text, names.program_spans)
     if len(candidates) != 1:
-        pool = candidates or list(content.programs)
-        lines = [f"- {p.short_title.get(tr.lang)}" for p in pool]
-        return Answer(intent, None, None, _("Which program do you mean?") + "\n" + "\n".join(lines), tuple(p.id for p in pool))
+        candidates = _tie_break(candidates, _without(text, names.all_spans + cue_spans), index) or candidates
+    matches = match_items(rest, index, set(candidates) if candidates else None)
 
-    program = candidates[0]
-    track = match_track(text, program)
-    sector = match_sector(text, program)
-    body = compose(intent, program, track, sector, now, tr)
-    return Answer(intent, program.id, track.id if track else None, body)
+    scope = set(candidates) if len(candidates) == 1 else None
+    in_scope = [m for m in matches if scope is None or m.item.program is None or m.item.program in scope]
+    faq = next((m for m in in_scope if m.item.kind in ("faq", "global_faq") and m.likeness >= FAQ_MATCH), None)
+
+    scores: dict[str, float] = defaultdict(float, cues)
+    for m in in_scope:
+        if m.item.kind not in ("faq", "global_faq"):
+            scores[m.item.intent] = max(scores[m.item.intent], cues.get(m.item.intent, 0.0) + ITEM_WEIGHT * m.coverage)
+    if scope is not None:
+        _drop_unanswerable(scores, cues, content.program(next(iter(scope))), in_scope)
+    intent: Intent = "other"
+    if faq is not None:
+        intent = faq.item.intent
+    elif scores and max(scores.values()) >= MIN_INTENT:
+        intent = max(scores, key=lambda i: scores[i])  # type: ignore[assignment]
+
+    program = candidates[0] if len(candidates) == 1 else None
+    if faq is not None and faq.item.program is not None:
+        program = faq.item.program
+    if intent == "programs" and program is not None and program not in names.named and program != program_id:
+        program = None  # "any program for doctors?" asks for the list, not for the program a sector word hints at
+    track = sector = None
+    if program is not None:
+        track = _unique_top({t: s for (p, t), s in names.track.items() if p == program})
+        sector = _unique_top({sec: s for (p, sec), s in names.sector.items() if p == program})
+        if track is None and len(content.program(program).tracks) == 1:
+            track = content.program(program).tracks[0].id
+    choices: tuple[str, ...] = ()
+    if program is None and intent not in ("programs", "other") and faq is None:
+        choices = tuple(candidates) if len(candidates) > 1 else tuple(p.id for p in content.programs)
+    if program is None and intent == "other" and len(candidates) > 1 and names.named:
+        choices = tuple(candidates)
+    focus = tuple(m.item for m in in_scope if m.item.intent == intent and m.coverage >= FOCUS_MATCH and m.item.kind not in ("faq", "global_faq"))[:2]
+    return Reading(
+        intent=intent,
+        program=program,
+        track=track,
+        sector=sector,
+        choices=choices,
+        faq=(faq.item.program, faq.item.ref) if faq is not None else None,
+        focus=focus,
+        sure=intent != "other",
+    )
+
+
+#: How well an item must match for its intent to replace one the program cannot answer.
+_HELD_MATCH = 0.15
+
+#: Intents whose answer is a list the program may lack. (A draft without dates or a notice without
+#: contacts still answers a deadline or contact question: that there is none is the answer.)
+_SECTIONS = {
+    "eligibility": "requirements",
+    "documents": "documents",
+    "benefit": "benefits",
+    "quota": "quotas",
+    "apply": "apply",
+}
+
+
+def _drop_unanswerable(scores: dict[str, float], cues: dict[str, float], program: Program, matches: list[_Match]) -> None:
+    """A question worded as a quota question ("团队最少几个人") about a program that has no quotas
+    is about something the program does hold: when another intent's item matches it well (or
+    matches and is named by a cue word too), that intent answers instead."""
+    held = {
+        m.item.intent
+        for m in matches
+        if m.item.kind not in ("faq", "global_faq")
+        and (m.coverage >= FOCUS_MATCH or (m.coverage >= _HELD_MATCH and cues.get(m.item.intent, 0.0) > 0))
+    }
+    for intent, section in _SECTIONS.items():
+        others = held - {intent}
+        if intent in scores and not getattr(program, section) and others:
+            del scores[intent]
+            for other in others:
+                scores[other] = max(scores.get(other, 0.0), MIN_INTENT)
+
+
+def _unique_top(scores: dict[str | None, float]) -> str | None:
+    best = max(scores.values(), default=0.0)
+    winners = [k for k, v in scores.items() if v == best]
+    return winners[0] if best > 0 and len(winners) == 1 else None
+
+
+#: Content evidence picks one of several named programs (or, with no name, one of all) only when clear:
+#: its best item must cover this much of what the question says besides names and question words…
+_TIE_COVERAGE = 0.5
+#: …and this much more than any other program's best item.
+_TIE_MARGIN = 0.3
+
+
+def _tie_break(candidates: list[str], rest: str, index: QuestionIndex) -> list[str] | None:
+    """When names leave several programs (or none), let the content the question matches decide,
+    but only when one program's best item covers clearly more of the question than any other's.
+    ``rest`` is the question without names and question words: "特贴什么时候截止" leaves nothing
+    to decide by and stays a question back."""
+    best: dict[str, float] = {}
+    for m in match_items(rest, index, set(candidates) if candidates else None):
+        if m.item.program is not None:
+            best[m.item.program] = max(best.get(m.item.program, 0.0), m.coverage)
+    ranked = sorted(best.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < _TIE_COVERAGE:
+        return None
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    return [ranked[0][0]] if ranked[0][1] - runner_up >= _TIE_MARGIN else None
+
+
+def answer(
+    question: str, content: Content, now: dt.datetime, tr: Translator, program_id: str | None = None, *, chosen: bool = False
+) -> Answer:
+    """Answer ``question``; ``program_id`` is the program the conversation has already chosen, if any."""
+    reading = read(question, content, program_id, chosen=chosen)
+    return Answer(reading.intent, reading.program, reading.track, compose_reading(reading, content, now, tr), reading.choices, reading.sure)
+
+
+def compose_reading(reading: Reading, content: Content, now: dt.datetime, tr: Translator) -> str:
+    _ = tr.gettext
+    if reading.faq is not None:
+        return _faq_text(reading, content, tr)
+    if reading.choices:
+        lines = [f"- {content.program(p).short_title.get(tr.lang)}" for p in reading.choices]
+        return _("Which program do you mean?") + "\n" + "\n".join(lines)
+    if reading.program is None:
+        body = programs_overview(content, now, tr)
+        if reading.intent == "other":
+            body = _("I could not tell what you are asking. I can answer about deadlines, contacts, documents, benefits, quotas, eligibility and how to apply for these programs:") + "\n" + body
+        return body
+    program = content.program(reading.program)
+    track = program.track(reading.track) if reading.track is not None or len(program.tracks) == 1 else None
+    if reading.intent == "other":
+        return _unsure_text(program, track, reading.sector, now, tr)
+    body = compose(reading.intent, program, track, reading.sector, now, tr)
+    focus = _focus_lines(reading, program, tr)
+    return (focus + "\n\n" + body) if focus else body
+
+
+def _faq_text(reading: Reading, content: Content, tr: Translator) -> str:
+    assert reading.faq is not None
+    program_id, entry_id = reading.faq
+    if program_id is None:
+        entry = next(f for f in content.faq if f.id == entry_id)
+        cites = [content.program(s.program).cite(s.clause) for s in entry.sources]
+        head = ""
+    else:
+        program = content.program(program_id)
+        faq = next(f for f in program.faq if f.id == entry_id)
+        cites, entry = [program.cite(faq.source)], faq  # type: ignore[assignment]
+        head = program.short_title.get(tr.lang) + "\n"
+    body = head + entry.a.get(tr.lang)
+    if cites:
+        body += "\n" + tr.gettext("Source: {sources}").format(sources=tr.list(cites))
+    return body
+
+
+def _focus_lines(reading: Reading, program: Program, tr: Translator) -> str:
+    """The items that match the question best, quoted with their clause, before the full list."""
+    lines = []
+    for item in reading.focus:
+        text_source = _item_text(program, item)
+        if text_source is not None:
+            text, source = text_source
+            lines.append(tr.gettext("{text} ({source})").format(text=text.get(tr.lang), source=program.cite(source)))
+    if not lines:
+        return ""
+    return tr.gettext("On what you asked:") + "\n" + _bullets(lines)
+
+
+def _item_text(program: Program, item: Item) -> tuple[Text, str] | None:
+    pools = {
+        "requirement": program.requirements,
+        "assessed": program.assessed,
+        "benefit": program.benefits,
+        "quota": program.quotas,
+        "apply": program.apply,
+    }
+    for entry in pools.get(item.kind, ()):
+        if entry.id == item.ref:
+            return entry.text, entry.source
+    return None
+
+
+def _unsure_text(program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator) -> str:
+    """The program is clear but not what is asked: say so, and give whom to ask."""
+    _ = tr.gettext
+    body = _("I am not sure what you are asking about {program}. You can ask about its deadlines, contacts, documents, benefits, quotas, requirements and how to apply, or ask staff.").format(
+        program=_heading(program, track, tr)
+    )
+    return body + "\n\n" + _contact_text(program, track, sector, now, tr)
 
 
 def compose(intent: str, program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator) -> str:
@@ -178,6 +456,15 @@ def _bullets(lines: list[str]) -> str:
 def _section(title: str, lines: list[str], empty: str) -> str:
     """A titled list, or the sentence saying the notice has nothing on it."""
     return title + "\n" + _bullets(lines) if lines else empty
+
+
+def _not_stated(message: str, program: Program, tr: Translator) -> str:
+    """The notice is silent on what was asked: say so under its full title, and say whom to ask."""
+    text = message.format(program=tr.gettext("“{title}”").format(title=program.title.get(tr.lang)))
+    askable = [c for c in program.contacts if any(t in ("policy", "general") for d in c.duties for t in d.topics)]
+    if askable:
+        text += "\n" + tr.gettext("To ask: {contacts}").format(contacts=tr.list([contact_line(c, tr) for c in askable]))
+    return text
 
 
 def _in_scope(tracks: tuple[str | None, ...], track: Track | None) -> bool:
@@ -253,7 +540,7 @@ def _documents_text(program: Program, track: Track | None, sector: str | None, n
             line = _("{text} {note}").format(text=line + _("."), note=doc.note.get(tr.lang))
         lines.append(line)
     return _section(
-        _("Documents for {program}:").format(program=head), lines, _("{program}: the notice lists no documents.").format(program=head)
+        _("Documents for {program}:").format(program=head), lines, _not_stated(_("{program}: the notice lists no documents."), program, tr)
     )
 
 
@@ -271,7 +558,7 @@ def _benefit_text(program: Program, track: Track | None, sector: str | None, now
     return _section(
         _("What {program} gives:").format(program=head),
         lines,
-        _("{program}: the notice does not state an amount or other benefit.").format(program=head),
+        _not_stated(_("{program}: the notice does not state an amount or other benefit."), program, tr),
     )
 
 
@@ -280,7 +567,7 @@ def _quota_text(program: Program, track: Track | None, sector: str | None, now: 
     head = _heading(program, track, tr)
     lines = [q.text.get(tr.lang) for q in program.quotas if _in_scope(q.tracks, track)]
     return _section(
-        _("Quotas for {program}:").format(program=head), lines, _("{program}: the notice sets no numeric quota.").format(program=head)
+        _("Quotas for {program}:").format(program=head), lines, _not_stated(_("{program}: the notice sets no numeric quota."), program, tr)
     )
 
 

@@ -131,9 +131,9 @@ def check_program(program: Program, facts: Mapping[str, FactDef]) -> Iterator[Fi
     yield from _unique(program.tracks, ("tracks",), "track")
     if None in track_ids and len(program.tracks) > 1:
         yield ("tracks",), "a track with id null is only for a program with a single track"
-    for name in ("deadlines", "sectors", "requirements", "assessed", "documents", "benefits", "quotas", "contacts", "apply"):
+    for name in ("deadlines", "sectors", "requirements", "assessed", "documents", "benefits", "quotas", "contacts", "apply", "faq"):
         items = getattr(program, name)
-        yield from _unique(items, (name,), name.rstrip("s") if name != "apply" else "apply step")
+        yield from _unique(items, (name,), {"apply": "apply step", "faq": "FAQ entry"}.get(name, name.rstrip("s")))
         yield from _scoped(items, (name,), track_ids)
 
     deadline_ids = {m.id for m in program.deadlines}

@@ -21,9 +21,14 @@ def contact_line(contact: Contact, tr: Translator) -> str:
     office = contact.office.get(tr.lang)
     head = _("{who} ({office})").format(who=who, office=office) if who else office
     ways = list(contact.phones) + list(contact.emails)
-    if contact.address is not None and not ways:
-        ways.append(contact.address.get(tr.lang))
-    return _("{head}: {ways}").format(head=head, ways=tr.list(ways, style="or"))
+    if contact.address is None:
+        return _("{head}: {ways}").format(head=head, ways=tr.list(ways, style="or"))
+    address = contact.address.get(tr.lang)
+    if contact.postcode:
+        address = _("{address}, postcode {postcode}").format(address=address, postcode=contact.postcode)
+    if not ways:
+        return _("{head}: {ways}").format(head=head, ways=address)
+    return _("{head}: {ways}; address: {address}").format(head=head, ways=tr.list(ways, style="or"), address=address)
 
 
 def reason_text(program: Program, reason: Reason, tr: Translator) -> str:

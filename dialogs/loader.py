@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from dialogs.checks import Finding, check_facts, check_program, check_texts
 from dialogs.problems import ContentError, Problem, field_name
-from dialogs.schema import FactDef, FactsFile, Program, StaffFile, Track
+from dialogs.schema import AskFile, FactDef, FactsFile, FaqFile, GlobalFaq, Program, StaffFile, Track
 from dialogs.yamlfile import YamlFile, read_yaml
 
 #: The content shipped with the bot.
@@ -28,6 +28,10 @@ FACTS_FILE = "facts.yaml"
 PROGRAMS_DIR = "programs"
 #: Optional: which Telegram chat each reviewing office reads.
 STAFF_FILE = "staff.yaml"
+#: Optional: the words free questions are read with (intent cues, regions, stopwords).
+ASK_FILE = "ask.yaml"
+#: Optional: questions answered across programs or about the bot itself.
+FAQ_FILE = "faq.yaml"
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -43,6 +47,10 @@ class Content:
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
     #: (program id, contact id) → the Telegram chat where that office reviews submissions.
     staff_chats: Mapping[tuple[str, str], int] = field(default_factory=dict, compare=False)
+    #: How free questions are read; None when the content has no ``ask.yaml`` (names and FAQ still match).
+    lexicon: AskFile | None = field(default=None, compare=False)
+    #: Questions answered across programs or about the bot (``faq.yaml``); programs hold their own.
+    faq: tuple[GlobalFaq, ...] = field(default=(), compare=False)
 
     def staff_chat(self, program_id: str, contact_id: str | None) -> int | None:
         """The chat of the office, or None when the content names none (the bot's STAFF_CHAT_ID then)."""
@@ -159,6 +167,21 @@ def load_content(root: FsPath = SHIPPED) -> Content:
         staff_chats, found = load_staff(staff_file, _display_name(staff_file, root), programs)
         problems += found
 
+    lexicon: AskFile | None = None
+    ask_file = root / ASK_FILE
+    if ask_file.is_file():
+        digest.update(b"ask\0" + ask_file.read_bytes())
+        lexicon, found = load_lexicon(ask_file, _display_name(ask_file, root))
+        problems += found
+
+    faq: tuple[GlobalFaq, ...] = ()
+    faq_file = root / FAQ_FILE
+    if faq_file.is_file():
+        digest.update(b"faq\0" + faq_file.read_bytes())
+        faq, found, notes = load_faq(faq_file, _display_name(faq_file, root), programs)
+        problems += found
+        warnings += notes
+
     if problems:
         raise ContentError(problems)
     return Content(
@@ -167,7 +190,53 @@ def load_content(root: FsPath = SHIPPED) -> Content:
         version=digest.hexdigest()[:12],
         warnings=tuple(warnings),
         staff_chats=staff_chats,
+        lexicon=lexicon,
+        faq=faq,
     )
+
+
+def load_lexicon(file: FsPath, name: str) -> tuple[AskFile | None, list[Problem]]:
+    """``ask.yaml``: the form is all there is to check; a cue made only of wildcards is refused."""
+    source, problems = read_yaml(file, name)
+    if source is None:
+        return None, problems
+    parsed, problems = _validate(AskFile, source)
+    if parsed is None:
+        return None, problems
+    findings: list[tuple[tuple[Any, ...], str]] = []
+    for intent, kinds in parsed.intents.items():
+        for kind in ("asks", "about"):
+            for lang in ("zh", "en", "ug"):
+                for i, cue in enumerate(getattr(getattr(kinds, kind), lang)):
+                    if not cue.replace("*", "").strip():
+                        findings.append((("intents", intent, kind, lang, i), "a cue needs at least one character besides '*'"))
+    errors = _pinned(source, findings)
+    return (parsed if not errors else None), errors
+
+
+def load_faq(file: FsPath, name: str, programs: Iterable[Program]) -> tuple[tuple[GlobalFaq, ...], list[Problem], list[Problem]]:
+    """``faq.yaml``: every source must name a program and the entries' ids must differ."""
+    source, problems = read_yaml(file, name)
+    if source is None:
+        return (), problems, []
+    if source.data is None:
+        return (), [], []
+    parsed, problems = _validate(FaqFile, source)
+    if parsed is None:
+        return (), problems, []
+    known = {p.id for p in programs}
+    findings: list[tuple[tuple[Any, ...], str]] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(parsed.faq):
+        if entry.id in seen:
+            findings.append((("faq", i, "id"), f"duplicate FAQ entry id '{entry.id}'"))
+        seen.add(entry.id)
+        for j, ref in enumerate(entry.sources):
+            if ref.program not in known:
+                findings.append((("faq", i, "sources", j, "program"), f"unknown program '{ref.program}'"))
+    errors = _pinned(source, findings)
+    warnings = _pinned(source, check_texts(parsed, ()), "warning")
+    return (parsed.faq if not errors else ()), errors, warnings
 
 
 def load_staff(file: FsPath, name: str, programs: Iterable[Program]) -> tuple[dict[tuple[str, str], int], list[Problem]]:

@@ -343,6 +343,87 @@ class ApplyStep(_Model):
     source: Clause
 
 
+# --------------------------------------------------------------------------- free questions
+
+#: What a free question asks about (CONTRACT §4).
+Intent = Literal["deadline", "contact", "eligibility", "documents", "benefit", "quota", "apply", "programs", "other"]
+INTENTS: tuple[Intent, ...] = ("deadline", "contact", "eligibility", "documents", "benefit", "quota", "apply", "programs", "other")
+
+
+class Phrasings(_Model):
+    """How applicants ask one question, per language: matched against what they type, never shown."""
+
+    zh: tuple[Annotated[str, Field(min_length=2)], ...] = Field(min_length=1)
+    en: tuple[Annotated[str, Field(min_length=2)], ...] = ()
+    ug: tuple[Annotated[str, Field(min_length=2)], ...] = ()
+
+    def all(self) -> tuple[str, ...]:
+        return self.zh + self.en + self.ug
+
+
+class SourceRef(_Model):
+    """A clause of one program's notice, for an answer that is not inside a program file."""
+
+    program: Id
+    clause: Clause
+
+
+class Faq(_Model):
+    """A question the notice answers in a sentence rather than a field: "can a civil servant apply"."""
+
+    id: Id
+    #: Tracks it concerns; empty means the whole program.
+    tracks: tuple[str | None, ...] = ()
+    intent: Intent
+    q: Phrasings
+    a: Text
+    source: Clause
+
+
+class GlobalFaq(_Model):
+    """A question about several programs or about the bot itself (``faq.yaml``)."""
+
+    id: Id
+    intent: Intent
+    q: Phrasings
+    a: Text
+    #: The clauses the answer rests on; empty only for questions about using the bot.
+    sources: tuple[SourceRef, ...] = ()
+
+
+class FaqFile(_Model):
+    faq: tuple[GlobalFaq, ...] = ()
+
+
+class Cues(_Model):
+    """Words that signal an intent. ``*`` stands for a few characters: ``能*吗`` matches 能报吗, 能不能申请吗."""
+
+    zh: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+    en: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+    ug: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+
+    def all(self) -> tuple[str, ...]:
+        return self.zh + self.en + self.ug
+
+
+class IntentCues(_Model):
+    #: Question words that say what kind of answer is wanted (什么时候, 找谁, 多少钱): they decide.
+    asks: Cues = Cues()
+    #: Topic words (材料, 名额, deadline): they decide when no question word does.
+    about: Cues = Cues()
+
+
+class AskFile(_Model):
+    """``ask.yaml``: the vocabulary the answerer reads questions with (not shown to applicants)."""
+
+    #: Per intent, the words that signal it (``other`` has none: it is what is left).
+    intents: dict[Literal["deadline", "contact", "eligibility", "documents", "benefit", "quota", "apply", "programs"], IntentCues]
+    #: Words naming each region a program belongs to (新疆, 阳泉…): they tell two programs apart.
+    regions: dict[Literal["xinjiang", "shanxi"], tuple[Alias, ...]] = Field(default_factory=dict)
+    #: Words too common to say what a question is about (的, 吗, the, is…): left out of matching.
+    stopwords: tuple[str, ...] = ()
+
+
 # --------------------------------------------------------------------------- programs
 
 
@@ -386,6 +467,7 @@ class Program(_Model):
     quotas: tuple[Quota, ...] = ()
     contacts: tuple[Contact, ...] = ()
     apply: tuple[ApplyStep, ...] = ()
+    faq: tuple[Faq, ...] = ()
 
     def cite(self, clause: str) -> str:
         """The full citation of a clause of this program's notice: ``file §clause``."""

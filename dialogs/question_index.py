@@ -1,0 +1,246 @@
+"""What a free question can be matched against, built once per content version.
+
+Three tables, all read from the content so that a new round or a new FAQ entry
+needs no code change:
+
+- **names**: every alias and title of a program, track and sector, and the
+  region words of ``ask.yaml``, each pointing at what it names;
+- **cues**: the words that signal an intent (``ask.yaml``);
+- **items**: every requirement, document, benefit, quota, application step,
+  contact, milestone and FAQ entry as a bag of weighted terms
+  (:func:`dialogs.segment.terms`) in an inverted index, so that a question is
+  compared only with the items that share a term with it. This is what keeps
+  the answer fast with a thousand FAQ entries.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import weakref
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from dialogs.loader import Content
+from dialogs.schema import GlobalFaq, Intent, Program, Text
+from dialogs.segment import PhraseSet, is_cjk, normalise, stem, terms
+
+#: An English word says about as much as two Chinese characters.
+_EN_WORD_WEIGHT = 2.0
+#: A Chinese single character says less than a pair of them.
+_UNIGRAM_WEIGHT = 0.4
+#: A question word (什么时候, 找谁) outweighs any topic word: it says what answer is wanted.
+ASK_BONUS = 4.0
+#: "What is…" style topic words only win when nothing more specific is asked.
+_PROGRAMS_CUE_FACTOR = 0.5
+
+
+def phrase_weight(phrase: str) -> float:
+    """How much a matched phrase says: its Chinese characters, plus two per English word."""
+    bare = phrase.replace("*", "")
+    cjk = sum(1 for c in bare if is_cjk(c))
+    words = len([w for w in bare.split() if w.isascii() and any(ch.isalnum() for ch in w)])
+    return float(cjk) + _EN_WORD_WEIGHT * words
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a name points at: a program, maybe one of its tracks or sectors; or a region."""
+
+    kind: str  # "program", "track", "sector", "region"
+    program: str
+    track: str | None = None
+    sector: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One piece of content a question can be about."""
+
+    intent: Intent
+    #: None for a global FAQ entry.
+    program: str | None
+    kind: str  # requirement, assessed, document, benefit, quota, apply, contact, milestone, faq, global_faq
+    ref: str
+    tracks: tuple[str | None, ...] = ()
+    sectors: tuple[str, ...] = ()
+
+
+@dataclass
+class QuestionIndex:
+    cues: PhraseSet
+    cue_intents: dict[str, list[tuple[Intent, float]]]
+    names: PhraseSet
+    name_targets: dict[str, list[Target]]
+    items: list[Item] = field(default_factory=list)
+    #: term → [(item number, weight of the term in the item)]
+    postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    idf: dict[str, float] = field(default_factory=dict)
+    #: Per item: the summed idf-weights of its own terms (for FAQ phrasings: the phrasing's).
+    item_mass: list[float] = field(default_factory=list)
+    stopwords: frozenset[str] = frozenset()
+    #: The weight of a term no item has.
+    unseen_idf: float = 1.0
+    #: English word (stemmed) of a program's names → the programs whose names hold it.
+    name_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    programs: int = 1
+
+    def name_word_weight(self, owners: int) -> float:
+        """A word of one program's names only says more than a word three programs share."""
+        return math.log(1 + self.programs / owners)
+
+    def term_weights(self, text: str) -> dict[str, float]:
+        """The weighted retrieval terms of normalised ``text`` (stopwords left out)."""
+        weights: dict[str, float] = {}
+        for term in terms(text):
+            if term in self.stopwords or (len(term) == 2 and is_cjk(term) and (term[0] in self.stopwords and term[1] in self.stopwords)):
+                continue
+            base = _UNIGRAM_WEIGHT if len(term) == 1 and is_cjk(term) else 1.0
+            weights[term] = max(weights.get(term, 0.0), base)
+        return weights
+
+
+#: Content (unhashable: it holds mappings) by identity → its index; an entry goes with its content.
+_CACHE: dict[int, QuestionIndex] = {}
+
+
+def index_for(content: Content) -> QuestionIndex:
+    """The index of ``content``, built on first use and kept as long as the content is."""
+    index = _CACHE.get(id(content))
+    if index is None:
+        index = build_index(content)
+        _CACHE[id(content)] = index
+        weakref.finalize(content, _CACHE.pop, id(content), None)
+    return index
+
+
+def _texts(*texts: Text | None) -> list[str]:
+    return [normalise(v) for t in texts if t is not None for v in (t.zh, t.en, t.ug) if v]
+
+
+def _names(content: Content) -> dict[str, list[Target]]:
+    names: dict[str, list[Target]] = defaultdict(list)
+
+    def add(phrases: Iterable[str], target: Target) -> None:
+        for phrase in {normalise(p) for p in phrases if p and p.strip()}:
+            if target not in names[phrase]:
+                names[phrase].append(target)
+
+    for program in content.programs:
+        own = Target("program", program.id)
+        add(list(program.aliases) + [program.id] + _texts(program.title, program.short_title), own)
+        for track in program.tracks:
+            add(list(track.aliases) + _texts(track.title), Target("track", program.id, track=track.id))
+        for sector in program.sectors:
+            add(list(sector.aliases) + _texts(sector.label), Target("sector", program.id, sector=sector.id))
+    if content.lexicon is not None:
+        for region, words in content.lexicon.regions.items():
+            for program in content.programs:
+                if program.region == region:
+                    add(words, Target("region", program.id))
+    return names
+
+
+def _name_words(content: Content, stopwords: frozenset[str]) -> dict[str, frozenset[str]]:
+    owners: dict[str, set[str]] = defaultdict(set)
+    for program in content.programs:
+        phrases = list(program.aliases) + [program.title.en or "", program.short_title.en or ""]
+        for track in program.tracks:
+            phrases += list(track.aliases) + [track.title.en or ""]
+        for phrase in phrases:
+            for word in re.findall(r"[a-z]+", normalise(phrase)):
+                if word not in stopwords and len(word) > 2:
+                    owners[stem(word)].add(program.id)
+    return {word: frozenset(ps) for word, ps in owners.items() if len(ps) < len(content.programs)}
+
+
+def _cues(content: Content) -> dict[str, list[tuple[Intent, float]]]:
+    cues: dict[str, list[tuple[Intent, float]]] = defaultdict(list)
+    if content.lexicon is None:
+        return cues
+    for intent, kinds in content.lexicon.intents.items():
+        for word in {normalise(w) for w in kinds.asks.all()}:
+            cues[word].append((intent, phrase_weight(word) + ASK_BONUS))
+        for word in {normalise(w) for w in kinds.about.all()}:
+            weight = phrase_weight(word) * (_PROGRAMS_CUE_FACTOR if intent == "programs" else 1.0)
+            if all(w < weight for i, w in cues[word] if i == intent) or not any(i == intent for i, _ in cues[word]):
+                cues[word].append((intent, weight))
+    return cues
+
+
+def _program_items(program: Program) -> Iterable[tuple[Item, list[str]]]:
+    """Each item of a program with the texts it is matched by."""
+    pid = program.id
+    for r in program.requirements:
+        yield Item("eligibility", pid, "requirement", r.id, r.tracks), _texts(r.text)
+    for a in program.assessed:
+        yield Item("eligibility", pid, "assessed", a.id, a.tracks), _texts(a.text)
+    for d in program.documents:
+        yield Item("documents", pid, "document", d.id, d.tracks), _texts(d.name, d.note)
+    for b in program.benefits:
+        yield Item("benefit", pid, "benefit", b.id, b.tracks), _texts(b.text)
+    for q in program.quotas:
+        yield Item("quota", pid, "quota", q.id, q.tracks), _texts(q.text, q.per)
+    for s in program.apply:
+        yield Item("apply", pid, "apply", s.id, s.tracks), _texts(s.text)
+    for c in program.contacts:
+        texts = _texts(c.office, c.address, c.note) + [normalise(n) for n in c.names]
+        for duty in c.duties:
+            texts += _texts(duty.text)
+        tracks = tuple(t for duty in c.duties for t in duty.tracks) if all(d.tracks for d in c.duties) else ()
+        sectors = tuple(s for duty in c.duties for s in duty.sectors)
+        yield Item("contact", pid, "contact", c.id, tracks, sectors), texts
+    for m in program.deadlines:
+        yield Item("deadline", pid, "milestone", m.id), _texts(m.label, m.note)
+    for f in program.faq:
+        for phrasing in f.q.all():
+            yield Item(f.intent, pid, "faq", f.id, f.tracks), [normalise(phrasing)]
+
+
+def _global_items(entries: Iterable[GlobalFaq]) -> Iterable[tuple[Item, list[str]]]:
+    for f in entries:
+        for phrasing in f.q.all():
+            yield Item(f.intent, None, "global_faq", f.id), [normalise(phrasing)]
+
+
+def build_index(content: Content) -> QuestionIndex:
+    lexicon = content.lexicon
+    stopwords = frozenset(normalise(w) for w in (lexicon.stopwords if lexicon else ()))
+    names = _names(content)
+    cues = _cues(content)
+    index = QuestionIndex(
+        cues=PhraseSet(set(cues)), cue_intents=dict(cues), names=PhraseSet(set(names)), name_targets=dict(names), stopwords=stopwords
+    )
+    index.programs = max(len(content.programs), 1)
+    index.name_words = _name_words(content, stopwords)
+    bags: list[dict[str, float]] = []
+    for program in content.programs:
+        for item, texts in _program_items(program):
+            index.items.append(item)
+            bags.append(_bag(index, texts))
+    for item, texts in _global_items(content.faq):
+        index.items.append(item)
+        bags.append(_bag(index, texts))
+
+    df: Counter[str] = Counter()
+    for bag in bags:
+        df.update(bag.keys())
+    total = max(len(bags), 1)
+    index.idf = {term: math.log(1 + total / n) for term, n in df.items()}
+    index.unseen_idf = math.log(1 + total / 0.5)
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for number, bag in enumerate(bags):
+        for term, weight in bag.items():
+            postings[term].append((number, weight))
+        index.item_mass.append(sum(index.idf[t] * w for t, w in bag.items()))
+    index.postings = dict(postings)
+    return index
+
+
+def _bag(index: QuestionIndex, texts: list[str]) -> dict[str, float]:
+    bag: dict[str, float] = {}
+    for text in texts:
+        for term, weight in index.term_weights(text).items():
+            bag[term] = max(bag.get(term, 0.0), weight)
+    return bag
