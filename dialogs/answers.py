@@ -31,7 +31,7 @@ from dialogs.schedule import applicant_deadline, applicant_windows, program_stat
 from dialogs.schema import Intent, Program, Text, Track, applies_to
 import re
 
-from dialogs.segment import Hit, normalise, stem
+from dialogs.segment import Hit, find, normalise, stem, stem_words
 
 _ENGLISH_WORD = re.compile(r"[a-z]+")
 
@@ -41,6 +41,10 @@ ITEM_WEIGHT = 3.0
 MIN_INTENT = 1.0
 #: A FAQ entry answers when the question and one of its phrasings are this alike (Dice over weighted terms).
 FAQ_MATCH = 0.55
+#: …and when the words they share weigh at least this much (idf units: about two uncommon words).
+FAQ_MIN_SHARED = 5.0
+#: A FAQ entry whose intent differs from the question word's answers only when this alike.
+FAQ_SAME_SENTENCE = 0.9
 #: An item is shown as "what you asked about" when it covers this much of the question.
 FOCUS_MATCH = 0.3
 #: A sound-alike (typo) match counts for less than one typed as written.
@@ -98,15 +102,24 @@ def _weight(phrase: str, hit: Hit) -> float:
     return phrase_weight(phrase) * (1.0 if hit.exact else _TYPO_FACTOR)
 
 
-def intent_cues(text: str, index: QuestionIndex) -> tuple[dict[str, float], list[Hit]]:
-    """Each intent's score from the cue words found, and where they were found."""
-    scores: dict[str, float] = defaultdict(float)
-    spans = []
+@dataclass
+class _Cues:
+    #: Each intent's score from the cue words found.
+    scores: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    #: Intents a question word asks for (什么时候 → deadline), as opposed to topic words.
+    asked: set[str] = field(default_factory=set)
+    spans: list[Hit] = field(default_factory=list)
+
+
+def intent_cues(text: str, index: QuestionIndex) -> _Cues:
+    found = _Cues()
     for phrase, hit in _resolve(index.cues.hits(text)):
-        spans.append(hit)
+        found.spans.append(hit)
         for intent, weight in index.cue_intents[phrase]:
-            scores[intent] += weight * (1.0 if hit.exact else _TYPO_FACTOR)
-    return scores, spans
+            found.scores[intent] += weight * (1.0 if hit.exact else _TYPO_FACTOR)
+            if (phrase, intent) in index.asks:
+                found.asked.add(intent)
+    return found
 
 
 @dataclass
@@ -130,7 +143,9 @@ class _Names:
 def find_names(text: str, index: QuestionIndex) -> _Names:
     found = _Names()
     for phrase, hit in _resolve(index.names.hits(text)):
-        weight = _weight(phrase, hit)
+        # A name several programs share (特贴) says less about each than a name only one has (自治区特贴).
+        owners = {t.program for t in index.name_targets[phrase] if t.kind != "region"}
+        weight = _weight(phrase, hit) / max(len(owners), 1)
         per_program: dict[str, float] = {}
         for target in index.name_targets[phrase]:
             if target.kind == "region":
@@ -168,6 +183,7 @@ def name_words(text: str, found: _Names, index: QuestionIndex) -> None:
         if not owners:
             continue
         gain = index.name_word_weight(len(owners))
+        found.all_spans.append(Hit(match.start(), match.end(), True))
         for program in owners:
             found.program[program] += gain
             found.worded[program] = found.worded.get(program, 0.0) + gain
@@ -194,6 +210,8 @@ class _Match:
     coverage: float
     #: How alike the question and the item are both ways (Dice, 0..1): for FAQ phrasings.
     likeness: float
+    #: The summed weight of the terms they share.
+    shared: float
 
 
 def match_items(text: str, index: QuestionIndex, programs: set[str] | None) -> list[_Match]:
@@ -216,7 +234,7 @@ def match_items(text: str, index: QuestionIndex, programs: set[str] | None) -> l
         if programs is not None and item.program is not None and item.program not in programs:
             continue
         likeness = 2 * overlap / (mass + index.item_mass[number])
-        matches.append(_Match(item, overlap / mass, likeness))
+        matches.append(_Match(item, overlap / mass, likeness, overlap))
     matches.sort(key=lambda m: (-m.coverage, -m.likeness))
     return matches
 
@@ -225,11 +243,14 @@ def read(question: str, content: Content, program_id: str | None = None, *, chos
     """What ``question`` asks. ``program_id`` is the conversation's program; ``chosen``: the applicant
     just picked it for this very question (after being asked which program they meant)."""
     index = index_for(content)
-    text = normalise(question)
-    cues, cue_spans = intent_cues(text, index)
+    text = stem_words(normalise(question))
+    found_cues = intent_cues(text, index)
+    cues, cue_spans = found_cues.scores, found_cues.spans
     names = find_names(text, index)
     name_words(text, names, index)
-    named = names.named | names.sectored | set(names.worded)
+    # Programs named outright (by their names, tracks' names or English name words) come first; a sector
+    # named (卫健委) points at the programs that have it only when no program is named.
+    named = (names.named | set(names.worded)) or names.sectored
 
     candidates = _top({p: s for p, s in names.program.items() if p in named})
     if program_id is not None and (chosen or not candidates or program_id in candidates and len(candidates) > 1):
@@ -241,7 +262,7 @@ def read(question: str, content: Content, program_id: str | None = None, *, chos
 
     scope = set(candidates) if len(candidates) == 1 else None
     in_scope = [m for m in matches if scope is None or m.item.program is None or m.item.program in scope]
-    faq = next((m for m in in_scope if m.item.kind in ("faq", "global_faq") and m.likeness >= FAQ_MATCH), None)
+    faq = next((m for m in in_scope if _answers(m, scope, found_cues, index)), None)
 
     scores: dict[str, float] = defaultdict(float, cues)
     for m in in_scope:
@@ -258,7 +279,10 @@ def read(question: str, content: Content, program_id: str | None = None, *, chos
     program = candidates[0] if len(candidates) == 1 else None
     if faq is not None and faq.item.program is not None:
         program = faq.item.program
-    if intent == "programs" and program is not None and program not in names.named and program != program_id:
+    # "any program for doctors?" or "talent programs?" asks for the list, not for the program that a sector
+    # word or a word several programs' names share hints at: only a name of its own keeps it.
+    direct = names.named | {p for p, w in names.worded.items() if w >= index.name_word_weight(1)}
+    if intent in ("programs", "other") and program is not None and program not in direct and program != program_id and faq is None:
         program = None  # "any program for doctors?" asks for the list, not for the program a sector word hints at
     track = sector = None
     if program is not None:
@@ -269,8 +293,12 @@ def read(question: str, content: Content, program_id: str | None = None, *, chos
     choices: tuple[str, ...] = ()
     if program is None and intent not in ("programs", "other") and faq is None:
         choices = tuple(candidates) if len(candidates) > 1 else tuple(p.id for p in content.programs)
-    if program is None and intent == "other" and len(candidates) > 1 and names.named:
+    if program is None and intent in ("other", "programs") and len(candidates) > 1 and names.named:
         choices = tuple(candidates)
+    if intent == "programs" and faq is None and len(names.named) > 1 and _compares(text, index):
+        # "特贴和特培有啥区别": every program named, side by side, strongest first
+        choices = tuple(sorted(names.named, key=lambda p: (-names.program[p], p)))
+        program = track = sector = None
     focus = tuple(m.item for m in in_scope if m.item.intent == intent and m.coverage >= FOCUS_MATCH and m.item.kind not in ("faq", "global_faq"))[:2]
     return Reading(
         intent=intent,
@@ -316,6 +344,25 @@ def _drop_unanswerable(scores: dict[str, float], cues: dict[str, float], program
                 scores[other] = max(scores.get(other, 0.0), MIN_INTENT)
 
 
+def _compares(text: str, index: QuestionIndex) -> bool:
+    """Whether the question asks to compare programs ("特贴和特培有啥区别")."""
+    return any(find(text, word, fuzzy=False) for word in index.compare_words)
+
+
+def _answers(match: _Match, scope: set[str] | None, cues: _Cues, index: QuestionIndex) -> bool:
+    """Whether a FAQ entry answers the question: it is global or of the one program in question, its
+    phrasing and the question are alike and share enough rare words, and the question's own question
+    word does not ask for something else (unless the two are nearly the same sentence)."""
+    item = match.item
+    if item.kind not in ("faq", "global_faq") or match.likeness < FAQ_MATCH:
+        return False
+    if item.program is not None and (scope is None or item.program not in scope):
+        return False
+    if match.shared < FAQ_MIN_SHARED:
+        return False
+    return not (cues.asked - {item.intent}) or match.likeness >= FAQ_SAME_SENTENCE
+
+
 def _unique_top(scores: dict[str | None, float]) -> str | None:
     best = max(scores.values(), default=0.0)
     winners = [k for k, v in scores.items() if v == best]
@@ -357,6 +404,9 @@ def compose_reading(reading: Reading, content: Content, now: dt.datetime, tr: Tr
     _ = tr.gettext
     if reading.faq is not None:
         return _faq_text(reading, content, tr)
+    if reading.choices and reading.intent == "programs":
+        parts = [_overview_text(content.program(p), None, None, now, tr, closing=False) for p in reading.choices]
+        return "\n\n".join(parts) + "\n\n" + _("Which program do you mean?")
     if reading.choices:
         lines = [f"- {content.program(p).short_title.get(tr.lang)}" for p in reading.choices]
         return _("Which program do you mean?") + "\n" + "\n".join(lines)
@@ -487,7 +537,8 @@ def _deadline_text(program: Program, track: Track | None, sector: str | None, no
     _ = tr.gettext
     head = _heading(program, track, tr)
     if program.draft:
-        return _("{program}: this is a draft policy; no application window has been announced yet.").format(program=head)
+        status = status_label(program_status(program, now), tr)
+        return _("{program} (status: {status}): this is a draft policy; no application window has been announced yet.").format(program=head, status=status)
     facing = applicant_windows(program) if track is None else [m for m in [program.window_of(track)] if m]
     others = [m for m in program.deadlines if m not in facing]
     lines = [milestone_line(m, now, tr) for m in facing]
@@ -505,7 +556,7 @@ def _contact_text(program: Program, track: Track | None, sector: str | None, now
     _ = tr.gettext
     head = _heading(program, track, tr)
     if not program.contacts:
-        return _("{program}: the notice names no contact person.").format(program=head)
+        return _("{program}: the notice names no contact person. It was issued by {issuer}.").format(program=head, issuer=program.issuer.get(tr.lang))
     chosen = []
     for contact in program.contacts:
         duties = [d for d in contact.duties if _in_scope(d.tracks, track)]
@@ -590,9 +641,13 @@ def _eligibility_text(program: Program, track: Track | None, sector: str | None,
     return "\n".join(parts)
 
 
-def _overview_text(program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator) -> str:
+def _overview_text(
+    program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator, *, closing: bool = True
+) -> str:
     _ = tr.gettext
     status = status_label(program_status(program, now), tr)
     body = _("{program} (status: {status})").format(program=_heading(program, track, tr), status=status)
     body += "\n" + (track.summary if track is not None and len(program.tracks) > 1 else program.summary).get(tr.lang)
+    if not closing:
+        return body
     return body + "\n" + _("You can ask about its deadlines, contacts, documents, benefits, quotas, requirements and how to apply.")

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from dialogs.loader import Content
 from dialogs.schema import GlobalFaq, Intent, Program, Text
-from dialogs.segment import PhraseSet, is_cjk, normalise, stem, terms
+from dialogs.segment import PhraseSet, is_cjk, normalise, stem, stem_words, terms
 
 #: An English word says about as much as two Chinese characters.
 _EN_WORD_WEIGHT = 2.0
@@ -80,11 +80,15 @@ class QuestionIndex:
     #: Per item: the summed idf-weights of its own terms (for FAQ phrasings: the phrasing's).
     item_mass: list[float] = field(default_factory=list)
     stopwords: frozenset[str] = frozenset()
+    #: (cue phrase, intent) pairs that are question words rather than topic words.
+    asks: frozenset[tuple[str, str]] = frozenset()
     #: The weight of a term no item has.
     unseen_idf: float = 1.0
     #: English word (stemmed) of a program's names → the programs whose names hold it.
     name_words: dict[str, frozenset[str]] = field(default_factory=dict)
     programs: int = 1
+    #: Words asking to compare programs: then every program named is shown side by side.
+    compare_words: tuple[str, ...] = ()
 
     def name_word_weight(self, owners: int) -> float:
         """A word of one program's names only says more than a word three programs share."""
@@ -123,7 +127,7 @@ def _names(content: Content) -> dict[str, list[Target]]:
     names: dict[str, list[Target]] = defaultdict(list)
 
     def add(phrases: Iterable[str], target: Target) -> None:
-        for phrase in {normalise(p) for p in phrases if p and p.strip()}:
+        for phrase in {stem_words(normalise(p)) for p in phrases if p and p.strip()}:
             if target not in names[phrase]:
                 names[phrase].append(target)
 
@@ -155,14 +159,16 @@ def _name_words(content: Content, stopwords: frozenset[str]) -> dict[str, frozen
     return {word: frozenset(ps) for word, ps in owners.items() if len(ps) < len(content.programs)}
 
 
-def _cues(content: Content) -> dict[str, list[tuple[Intent, float]]]:
+def _cues(content: Content, asks: set[tuple[str, str]]) -> dict[str, list[tuple[Intent, float]]]:
+    """Cue phrase → the intents it signals, with weights; ``asks`` collects (phrase, intent) of question words."""
     cues: dict[str, list[tuple[Intent, float]]] = defaultdict(list)
     if content.lexicon is None:
         return cues
     for intent, kinds in content.lexicon.intents.items():
-        for word in {normalise(w) for w in kinds.asks.all()}:
+        for word in {stem_words(normalise(w)) for w in kinds.asks.all()}:
             cues[word].append((intent, phrase_weight(word) + ASK_BONUS))
-        for word in {normalise(w) for w in kinds.about.all()}:
+            asks.add((word, intent))
+        for word in {stem_words(normalise(w)) for w in kinds.about.all()}:
             weight = phrase_weight(word) * (_PROGRAMS_CUE_FACTOR if intent == "programs" else 1.0)
             if all(w < weight for i, w in cues[word] if i == intent) or not any(i == intent for i, _ in cues[word]):
                 cues[word].append((intent, weight))
@@ -208,11 +214,18 @@ def build_index(content: Content) -> QuestionIndex:
     lexicon = content.lexicon
     stopwords = frozenset(normalise(w) for w in (lexicon.stopwords if lexicon else ()))
     names = _names(content)
-    cues = _cues(content)
+    asks: set[tuple[str, str]] = set()
+    cues = _cues(content, asks)
     index = QuestionIndex(
-        cues=PhraseSet(set(cues)), cue_intents=dict(cues), names=PhraseSet(set(names)), name_targets=dict(names), stopwords=stopwords
+        cues=PhraseSet(set(cues)),
+        cue_intents=dict(cues),
+        names=PhraseSet(set(names)),
+        name_targets=dict(names),
+        stopwords=stopwords,
+        asks=frozenset(asks),
     )
     index.programs = max(len(content.programs), 1)
+    index.compare_words = tuple(stem_words(normalise(w)) for w in (lexicon.compare if lexicon else ()))
     index.name_words = _name_words(content, stopwords)
     bags: list[dict[str, float]] = []
     for program in content.programs:

@@ -420,6 +420,8 @@ class AskFile(_Model):
     intents: dict[Literal["deadline", "contact", "eligibility", "documents", "benefit", "quota", "apply", "programs"], IntentCues]
     #: Words naming each region a program belongs to (新疆, 阳泉…): they tell two programs apart.
     regions: dict[Literal["xinjiang", "shanxi"], tuple[Alias, ...]] = Field(default_factory=dict)
+    #: Words that ask to compare programs (区别, difference): every program named is then shown.
+    compare: tuple[str, ...] = ()
     #: Words too common to say what a question is about (的, 吗, the, is…): left out of matching.
     stopwords: tuple[str, ...] = ()
 

@@ -28,8 +28,10 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 _SPACES = re.compile(r"\s+")
-#: A wildcard in a cue phrase: up to this many characters between its parts.
+#: A wildcard in a cue phrase: up to this many characters between its parts (Chinese)…
 GAP = 8
+#: …or, in an English phrase, up to this many: "how does * work" spans a program's name.
+GAP_LATIN = 48
 
 
 @functools.cache
@@ -57,6 +59,12 @@ def _stemmer() -> Any:
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
+
+
+def stem_words(text: str) -> str:
+    """``text`` with each English word replaced by its stem: "deadlines" and the typo "deadlin" both
+    read "deadlin", so phrases are matched whatever the word's ending."""
+    return _WORD.sub(lambda m: stem(m.group()) if m.group().isalpha() else m.group(), text)
 
 
 def terms(text: str) -> Iterator[str]:
@@ -149,7 +157,8 @@ def _find_sound_alike(text: str, phrase: str) -> Hit | None:
 @functools.lru_cache(maxsize=4096)
 def _gapped_pattern(phrase: str) -> re.Pattern[str]:
     parts = [re.escape(part) for part in phrase.split("*")]
-    return re.compile(f".{{0,{GAP}}}?".join(parts))
+    gap = GAP if is_cjk(phrase) else GAP_LATIN
+    return re.compile(f".{{0,{gap}}}?".join(parts))
 
 
 def _find_gapped(text: str, phrase: str) -> Hit | None:
