@@ -19,6 +19,7 @@ the conversation offers the contacts and "ask staff".
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -214,29 +215,35 @@ class _Match:
     shared: float
 
 
+#: How many of the best-matching items a question's reading looks at.
+_TOP_ITEMS = 64
+
+
 def match_items(text: str, index: QuestionIndex, programs: set[str] | None) -> list[_Match]:
-    """Items sharing terms with the question, best first; only those of ``programs`` (and global FAQ) when given."""
+    """The items sharing most terms with the question, best first; only those of ``programs`` (and
+    global FAQ) when given. Only the postings of the question's own terms are read, so the cost
+    grows with how common its words are, not with the number of items."""
     weights = index.term_weights(text)
     # A term no item has is the rarest of all: it counts fully against every item's coverage.
     mass = sum(index.idf.get(t, index.unseen_idf) * w for t, w in weights.items())
     if mass == 0:
         return []
-    shared: dict[int, float] = defaultdict(float)
+    shared: dict[int, float] = {}
+    get = shared.get
+    tables = [index.postings] if programs is None else [index.program_postings.get(p, {}) for p in (*programs, None)]
     for term, weight in weights.items():
         idf = index.idf.get(term)
         if idf is None:
             continue
-        for number, item_weight in index.postings[term]:
-            shared[number] += idf * min(weight, item_weight)
-    matches = []
-    for number, overlap in shared.items():
-        item = index.items[number]
-        if programs is not None and item.program is not None and item.program not in programs:
-            continue
-        likeness = 2 * overlap / (mass + index.item_mass[number])
-        matches.append(_Match(item, overlap / mass, likeness, overlap))
-    matches.sort(key=lambda m: (-m.coverage, -m.likeness))
-    return matches
+        gain = idf * weight
+        for table in tables:
+            for number in table.get(term, ()):
+                shared[number] = get(number, 0.0) + gain
+    items = index.items
+    best = heapq.nlargest(_TOP_ITEMS, shared.items(), key=lambda kv: (kv[1], -kv[0]))
+    return [
+        _Match(items[number], overlap / mass, 2 * overlap / (mass + index.item_mass[number]), overlap) for number, overlap in best
+    ]
 
 
 def read(question: str, content: Content, program_id: str | None = None, *, chosen: bool = False) -> Reading:

@@ -74,8 +74,11 @@ class QuestionIndex:
     names: PhraseSet
     name_targets: dict[str, list[Target]]
     items: list[Item] = field(default_factory=list)
-    #: term → [(item number, weight of the term in the item)]
-    postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    #: term → the numbers of the items holding it. A term weighs the same wherever it is (a bigram 1,
+    #: a Chinese single character less), so a posting needs no weight of its own.
+    postings: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    #: The same, split by program (None: the global FAQ), for questions about a known program.
+    program_postings: dict[str | None, dict[str, tuple[int, ...]]] = field(default_factory=dict)
     idf: dict[str, float] = field(default_factory=dict)
     #: Per item: the summed idf-weights of its own terms (for FAQ phrasings: the phrasing's).
     item_mass: list[float] = field(default_factory=list)
@@ -242,12 +245,17 @@ def build_index(content: Content) -> QuestionIndex:
     total = max(len(bags), 1)
     index.idf = {term: math.log(1 + total / n) for term, n in df.items()}
     index.unseen_idf = math.log(1 + total / 0.5)
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    postings: dict[str, list[int]] = defaultdict(list)
     for number, bag in enumerate(bags):
-        for term, weight in bag.items():
-            postings[term].append((number, weight))
+        for term in bag:
+            postings[term].append(number)
         index.item_mass.append(sum(index.idf[t] * w for t, w in bag.items()))
-    index.postings = dict(postings)
+    index.postings = {term: tuple(numbers) for term, numbers in postings.items()}
+    scoped: dict[str | None, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for term, numbers in postings.items():
+        for number in numbers:
+            scoped[index.items[number].program][term].append(number)
+    index.program_postings = {program: {t: tuple(n) for t, n in terms.items()} for program, terms in scoped.items()}
     return index
 
 

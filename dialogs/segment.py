@@ -104,6 +104,12 @@ def readings(char: str) -> frozenset[str]:
     return frozenset({"".join(c for c in plain if not unicodedata.combining(c))})
 
 
+@functools.lru_cache(maxsize=65536)
+def reading(char: str) -> str:
+    """The usual reading of a character ("" for none), as one string: compared many times per question."""
+    return next(iter(readings(char)), "")
+
+
 def sounds_alike(a: str, b: str) -> bool:
     return a == b or bool(readings(a) & readings(b))
 
@@ -173,23 +179,41 @@ class PhraseSet:
 
     def __init__(self, phrases: Iterator[str] | list[str] | set[str]) -> None:
         self.phrases = sorted(set(phrases), key=lambda p: (-len(p), p))
-        self._by_char: dict[str, list[tuple[int, str]]] = {}
+        #: Plain phrases by their first character (a question is read once, left to right)…
+        self._by_first: dict[str, list[str]] = {}
+        #: …and phrases with a gap, searched with their own patterns.
+        self._gapped = [p for p in self.phrases if "*" in p]
+        for phrase in self.phrases:
+            if "*" not in phrase:
+                self._by_first.setdefault(phrase[0], []).append(phrase)
+        self._by_char: dict[str, list[tuple[int, str, tuple[str, ...]]]] = {}
         for phrase in self.phrases:
             if "*" in phrase or len(phrase) < 2 or not all(readings(c) for c in phrase):
                 continue
+            sound = tuple(reading(c) for c in phrase)
             for offset, char in enumerate(phrase):
-                self._by_char.setdefault(char, []).append((offset, phrase))
+                self._by_char.setdefault(char, []).append((offset, phrase, sound))
 
     def hits(self, text: str) -> dict[str, Hit]:
         """Every phrase present in ``text``, with where; exact occurrences are preferred to sound-alike ones."""
         found: dict[str, Hit] = {}
-        for phrase in self.phrases:
-            hit = find(text, phrase, fuzzy=False)
+        for start, char in enumerate(text):
+            for phrase in self._by_first.get(char, ()):
+                if phrase not in found and text.startswith(phrase, start):
+                    end = start + len(phrase)
+                    if not phrase[0].isascii() or _bounded(text, start, end):
+                        found[phrase] = Hit(start, end, True)
+        for phrase in self._gapped:
+            hit = _find_gapped(text, phrase)
             if hit is not None:
                 found[phrase] = hit
+        sound = [reading(c) for c in text]
         for i, char in enumerate(text):
-            for offset, phrase in self._by_char.get(char, ()):
+            for offset, phrase, phrase_sound in self._by_char.get(char, ()):
                 start = i - offset
-                if phrase not in found and start >= 0 and _sound_alike_at(text, start, phrase):
-                    found[phrase] = Hit(start, start + len(phrase), False)
+                end = start + len(phrase)
+                if start < 0 or end > len(text) or phrase in found:
+                    continue
+                if all(text[start + k] == c or sound[start + k] == phrase_sound[k] for k, c in enumerate(phrase)):
+                    found[phrase] = Hit(start, end, False)
         return found

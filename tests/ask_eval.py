@@ -20,12 +20,18 @@ from bot.i18n import translator
 from dialogs.answers import Answer, answer
 from dialogs.loader import Content
 
-QUESTIONS = Path(__file__).resolve().parent / "data" / "questions.yaml"
+DATA = Path(__file__).resolve().parent / "data"
+#: The first set, written with the answerer's development in view…
+QUESTIONS = DATA / "questions.yaml"
+#: …and the second, written blind by someone who never saw the answerer or the first set.
+HOLDOUT = DATA / "questions_holdout.yaml"
+SETS = {"dev": QUESTIONS, "held-out": HOLDOUT}
 
 
 @dataclass(frozen=True)
 class Labelled:
     q: str
+    set: str
     lang: str
     intent: str
     program: str | None
@@ -64,13 +70,18 @@ class Report:
         return [s for s in self.scored if not s.ok]
 
 
-def load_questions(path: Path = QUESTIONS) -> list[Labelled]:
+def load_questions(path: Path | None = None) -> list[Labelled]:
+    """One set, or (by default) every set."""
+    if path is None:
+        return [item for one in SETS.values() for item in load_questions(one)]
+    name = next((k for k, v in SETS.items() if v == path), path.stem)
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     items = []
     for raw in data["questions"]:
         items.append(
             Labelled(
                 q=str(raw["q"]),
+                set=name,
                 lang=raw["lang"],
                 intent=raw["intent"],
                 program=raw.get("program"),
