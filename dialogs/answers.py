@@ -283,6 +283,8 @@ def read(question: str, content: Content, program_id: str | None = None, *, chos
     elif scores and max(scores.values()) >= MIN_INTENT:
         intent = max(scores, key=lambda i: scores[i])  # type: ignore[assignment]
 
+    if intent not in ("other", "programs") and not candidates and faq is None and _mostly_unknown(_without(text, cue_spans), index):
+        intent = "other"  # "食堂几点开门": a question word, but about nothing the notices know
     program = candidates[0] if len(candidates) == 1 else None
     if faq is not None and faq.item.program is not None:
         program = faq.item.program
@@ -354,6 +356,17 @@ def _drop_unanswerable(scores: dict[str, float], cues: dict[str, float], program
 def _compares(text: str, index: QuestionIndex) -> bool:
     """Whether the question asks to compare programs ("特贴和特培有啥区别")."""
     return any(find(text, word, fuzzy=False) for word in index.compare_words)
+
+
+#: A question naming no program whose other words are mostly unknown to the content is off-topic.
+_UNKNOWN_SHARE = 0.7
+
+
+def _mostly_unknown(rest: str, index: QuestionIndex) -> bool:
+    weights = index.term_weights(rest)
+    known = sum(index.idf[t] * w for t, w in weights.items() if t in index.idf)
+    unknown = sum(index.unseen_idf * w for t, w in weights.items() if t not in index.idf)
+    return unknown > 0 and unknown >= _UNKNOWN_SHARE * (known + unknown)
 
 
 def _answers(match: _Match, scope: set[str] | None, cues: _Cues, index: QuestionIndex) -> bool:

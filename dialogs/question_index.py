@@ -83,6 +83,8 @@ class QuestionIndex:
     #: Per item: the summed idf-weights of its own terms (for FAQ phrasings: the phrasing's).
     item_mass: list[float] = field(default_factory=list)
     stopwords: frozenset[str] = frozenset()
+    #: The Chinese stopwords of two characters or more, as one pattern.
+    stop_pattern: re.Pattern[str] | None = None
     #: (cue phrase, intent) pairs that are question words rather than topic words.
     asks: frozenset[tuple[str, str]] = frozenset()
     #: The weight of a term no item has.
@@ -98,7 +100,10 @@ class QuestionIndex:
         return math.log(1 + self.programs / owners)
 
     def term_weights(self, text: str) -> dict[str, float]:
-        """The weighted retrieval terms of normalised ``text`` (stopwords left out)."""
+        """The weighted retrieval terms of normalised ``text`` (stopwords left out). Chinese stopwords of
+        two or more characters (多少, 什么) are blanked first, so they leave no bigram with a neighbour."""
+        if self.stop_pattern is not None:
+            text = self.stop_pattern.sub(" ", text)
         weights: dict[str, float] = {}
         for term in terms(text):
             if term in self.stopwords or (len(term) == 2 and is_cjk(term) and (term[0] in self.stopwords and term[1] in self.stopwords)):
@@ -194,7 +199,7 @@ def _program_items(program: Program) -> Iterable[tuple[Item, list[str]]]:
     for s in program.apply:
         yield Item("apply", pid, "apply", s.id, s.tracks), _texts(s.text)
     for c in program.contacts:
-        texts = _texts(c.office, c.address, c.note) + [normalise(n) for n in c.names]
+        texts = _texts(c.office, c.address, c.note) + [normalise(n) for n in (*c.names, *c.phones, *c.emails)]
         for duty in c.duties:
             texts += _texts(duty.text)
         tracks = tuple(t for duty in c.duties for t in duty.tracks) if all(d.tracks for d in c.duties) else ()
@@ -227,6 +232,8 @@ def build_index(content: Content) -> QuestionIndex:
         stopwords=stopwords,
         asks=frozenset(asks),
     )
+    long_stops = sorted((w for w in stopwords if len(w) > 1 and is_cjk(w)), key=len, reverse=True)
+    index.stop_pattern = re.compile("|".join(map(re.escape, long_stops))) if long_stops else None
     index.programs = max(len(content.programs), 1)
     index.compare_words = tuple(stem_words(normalise(w)) for w in (lexicon.compare if lexicon else ()))
     index.name_words = _name_words(content, stopwords)
