@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dialogs.engine import Context, SubmissionView, handle
+from dialogs.engine import Context, QuestionView, SubmissionView, handle
 from dialogs.events import Event, Reply, StoreFile
 from dialogs.loader import Content
 from dialogs.state import State
@@ -55,13 +55,21 @@ class Desk:
         return self._content()
 
     async def handle(
-        self, channel: str, user: str, event: Event, now: dt.datetime, *, lang_hint: str | None = None
+        self,
+        channel: str,
+        user: str,
+        event: Event,
+        now: dt.datetime,
+        *,
+        lang_hint: str | None = None,
+        display_name: str | None = None,
     ) -> Handled:
         """``lang_hint``: the language the channel says the person uses (Telegram's
-        ``language_code``), for a first conversation before they pick one."""
+        ``language_code``), for a first conversation before they pick one. ``display_name``:
+        the channel's name for the person, shown to staff with a question they pass on."""
         for attempt in range(RETRIES):
             try:
-                handled = await self._handle_once(channel, user, event, now, lang_hint)
+                handled = await self._handle_once(channel, user, event, now, lang_hint, display_name)
             except ConcurrentUpdate:
                 if attempt == RETRIES - 1:
                     raise
@@ -83,7 +91,7 @@ class Desk:
                 await asyncio.to_thread(self.files.delete, name)
 
     async def _handle_once(
-        self, channel: str, user: str, event: Event, now: dt.datetime, lang_hint: str | None
+        self, channel: str, user: str, event: Event, now: dt.datetime, lang_hint: str | None, display_name: str | None
     ) -> Handled:
         content = self.content
         async with self.database.uow() as uow:
@@ -98,13 +106,17 @@ class Desk:
                 SubmissionView(s.reference, s.program, s.track, s.status, s.created_at, comments.get(s.reference))
                 for s in await uow.submissions.list_for(applicant.id)
             ]
-            outcome = handle(state, event, content, now, Context(f"{channel}:{user}", tuple(views)))
+            questions = [
+                QuestionView(q.text, q.program, q.office, q.asked_at, q.answer, q.answered_at)
+                for q in await uow.questions.list_for(applicant.id)
+            ]
+            outcome = handle(state, event, content, now, Context(f"{channel}:{user}", tuple(views), tuple(questions)))
             for effect in outcome.effects:
                 if isinstance(effect, StoreFile):
                     # Written before the commit: a file without a row is harmless, a row without its file is not.
                     await asyncio.to_thread(self.files.write, effect.stored_name, effect.content)
             await uow.conversations.save(applicant.id, channel, outcome.state.to_json(), expected_version=version, now=now)
-            applied = await apply_effects(uow, outcome.effects, applicant_id=applicant.id, now=now)
+            applied = await apply_effects(uow, outcome.effects, applicant_id=applicant.id, now=now, asker=display_name)
             if applied.forgotten:
                 # files of an application never submitted go too
                 applied.released_files += [d["stored_name"] for docs in (state.draft.documents if state.draft else {}).values() for d in docs]

@@ -141,6 +141,22 @@ class NotifyStaff:
 
 
 @dataclass(frozen=True)
+class ForwardQuestion:
+    """Pass a free question the bot could not answer well to people: the staff of ``office``.
+
+    Storage keeps the question (the applicant sees it, and staff's answer, under
+    "My submissions") and queues it for the office's staff chat in the same
+    transaction; ``office`` is a contact id of ``program`` (None: the bot's
+    general staff chat). ``lang`` is the language the answer is relayed in.
+    """
+
+    question: str
+    program: str | None
+    office: str | None
+    lang: str
+
+
+@dataclass(frozen=True)
 class SetLanguage:
     lang: str
 
@@ -160,4 +176,6 @@ class Subscribe:
     program: str
 
 
-Effect = CreateSubmission | AmendSubmission | ForgetApplicant | NotifyStaff | SetLanguage | StoreFile | Subscribe
+Effect = (
+    CreateSubmission | AmendSubmission | ForgetApplicant | ForwardQuestion | NotifyStaff | SetLanguage | StoreFile | Subscribe
+)

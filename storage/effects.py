@@ -3,7 +3,8 @@
 The caller saves the conversation, calls :func:`apply_effects`, then commits once.
 Replaying the same event (a double tap, or the event re-run after a crash) is
 harmless: the submission is found by its idempotency key and the staff
-notification for it is not queued a second time.
+notification for it is not queued a second time. A question passed on to staff
+is stored with its notification (``staff_question``) in the same transaction.
 """
 
 from __future__ import annotations
@@ -18,17 +19,20 @@ from dialogs.events import (
     CreateSubmission,
     Effect,
     ForgetApplicant,
+    ForwardQuestion,
     NotifyStaff,
     SetLanguage,
     StoreFile,
     Subscribe,
 )
 from storage.errors import ConcurrentUpdate, StatusConflict
-from storage.models import OutboxMessage, Submission
+from storage.models import OutboxMessage, Question, Submission
 from storage.uow import UnitOfWork
 
 
 _CONTACT_FIELDS = ("name", "phone", "employer")
+#: The outbox kind that carries a question to the staff chat of its office.
+STAFF_QUESTION = "staff_question"
 
 
 @dataclass
@@ -42,11 +46,14 @@ class Applied:
     released_files: list[str] = field(default_factory=list)
     #: The applicant's row was deleted (their data erased on request).
     forgotten: bool = False
+    #: Questions passed on to staff.
+    questions: list[Question] = field(default_factory=list)
 
 
 async def apply_effects(
-    uow: UnitOfWork, effects: Iterable[Effect], *, applicant_id: int, now: datetime
+    uow: UnitOfWork, effects: Iterable[Effect], *, applicant_id: int, now: datetime, asker: str | None = None
 ) -> Applied:
+    """``asker``: the name the channel shows for the applicant, for staff reading a question."""
     applied = Applied()
     replayed: set[str] = set()
     generated: dict[str, str] = {}  # "" → the reference made from the id, when the engine left it empty
@@ -78,6 +85,11 @@ async def apply_effects(
             if applied.forgotten:
                 continue
             await uow.applicants.set_language(applicant_id, effect.lang, now=now)
+        elif isinstance(effect, ForwardQuestion):
+            question = await _store_question(uow, effect, applicant_id=applicant_id, asker=asker, now=now)
+            applied.questions.append(question)
+            payload = {"program": effect.program, "office": effect.office}
+            applied.outbox.append(await uow.outbox.enqueue(STAFF_QUESTION, question.reference, payload, now))
         elif isinstance(effect, Subscribe):
             await uow.subscriptions.add(applicant_id, effect.program, now=now)
         elif isinstance(effect, StoreFile):
@@ -85,6 +97,25 @@ async def apply_effects(
         else:  # pragma: no cover - a new effect type must be handled here
             raise TypeError(f"storage does not know the effect {effect!r}")
     return applied
+
+
+async def _store_question(
+    uow: UnitOfWork, effect: ForwardQuestion, *, applicant_id: int, asker: str | None, now: datetime
+) -> Question:
+    """Keep the question for the staff reply to find, with who asked: the channel's name for them,
+    else the name they gave in an application."""
+    applicant = await uow.applicants.get(applicant_id)
+    channel_user = f"{applicant.channel}:{applicant.external_id}" if applicant else str(applicant_id)
+    return await uow.questions.add(
+        applicant_id=applicant_id,
+        channel_user=channel_user,
+        asker=asker or (applicant.name if applicant else None),
+        program=effect.program,
+        office=effect.office,
+        text=effect.question,
+        lang=effect.lang,
+        now=now,
+    )
 
 
 async def _amend(uow: UnitOfWork, effect: AmendSubmission, *, applicant_id: int, now: datetime) -> None:

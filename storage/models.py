@@ -213,6 +213,10 @@ class Subscription(Base):
     notified_at: Mapped[datetime | None]
 
 
+#: The ``decision`` of a staff prompt that is a question to answer rather than a review decision.
+ANSWER_PROMPT = "answer"
+
+
 class StaffPrompt(Base):
     """A question the bot asked in a staff chat ("reply with your comment"), waiting for the reply.
 
@@ -227,7 +231,8 @@ class StaffPrompt(Base):
     chat_id: Mapped[str] = mapped_column(String(64))
     message_id: Mapped[str] = mapped_column(String(64))
     reference: Mapped[str] = mapped_column(String(40))
-    #: The status the reply decides: ``returned`` or ``more_requested``.
+    #: The status the reply decides: ``returned`` or ``more_requested``; or :data:`ANSWER_PROMPT`
+    #: when the prompt is a question passed on to staff (``reference`` is then the question's).
     decision: Mapped[str] = mapped_column(String(20))
     #: The submission's status when staff pressed the button: the decision applies only from it.
     seen_status: Mapped[str] = mapped_column(String(20))
@@ -236,3 +241,54 @@ class StaffPrompt(Base):
     staff: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
+
+
+class Question(Base):
+    """A free question an applicant passed on to staff, and staff's answer.
+
+    Staff answer by replying to the question in their chat (a staff prompt points
+    here); every reply is relayed to the applicant, and ``answer`` keeps them all,
+    in order, so the terminal (which has no pushed messages) can show them under
+    "My submissions". ``answered_at`` and ``answered_by`` are those of the latest
+    reply. Ids are never reused on SQLite: a staff prompt names its question by id,
+    and a reply to an old prompt must not reach another applicant.
+    """
+
+    __tablename__ = "questions"
+    __table_args__ = (Index("ix_questions_applicant", "applicant_id"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id", ondelete="CASCADE"))
+    #: Who asked, as the channel knows them (``tg:12345``, ``local:default``).
+    channel_user: Mapped[str] = mapped_column(String(100))
+    #: The name the channel shows for them (Telegram's first and last name), for staff to read.
+    asker: Mapped[str | None] = mapped_column(String(200))
+    program: Mapped[str | None] = mapped_column(String(64))
+    #: The contact (of ``program``) whose office was asked; None: the bot's general staff chat.
+    office: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    #: The language the applicant asked in, and reads the answer in unless they chose another since.
+    lang: Mapped[str] = mapped_column(String(8))
+    asked_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(64))
+
+    @property
+    def reference(self) -> str:
+        """How outbox rows and staff prompts name the question (``Q-12``)."""
+        return question_reference(self.id)
+
+
+#: Prefix of a question's reference (``Q-`` and the id: no submission reference is only digits after it).
+QUESTION_PREFIX = "Q-"
+
+
+def question_reference(question_id: int) -> str:
+    return f"{QUESTION_PREFIX}{question_id}"
+
+
+def question_id(reference: str) -> int | None:
+    """The id in a question's reference, or None when ``reference`` names no question."""
+    number = reference.removeprefix(QUESTION_PREFIX)
+    return int(number) if reference.startswith(QUESTION_PREFIX) and number.isdigit() else None

@@ -26,10 +26,13 @@ from storage.models import (
     Conversation,
     Document,
     OutboxMessage,
+    Question,
     StaffPrompt,
     StatusChange,
     Submission,
     Subscription,
+    question_id,
+    question_reference,
 )
 
 #: Allowed status moves. ``accepted`` is final; ``returned`` and ``more_requested`` wait for the
@@ -140,15 +143,20 @@ class ApplicantRepository(_Repository):
 
     async def delete(self, applicant_id: int) -> list[str]:
         """Delete the applicant with everything that hangs off them (conversation, submissions,
-        documents, history, subscriptions); returns the stored file names their documents used,
-        for the caller to remove from the file store after the commit."""
+        documents, history, subscriptions, questions to staff with the notifications that carry
+        their words); returns the stored file names their documents used, for the caller to
+        remove from the file store after the commit."""
         stored = await self._session.scalars(
             select(Document.stored_name)
             .join(Submission, Submission.id == Document.submission_id)
             .where(Submission.applicant_id == applicant_id)
         )
         names = sorted(set(stored))
-        for model in (Conversation, Subscription):
+        asked = await self._session.scalars(select(Question.id).where(Question.applicant_id == applicant_id))
+        references = [question_reference(number) for number in asked]
+        if references:
+            await self._session.execute(delete(OutboxMessage).where(OutboxMessage.reference.in_(references)))
+        for model in (Conversation, Subscription, Question):
             await self._session.execute(delete(model).where(model.applicant_id == applicant_id))
         submission_ids = select(Submission.id).where(Submission.applicant_id == applicant_id).scalar_subquery()
         for model in (Document, StatusChange):
@@ -546,3 +554,66 @@ class StaffPromptRepository(_Repository):
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+class QuestionRepository(_Repository):
+    """Questions passed on to staff, and what staff replied."""
+
+    async def add(
+        self,
+        *,
+        applicant_id: int,
+        channel_user: str,
+        asker: str | None,
+        program: str | None,
+        office: str | None,
+        text: str,
+        lang: str,
+        now: datetime,
+    ) -> Question:
+        row = Question(
+            applicant_id=applicant_id,
+            channel_user=channel_user[:100],
+            asker=asker[:200] if asker else None,
+            program=program,
+            office=office,
+            text=text,
+            lang=lang,
+            asked_at=now,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return row
+
+    async def get(self, number: int) -> Question | None:
+        return await self._session.get(Question, number, populate_existing=True)
+
+    async def by_reference(self, reference: str) -> Question | None:
+        """The question a staff prompt or an outbox row names (``Q-12``), if it still exists."""
+        number = question_id(reference)
+        return None if number is None else await self.get(number)
+
+    async def list_for(self, applicant_id: int, limit: int = 10) -> list[Question]:
+        """The applicant's latest questions, newest first."""
+        query = (
+            select(Question)
+            .where(Question.applicant_id == applicant_id)
+            .order_by(Question.asked_at.desc(), Question.id.desc())
+            .limit(limit)
+            .execution_options(populate_existing=True)
+        )
+        return list(await self._session.scalars(query))
+
+    async def add_answer(self, number: int, answer: str, *, by: str, at: datetime) -> Question | None:
+        """Add a staff reply after the earlier ones (one UPDATE, so two replies at once both stay);
+        None when the question is gone (its applicant deleted their data)."""
+        joined = func.coalesce(Question.answer.concat("\n"), "").concat(answer)
+        result = await self._session.execute(
+            update(Question)
+            .where(Question.id == number)
+            .values(answer=joined, answered_by=by[:64], answered_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        return await self.get(number)

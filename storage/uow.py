@@ -19,6 +19,7 @@ from storage.repositories import (
     ConversationRepository,
     DocumentRepository,
     OutboxRepository,
+    QuestionRepository,
     StaffPromptRepository,
     SubscriptionRepository,
     SubmissionRepository,
@@ -33,6 +34,7 @@ class UnitOfWork:
     outbox: OutboxRepository
     subscriptions: SubscriptionRepository
     staff_prompts: StaffPromptRepository
+    questions: QuestionRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -49,6 +51,7 @@ class UnitOfWork:
         self.outbox = OutboxRepository(session)
         self.subscriptions = SubscriptionRepository(session)
         self.staff_prompts = StaffPromptRepository(session)
+        self.questions = QuestionRepository(session)
         return self
 
     async def __aexit__(

@@ -1,8 +1,8 @@
 """A test driver for the pure engine: send text, press buttons by their label, upload files.
 
 It plays the part storage plays in production: it applies effects (one
-submission per idempotency key, language, subscriptions) so whole journeys can
-be run without a database.
+submission per idempotency key, language, subscriptions, questions passed on to
+staff) so whole journeys can be run without a database.
 """
 
 from __future__ import annotations
@@ -12,8 +12,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.i18n import translator
-from dialogs.engine import Context, SubmissionView, handle
-from dialogs.events import AmendSubmission, ChoiceEvent, CommandEvent, CreateSubmission, Event, FileEvent, Reply, SetLanguage, StoreFile, TextEvent
+from dialogs.engine import Context, QuestionView, SubmissionView, handle
+from dialogs.events import (
+    AmendSubmission,
+    ChoiceEvent,
+    CommandEvent,
+    CreateSubmission,
+    Event,
+    FileEvent,
+    ForwardQuestion,
+    Reply,
+    SetLanguage,
+    StoreFile,
+    TextEvent,
+)
 from dialogs.loader import Content
 from dialogs.render import button_label, render
 from dialogs.state import State
@@ -31,6 +43,8 @@ class Driver:
     replies: list[Reply] = field(default_factory=list)
     #: reference → (status, staff comment), as staff decided (default: submitted, no comment).
     decisions: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    #: Questions passed on to staff, newest first (staff answers are set by the test).
+    questions: list[QuestionView] = field(default_factory=list)
 
     def send(self, event: Event) -> str:
         views = tuple(
@@ -38,7 +52,7 @@ class Driver:
                            self.decisions.get(s.reference, ("submitted", None))[1])
             for s in self.submissions.values()
         )
-        outcome = handle(self.state, event, self.content, self.now, Context(self.user, views))
+        outcome = handle(self.state, event, self.content, self.now, Context(self.user, views, tuple(self.questions)))
         self.state = outcome.state
         self.replies = outcome.replies
         for effect in outcome.effects:
@@ -51,6 +65,8 @@ class Driver:
                 self.state.lang = effect.lang
             elif isinstance(effect, AmendSubmission):
                 self.decisions[effect.reference] = ("submitted", None)
+            elif isinstance(effect, ForwardQuestion):
+                self.questions.insert(0, QuestionView(effect.question, effect.program, effect.office, self.now))
         return self.screen
 
     @property

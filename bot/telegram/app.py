@@ -51,6 +51,7 @@ class TelegramDesk:
             staff_chat_id=staff_chat_id,
             staff_lang=desk.default_lang,
             poll_interval=outbox_poll,
+            staff_chat_lock=lambda chat: self.staff.chat_lock(chat),
         )
         self.staff = StaffReview(
             desk.database,

@@ -115,7 +115,9 @@ class ApplicantChannel:
             await self._handle(first.sender, first.chat_id, FilesEvent(tuple(files)))
 
     async def _handle(self, person: Person, chat_id: int, event: Event) -> None:
-        handled = await self.desk.handle(CHANNEL, str(person.id), event, self.clock(), lang_hint=language_of(person))
+        handled = await self.desk.handle(
+            CHANNEL, str(person.id), event, self.clock(), lang_hint=language_of(person), display_name=person.name
+        )
         await self.send(chat_id, handled.replies, handled.state.lang)
 
     async def send(self, chat_id: int, replies: list[Reply], lang: str) -> None:

@@ -20,19 +20,23 @@ from typing import Any
 
 from bot.i18n import translator
 from bot.telegram.format import escape, split_text
-from bot.telegram.staff import review_keyboard
+from bot.telegram.staff import QUESTION_ANSWER, review_keyboard
 from bot.telegram.types import Gateway, Keyboard, Refused, RetryLater, TelegramFailure, Unreachable
 from dialogs.i18n import Translator
 from dialogs.loader import Content
 from dialogs.render import COMPOSERS
 from storage.db import Database
+from storage.effects import STAFF_QUESTION
+from storage.errors import NotFound
 from storage.files import FileStore
-from storage.models import OutboxMessage
+from storage.models import ANSWER_PROMPT, OutboxMessage
 
 log = logging.getLogger(__name__)
 
 #: Staff notification kinds whose chat later ones about the same submission go to.
 NOTICE_KINDS = ("new_submission", "resubmitted")
+#: Notifications to an applicant: given up when Telegram refuses them (the bot was blocked).
+APPLICANT_KINDS = ("applicant_update", QUESTION_ANSWER)
 #: Longest wait between two attempts.
 MAX_BACKOFF = dt.timedelta(hours=1)
 #: Documents per album (Telegram's limit).
@@ -74,7 +78,10 @@ class OutboxWorker:
         wall_clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
         poll_interval: float = 1.0,
         lease: dt.timedelta = dt.timedelta(minutes=2),
+        staff_chat_lock: Callable[[int], asyncio.Lock] | None = None,
     ) -> None:
+        """``staff_chat_lock``: the lock staff updates of a chat are handled under (see
+        :meth:`bot.telegram.staff.StaffReview.chat_lock`); without one, a lock of the worker's own."""
         self.database = database
         self.files = files
         self.gateway = gateway
@@ -84,6 +91,8 @@ class OutboxWorker:
         self.now = wall_clock
         self.poll_interval = poll_interval
         self.lease = lease
+        self._own_locks: dict[int, asyncio.Lock] = {}
+        self.staff_chat_lock = staff_chat_lock or (lambda chat: self._own_locks.setdefault(chat, asyncio.Lock()))
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -161,13 +170,21 @@ class OutboxWorker:
 
     async def _attempt(self, row: OutboxMessage) -> None:
         try:
+            await self._try(row)
+        except NotFound:
+            # deleted while being sent: its applicant deleted their data, and the notifications
+            # that carry their questions went with it. Nothing is left to record.
+            log.info("notification %s (%s %s) was deleted while being sent", row.id, row.kind, row.reference)
+
+    async def _try(self, row: OutboxMessage) -> None:
+        try:
             sent = await self.deliver(row)
         except RetryLater as failure:
             await self._failed(row, str(failure), self.now() + dt.timedelta(seconds=max(failure.seconds, 1)))
         except Later as failure:
             await self._failed(row, str(failure), self.now() + failure.delay)
         except Refused as failure:
-            if row.kind == "applicant_update":  # blocked the bot, deleted their account: give up
+            if row.kind in APPLICANT_KINDS:  # blocked the bot, deleted their account: give up
                 await self._failed(row, str(failure), None)
             else:  # a staff chat misconfigured: keep it until admins fix the setting
                 await self._failed(row, str(failure), self.now() + backoff(row.attempts + 3))
@@ -194,6 +211,10 @@ class OutboxWorker:
             return await self._notice(row)
         if row.kind == "withdrawn":
             return await self._withdrawn(row)
+        if row.kind == STAFF_QUESTION:
+            return await self._staff_question(row)
+        if row.kind == QUESTION_ANSWER:
+            return await self._question_answer(row)
         log.error("unknown notification kind %r (row %s): given up", row.kind, row.id)
         raise Refused(f"unknown notification kind {row.kind!r}")
 
@@ -309,3 +330,67 @@ class OutboxWorker:
         else:
             keyboard = [[(tr.gettext("Send documents"), f"x:amend:{row.reference}")], [(tr.gettext("My submissions"), "x:mine")]]
         return await self._send_parts(row, int(payload["user"]), [Part(text=text, keyboard=keyboard)])
+
+    # ------------------------------------------------------------------ questions passed on to staff
+
+    async def _staff_question(self, row: OutboxMessage) -> int | None:
+        """The question in its office's staff chat, as a message staff answer by replying to it.
+
+        The message and its staff prompt are recorded in one transaction, so a retry after a
+        failure further on neither sends it again nor loses the prompt: a reply after a restart
+        still finds its question. The chat's staff lock is held from sending to recording, so a
+        reply that arrives at once waits for the prompt rather than finding none. (Should the bot
+        die between the two, the question is posted again on the next start and the first copy
+        goes unanswered: staff see it twice rather than never.)
+        """
+        content = self._content()
+        async with self.database.uow() as uow:
+            question = await uow.questions.by_reference(row.reference or "")
+        if question is None:
+            return None  # the applicant deleted their data before it went out
+        done = (row.progress or {}).get("notice")
+        if done is not None:
+            return int(done)
+        chat = row.destination or self._route(row, content, [])
+        args = {
+            "reference": question.reference,
+            "asker": question.asker,
+            "program": question.program,
+            "office": question.office,
+            "asked_at": question.asked_at,
+            "question": question.text,
+        }
+        text = escape(COMPOSERS["@staff_question"](args, content, self.now(), self.tr))
+        async with self.staff_chat_lock(int(chat)):
+            sent = await self.gateway.send_text(int(chat), text, force_reply=True)
+            async with self.database.uow() as uow:
+                if row.destination is None:
+                    await uow.outbox.route(row.id, chat)
+                await uow.outbox.record_progress(row.id, {"parts": [[sent]], "notice": sent}, at=self.now())
+                await uow.staff_prompts.add(
+                    chat_id=chat,
+                    message_id=str(sent),
+                    reference=question.reference,
+                    decision=ANSWER_PROMPT,
+                    seen_status="",
+                    notice_message_id=None,
+                    staff="",
+                    now=self.now(),
+                )
+                await uow.commit()
+        return sent
+
+    async def _question_answer(self, row: OutboxMessage) -> int | None:
+        """A staff reply to the applicant's question, in the applicant's language (Telegram only:
+        the terminal shows answers under "My submissions")."""
+        async with self.database.uow() as uow:
+            question = await uow.questions.by_reference(row.reference or "")
+            applicant = None if question is None else await uow.applicants.get(question.applicant_id)
+        if question is None or applicant is None or applicant.channel != "tg":
+            return None
+        tr = translator(applicant.language or question.lang)
+        args = {"program": question.program, "office": question.office, "question": question.text, "answer": row.payload.get("answer", "")}
+        pieces = [escape(piece) for piece in split_text(COMPOSERS["@question_answer"](args, self._content(), self.now(), tr))]
+        parts = [Part(text=piece) for piece in pieces[:-1]]
+        parts.append(Part(text=pieces[-1], keyboard=[[(tr.gettext("My submissions"), "x:mine")]]))
+        return await self._send_parts(row, int(applicant.external_id), parts)

@@ -7,6 +7,10 @@ prompt is kept in the database so the reply is understood after a restart too.
 Every decision is a conditional status change recorded with who and when: when
 two staff press at once, one decision is taken and the other is told so. The
 applicant is told through the outbox, in their language.
+
+A question an applicant passed on to staff arrives as a prompt too (sent by the
+outbox worker). Answering it is a conversation, not a decision: every reply to
+it is kept on the question and relayed to the applicant.
 """
 
 from __future__ import annotations
@@ -26,13 +30,17 @@ from dialogs.loader import Content
 from dialogs.render import COMPOSERS
 from storage.db import Database
 from storage.errors import NotFound, StatusConflict
-from storage.models import StaffPrompt
+from storage.models import ANSWER_PROMPT, StaffPrompt, question_id
 
 log = logging.getLogger(__name__)
 
 #: What each staff button decides; ``accepted`` at once, the others after a comment.
 ACTIONS = {"ok": "accepted", "ret": "returned", "more": "more_requested"}
 MAX_COMMENT = 1000
+#: Longest staff answer to a question taken as one reply (Telegram's own limit is 4,096).
+MAX_ANSWER = 3000
+#: The outbox kind that relays a staff answer to the applicant who asked.
+QUESTION_ANSWER = "question_answer"
 
 
 def review_keyboard(reference: str, tr: Translator) -> list[list[tuple[str, str]]]:
@@ -71,10 +79,16 @@ class StaffReview:
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def _lock(self, chat_id: int | None) -> asyncio.Lock:
+        """The lock of one staff chat: held while an update from it is handled, and by the outbox
+        worker while it posts a question there and records its prompt (see :meth:`chat_lock`)."""
         lock = self._locks.get(chat_id or 0)
         if lock is None:
             lock = self._locks[chat_id or 0] = asyncio.Lock()
         return lock
+
+    def chat_lock(self, chat_id: int) -> asyncio.Lock:
+        """For the outbox worker: a reply to a prompt it is posting waits until the prompt is recorded."""
+        return self._lock(chat_id)
 
     @property
     def tr(self) -> Translator:
@@ -149,6 +163,9 @@ class StaffReview:
             prompt = await uow.staff_prompts.find(str(message.chat_id), str(message.reply_to))
         if prompt is None:
             return
+        if prompt.decision == ANSWER_PROMPT:
+            await self._answer_question(message, prompt)
+            return
         _ = self.tr.gettext
         if prompt.answered_at is not None:
             await self._say(message.chat_id, _("This prompt was already answered."), reply_to=message.message_id)
@@ -156,6 +173,25 @@ class StaffReview:
         comment = (message.text or "").strip()[:MAX_COMMENT]
         notice = int(prompt.notice_message_id) if prompt.notice_message_id else None
         await self._decide(message.chat_id, notice, message.sender, prompt.reference, prompt.decision, comment, prompt, None, reply_to=message.message_id)
+
+    # ------------------------------------------------------------------ answering questions
+
+    async def _answer_question(self, message: IncomingMessage, prompt: StaffPrompt) -> None:
+        """Keep the reply on the question and queue it for the applicant, in one transaction."""
+        _ = self.tr.gettext
+        answer = (message.text or "").strip()[:MAX_ANSWER]
+        now = self.clock()
+        async with self.database.uow() as uow:
+            number = question_id(prompt.reference)
+            question = None if number is None else await uow.questions.add_answer(number, answer, by=staff_name(message.sender), at=now)
+            if question is not None:
+                await uow.outbox.enqueue(QUESTION_ANSWER, question.reference, {"answer": answer}, now)
+                await uow.commit()
+        if question is None:
+            await self._say(message.chat_id, escape(_("This question no longer exists: the applicant deleted their data.")), reply_to=message.message_id)
+            return
+        self.on_outbox()
+        await self._say(message.chat_id, escape(_("Sent to the applicant.")), reply_to=message.message_id)
 
     # ------------------------------------------------------------------ deciding
 
