@@ -37,6 +37,7 @@ from dialogs.events import (
     FileEvent,
     FilesEvent,
     ForgetApplicant,
+    ForwardQuestion,
     NotifyStaff,
     Reply,
     SetLanguage,
@@ -44,9 +45,10 @@ from dialogs.events import (
     StoredDocument,
     Subscribe,
 )
+from dialogs.answers import read
 from dialogs.loader import Content
 from dialogs.matcher import next_question
-from dialogs.routing import needs_sector, reviewing_office
+from dialogs.routing import needs_sector, question_office, reviewing_office
 from dialogs.schedule import is_open
 from dialogs.schema import Document, FactDef, Program, Track, applies_to
 from dialogs.state import Draft, State
@@ -88,10 +90,25 @@ class SubmissionView:
 
 
 @dataclass(frozen=True)
+class QuestionView:
+    """A question the applicant passed on to staff, with staff's answer once there is one
+    (read from storage by the edge): the terminal has no other place to show the answer."""
+
+    text: str
+    program: str | None
+    office: str | None
+    asked_at: dt.datetime
+    answer: str | None = None
+    answered_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
 class Context:
     #: A stable id of the applicant on its channel, e.g. ``local:default`` or ``tg:12345``.
     user: str
     submissions: tuple[SubmissionView, ...] = ()
+    #: The applicant's questions to staff, newest first.
+    questions: tuple[QuestionView, ...] = ()
 
 
 @dataclass
@@ -614,7 +631,12 @@ def edit_facts(turn: _Turn) -> None:
 
 def show_submissions(turn: _Turn) -> None:
     turn.state.step = "menu"
-    turn.show("@submissions", [[B("Main menu", "menu")]], submissions=[s.__dict__ for s in turn.ctx.submissions])
+    turn.show(
+        "@submissions",
+        [[B("Main menu", "menu")]],
+        submissions=[s.__dict__ for s in turn.ctx.submissions],
+        questions=[q.__dict__ for q in turn.ctx.questions],
+    )
 
 
 def _answer_question(turn: _Turn, value: Any) -> None:
@@ -656,7 +678,23 @@ def _text(turn: _Turn, text: str) -> None:
     if checked.error is not None:
         turn.say(checked.error.key, **checked.error.args)
         return
-    turn.show("@answer", [[B("Main menu", "menu")]], question=checked.value, program=state.program)
+    answer_free_question(turn, checked.value, state.program or state.free_question_program)
+
+
+def answer_free_question(turn: _Turn, question: str, program_id: str | None, *, chosen: bool = False) -> None:
+    """Answer a typed question; when it fits several programs, a button per program asks which one;
+    when nothing matched well, "Ask staff" passes it on to people."""
+    state = turn.state
+    reading = read(question, turn.content, program_id, chosen=chosen)
+    state.free_question = question
+    state.free_question_program = reading.program or program_id
+    rows: list[list[Button]] = [[Button("@program_title", f"aq:{p}", {"program": p})] for p in reading.choices]
+    if reading.program is not None and reading.intent in INFO_INTENTS:
+        rows.append([B("More about this program", f"aq_more:{reading.program}")])
+    if not reading.sure:
+        rows.append([B("Ask staff", "ask_staff")])
+    rows.append([B("Main menu", "menu")])
+    turn.show("@answer", rows, question=question, program=program_id, chosen=chosen)
 
 
 def _contact_text(turn: _Turn, step: str, text: str) -> None:
@@ -855,7 +893,7 @@ def _stored(draft: Draft) -> tuple[StoredDocument, ...]:
 def ask_forget(turn: _Turn) -> None:
     turn.state.step = "forget"
     turn.say(
-        "This deletes your answers, your contact details and your submissions with their documents. Staff are told that your submissions were withdrawn. This cannot be undone. Delete everything?",
+        "This deletes your answers, your contact details, your questions to staff and your submissions with their documents. Staff are told that your submissions were withdrawn. This cannot be undone. Delete everything?",
         [[B("Yes, delete my data", "forget")], [B("No, keep it", "menu")]],
     )
 
@@ -1129,6 +1167,73 @@ def _a_notify(turn: _Turn, _: str) -> None:
     turn.say("I will tell you when {program} opens its next round.", [[B("Main menu", "menu")]], program=_program_ref(program))
 
 
+def _a_answer_for(turn: _Turn, program_id: str) -> None:
+    """A program picked after an ambiguous question: answer that question for it."""
+    if turn.state.free_question is None or not _known_program(turn, program_id):
+        show_menu(turn)
+        return
+    answer_free_question(turn, turn.state.free_question, program_id, chosen=True)
+
+
+def _a_more(turn: _Turn, program_id: str) -> None:
+    """From a free answer to the program's info screen: deadlines, contacts, documents… as buttons."""
+    if not _known_program(turn, program_id):
+        show_menu(turn)
+        return
+    state = turn.state
+    state.flow, state.program, state.track, state.track_chosen = "info", program_id, None, False
+    pick_track(turn)
+
+
+def _known_program(turn: _Turn, program_id: str) -> bool:
+    return any(p.id == program_id for p in turn.content.programs)
+
+
+def _a_ask_staff(turn: _Turn, _: str) -> None:
+    """Pass the last free question on to the staff of the office that answers questions about its program.
+
+    The question is cleared once forwarded and the reply carries new buttons (so the
+    pressed one expires): a double tap tells "this menu has expired" instead of asking
+    staff twice. Staff's answer comes back through the outbox, not from here.
+    """
+    state = turn.state
+    question = state.free_question
+    if not question:
+        turn.say("There is no question to pass on to staff. Type your question; if I cannot answer it well, I offer to ask staff.")
+        show_menu(turn)
+        return
+    program = _free_question_program(turn)
+    track = state.track if program is not None and state.program == program.id and state.track_chosen else None
+    office = question_office(program, track) if program is not None else None
+    turn.effects.append(ForwardQuestion(question, program.id if program else None, office.id if office else None, state.lang))
+    state.free_question, state.free_question_program = None, None
+    rows = [[B("My submissions", "mine")], [B("Main menu", "menu")]]
+    if program is None or office is None:
+        turn.say("Your question was passed to our staff. Their answer will come in this chat; you can also read it under \"My submissions\".", rows)
+        return
+    turn.say(
+        "Your question was passed to the staff of {office}. Their answer will come in this chat; you can also read it under \"My submissions\".",
+        rows,
+        office=office_ref(program.id, office.id),
+    )
+
+
+def _free_question_program(turn: _Turn) -> Program | None:
+    """The program the free question was answered for, if the content still has it."""
+    program_id = turn.state.free_question_program
+    if program_id is None:
+        return None
+    try:
+        return turn.content.program(program_id)
+    except KeyError:
+        return None
+
+
+def office_ref(program_id: str, contact_id: str) -> dict[str, str]:
+    """An office named in a reply: rendered as the contact's office in the reader's language."""
+    return {"@content": "office", "program": program_id, "id": contact_id}
+
+
 _ACTIONS: dict[str, Callable[[_Turn, str], None]] = {
     "menu": _a_menu,
     "find": lambda t, _: _start_find(t),
@@ -1162,4 +1267,7 @@ _ACTIONS: dict[str, Callable[[_Turn, str], None]] = {
     "am_done": _a_amend_done,
     "am_send": _a_amend_send,
     "forget": _a_forget,
+    "aq": _a_answer_for,
+    "aq_more": _a_more,
+    "ask_staff": _a_ask_staff,
 }

@@ -42,9 +42,24 @@ def _title(content: Content, program_id: str, track_id: str | None, tr: Translat
     return title
 
 
+def office_name(content: Content, program_id: str | None, contact_id: str | None, tr: Translator) -> str | None:
+    """The office of one of a program's contacts in the reader's language; None when the content
+    (perhaps a newer version than the one a stored question was routed with) no longer has it."""
+    if program_id is None or contact_id is None:
+        return None
+    try:
+        program = _program(content, program_id)
+    except KeyError:
+        return None
+    contact = next((c for c in program.contacts if c.id == contact_id), None)
+    return contact.office.get(tr.lang) if contact else None
+
+
 def _arg(value: Any, content: Content, tr: Translator) -> Any:
     if isinstance(value, dict) and value.get("@content") == "program":
         return _program(content, value["id"]).short_title.get(tr.lang)
+    if isinstance(value, dict) and value.get("@content") == "office":
+        return office_name(content, value["program"], value["id"], tr) or value["id"]
     if isinstance(value, (tuple, list)):
         return tr.list([str(v) for v in value])
     return value
@@ -254,8 +269,9 @@ def _receipt(args: dict[str, Any], content: Content, now: dt.datetime, tr: Trans
 def _submissions(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
     _ = tr.gettext
     submissions = args["submissions"]
+    questions = _questions_lines(args.get("questions") or (), content, tr)
     if not submissions:
-        return _("You have no submissions yet.")
+        return "\n".join([_("You have no submissions yet."), *questions])
     labels = {status: _(label) for status, label in STATUS_LABELS.items()}
     lines = [_("Your submissions:")]
     for s in submissions:
@@ -269,7 +285,28 @@ def _submissions(args: dict[str, Any], content: Content, now: dt.datetime, tr: T
         if s.get("comment"):
             line += "\n  " + _("Staff: {comment}").format(comment=s["comment"])
         lines.append(line)
-    return "\n".join(lines)
+    return "\n".join(lines + questions)
+
+
+def _questions_lines(questions: Any, content: Content, tr: Translator) -> list[str]:
+    """The applicant's questions to staff with the answers so far: on the terminal the only place
+    an answer shows, on Telegram a record of what was already relayed."""
+    _ = tr.gettext
+    if not questions:
+        return []
+    lines = [_("Your questions to staff:")]
+    for q in questions:
+        lines.append("- " + _("{date} · \"{question}\"").format(date=tr.datetime(q["asked_at"]), question=q["text"]))
+        if q.get("answer"):
+            office = office_name(content, q.get("program"), q.get("office"), tr)
+            answer = "\n    ".join(q["answer"].splitlines())
+            if office:
+                lines.append("  " + _("Staff of {office}: {answer}").format(office=office, answer=answer))
+            else:
+                lines.append("  " + _("Staff: {comment}").format(comment=answer))
+        else:
+            lines.append("  " + _("No answer from staff yet."))
+    return lines
 
 
 STATUS_LABELS = {
@@ -384,8 +421,45 @@ def _staff_withdrawn(args: dict[str, Any], content: Content, now: dt.datetime, t
     return tr.gettext("Submission {reference} was withdrawn: the applicant deleted their data in the bot.").format(reference=args["reference"])
 
 
+def _staff_question(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    """A free question the bot passed on, as staff read it: who asks about what, and how to answer."""
+    _ = tr.gettext
+    program = args.get("program")
+    if program is None:
+        title = _("not named")
+    else:
+        try:
+            title = _title(content, program, None, tr, with_track=False)
+        except KeyError:
+            title = program
+    lines = [
+        _("Question {reference} from {name}").format(reference=args["reference"], name=args.get("asker") or _("an applicant")),
+        _("Program: {program}").format(program=title),
+    ]
+    office = office_name(content, program, args.get("office"), tr)
+    if office:
+        lines.append(_("Office: {office}").format(office=office))
+    lines += [
+        _("Asked: {date}").format(date=tr.datetime(args["asked_at"])),
+        "",
+        args["question"],
+        "",
+        _("Reply to this message to answer. Each reply is sent to the applicant as you write it."),
+    ]
+    return "\n".join(lines)
+
+
+def _question_answer(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    """Staff's reply to a question the applicant passed on, as the applicant reads it."""
+    _ = tr.gettext
+    office = office_name(content, args.get("program"), args.get("office"), tr)
+    if office:
+        return _("Staff of {office} answered your question \"{question}\":\n{answer}").format(office=office, question=args["question"], answer=args["answer"])
+    return _("Staff answered your question \"{question}\":\n{answer}").format(question=args["question"], answer=args["answer"])
+
+
 def _answer(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
-    return answer(args["question"], content, now, tr, program_id=args.get("program")).text
+    return answer(args["question"], content, now, tr, program_id=args.get("program"), chosen=bool(args.get("chosen"))).text
 
 
 def _info(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
@@ -412,4 +486,6 @@ COMPOSERS: dict[str, Composer] = {
     "@staff_decision": _staff_decision,
     "@applicant_update": _applicant_update,
     "@staff_withdrawn": _staff_withdrawn,
+    "@staff_question": _staff_question,
+    "@question_answer": _question_answer,
 }
