@@ -260,6 +260,7 @@ def read(question: str, content: Content, program_id: str | None = None, *, chos
     named = (names.named | set(names.worded)) or names.sectored
 
     candidates = _top({p: s for p, s in names.program.items() if p in named})
+    names_nothing = not candidates
     if program_id is not None and (chosen or not candidates or program_id in candidates and len(candidates) > 1):
         candidates = [program_id]
     rest = _without(text, names.program_spans)
@@ -283,8 +284,9 @@ def read(question: str, content: Content, program_id: str | None = None, *, chos
     elif scores and max(scores.values()) >= MIN_INTENT:
         intent = max(scores, key=lambda i: scores[i])  # type: ignore[assignment]
 
-    if intent not in ("other", "programs") and not candidates and faq is None and _mostly_unknown(_without(text, cue_spans), index):
-        intent = "other"  # "食堂几点开门": a question word, but about nothing the notices know
+    if intent not in ("other", "programs") and names_nothing and not chosen and faq is None and _mostly_unknown(_without(text, cue_spans), index):
+        # "食堂几点开门": a question word, but about nothing the notices know (even in a conversation about a program)
+        intent, candidates = "other", []
     program = candidates[0] if len(candidates) == 1 else None
     if faq is not None and faq.item.program is not None:
         program = faq.item.program

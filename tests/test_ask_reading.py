@@ -184,3 +184,12 @@ def test_unsure_answer_offers_to_ask_staff_and_a_sure_one_does_not(content):
     d.text("援疆项目什么时候截止")
     assert "问工作人员" not in d.labels()
     assert "查看该项目详情" in d.labels()
+
+
+def test_off_topic_question_inside_a_program_conversation_is_not_answered_for_the_program(content):
+    d = chat(content)
+    d.text("援疆项目什么时候截止")
+    d.text("食堂几点开门")
+    assert "没能理解" in d.screen and "问工作人员" in d.labels()
+    d.text("那联系人是谁")  # the conversation's program still holds for a real follow-up
+    assert "叶世安" in d.screen
