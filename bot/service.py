@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from dialogs.answers import warm_up
 from dialogs.engine import Context, QuestionView, SubmissionView, handle
 from dialogs.events import Event, Reply, StoreFile
 from dialogs.loader import Content
@@ -48,6 +49,7 @@ class Desk:
         self.default_lang = default_lang
         #: Called after a commit that queued notifications (the outbox worker wakes up at once).
         self.outbox_listeners: list[Callable[[], None]] = []
+        warm_up(content())
 
     @property
     def content(self) -> Content:

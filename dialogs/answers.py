@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -246,9 +246,36 @@ def match_items(text: str, index: QuestionIndex, programs: set[str] | None) -> l
     ]
 
 
+#: Recent readings: the engine reads a question to choose its buttons and the renderer again to compose
+#: the reply in the reader's language; both get the same reading without doing the work twice.
+_READINGS: OrderedDict[tuple[str, str, str | None, bool], Reading] = OrderedDict()
+_READINGS_KEPT = 256
+
+
 def read(question: str, content: Content, program_id: str | None = None, *, chosen: bool = False) -> Reading:
     """What ``question`` asks. ``program_id`` is the conversation's program; ``chosen``: the applicant
     just picked it for this very question (after being asked which program they meant)."""
+    key = (content.version, question, program_id, chosen)
+    reading = _READINGS.get(key)
+    if reading is None:
+        reading = _read(question, content, program_id, chosen)
+        _READINGS[key] = reading
+        if len(_READINGS) > _READINGS_KEPT:
+            _READINGS.popitem(last=False)
+    return reading
+
+
+def forget_readings() -> None:
+    """Drop the recent readings (benchmarks measure reading, not the cache)."""
+    _READINGS.clear()
+
+
+def warm_up(content: Content) -> None:
+    """Build the content's question index and load the converters now, not on an applicant's first question."""
+    read("援疆项目什么时候截止 who do I call", content)
+
+
+def _read(question: str, content: Content, program_id: str | None, chosen: bool) -> Reading:
     index = index_for(content)
     text = stem_words(normalise(question))
     found_cues = intent_cues(text, index)
