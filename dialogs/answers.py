@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import re
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,8 +31,6 @@ from dialogs.loader import Content
 from dialogs.question_index import Item, QuestionIndex, index_for, phrase_weight
 from dialogs.schedule import applicant_deadline, applicant_windows, program_status
 from dialogs.schema import Intent, Program, Text, Track, applies_to
-import re
-
 from dialogs.segment import Hit, find, normalise, stem, stem_words
 
 _ENGLISH_WORD = re.compile(r"[a-z]+")
@@ -134,7 +133,6 @@ class _Names:
     worded: dict[str, float] = field(default_factory=dict)
     track: dict[tuple[str, str | None], float] = field(default_factory=lambda: defaultdict(float))
     sector: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
-    spans: list[Hit] = field(default_factory=list)
     #: Program names only: blanked before comparing with items (track words like 高级技师 appear in them).
     program_spans: list[Hit] = field(default_factory=list)
     #: Every name found, sectors and regions too.
@@ -165,8 +163,6 @@ def find_names(text: str, index: QuestionIndex) -> _Names:
             per_program[target.program] = max(per_program.get(target.program, 0.0), gain)
         for program, gain in per_program.items():
             found.program[program] += gain
-        if any(t.kind in ("program", "track") for t in index.name_targets[phrase]):
-            found.spans.append(hit)
         if any(t.kind == "program" for t in index.name_targets[phrase]):
             found.program_spans.append(hit)
         found.all_spans.append(hit)
@@ -176,7 +172,7 @@ def find_names(text: str, index: QuestionIndex) -> _Names:
 def name_words(text: str, found: _Names, index: QuestionIndex) -> None:
     """English names are typed loosely ("minority training" for "minority backbone training"): each word
     of a program's names left outside the names already found counts, the more the fewer programs share it."""
-    covered = [(h.start, h.end) for h in found.spans]
+    covered = [(h.start, h.end) for h in found.all_spans]
     for match in _ENGLISH_WORD.finditer(text):
         if any(a <= match.start() < b for a, b in covered):
             continue
@@ -384,7 +380,7 @@ def _drop_unanswerable(scores: dict[str, float], cues: dict[str, float], program
 
 def _compares(text: str, index: QuestionIndex) -> bool:
     """Whether the question asks to compare programs ("特贴和特培有啥区别")."""
-    return any(find(text, word, fuzzy=False) for word in index.compare_words)
+    return any(find(text, word) for word in index.compare_words)
 
 
 #: A question naming no program whose other words are mostly unknown to the content is off-topic.
@@ -457,8 +453,7 @@ def compose_reading(reading: Reading, content: Content, now: dt.datetime, tr: Tr
         parts = [_overview_text(content.program(p), None, None, now, tr, closing=False) for p in reading.choices]
         return "\n\n".join(parts) + "\n\n" + _("Which program do you mean?")
     if reading.choices:
-        lines = [f"- {content.program(p).short_title.get(tr.lang)}" for p in reading.choices]
-        return _("Which program do you mean?") + "\n" + "\n".join(lines)
+        return _("Which program do you mean?") + "\n" + _bullets([content.program(p).short_title.get(tr.lang) for p in reading.choices])
     if reading.program is None:
         body = programs_overview(content, now, tr)
         if reading.intent == "other":

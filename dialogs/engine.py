@@ -1177,12 +1177,8 @@ def _a_answer_for(turn: _Turn, program_id: str) -> None:
 
 def _a_more(turn: _Turn, program_id: str) -> None:
     """From a free answer to the program's info screen: deadlines, contacts, documents… as buttons."""
-    if not _known_program(turn, program_id):
-        show_menu(turn)
-        return
-    state = turn.state
-    state.flow, state.program, state.track, state.track_chosen = "info", program_id, None, False
-    pick_track(turn)
+    turn.state.flow = "info"
+    _a_program(turn, program_id)
 
 
 def _known_program(turn: _Turn, program_id: str) -> bool:

@@ -10,9 +10,9 @@ English words are lower-cased and stemmed (Snowball), so "documents" meets
 "document" and "applying" meets "apply".
 
 Applicants type on phone keyboards with pinyin input, so the common typo is a
-homophone: 联细人 for 联系人, 卫建委 for 卫健委. :func:`find` accepts a phrase
-whose characters each sound like the phrase's (usual reading, tones ignored),
-as long as at least one character is exactly right.
+homophone: 联细人 for 联系人, 卫建委 for 卫健委. :class:`PhraseSet` accepts a
+phrase whose characters each sound like the phrase's (usual reading, tones
+ignored), as long as at least one character is exactly right.
 """
 
 from __future__ import annotations
@@ -92,26 +92,16 @@ def _readings_table() -> dict[int, str]:
 
 
 @functools.lru_cache(maxsize=65536)
-def readings(char: str) -> frozenset[str]:
-    """The usual pinyin reading of a character, without tones (empty for a non-Chinese character).
+def reading(char: str) -> str:
+    """The usual pinyin reading of a character, without tones ("" for a non-Chinese character).
 
     Only the first, most common reading counts: an input method offers a character by how it is
     usually read, and rare readings (呆 once read as 保) would make unrelated phrases sound alike."""
     raw = _readings_table().get(ord(char))
     if raw is None:
-        return frozenset()
+        return ""
     plain = unicodedata.normalize("NFD", raw.split(",")[0])
-    return frozenset({"".join(c for c in plain if not unicodedata.combining(c))})
-
-
-@functools.lru_cache(maxsize=65536)
-def reading(char: str) -> str:
-    """The usual reading of a character ("" for none), as one string: compared many times per question."""
-    return next(iter(readings(char)), "")
-
-
-def sounds_alike(a: str, b: str) -> bool:
-    return a == b or bool(readings(a) & readings(b))
+    return "".join(c for c in plain if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True)
@@ -129,8 +119,8 @@ def _bounded(text: str, start: int, end: int) -> bool:
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
 
 
-def find(text: str, phrase: str, *, fuzzy: bool = True) -> Hit | None:
-    """Where ``phrase`` (normalised, ``*`` for a short gap) occurs in normalised ``text``."""
+def find(text: str, phrase: str) -> Hit | None:
+    """Where ``phrase`` (normalised, ``*`` for a short gap) occurs as written in normalised ``text``."""
     if "*" in phrase:
         return _find_gapped(text, phrase)
     start = text.find(phrase)
@@ -139,24 +129,6 @@ def find(text: str, phrase: str, *, fuzzy: bool = True) -> Hit | None:
         if not phrase[0].isascii() or _bounded(text, start, end):
             return Hit(start, end, True)
         start = text.find(phrase, start + 1)
-    if fuzzy and len(phrase) >= 2 and is_cjk(phrase):
-        return _find_sound_alike(text, phrase)
-    return None
-
-
-def _sound_alike_at(text: str, start: int, phrase: str) -> bool:
-    window = text[start : start + len(phrase)]
-    return (
-        len(window) == len(phrase)
-        and any(w == p for w, p in zip(window, phrase))
-        and all(sounds_alike(w, p) for w, p in zip(window, phrase))
-    )
-
-
-def _find_sound_alike(text: str, phrase: str) -> Hit | None:
-    for start in range(len(text) - len(phrase) + 1):
-        if _sound_alike_at(text, start, phrase):
-            return Hit(start, start + len(phrase), False)
     return None
 
 
@@ -188,7 +160,7 @@ class PhraseSet:
                 self._by_first.setdefault(phrase[0], []).append(phrase)
         self._by_char: dict[str, list[tuple[int, str, tuple[str, ...]]]] = {}
         for phrase in self.phrases:
-            if "*" in phrase or len(phrase) < 2 or not all(readings(c) for c in phrase):
+            if "*" in phrase or len(phrase) < 2 or not all(reading(c) for c in phrase):
                 continue
             sound = tuple(reading(c) for c in phrase)
             for offset, char in enumerate(phrase):
