@@ -14,15 +14,46 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from dialogs.i18n import NOTICE_ZONE
+from dialogs.i18n import LANGUAGE_NAMES, NOTICE_ZONE, N_
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 LANGUAGES = ("zh", "en", "ug")
+__all__ = ["LANGUAGES", "LANGUAGE_NAMES", "BabelTranslator", "get_locale", "translator"]
 #: Babel locale used to format numbers and dates for each language.
 BABEL_LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB", "ug": "ug"}
 #: Where a language has no catalog yet, fall back to: Chinese is the reference language.
 FALLBACK = {"ug": "zh"}
+
+
+#: Babel's lengths of a year, month, week, day, hour and minute, longest first.
+_UNIT_SECONDS = (365 * 86400, 30 * 86400, 7 * 86400, 86400, 3600, 60)
+
+#: Languages whose lists are joined with the catalog's words rather than CLDR's (which has none for them).
+CATALOG_LISTS = frozenset({"ug"})
+LIST_MIDDLE = N_("{items}, {item}")
+LIST_AND = N_("{items} and {item}")
+LIST_OR = N_("{items} or {item}")
+
+#: Language subtags some clients send for a language we have under another code.
+_ALIASES = {"uig": "ug", "uy": "ug", "zho": "zh", "chi": "zh", "cmn": "zh", "eng": "en"}
+
+
+def get_locale(language_code: str | None) -> str | None:
+    """The language we speak for a client's IETF tag (Telegram's ``language_code``), or None.
+
+    Telegram sends ``zh-hans``, ``zh-CN``, ``zh-hant``, ``zh-TW``, ``en-US``, ``ug``…
+    Only the primary subtag matters here: every Chinese variant gets our Chinese (the
+    notices are in Simplified; a Traditional reader reads it), every English variant our
+    English. aiogram's ``SimpleI18nMiddleware`` looks the whole tag up among the catalog
+    names instead, so ``zh-CN`` finds no ``zh_CN`` catalog and falls to the default: hence
+    this function. None (unknown or missing) lets the caller use the default language.
+    """
+    if not language_code:
+        return None
+    primary = language_code.strip().replace("_", "-").split("-", 1)[0].lower()
+    primary = _ALIASES.get(primary, primary)
+    return primary if primary in LANGUAGES else None
 
 
 def _compile(lang: str) -> gettext.NullTranslations | None:
@@ -78,6 +109,31 @@ class BabelTranslator:
             text = self.gettext("{date}, {time}").format(date=text, time=clock)
         return self.gettext("{moment} (Beijing time)").format(moment=text) if zone else text
 
+    def relative(self, moment: dt.datetime, now: dt.datetime) -> str:
+        """``3 years ago`` / ``in 5 days`` (``3年前`` / ``5天后``; ``3 يىل ئىلگىرى``): the largest unit
+        that fits, counted in whole units. Babel alone rounds (3 years 8 months would be "4 years
+        ago"), which is wrong for a deadline; so the span is cut down to whole units first."""
+        from babel.dates import format_timedelta
+
+        seconds = (moment - now).total_seconds()
+        sign = -1 if seconds < 0 else 1
+        whole = dt.timedelta(seconds=sign * 60)
+        for size in _UNIT_SECONDS:
+            count = int(abs(seconds) // size)
+            if count >= 1:
+                whole = dt.timedelta(seconds=sign * count * size)
+                break
+        return format_timedelta(whole, threshold=1, add_direction=True, locale=self._locale)
+
+    def time_left(self, remaining: dt.timedelta) -> str:
+        """``5 days left``; under a day, hours (``3 hours left``), never "0 days"."""
+        seconds = max(0, int(remaining.total_seconds()))
+        days = seconds // 86400
+        if days >= 1:
+            return self.ngettext("{n} day left", "{n} days left", days).format(n=self.number(days))
+        hours = max(1, -(-seconds // 3600))
+        return self.ngettext("{n} hour left", "{n} hours left", hours).format(n=self.number(hours))
+
     def number(self, value: float) -> str:
         from babel.numbers import format_decimal
 
@@ -94,9 +150,24 @@ class BabelTranslator:
         return self.gettext("{currency} {amount}").format(currency=currency, amount=figure)
 
     def list(self, items: list[str], style: str = "standard") -> str:
+        if not items:
+            return ""
+        if self.lang in CATALOG_LISTS:
+            return self._catalog_list(items, style)
         from babel.lists import format_list
 
-        return format_list(items, style=style, locale=self._locale) if items else ""
+        return format_list(items, style=style, locale=self._locale)
+
+    def _catalog_list(self, items: list[str], style: str) -> str:
+        """Joined with the catalog's words, for a language whose CLDR data has no list patterns
+        (Babel would fall back to English "and"/"or" in the middle of Uyghur)."""
+        if len(items) == 1:
+            return items[0]
+        head = items[0]
+        for item in items[1:-1]:
+            head = self.gettext(LIST_MIDDLE).format(items=head, item=item)
+        last = LIST_OR if style == "or" else LIST_AND
+        return self.gettext(last).format(items=head, item=items[-1])
 
 
 @lru_cache(maxsize=None)

@@ -119,11 +119,21 @@ class Desk:
                     await asyncio.to_thread(self.files.write, effect.stored_name, effect.content)
             await uow.conversations.save(applicant.id, channel, outcome.state.to_json(), expected_version=version, now=now)
             applied = await apply_effects(uow, outcome.effects, applicant_id=applicant.id, now=now, asker=display_name)
+            if applicant.language != outcome.state.lang and not applied.forgotten:
+                # What staff send later (a return, an answer) is written in the language the person reads,
+                # guessed from their app at first and theirs once they pick one.
+                await uow.applicants.set_language(applicant.id, outcome.state.lang, now=now)
             if applied.forgotten:
                 # files of an application never submitted go too
                 applied.released_files += [d["stored_name"] for docs in (state.draft.documents if state.draft else {}).values() for d in docs]
             await uow.commit()
         return Handled(outcome.state, outcome.replies, applied)
+
+    async def language(self, channel: str, user: str, lang_hint: str | None = None) -> str:
+        """The language a person reads: theirs once known, else the channel's guess, else the default."""
+        async with self.database.uow() as uow:
+            applicant = await uow.applicants.find(channel, user)
+        return (applicant.language if applicant else None) or lang_hint or self.default_lang
 
     async def has_conversation(self, channel: str, user: str) -> bool:
         async with self.database.uow() as uow:

@@ -24,7 +24,7 @@ from dialogs import inputs
 from dialogs.documents import check_document, too_large
 from dialogs.eligibility import Verdict, assess
 from dialogs.facts import parse_country
-from dialogs.i18n import NOTICE_ZONE, N_
+from dialogs.i18n import LANGUAGE_NAMES, NOTICE_ZONE, N_
 from dialogs.events import (
     AWAITING_APPLICANT,
     AmendSubmission,
@@ -140,6 +140,10 @@ class _Turn:
             buttons = [[_stamp(b, self.state.menu) for b in row] for row in buttons]
         self.replies.append(Reply(key, args, tuple(tuple(row) for row in (buttons or [])), expects))
 
+    def say_n(self, singular: str, plural: str, count: int, **args: Any) -> None:
+        """A message with a number in it, in the plural form the reader's language uses for ``count``."""
+        self.replies.append(Reply(singular, {**args, "count": count}, (), None, plural))
+
     def show(self, composer: str, buttons: list[list[Button]] | None = None, *, expects: str | None = None, **args: Any) -> None:
         """A composed reply (``@name``, built by :mod:`dialogs.render` from the content), not a catalog message."""
         self.say(composer, buttons, expects=expects, **args)
@@ -210,27 +214,32 @@ def _content_changed(turn: _Turn) -> None:
 # --------------------------------------------------------------------------- screens
 
 
-def show_menu(turn: _Turn) -> None:
+def show_menu(turn: _Turn, *, languages: bool = False) -> None:
+    """The main menu; ``languages`` adds a row to switch language in one tap (the first start)."""
     state = turn.state
     state.step, state.flow, state.question, state.return_to_review = "menu", None, None, False
-    turn.say(
-        "What would you like to do?",
-        [
-            [B("Which program fits me?", "find")],
-            [B("Am I eligible for a program?", "check")],
-            [B("Deadlines, contacts and documents", "info")],
-            [B("Apply", "apply"), B("My submissions", "mine")],
-            [B("Language", "lang"), B("Help", "help")],
-        ],
-    )
+    rows = [
+        [B("Which program fits me?", "find")],
+        [B("Am I eligible for a program?", "check")],
+        [B("Deadlines, contacts and documents", "info")],
+        [B("Apply", "apply"), B("My submissions", "mine")],
+        [B("Language", "lang"), B("Help", "help")],
+    ]
+    if languages:
+        rows.append(_language_row())
+    turn.say("What would you like to do?", rows)
 
 
 def show_help(turn: _Turn) -> None:
     turn.show("@help", [[B("Main menu", "menu")]])
 
 
+def _language_row() -> list[Button]:
+    return [literal(LANGUAGE_NAMES[lang], f"l:{lang}") for lang in LANGUAGES]
+
+
 def show_languages(turn: _Turn) -> None:
-    turn.say("Choose your language.", [[literal("中文", "l:zh"), literal("English", "l:en"), literal("ئۇيغۇرچە", "l:ug")]])
+    turn.say("Choose your language.", [_language_row()])
 
 
 def pick_program(turn: _Turn, flow: str) -> None:
@@ -489,7 +498,11 @@ def _command(turn: _Turn, name: str, args: str) -> None:
     state = turn.state
     if name in ("start", "menu"):
         if name == "start" and state.menu == 0:
-            turn.say("Welcome! I help you find a talent program, check your eligibility and apply.")
+            # The first start: the language was guessed from the app (or is the default); the menu
+            # offers the others at once, under the usual rows.
+            turn.show("@welcome")
+            show_menu(turn, languages=True)
+            return
         show_menu(turn)
     elif name == "resume":
         turn.say("Welcome back. We continue where you left off.")
@@ -782,7 +795,7 @@ def _files(turn: _Turn, events: tuple[FileEvent, ...]) -> None:
     if len(received) == 1:
         turn.say("Received {name}.", name=received[0])
     elif received:
-        turn.say("Received {count} files: {names}.", count=len(received), names=received)
+        turn.say_n("Received {count} file: {names}.", "Received {count} files: {names}.", len(received), names=received)
     if state.step == "amend_documents":
         collect_amend(turn)
     else:

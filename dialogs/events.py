@@ -78,6 +78,8 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     #: What a typed answer should be here (``number``), so a channel does not mistake it for a button.
     expects: str | None = None
+    #: For a message showing a number: the plural msgid; ``args["count"]`` picks the form.
+    plural: str | None = None
 
 
 # --------------------------------------------------------------------------- effects

@@ -10,7 +10,7 @@ import datetime as dt
 
 from dialogs.eligibility import Assessment, Reason, Verdict
 from dialogs.i18n import Translator
-from dialogs.schedule import last_moment, opens_at, window_state
+from dialogs.schedule import closes_at, last_moment, opens_at, window_state
 from dialogs.schema import Amount, Contact, Milestone, Program
 
 
@@ -83,10 +83,20 @@ def milestone_line(milestone: Milestone, now: dt.datetime, tr: Translator) -> st
         when = _("{start} to {end}").format(start=tr.datetime(start, with_time=opened_at_time, zone=False), end=end)
     else:
         when = _("by {end}").format(end=end)
+    closes = closes_at(milestone)
+    position = window_state(milestone, now)
     if milestone.audience == "applicant":
-        state = {"upcoming": _("not open yet"), "open": _("open now"), "closed": _("closed")}[window_state(milestone, now)]
+        if position == "closed":
+            state = _("closed {when}").format(when=tr.relative(closes, now))
+        elif position == "open":
+            state = _("open now, {left}").format(left=tr.time_left(closes - now))
+        elif start is not None:
+            state = _("opens {when}").format(when=tr.relative(start, now))
+        else:
+            state = _("not open yet")
     else:  # a date for units or authorities: it is not a window the applicant can be "in"
-        state = _("passed") if window_state(milestone, now) == "closed" else _("not yet due")
+        template = _("passed {when}") if position == "closed" else _("due {when}")
+        state = template.format(when=tr.relative(closes, now))
     return _("{label}: {when} ({state})").format(label=label, when=when, state=state)
 
 

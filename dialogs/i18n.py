@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
+#: Each language's name in itself, for the buttons that pick one (the same in every language).
+LANGUAGE_NAMES = {"zh": "中文", "en": "English", "ug": "ئۇيغۇرچە"}
+
 #: The time zone of every notice: dates are shown in Beijing time.
 NOTICE_ZONE = "Asia/Shanghai"
 
@@ -29,6 +32,14 @@ class Translator(Protocol):
 
     def datetime(self, moment: dt.datetime, *, with_time: bool = True, zone: bool = True) -> str:
         """A moment in Beijing time, with the zone named unless ``zone`` is false."""
+        ...
+
+    def relative(self, moment: dt.datetime, now: dt.datetime) -> str:
+        """How far ``moment`` is from ``now``, with its direction: ``3 years ago``, ``in 5 days``."""
+        ...
+
+    def time_left(self, remaining: dt.timedelta) -> str:
+        """``5 days left`` (plural forms of the language)."""
         ...
 
     def money(self, amount: float, currency: str) -> str: ...

@@ -91,9 +91,9 @@ NUMBER_OUT_OF_RANGE = N_("{value} is out of range: please give a number from {mi
 NUMBER_TOO_SMALL = N_("{value} is too small: please give a number of at least {min}.")
 
 # Dates
-DATE_UNREADABLE = N_("That is not a date I can read. Please write it like 1980-05-03 or 1980年5月3日.")
+DATE_UNREADABLE = N_("That is not a date I can read. Please write it like 1980-05-03 or 3 May 1980.")
 DATE_NO_DAY = N_("Please give the day as well, for example 1980-05-03.")
-DATE_NO_YEAR = N_("Please give the year as well, for example 1980年5月3日.")
+DATE_NO_YEAR = N_("Please give the year as well, for example 3 May 1980 or 1980-05-03.")
 DATE_NEVER = N_("That date does not exist: month {month} has at most {days} days, so there is no day {day}.")
 DATE_SHORT_YEAR = N_("Please write the year in full, for example 1980 rather than 80.")
 DATE_AMBIGUOUS = N_("{text} could be {first} or {second}. Please write the year first, for example 1980-05-03.")
@@ -303,8 +303,27 @@ _YEAR_LAST = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})$")
 _SHORT_YEAR = re.compile(r"^(\d{2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})$")
 _EN_DMY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s*([a-z]+)\.?,?\s*(\d{4})$")
 _EN_MDY = re.compile(r"^([a-z]+)\.?\s*(\d{1,2})(?:st|nd|rd|th)?,?\s*(\d{4})$")
-#: Words around a date that do not change it: "1980年5月3日出生", "born 3 May 1980".
-_DATE_NOISE = re.compile(r"^(?:(?:born|on)\s+|出生日期|出生于|生于|生日)|(?:出生|生)$")
+#: Uyghur month names (CLDR, as Babel writes dates in Uyghur: «3-ماي، 1980»).
+_UG_MONTHS: dict[str, int] = {
+    name: number
+    for number, name in enumerate(
+        ("يانۋار", "فېۋرال", "مارت", "ئاپرېل", "ماي", "ئىيۇن", "ئىيۇل", "ئاۋغۇست", "سېنتەبىر", "ئۆكتەبىر", "نويابىر", "دېكابىر"),
+        start=1,
+    )
+}
+_UG_YEAR = r"\s*-?\s*(?:يىلى|يىل)"
+_UG_MONTH_NAME = "(" + "|".join(_UG_MONTHS) + ")"
+#: «1980-يىلى 5-ئاينىڭ 3-كۈنى», as Uyghur writes a date in words.
+_UG_YMD = re.compile(rf"^(\d{{4}}){_UG_YEAR}\s*(\d{{1,2}})\s*-?\s*(?:ئاينىڭ|ئاي)\s*(\d{{1,2}})\s*-?\s*(?:كۈنى|كۈن)?$")
+#: «3-ماي، 1980» (Babel's long form) and «1980-يىلى 3-ماي».
+_UG_DMY = re.compile(rf"^(\d{{1,2}})\s*-?\s*{_UG_MONTH_NAME}\s*[،,]?\s*(\d{{4}})(?:{_UG_YEAR})?$")
+_UG_YDM = re.compile(rf"^(\d{{4}})(?:{_UG_YEAR})?\s*[،,]?\s*(\d{{1,2}})\s*-?\s*{_UG_MONTH_NAME}$")
+#: «2-ئاينىڭ 30-كۈنى»: a month and a day without the year.
+_UG_MD = re.compile(r"^(\d{1,2})\s*-?\s*(?:ئاينىڭ|ئاي)\s*(\d{1,2})\s*-?\s*(?:كۈنى|كۈن)?$")
+#: Words around a date that do not change it: "1980年5月3日出生", "born 3 May 1980", «تۇغۇلغان ۋاقتىم».
+_DATE_NOISE = re.compile(
+    r"^(?:(?:born|on)\s+|出生日期|出生于|生于|生日|تۇغۇلغان\s+(?:ۋاقتىم|ۋاقتى|كۈنۈم|كۈنى)\s*[:：]?)|(?:出生|生|\s+تۇغۇلغان)$"
+)
 
 
 def _date_part(part: str, *, year: bool = False) -> int | None:
@@ -317,7 +336,7 @@ def parse_date(
     text: str, *, today: dt.date, past_only: bool = False, earliest: dt.date = dt.date(1900, 1, 1)
 ) -> Parsed[dt.date]:
     """A calendar date from "1980-05-03", "1980/5/3", "1980.5.3", "19800503", "1980年5月3日/号",
-    "一九八〇年五月三日", "3 May 1980" or "May 3, 1980".
+    "一九八〇年五月三日", "3 May 1980", "May 3, 1980", «1980-يىلى 5-ئاينىڭ 3-كۈنى» or «3-ماي، 1980».
 
     The year comes first, as Chinese writes it. A year-last date ("03/05/1980")
     is read only when one reading is possible (a day above 12); otherwise both
@@ -345,6 +364,12 @@ def parse_date(
     elif m := _EN_MDY.match(normal):
         if m[1] in _MONTHS:
             ymd = (int(m[3]), _MONTHS[m[1]], int(m[2]))
+    elif m := _UG_YMD.match(normal):
+        ymd = (int(m[1]), int(m[2]), int(m[3]))
+    elif m := _UG_DMY.match(normal):
+        ymd = (int(m[3]), _UG_MONTHS[m[2]], int(m[1]))
+    elif m := _UG_YDM.match(normal):
+        ymd = (int(m[1]), _UG_MONTHS[m[3]], int(m[2]))
     elif m := _YEAR_LAST.match(normal):
         a, b, y = int(m[1]), int(m[2]), int(m[3])
         readings = sorted({r for r in ((y, b, a), (y, a, b)) if _exists(*r)})
@@ -355,7 +380,7 @@ def parse_date(
     elif _SHORT_YEAR.match(normal):
         short_year = True
         ymd = (0, 1, 1)
-    elif m := _CJK_MD.match(normal):
+    elif m := _CJK_MD.match(normal) or _UG_MD.match(normal):
         # "2月30日": no year, but a day no month ever has is still refused with that reason
         month, day = _date_part(m[1]), _date_part(m[2])
         if month is not None and day is not None:

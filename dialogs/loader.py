@@ -103,15 +103,17 @@ def _display_name(file: FsPath, root: FsPath) -> str:
         return str(file)
 
 
-def load_facts(file: FsPath, name: str) -> tuple[dict[str, FactDef], list[Problem]]:
+def load_facts(file: FsPath, name: str) -> tuple[dict[str, FactDef], list[Problem], list[Problem]]:
+    """The facts file: ``(facts, errors, warnings)``."""
     source, problems = read_yaml(file, name)
     if source is None:
-        return {}, problems
+        return {}, problems, []
     parsed, problems = _validate(FactsFile, source)
     if parsed is None:
-        return {}, problems
+        return {}, problems, []
     problems = _pinned(source, check_facts(parsed.facts))
-    return {f.id: f for f in parsed.facts}, problems
+    warnings = _pinned(source, check_texts(parsed, ()), "warning")
+    return {f.id: f for f in parsed.facts}, problems, warnings
 
 
 def load_program(file: FsPath, name: str, facts: Mapping[str, FactDef]) -> tuple[Program | None, list[Problem], list[Problem]]:
@@ -138,8 +140,9 @@ def load_content(root: FsPath = SHIPPED) -> Content:
     if not facts_file.is_file():
         raise ContentError([Problem(_display_name(facts_file, root), 1, "(file)", "missing: the facts file is required")])
     digest.update(facts_file.read_bytes())
-    facts, found = load_facts(facts_file, _display_name(facts_file, root))
+    facts, found, notes = load_facts(facts_file, _display_name(facts_file, root))
     problems += found
+    warnings += notes
 
     program_files = sorted((root / PROGRAMS_DIR).glob("*.yaml"))
     if not program_files:
@@ -276,8 +279,8 @@ def check_path(path: FsPath) -> tuple[list[Problem], list[Problem]]:
     if not path.exists():
         return [Problem(str(path), 1, "(file)", "no such file or folder")], []
     if path.name == FACTS_FILE:
-        _, problems = load_facts(path, str(path))
-        return problems, []
+        _, problems, warnings = load_facts(path, str(path))
+        return problems, warnings
     shipped = load_content(SHIPPED)
     _, errors, warnings = load_program(path, str(path), shipped.facts)
     return errors, warnings

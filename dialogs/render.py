@@ -14,10 +14,11 @@ from collections.abc import Callable
 from typing import Any
 
 from dialogs.answers import answer, compose
+from dialogs.bidi import for_reader
 from dialogs.eligibility import Verdict, assess
 from dialogs.events import Button, Reply
 from dialogs.explain import assessment_lines, milestone_line, verdict_label
-from dialogs.i18n import N_, Translator
+from dialogs.i18n import LANGUAGE_NAMES, N_, Translator
 from dialogs.loader import Content
 from dialogs.matcher import rank
 from dialogs.schedule import applicant_deadline, is_open, program_status
@@ -66,13 +67,27 @@ def _arg(value: Any, content: Content, tr: Translator) -> Any:
 
 
 def render(reply: Reply, content: Content, now: dt.datetime, tr: Translator) -> str:
+    """The reply's text for the reader, with direction marks where the language is written right to left."""
     if reply.key.startswith("@"):
-        return COMPOSERS[reply.key](dict(reply.args), content, now, tr)
+        return for_reader(COMPOSERS[reply.key](dict(reply.args), content, now, tr), tr.lang)
     args = {k: _arg(v, content, tr) for k, v in reply.args.items()}
-    return tr.gettext(reply.key).format(**args)
+    if reply.plural is not None:
+        template = tr.ngettext(reply.key, reply.plural, int(reply.args["count"]))
+    else:
+        template = tr.gettext(reply.key)
+    return for_reader(template.format(**args), tr.lang)
+
+
+def render_composed(name: str, args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    """A composed text outside a conversation (a staff notification, a message relayed to an applicant)."""
+    return for_reader(COMPOSERS[name](args, content, now, tr), tr.lang)
 
 
 def button_label(button: Button, content: Content, tr: Translator) -> str:
+    return for_reader(_button_text(button, content, tr), tr.lang)
+
+
+def _button_text(button: Button, content: Content, tr: Translator) -> str:
     if button.literal:
         return button.label
     args = button.args
@@ -110,6 +125,15 @@ def _value_label(content: Content, fact_id: str, value: Any, tr: Translator) -> 
 
 
 # --------------------------------------------------------------------------- composers
+
+
+def _welcome(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    """The first start: what the bot does, and the language it guessed (the menu offers the others)."""
+    _ = tr.gettext
+    return "\n".join([
+        _("Welcome! I help you find a talent program, check your eligibility and apply."),
+        _("I am writing in {language}. Tap another language below, or use /language at any time.").format(language=LANGUAGE_NAMES[tr.lang]),
+    ])
 
 
 def _help(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
@@ -469,6 +493,7 @@ def _info(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translat
 
 
 COMPOSERS: dict[str, Composer] = {
+    "@welcome": _welcome,
     "@help": _help,
     "@question": _question,
     "@ranking": _ranking,

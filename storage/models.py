@@ -213,6 +213,21 @@ class Subscription(Base):
     notified_at: Mapped[datetime | None]
 
 
+class StaffChat(Base):
+    """A staff chat's own settings: the language its notifications and prompts are written in.
+
+    Set by staff with ``/language`` in the chat, so an office whose reviewers read
+    Uyghur or English gets its notifications that way without an admin's change.
+    """
+
+    __tablename__ = "staff_chats"
+
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime]
+
+
 #: The ``decision`` of a staff prompt that is a question to answer rather than a review decision.
 ANSWER_PROMPT = "answer"
 

@@ -27,6 +27,7 @@ from storage.models import (
     Document,
     OutboxMessage,
     Question,
+    StaffChat,
     StaffPrompt,
     StatusChange,
     Submission,
@@ -554,6 +555,21 @@ class StaffPromptRepository(_Repository):
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+class StaffChatRepository(_Repository):
+    """Per staff chat settings (its language)."""
+
+    async def language(self, chat_id: str) -> str | None:
+        return await self._session.scalar(select(StaffChat.language).where(StaffChat.chat_id == chat_id))
+
+    async def set_language(self, chat_id: str, language: str, *, by: str, now: datetime) -> None:
+        insert = self._insert(StaffChat).values(chat_id=chat_id, language=language, updated_by=by, updated_at=now)
+        await self._session.execute(
+            insert.on_conflict_do_update(
+                index_elements=["chat_id"], set_={"language": language, "updated_by": by, "updated_at": now}
+            )
+        )
 
 
 class QuestionRepository(_Repository):

@@ -20,6 +20,7 @@ from storage.repositories import (
     DocumentRepository,
     OutboxRepository,
     QuestionRepository,
+    StaffChatRepository,
     StaffPromptRepository,
     SubscriptionRepository,
     SubmissionRepository,
@@ -34,6 +35,7 @@ class UnitOfWork:
     outbox: OutboxRepository
     subscriptions: SubscriptionRepository
     staff_prompts: StaffPromptRepository
+    staff_chats: StaffChatRepository
     questions: QuestionRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -51,6 +53,7 @@ class UnitOfWork:
         self.outbox = OutboxRepository(session)
         self.subscriptions = SubscriptionRepository(session)
         self.staff_prompts = StaffPromptRepository(session)
+        self.staff_chats = StaffChatRepository(session)
         self.questions = QuestionRepository(session)
         return self
 

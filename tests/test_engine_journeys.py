@@ -208,7 +208,7 @@ def test_deadlines_and_contacts_are_read_from_the_content(content):
     d.press("Deadlines, contacts and documents")
     d.press("2023 special allowance (Shanxi)")
     d.press("Deadlines")
-    assert "31 March 2023 (Beijing time) (closed)" in d.screen
+    assert "31 March 2023 (Beijing time) (closed 3 years ago)" in d.screen
     d.press("Back")
     d.press("Contacts")
     assert "2293393" in d.screen and "0351-7676046" in d.screen
@@ -228,7 +228,7 @@ def test_closed_window_says_so_and_offers_to_tell_the_next_round(content):
     d.press("2023 aid-talent plan (batch 2)")
     d.press("Small aid teams")
     assert "Applications for 2023 aid-talent plan (batch 2) — Small aid teams are not open now." in d.screen
-    assert "Last window: Application deadline: by 15 June 2023, 20:00 (Beijing time) (closed)" in d.screen
+    assert "Last window: Application deadline: by 15 June 2023, 20:00 (Beijing time) (closed 3 years ago)" in d.screen
     d.press("Tell me when the next round opens")
     assert Subscribe("xj-aid-talent-2023b2") in d.effects
 

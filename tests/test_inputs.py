@@ -155,6 +155,8 @@ def test_two_bare_chinese_digits_are_read_one_by_one_only_when_asked():
         "１９８０年５月３日", "１９８０－０５－０３", "一九八〇年五月三日", "一九八零年五月三日", "一九八○年五月三号",
         "1980年五月三日", "1980年5月3日出生", "出生日期：1980-05-03", "生于1980年5月3日", "1980-05-03。",
         "3 May 1980", "3rd May 1980", "May 3, 1980", "may 3 1980", "May 3rd, 1980", "3 may, 1980", "born 3 May 1980",
+        "1980-يىلى 5-ئاينىڭ 3-كۈنى", "1980-يىل 5-ئاي 3-كۈن", "1980-يىلى 5-ئاينىڭ 3-كۈنى تۇغۇلغان", "3-ماي، 1980",
+        "3-ماي، 1980-يىلى", "1980-يىلى 3-ماي", "تۇغۇلغان كۈنۈم: 1980-05-03",
     ],
 )  # fmt: skip
 def test_a_date_is_read_in_the_ways_people_write_it(text):
@@ -171,20 +173,20 @@ def test_chinese_numeral_months_and_days_and_unambiguous_year_last_dates(text, v
     assert parse_date(text, today=TODAY) == Parsed(value=value)
 
 
-@pytest.mark.parametrize("text", ["1981年2月30日", "1981-02-30", "1980年2月30日", "2023-02-31"])
+@pytest.mark.parametrize("text", ["1981年2月30日", "1981-02-30", "1980年2月30日", "2023-02-31", "1981-يىلى 2-ئاينىڭ 30-كۈنى"])
 def test_february_30_is_refused_with_a_reason(text):
     args = refused(parse_date(text, today=TODAY), DATE_NO_SUCH_DAY)
     assert args["month"] == 2 and args["day"] in (30, 31)
     assert args["days"] == (29 if args["year"] == 1980 else 28)
 
 
-@pytest.mark.parametrize("text", ["2月30日", "二月三十日", "2月31号"])
+@pytest.mark.parametrize("text", ["2月30日", "二月三十日", "2月31号", "2-ئاينىڭ 30-كۈنى"])
 def test_february_30_without_a_year_is_refused_because_february_never_has_it(text):
     args = refused(parse_date(text, today=TODAY), DATE_NEVER)
     assert args["month"] == 2 and args["days"] == 29
 
 
-@pytest.mark.parametrize("text", ["5月3日", "2月29日", "十二月一号"])
+@pytest.mark.parametrize("text", ["5月3日", "2月29日", "十二月一号", "5-ئاينىڭ 3-كۈنى"])
 def test_a_possible_day_without_a_year_asks_for_the_year(text):
     refused(parse_date(text, today=TODAY), DATE_NO_YEAR)
 

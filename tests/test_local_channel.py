@@ -220,7 +220,7 @@ def test_find_check_and_read_deadlines_and_contacts_in_the_terminal(place):
     session.press("Deadlines, contacts and documents")
     session.press("2023 special allowance (Shanxi)")
     session.press("Deadlines")
-    assert "31 March 2023 (Beijing time) (closed)" in session.screen
+    assert "31 March 2023 (Beijing time) (closed 3 years ago)" in session.screen
     session.press("Back")
     session.press("Contacts")
     assert "娄正豹" in session.screen and "2299977" in session.screen

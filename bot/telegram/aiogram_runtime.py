@@ -38,6 +38,7 @@ from aiogram.types import (
     Update,
 )
 
+from bot.i18n import get_locale
 from bot.telegram.app import TelegramDesk
 from bot.telegram.updates import incoming_callback, incoming_message
 from bot.telegram.types import (
@@ -147,7 +148,7 @@ class IncomingMiddleware(BaseMiddleware):
         if record is None:
             return None
         data["incoming"] = record
-        data["locale"] = record.sender.language_code
+        data["locale"] = get_locale(record.sender.language_code)  # ours, not aiogram's SimpleI18nMiddleware guess
         return await handler(event, data)
 
 

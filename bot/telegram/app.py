@@ -13,11 +13,12 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from bot.i18n import translator
+from bot.i18n import BabelTranslator, translator
 from bot.service import Desk
-from bot.telegram.applicants import ApplicantChannel, language_of
+from bot.telegram.applicants import CHANNEL, ApplicantChannel, language_of
 from bot.telegram.outbox import OutboxWorker
 from bot.telegram.staff import StaffReview
+from bot.telegram.staff_language import StaffLanguages
 from bot.telegram.throttle import Throttle
 from bot.telegram.types import Gateway, Incoming, IncomingCallback, IncomingMessage, Person, TelegramFailure
 from dialogs.engine import LANGUAGES, MENU_COMMANDS
@@ -43,6 +44,7 @@ class TelegramDesk:
         self.staff_chat_id = staff_chat_id
         self.throttle = throttle or Throttle()
         self.applicants = ApplicantChannel(desk, gateway, clock, album_quiet=album_quiet)
+        self.staff_languages = StaffLanguages(desk.database, desk.default_lang)
         self.outbox = OutboxWorker(
             desk.database,
             desk.files,
@@ -52,6 +54,7 @@ class TelegramDesk:
             staff_lang=desk.default_lang,
             poll_interval=outbox_poll,
             staff_chat_lock=lambda chat: self.staff.chat_lock(chat),
+            staff_languages=self.staff_languages,
         )
         self.staff = StaffReview(
             desk.database,
@@ -61,6 +64,7 @@ class TelegramDesk:
             staff_chats=self.staff_chats,
             lang=desk.default_lang,
             on_outbox=self.outbox.wake,
+            languages=self.staff_languages,
         )
         desk.outbox_listeners.append(self.outbox.wake)
 
@@ -124,9 +128,17 @@ class TelegramDesk:
             except TelegramFailure:
                 pass
         if verdict == "warn":
-            tr = translator(language_of(incoming.sender) or self.desk.default_lang)
+            tr = await self._reader(incoming.sender)
             await self.applicants.tell(chat_id, tr.gettext("You are sending messages too fast. Please wait a few seconds, then go on."))
         return False
+
+    async def _reader(self, person: Person) -> BabelTranslator:
+        """The person's own language for a message outside the engine; their app's when the database fails."""
+        try:
+            return translator(await self.desk.language(CHANNEL, str(person.id), language_of(person)))
+        except Exception:
+            log.exception("language of %s not read", person.id)
+            return translator(language_of(person) or self.desk.default_lang)
 
     async def _guard(self, person: Person, chat_id: int | None, work: object) -> None:
         """Run the handling; whatever breaks, the person gets a plain answer and the bot goes on."""
@@ -136,7 +148,7 @@ class TelegramDesk:
             log.exception("update from %s failed", person.id)
             if chat_id is None:
                 return
-            tr = translator(language_of(person) or self.desk.default_lang)
+            tr = await self._reader(person)
             try:
                 await self.gateway.send_text(chat_id, tr.gettext("Something went wrong on my side. Please try again; what you sent before is kept."))
             except TelegramFailure:

@@ -15,13 +15,12 @@ import logging
 import weakref
 from collections.abc import Callable
 
-from bot.i18n import translator
+from bot.i18n import get_locale, translator
 from bot.service import Desk
 from bot.telegram.albums import AlbumCollector
 from bot.telegram.format import outgoing, valid_callback
 from bot.telegram.types import Gateway, IncomingCallback, IncomingFile, IncomingMessage, Person, TelegramFailure
 from dialogs.documents import MAX_SIZE
-from dialogs.engine import LANGUAGES
 from dialogs.events import ChoiceEvent, CommandEvent, Event, FileEvent, FilesEvent, Reply, TextEvent
 
 log = logging.getLogger(__name__)
@@ -32,9 +31,8 @@ EXPIRED = "0:expired"
 
 
 def language_of(person: Person) -> str | None:
-    """Telegram's ``language_code`` as one of ours: zh-hans, zh-TW → zh; en-GB → en; ug → ug."""
-    code = (person.language_code or "").lower().split("-")[0]
-    return code if code in LANGUAGES else None
+    """Telegram's ``language_code`` as one of ours (see :func:`bot.i18n.get_locale`)."""
+    return get_locale(person.language_code)
 
 
 def command_of(text: str) -> CommandEvent | None:
@@ -109,7 +107,7 @@ class ApplicantChannel:
                 files = [await self._file_event(part.file) for part in parts if part.file is not None]
             except TelegramFailure as failure:
                 log.warning("album of %s not downloaded: %s", first.sender.id, failure)
-                tr = translator(self.desk.default_lang)
+                tr = translator(await self.desk.language(CHANNEL, str(first.sender.id), language_of(first.sender)))
                 await self._quietly(self.gateway.send_text(first.chat_id, tr.gettext("I could not fetch your files from Telegram. Please send them again.")))
                 return
             await self._handle(first.sender, first.chat_id, FilesEvent(tuple(files)))

@@ -21,10 +21,10 @@ from typing import Any
 from bot.i18n import translator
 from bot.telegram.format import escape, split_text
 from bot.telegram.staff import QUESTION_ANSWER, review_keyboard
+from bot.telegram.staff_language import StaffLanguages
 from bot.telegram.types import Gateway, Keyboard, Refused, RetryLater, TelegramFailure, Unreachable
-from dialogs.i18n import Translator
 from dialogs.loader import Content
-from dialogs.render import COMPOSERS
+from dialogs.render import render_composed
 from storage.db import Database
 from storage.effects import STAFF_QUESTION
 from storage.errors import NotFound
@@ -79,6 +79,7 @@ class OutboxWorker:
         poll_interval: float = 1.0,
         lease: dt.timedelta = dt.timedelta(minutes=2),
         staff_chat_lock: Callable[[int], asyncio.Lock] | None = None,
+        staff_languages: StaffLanguages | None = None,
     ) -> None:
         """``staff_chat_lock``: the lock staff updates of a chat are handled under (see
         :meth:`bot.telegram.staff.StaffReview.chat_lock`); without one, a lock of the worker's own."""
@@ -88,6 +89,7 @@ class OutboxWorker:
         self._content = content
         self.staff_chat_id = staff_chat_id
         self.staff_lang = staff_lang
+        self.staff_languages = staff_languages or StaffLanguages(database, staff_lang)
         self.now = wall_clock
         self.poll_interval = poll_interval
         self.lease = lease
@@ -218,10 +220,6 @@ class OutboxWorker:
         log.error("unknown notification kind %r (row %s): given up", row.kind, row.id)
         raise Refused(f"unknown notification kind {row.kind!r}")
 
-    @property
-    def tr(self) -> Translator:
-        return translator(self.staff_lang)
-
     async def _notice(self, row: OutboxMessage) -> int | None:
         content = self._content()
         async with self.database.uow() as uow:
@@ -251,10 +249,11 @@ class OutboxWorker:
             "created_at": submission.created_at,
             "documents": by_item,
         }
-        text = COMPOSERS["@staff_submission"](args, content, self.now(), self.tr)
+        tr = await self.staff_languages.translator(chat)
+        text = render_composed("@staff_submission", args, content, self.now(), tr)
         pieces = [escape(piece) for piece in split_text(text)]
         parts = [Part(text=piece) for piece in pieces[:-1]]
-        parts.append(Part(text=pieces[-1], keyboard=review_keyboard(submission.reference, self.tr)))
+        parts.append(Part(text=pieces[-1], keyboard=review_keyboard(submission.reference, tr)))
         files = [(d.stored_name, d.original_name) for d in documents]
         parts += [Part(files=tuple(files[i : i + ALBUM_SIZE])) for i in range(0, len(files), ALBUM_SIZE)]
         return await self._send_parts(row, int(chat), parts)
@@ -298,7 +297,6 @@ class OutboxWorker:
     async def _withdrawn(self, row: OutboxMessage) -> int | None:
         async with self.database.uow() as uow:
             earlier = await uow.outbox.delivered(row.reference or "", NOTICE_KINDS)
-        text = escape(COMPOSERS["@staff_withdrawn"]({"reference": row.reference}, self._content(), self.now(), self.tr))
         sent: int | None = None
         for previous in earlier:
             if not previous.destination:
@@ -306,6 +304,8 @@ class OutboxWorker:
             chat = int(previous.destination)
             notice = int(previous.sent_message_id) if previous.sent_message_id else None
             if sent is None:
+                tr = await self.staff_languages.translator(chat)
+                text = escape(render_composed("@staff_withdrawn", {"reference": row.reference}, self._content(), self.now(), tr))
                 sent = await self.gateway.send_text(chat, text, reply_to=notice)
             if notice is not None:
                 try:
@@ -324,7 +324,7 @@ class OutboxWorker:
             return None  # the applicant deleted their data
         tr = translator(applicant.language or self.staff_lang)
         args = {**payload, "reference": row.reference}
-        text = escape(COMPOSERS["@applicant_update"](args, self._content(), self.now(), tr))
+        text = escape(render_composed("@applicant_update", args, self._content(), self.now(), tr))
         if payload["status"] == "accepted":
             keyboard = [[(tr.gettext("My submissions"), "x:mine")]]
         else:
@@ -360,7 +360,8 @@ class OutboxWorker:
             "asked_at": question.asked_at,
             "question": question.text,
         }
-        text = escape(COMPOSERS["@staff_question"](args, content, self.now(), self.tr))
+        tr = await self.staff_languages.translator(chat)
+        text = escape(render_composed("@staff_question", args, content, self.now(), tr))
         async with self.staff_chat_lock(int(chat)):
             sent = await self.gateway.send_text(int(chat), text, force_reply=True)
             async with self.database.uow() as uow:
@@ -390,7 +391,7 @@ class OutboxWorker:
             return None
         tr = translator(applicant.language or question.lang)
         args = {"program": question.program, "office": question.office, "question": question.text, "answer": row.payload.get("answer", "")}
-        pieces = [escape(piece) for piece in split_text(COMPOSERS["@question_answer"](args, self._content(), self.now(), tr))]
+        pieces = [escape(piece) for piece in split_text(render_composed("@question_answer", args, self._content(), self.now(), tr))]
         parts = [Part(text=piece) for piece in pieces[:-1]]
         parts.append(Part(text=pieces[-1], keyboard=[[(tr.gettext("My submissions"), "x:mine")]]))
         return await self._send_parts(row, int(applicant.external_id), parts)

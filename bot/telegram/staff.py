@@ -21,13 +21,15 @@ import logging
 import weakref
 from collections.abc import Callable, Collection
 
-from bot.i18n import translator
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, translator
+from bot.telegram.staff_language import StaffLanguages
 from bot.telegram.format import escape
 from bot.telegram.types import Gateway, IncomingCallback, IncomingMessage, Person, TelegramFailure
+from dialogs.bidi import for_reader
 from dialogs.events import AWAITING_APPLICANT
 from dialogs.i18n import Translator
 from dialogs.loader import Content
-from dialogs.render import COMPOSERS
+from dialogs.render import render_composed
 from storage.db import Database
 from storage.errors import NotFound, StatusConflict
 from storage.models import ANSWER_PROMPT, StaffPrompt, question_id
@@ -66,13 +68,14 @@ class StaffReview:
         staff_chats: Callable[[], Collection[int]],
         lang: str = "zh",
         on_outbox: Callable[[], None] = lambda: None,
+        languages: StaffLanguages | None = None,
     ) -> None:
         self.database = database
         self.gateway = gateway
         self._content = content
         self.clock = clock
         self.staff_chats = staff_chats
-        self.lang = lang
+        self.languages = languages or StaffLanguages(database, lang)
         self.on_outbox = on_outbox
         # One staff update per chat at a time: a reply to a prompt must find the prompt recorded,
         # even when Telegram delivers it while the button press that made it is still finishing.
@@ -90,10 +93,6 @@ class StaffReview:
         """For the outbox worker: a reply to a prompt it is posting waits until the prompt is recorded."""
         return self._lock(chat_id)
 
-    @property
-    def tr(self) -> Translator:
-        return translator(self.lang)
-
     def is_staff_chat(self, chat_id: int | None) -> bool:
         return chat_id is not None and chat_id in self.staff_chats()
 
@@ -104,14 +103,18 @@ class StaffReview:
             await self._on_callback(callback)
 
     async def _on_callback(self, callback: IncomingCallback) -> None:
-        _ = self.tr.gettext
+        tr = await self.languages.translator(callback.chat_id)
+        _ = tr.gettext
         if not self.is_staff_chat(callback.chat_id):
-            await self._answer(callback, _("Only staff can use these buttons, in their staff chat."), alert=True)
+            await self._answer(callback, _("Only staff can use these buttons, in their staff chat."), tr, alert=True)
             return
         _s, action, reference = (callback.data or "").split(":", 2)
+        if action == "lang":
+            await self._set_language(callback.chat_id, callback.sender, reference, callback)
+            return
         decision = ACTIONS.get(action)
         if decision is None:
-            await self._answer(callback, _("This button is no longer valid."), alert=True)
+            await self._answer(callback, _("This button is no longer valid."), tr, alert=True)
             return
         assert callback.chat_id is not None
         if decision == "accepted":
@@ -120,20 +123,22 @@ class StaffReview:
         async with self.database.uow() as uow:
             submission = await uow.submissions.get(reference)
         if submission is None:
-            await self._answer(callback, _("Submission {reference} no longer exists (withdrawn by the applicant).").format(reference=reference), alert=True)
+            await self._answer(callback, _("Submission {reference} no longer exists (withdrawn by the applicant).").format(reference=reference), tr, alert=True)
             return
         if submission.status in ("accepted", *AWAITING_APPLICANT):
-            await self._answer(callback, self._already(reference, submission.status), alert=True)
+            await self._answer(callback, self._already(reference, submission.status, tr), tr, alert=True)
             return
         prompt = {
             "returned": _("{who}: reply to this message with the reason for returning {reference}. The applicant will read it."),
             "more_requested": _("{who}: reply to this message with the document you need for {reference}, and why. The applicant will read it."),
-        }[decision].format(who=escape(callback.sender.name), reference=reference)
+        }[decision].format(who=callback.sender.name, reference=reference)
         try:
-            prompt_id = await self.gateway.send_text(callback.chat_id, prompt, reply_to=callback.message_id, force_reply=True)
+            prompt_id = await self.gateway.send_text(
+                callback.chat_id, escape(for_reader(prompt, tr.lang)), reply_to=callback.message_id, force_reply=True
+            )
         except TelegramFailure as failure:
             log.warning("staff prompt for %s not sent: %s", reference, failure)
-            await self._answer(callback, _("Telegram did not take the message; please press again."), alert=True)
+            await self._answer(callback, _("Telegram did not take the message; please press again."), tr, alert=True)
             return
         async with self.database.uow() as uow:
             await uow.staff_prompts.add(
@@ -147,16 +152,58 @@ class StaffReview:
                 now=self.clock(),
             )
             await uow.commit()
-        await self._answer(callback, _("Reply to my message with your comment."))
+        await self._answer(callback, _("Reply to my message with your comment."), tr)
 
     # ------------------------------------------------------------------ replies to prompts
 
     async def on_message(self, message: IncomingMessage) -> None:
-        """A message in a staff chat: only replies to the bot's prompts mean something."""
-        if message.reply_to is None or not (message.text or "").strip():
+        """A message in a staff chat: ``/language``, or a reply to one of the bot's prompts; the rest is
+        staff talking among themselves."""
+        text = (message.text or "").strip()
+        if not text:
+            return
+        head, _sep, args = text.partition(" ")
+        if head.split("@", 1)[0].lower() == "/language":
+            async with self._lock(message.chat_id):
+                await self._language_command(message, args.strip().lower())
+            return
+        if message.reply_to is None:
             return
         async with self._lock(message.chat_id):
             await self._on_reply(message)
+
+    # ------------------------------------------------------------------ the chat's language
+
+    async def _language_command(self, message: IncomingMessage, wanted: str) -> None:
+        """``/language ug`` switches at once; bare ``/language`` offers the languages as buttons."""
+        if wanted in LANGUAGES:
+            await self._set_language(message.chat_id, message.sender, wanted, None)
+            return
+        tr = await self.languages.translator(message.chat_id)
+        keyboard = [[(LANGUAGE_NAMES[lang], f"s:lang:{lang}") for lang in LANGUAGES]]
+        text = tr.gettext("Choose the language of this staff chat: notifications, prompts and confirmations here will use it.")
+        try:
+            await self.gateway.send_text(message.chat_id, escape(for_reader(text, tr.lang)), keyboard, reply_to=message.message_id)
+        except TelegramFailure as failure:
+            log.info("staff language menu not sent: %s", failure)
+
+    async def _set_language(self, chat_id: int | None, person: Person, language: str, callback: IncomingCallback | None) -> None:
+        if chat_id is None or language not in LANGUAGES:
+            if callback is not None:
+                tr = await self.languages.translator(chat_id)
+                await self._answer(callback, tr.gettext("This button is no longer valid."), tr, alert=True)
+            return
+        await self.languages.set(chat_id, language, by=staff_name(person), now=self.clock())
+        tr = translator(language)
+        done = tr.gettext("This staff chat now reads the bot in {language}.").format(language=LANGUAGE_NAMES[language])
+        if callback is not None:
+            await self._answer(callback, done, tr)
+            if callback.message_id is not None:
+                try:
+                    await self.gateway.edit_keyboard(chat_id, callback.message_id, None)
+                except TelegramFailure as failure:
+                    log.info("language buttons not removed: %s", failure)
+        await self._say(chat_id, done, tr)
 
     async def _on_reply(self, message: IncomingMessage) -> None:
         async with self.database.uow() as uow:
@@ -166,9 +213,10 @@ class StaffReview:
         if prompt.decision == ANSWER_PROMPT:
             await self._answer_question(message, prompt)
             return
-        _ = self.tr.gettext
+        tr = await self.languages.translator(message.chat_id)
+        _ = tr.gettext
         if prompt.answered_at is not None:
-            await self._say(message.chat_id, _("This prompt was already answered."), reply_to=message.message_id)
+            await self._say(message.chat_id, _("This prompt was already answered."), tr, reply_to=message.message_id)
             return
         comment = (message.text or "").strip()[:MAX_COMMENT]
         notice = int(prompt.notice_message_id) if prompt.notice_message_id else None
@@ -178,7 +226,8 @@ class StaffReview:
 
     async def _answer_question(self, message: IncomingMessage, prompt: StaffPrompt) -> None:
         """Keep the reply on the question and queue it for the applicant, in one transaction."""
-        _ = self.tr.gettext
+        tr = await self.languages.translator(message.chat_id)
+        _ = tr.gettext
         answer = (message.text or "").strip()[:MAX_ANSWER]
         now = self.clock()
         async with self.database.uow() as uow:
@@ -188,10 +237,10 @@ class StaffReview:
                 await uow.outbox.enqueue(QUESTION_ANSWER, question.reference, {"answer": answer}, now)
                 await uow.commit()
         if question is None:
-            await self._say(message.chat_id, escape(_("This question no longer exists: the applicant deleted their data.")), reply_to=message.message_id)
+            await self._say(message.chat_id, _("This question no longer exists: the applicant deleted their data."), tr, reply_to=message.message_id)
             return
         self.on_outbox()
-        await self._say(message.chat_id, escape(_("Sent to the applicant.")), reply_to=message.message_id)
+        await self._say(message.chat_id, _("Sent to the applicant."), tr, reply_to=message.message_id)
 
     # ------------------------------------------------------------------ deciding
 
@@ -208,7 +257,8 @@ class StaffReview:
         *,
         reply_to: int | None = None,
     ) -> None:
-        _ = self.tr.gettext
+        tr = await self.languages.translator(chat_id)
+        _ = tr.gettext
         now = self.clock()
         who = staff_name(person)
         try:
@@ -236,27 +286,27 @@ class StaffReview:
                 )
                 await uow.commit()
         except NotFound:
-            await self._tell(callback, chat_id, _("Submission {reference} no longer exists (withdrawn by the applicant).").format(reference=reference), reply_to)
+            await self._tell(callback, chat_id, _("Submission {reference} no longer exists (withdrawn by the applicant).").format(reference=reference), tr, reply_to)
             return
         except StatusConflict:
             async with self.database.uow() as uow:
                 current = await uow.submissions.get(reference)
             status = current.status if current else "accepted"
-            await self._tell(callback, chat_id, self._already(reference, status), reply_to)
+            await self._tell(callback, chat_id, self._already(reference, status, tr), tr, reply_to)
             return
         self.on_outbox()
-        line = COMPOSERS["@staff_decision"]({"status": decision, "who": person.name, "at": now, "comment": comment}, self._content(), now, self.tr)
+        line = render_composed("@staff_decision", {"status": decision, "who": person.name, "at": now, "comment": comment}, self._content(), now, tr)
         if callback is not None:
-            await self._answer(callback, line)
-        await self._say(chat_id, escape(f"{reference}: {line}"), reply_to=notice_id if callback is not None else reply_to)
+            await self._answer(callback, line, tr)
+        await self._say(chat_id, tr.gettext("{reference}: {decision}").format(reference=reference, decision=line), tr, reply_to=notice_id if callback is not None else reply_to)
         if notice_id is not None:
             try:
                 await self.gateway.edit_keyboard(chat_id, notice_id, None)
             except TelegramFailure as failure:
                 log.info("buttons of %s not removed: %s", reference, failure)
 
-    def _already(self, reference: str, status: str) -> str:
-        _ = self.tr.gettext
+    def _already(self, reference: str, status: str, tr: Translator) -> str:
+        _ = tr.gettext
         texts = {
             "accepted": _("{reference} was already accepted."),
             "returned": _("{reference} was already returned to the applicant; it comes back when they send documents."),
@@ -265,20 +315,22 @@ class StaffReview:
         }
         return texts.get(status, texts["submitted"]).format(reference=reference)
 
-    async def _tell(self, callback: IncomingCallback | None, chat_id: int, text: str, reply_to: int | None) -> None:
+    async def _tell(self, callback: IncomingCallback | None, chat_id: int, text: str, tr: Translator, reply_to: int | None) -> None:
         if callback is not None:
-            await self._answer(callback, text, alert=True)
+            await self._answer(callback, text, tr, alert=True)
         else:
-            await self._say(chat_id, escape(text), reply_to=reply_to)
+            await self._say(chat_id, text, tr, reply_to=reply_to)
 
-    async def _answer(self, callback: IncomingCallback, text: str, *, alert: bool = False) -> None:
+    async def _answer(self, callback: IncomingCallback, text: str, tr: Translator, *, alert: bool = False) -> None:
+        """A callback's pop-up (plain text, at most 200 characters)."""
         try:
-            await self.gateway.answer_callback(callback.id, text[:200], alert=alert)
+            await self.gateway.answer_callback(callback.id, for_reader(text, tr.lang)[:200], alert=alert)
         except TelegramFailure as failure:
             log.info("callback answer failed: %s", failure)
 
-    async def _say(self, chat_id: int, text: str, *, reply_to: int | None = None) -> None:
+    async def _say(self, chat_id: int, text: str, tr: Translator, *, reply_to: int | None = None) -> None:
+        """A message in the staff chat; ``text`` is plain (escaped here, after the direction marks)."""
         try:
-            await self.gateway.send_text(chat_id, text, reply_to=reply_to)
+            await self.gateway.send_text(chat_id, escape(for_reader(text, tr.lang)), reply_to=reply_to)
         except TelegramFailure as failure:
             log.info("staff message failed: %s", failure)
