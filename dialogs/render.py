@@ -84,6 +84,9 @@ def render_composed(name: str, args: dict[str, Any], content: Content, now: dt.d
 
 
 def button_label(button: Button, content: Content, tr: Translator) -> str:
+    """A button's label; a literal one (a language's own name) is shown as it is written."""
+    if button.literal:
+        return button.label
     return for_reader(_button_text(button, content, tr), tr.lang)
 
 

@@ -209,3 +209,16 @@ def test_missing_english_text_is_a_warning_not_an_error(content_copy):
     content = load_content(content_copy)
     assert f"content/{PROGRAM}:{line}: tracks[0].title.en: warning: no en text yet; Chinese is shown instead" in [str(w) for w in content.warnings]
     assert content.program("xj-state-allowance-2020").tracks[0].title.get("en") == "专业技术人才"
+
+
+def test_missing_uyghur_text_in_the_facts_is_a_warning_and_falls_back_to_chinese(content_copy):
+    line = edit(content_copy, "facts.yaml", 'label: {zh: 年龄, en: "Age", ug: "يېشى"}', 'label: {zh: 年龄, en: "Age"}')
+    content = load_content(content_copy)
+    assert f"content/facts.yaml:{line}: facts[1].label.ug: warning: no ug text yet; Chinese is shown instead" in [str(w) for w in content.warnings]
+    assert content.facts["age"].label.get("ug") == "年龄"
+    errors, warnings = check_path(content_copy / "facts.yaml")
+    assert errors == [] and len(warnings) == 1
+
+
+def test_the_shipped_content_has_every_text_in_all_three_languages(content):
+    assert content.warnings == ()
