@@ -2,14 +2,16 @@
 
 Run: ``.venv/bin/python bench/ask.py [--misses]``.
 
-Prints accuracy overall, per set (dev, held-out), per intent and per language
-(intent, program and the asked fact all right), then answer latency:
+Prints accuracy overall, for Chinese and English together (the tests' 95% gate)
+and for Uyghur (their 90% gate), per set (dev, held-out, ug), per intent and per
+language (intent, program and the asked fact all right), then answer latency:
 
 - the cold start: loading the content, building its question index and the
   first answer (the converter, the pinyin table and the catalogs load then);
 - p50 and p99 per question over several rounds, on the shipped content (the
   baseline) and on the same content with FAQ entries added up to 1,000, with
-  the ratio of each to the baseline measured in the same process.
+  the ratio of each to the baseline measured in the same process; the
+  baseline also per language group (Chinese and English, Uyghur).
 
 Times are printed, never asserted.
 """
@@ -81,7 +83,8 @@ def scaled(content: Content, target: int = FAQ_TARGET) -> Content:
     )
 
 
-def latencies(content: Content, questions: list[Labelled]) -> list[float]:
+def latencies(content: Content, questions: list[Labelled], by_lang: dict[str, list[float]] | None = None) -> list[float]:
+    """Sorted answer times; ``by_lang`` (if given) collects them per question language too."""
     index_for(content)  # built once per content version, like the bot does at load
     timings = []
     for _ in range(ROUNDS):
@@ -91,6 +94,8 @@ def latencies(content: Content, questions: list[Labelled]) -> list[float]:
             start = time.perf_counter()
             answer(item.q, content, NOW, tr)
             timings.append(time.perf_counter() - start)
+            if by_lang is not None:
+                by_lang.setdefault(item.lang, []).append(timings[-1])
     return sorted(timings)
 
 
@@ -115,6 +120,8 @@ def main(argv: list[str]) -> int:
 
     report = evaluate(content, NOW, questions)
     print(f"accuracy: {percent(*report.accuracy())}")
+    print("  zh+en:         " + percent(*report.accuracy(lambda s: s.item.lang in ("zh", "en"))))
+    print("  ug:            " + percent(*report.accuracy(lambda s: s.item.lang == "ug")))
     print("  intent right:  " + percent(sum(s.intent_ok for s in report.scored), len(report.scored)))
     print("  program right: " + percent(sum(s.program_ok for s in report.scored), len(report.scored)))
     print("  fact in reply: " + percent(sum(s.fact_ok for s in report.scored), len(report.scored)))
@@ -135,7 +142,8 @@ def main(argv: list[str]) -> int:
                 f" got {s.got.intent}/{s.got.program or s.got.choices}"
             )
 
-    base = latencies(content, questions)
+    per_lang: dict[str, list[float]] = {}
+    base = latencies(content, questions, per_lang)
     big = scaled(content)
     began = time.perf_counter()
     index_for(big)
@@ -146,6 +154,10 @@ def main(argv: list[str]) -> int:
     n = len(base)
     print(f"latency per question ({len(questions)} questions x {ROUNDS} rounds = {n} answers):")
     print(f"  shipped content (baseline):  p50 {1000 * p(base, 0.5):.2f} ms, p99 {1000 * p(base, 0.99):.2f} ms")
+    for title, langs in (("zh+en", ("zh", "en")), ("ug", ("ug",))):
+        group = sorted(t for lang in langs for t in per_lang.get(lang, ()))
+        if group:
+            print(f"    {title:6} ({len(group)} answers):     p50 {1000 * p(group, 0.5):.2f} ms, p99 {1000 * p(group, 0.99):.2f} ms")
     print(
         f"  with {faq_count} FAQ entries:    p50 {1000 * p(scaled_times, 0.5):.2f} ms, p99 {1000 * p(scaled_times, 0.99):.2f} ms"
         f"  (x{p(scaled_times, 0.5) / p(base, 0.5):.2f} / x{p(scaled_times, 0.99) / p(base, 0.99):.2f} the baseline;"

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.i18n import LANGUAGES, translator
 from dialogs.answers import warm_up
 from dialogs.engine import Context, QuestionView, SubmissionView, handle
 from dialogs.events import Event, Reply, StoreFile
@@ -50,6 +51,8 @@ class Desk:
         #: Called after a commit that queued notifications (the outbox worker wakes up at once).
         self.outbox_listeners: list[Callable[[], None]] = []
         warm_up(content())
+        for lang in LANGUAGES:
+            translator(lang)  # compile every catalog now: a broken one stops the start, not a conversation
 
     @property
     def content(self) -> Content:

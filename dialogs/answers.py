@@ -31,7 +31,7 @@ from dialogs.loader import Content
 from dialogs.question_index import Item, QuestionIndex, index_for, phrase_weight
 from dialogs.schedule import applicant_deadline, applicant_windows, program_status
 from dialogs.schema import Intent, Program, Text, Track, applies_to
-from dialogs.segment import Hit, find, normalise, stem, stem_words
+from dialogs.segment import UYGHUR_WORD, Hit, find, normalise, stem, stem_words
 
 _ENGLISH_WORD = re.compile(r"[a-z]+")
 
@@ -170,13 +170,16 @@ def find_names(text: str, index: QuestionIndex) -> _Names:
 
 
 def name_words(text: str, found: _Names, index: QuestionIndex) -> None:
-    """English names are typed loosely ("minority training" for "minority backbone training"): each word
-    of a program's names left outside the names already found counts, the more the fewer programs share it."""
+    """English and Uyghur names are typed loosely ("minority training" for "minority backbone training"):
+    each word of a program's names left outside the names already found counts, the more the fewer
+    programs share it. (Uyghur words are already keys in ``text``.)"""
     covered = [(h.start, h.end) for h in found.all_spans]
-    for match in _ENGLISH_WORD.finditer(text):
+    words = [(m, stem(m.group())) for m in _ENGLISH_WORD.finditer(text)]
+    words += [(m, m.group()) for m in UYGHUR_WORD.finditer(text)]
+    for match, word in words:
         if any(a <= match.start() < b for a, b in covered):
             continue
-        owners = index.name_words.get(stem(match.group()))
+        owners = index.name_words.get(word)
         if not owners:
             continue
         gain = index.name_word_weight(len(owners))

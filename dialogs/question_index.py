@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 
 from dialogs.loader import Content
 from dialogs.schema import GlobalFaq, Intent, Program, Text
-from dialogs.segment import PhraseSet, is_cjk, normalise, stem, stem_words, terms
+from dialogs.segment import UYGHUR_WORD, PhraseSet, is_cjk, is_uyghur_word, normalise, stem, stem_words, terms, uyghur_keys
 
-#: An English word says about as much as two Chinese characters.
+#: An English or Uyghur word says about as much as two Chinese characters.
 _EN_WORD_WEIGHT = 2.0
 #: A Chinese single character says less than a pair of them.
 _UNIGRAM_WEIGHT = 0.4
@@ -37,10 +37,10 @@ _PROGRAMS_CUE_FACTOR = 0.5
 
 
 def phrase_weight(phrase: str) -> float:
-    """How much a matched phrase says: its Chinese characters, plus two per English word."""
+    """How much a matched phrase says: its Chinese characters, plus two per English or Uyghur word."""
     bare = phrase.replace("*", "")
     cjk = sum(1 for c in bare if is_cjk(c))
-    words = len([w for w in bare.split() if w.isascii() and any(ch.isalnum() for ch in w)])
+    words = len([w for w in bare.split() if (w.isascii() and any(ch.isalnum() for ch in w)) or is_uyghur_word(w)])
     return float(cjk) + _EN_WORD_WEIGHT * words
 
 
@@ -89,7 +89,7 @@ class QuestionIndex:
     asks: frozenset[tuple[str, str]] = frozenset()
     #: The weight of a term no item has.
     unseen_idf: float = 1.0
-    #: English word (stemmed) of a program's names → the programs whose names hold it.
+    #: English word (stemmed) or Uyghur word (keyed) of a program's names → the programs whose names hold it.
     name_words: dict[str, frozenset[str]] = field(default_factory=dict)
     programs: int = 1
     #: Words asking to compare programs: then every program named is shown side by side.
@@ -155,15 +155,21 @@ def _names(content: Content) -> dict[str, list[Target]]:
 
 
 def _name_words(content: Content, stopwords: frozenset[str]) -> dict[str, frozenset[str]]:
+    """Words of program and track names → the programs they name. English words come from the aliases
+    and English titles; Uyghur words from the aliases only, as the Uyghur titles are long sentences of
+    common words (بېرىش, نۇسخىسى…) that name nothing."""
     owners: dict[str, set[str]] = defaultdict(set)
     for program in content.programs:
-        phrases = list(program.aliases) + [program.title.en or "", program.short_title.en or ""]
-        for track in program.tracks:
-            phrases += list(track.aliases) + [track.title.en or ""]
+        aliases = list(program.aliases) + [a for track in program.tracks for a in track.aliases]
+        phrases = aliases + [program.title.en or "", program.short_title.en or ""] + [t.title.en or "" for t in program.tracks]
         for phrase in phrases:
             for word in re.findall(r"[a-z]+", normalise(phrase)):
                 if word not in stopwords and len(word) > 2:
                     owners[stem(word)].add(program.id)
+        for phrase in aliases:
+            for key in UYGHUR_WORD.findall(uyghur_keys(normalise(phrase))):
+                if key not in stopwords and len(key) > 2:
+                    owners[key].add(program.id)
     return {word: frozenset(ps) for word, ps in owners.items() if len(ps) < len(content.programs)}
 
 
@@ -220,7 +226,8 @@ def _global_items(entries: Iterable[GlobalFaq]) -> Iterable[tuple[Item, list[str
 
 def build_index(content: Content) -> QuestionIndex:
     lexicon = content.lexicon
-    stopwords = frozenset(normalise(w) for w in (lexicon.stopwords if lexicon else ()))
+    # Uyghur stopwords as keys, the form Uyghur words take in a question's terms (English ones stay as listed).
+    stopwords = frozenset(uyghur_keys(normalise(w)) for w in (lexicon.stopwords if lexicon else ()))
     names = _names(content)
     asks: set[tuple[str, str]] = set()
     cues = _cues(content, asks)
@@ -269,6 +276,6 @@ def build_index(content: Content) -> QuestionIndex:
 def _bag(index: QuestionIndex, texts: list[str]) -> dict[str, float]:
     bag: dict[str, float] = {}
     for text in texts:
-        for term, weight in index.term_weights(text).items():
+        for term, weight in index.term_weights(uyghur_keys(text)).items():
             bag[term] = max(bag.get(term, 0.0), weight)
     return bag

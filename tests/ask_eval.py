@@ -1,4 +1,5 @@
-"""Scoring the free-question answerer against the labelled questions in ``tests/data/questions.yaml``.
+"""Scoring the free-question answerer against the labelled questions in ``tests/data/`` (questions.yaml,
+questions_holdout.yaml in Chinese and English, questions_ug.yaml in Uyghur).
 
 A question is right when the intent and the program are right (for an
 ambiguous question: the bot asks back, offering every program the label lists)
@@ -25,7 +26,9 @@ DATA = Path(__file__).resolve().parent / "data"
 QUESTIONS = DATA / "questions.yaml"
 #: …and the second, written blind by someone who never saw the answerer or the first set.
 HOLDOUT = DATA / "questions_holdout.yaml"
-SETS = {"dev": QUESTIONS, "held-out": HOLDOUT}
+#: Questions typed in Uyghur (Arabic script), answered in Uyghur: gated on their own.
+UYGHUR = DATA / "questions_ug.yaml"
+SETS = {"dev": QUESTIONS, "held-out": HOLDOUT, "ug": UYGHUR}
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
-"""How a free question is read: typos, Traditional characters, FAQ entries, ambiguity, and the
-conversation around the answer (a button per program, "Ask staff" when unsure)."""
+"""How a free question is read: typos, Traditional characters, Uyghur words and their endings, FAQ
+entries, ambiguity, and the conversation around the answer (a button per program, "Ask staff" when
+unsure)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,7 +15,7 @@ from bot.i18n import translator
 from dialogs.answers import answer, read
 from dialogs.loader import load_content
 from dialogs.problems import ContentError
-from dialogs.segment import PhraseSet, normalise
+from dialogs.segment import PhraseSet, normalise, stem_words, terms, uyghur_key, uyghur_keys
 from dialogs.state import State
 from tests.engine_driver import Driver
 
@@ -54,6 +56,94 @@ def test_english_typo_in_a_stemmed_word_still_reads(content):
     reply = ask(content, "deadlines for the yangquan special allowance?", "en")
     assert (reply.intent, reply.program) == ("deadline", "sx-state-allowance-2023")
     assert "31 March" in reply.text
+
+
+# --------------------------------------------------------------------------- Uyghur
+
+
+def key(word: str) -> str:
+    return uyghur_key(normalise(word))
+
+
+def test_uyghur_case_endings_meet_the_stem():
+    assert key("مۇددەت") == key("مۇددەتنى") == key("مۇددەتكە") == key("مۇددەتتىن")  # deadline: object, to, from
+    assert key("كىم") == key("كىمگە") == key("كىمدىن") == key("كىمنىڭ")  # who, to whom, from whom, whose
+    assert key("قاچان") == key("قاچانغىچە")  # when, until when
+    assert key("شىنجاڭ") == key("شىنجاڭدا") == key("شىنجاڭدىكى") == key("شىنجاڭغا")
+
+
+def test_uyghur_possessive_and_plural_endings_meet_the_stem():
+    assert key("ماتېرىيال") == key("ماتېرىياللار") == key("ماتېرىياللىرى") == key("ماتېرىياللىرىنى")
+    assert key("تېلېفون") == key("تېلېفونى") == key("تېلېفوننى")  # its phone (ن + ى) and the phone (+ نى)
+    assert key("ئىلتىماس") == key("ئىلتىماسى") == key("ئىلتىماسنى")
+
+
+def test_uyghur_vowel_changes_before_an_ending_are_undone():
+    assert key("مۇددەت") == key("مۇددىتى")  # e raised to i
+    assert key("پروگرامما") == key("پروگراممىسى") == key("پروگراممىسىنىڭ")  # a raised to i
+    assert key("ۋاقىت") == key("ۋاقتى")  # i dropped
+    assert key("ئورۇن") == key("ئورنى")  # u dropped
+
+
+def test_common_uyghur_spelling_slips_still_meet_the_word():
+    assert key("مۇدەت") == key("مۇددەت")  # a doubled letter typed once
+    assert key("تېلفون") == key("تىلىفون") == key("تېلېفون")  # a vowel left out, ې typed as ى
+    assert key("ماتىريال") == key("ماتېرىيال")
+    assert key("الاھىدە") == key("ئالاھىدە")  # the hamza left out
+    assert normalise("شهنشى") == normalise("شەنشى")  # Arabic heh typed for ە
+    assert normalise("ئالاقە‌چى") == normalise("ئالاقەچى")  # a zero-width non-joiner
+
+
+def test_different_uyghur_words_keep_different_keys():
+    words = ["مۇددەت", "تېلېفون", "ماتېرىيال", "پروگرامما", "ئالاقە", "شەرت", "قاچان", "كىم", "ياش", "پۇل", "نومۇر", "كۈن"]
+    assert len({key(w) for w in words}) == len(words)
+
+
+def test_arabic_presentation_forms_are_read_as_letters():
+    isolated = "".join(
+        unicodedata.lookup(f"ARABIC LETTER {name} ISOLATED FORM") for name in ("QAF", "ALEF", "TCHEH", "ALEF", "NOON")
+    )
+    assert normalise(isolated) == "قاچان"
+
+
+def test_uyghur_punctuation_separates_words():
+    text = stem_words(normalise("ياردەم پروگراممىسىنىڭ ئاخىرقى مۇددىتى،قاچان؟"))
+    assert key("مۇددەت") in set(terms(text)) and key("قاچان") in set(terms(text))
+    assert "،" not in "".join(terms(text)) and "؟" not in "".join(terms(text))
+
+
+def test_a_uyghur_phrase_matches_whole_words_only():
+    phrases = PhraseSet([uyghur_keys(normalise("كىم"))])
+    assert phrases.hits(uyghur_keys(normalise("كىمگە تېلېفون قىلىمەن")))  # كىمگە is كىم with an ending
+    assert not phrases.hits(uyghur_keys(normalise("كىملىك ئىسپاتى")))  # كىملىك (identity) is another word
+
+
+def test_uyghur_question_gets_the_date_in_uyghur(content):
+    reply = ask(content, "ياردەم پروگراممىسىنىڭ ئاخىرقى مۇددىتى قاچان؟", "ug")
+    assert (reply.intent, reply.program) == ("deadline", "xj-aid-talent-2023b2")
+    assert "15-ئىيۇن، 2023" in reply.text
+
+
+def test_uyghur_question_with_endings_finds_the_contact(content):
+    reply = ask(content, "شەنشى ئالاھىدە تولۇقلىمىسى ئۈچۈن كىمگە تېلېفون قىلىمەن؟", "ug")
+    assert (reply.intent, reply.program) == ("contact", "sx-state-allowance-2023")
+    assert "0351-7676026" in reply.text
+
+
+def test_uyghur_question_naming_the_program_in_chinese(content):
+    reply = ask(content, "援疆 ئاخىرقى مۇددىتى قاچان", "ug")
+    assert (reply.intent, reply.program) == ("deadline", "xj-aid-talent-2023b2")
+
+
+def test_uyghur_question_naming_no_program_is_asked_back(content):
+    reading = read("تېلېفون نومۇرى قانچە", content)
+    assert (reading.intent, reading.program) == ("contact", None)
+    assert len(reading.choices) == len(content.programs)
+
+
+def test_off_topic_uyghur_question_is_not_answered_for_a_program(content):
+    reading = read("بۈگۈن ئۈرۈمچىنىڭ ھاۋاسى قانداق", content)  # what is the weather in Urumqi today
+    assert (reading.intent, reading.program, reading.sure) == ("other", None, False)
 
 
 # --------------------------------------------------------------------------- names and ambiguity
