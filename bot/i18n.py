@@ -14,12 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from dialogs.i18n import LANGUAGE_NAMES, NOTICE_ZONE, N_
+from dialogs.i18n import NOTICE_ZONE, N_
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 LANGUAGES = ("zh", "en", "ug")
-__all__ = ["LANGUAGES", "LANGUAGE_NAMES", "BabelTranslator", "get_locale", "translator"]
 #: Babel locale used to format numbers and dates for each language.
 BABEL_LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB", "ug": "ug"}
 #: Where a language has no catalog yet, fall back to: Chinese is the reference language.

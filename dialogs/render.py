@@ -91,8 +91,6 @@ def button_label(button: Button, content: Content, tr: Translator) -> str:
 
 
 def _button_text(button: Button, content: Content, tr: Translator) -> str:
-    if button.literal:
-        return button.label
     args = button.args
     if button.label == "@program_title":
         return _program(content, args["program"]).short_title.get(tr.lang)

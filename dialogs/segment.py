@@ -41,9 +41,8 @@ _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 #: Arabic-script letters (Uyghur uses a subset). Punctuation (، ؛ ؟), digits, the tatweel and the
 #: vowel marks are outside, so they separate words.
 _ARABIC = "\u0621-\u063a\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
-_UG_WORD = re.compile(f"[{_ARABIC}]+")
 #: An Arabic-script word: in keyed text (:func:`uyghur_keys`), a Uyghur key.
-UYGHUR_WORD = _UG_WORD
+UYGHUR_WORD = re.compile(f"[{_ARABIC}]+")
 _SPACES = re.compile(r"\s+")
 #: A wildcard in a cue phrase: up to this many characters between its parts (Chinese)…
 GAP = 8
@@ -110,7 +109,7 @@ def terms(text: str) -> Iterator[str]:
             yield run[i : i + 2]
     for word in _WORD.findall(text):
         yield stem(word) if word.isalpha() else word
-    yield from _UG_WORD.findall(text)
+    yield from UYGHUR_WORD.findall(text)
 
 
 def is_cjk(text: str) -> bool:
@@ -119,7 +118,7 @@ def is_cjk(text: str) -> bool:
 
 def is_uyghur_word(text: str) -> bool:
     """Whether ``text`` holds an Arabic-script word."""
-    return _UG_WORD.search(text) is not None
+    return UYGHUR_WORD.search(text) is not None
 
 
 # --------------------------------------------------------------------------- Uyghur keys
@@ -187,7 +186,7 @@ def uyghur_key(word: str) -> str:
 
 def uyghur_keys(text: str) -> str:
     """``text`` with each Uyghur word replaced by its key (:func:`uyghur_key`)."""
-    return _UG_WORD.sub(lambda m: uyghur_key(m.group()), text)
+    return UYGHUR_WORD.sub(lambda m: uyghur_key(m.group()), text)
 
 
 # --------------------------------------------------------------------------- sound-alike matching
@@ -223,13 +222,13 @@ class Hit:
 
 def _is_letter(char: str) -> bool:
     """A letter or digit of a word written with spaces: Latin or Arabic script."""
-    return (char.isascii() and char.isalnum()) or ("\u0621" <= char <= "\u06ff" and _UG_WORD.match(char) is not None)
+    return (char.isascii() and char.isalnum()) or ("\u0621" <= char <= "\u06ff" and UYGHUR_WORD.match(char) is not None)
 
 
 def _spaced(phrase: str) -> bool:
     """Whether a phrase is of a language that spaces its words (English, Uyghur), not Chinese."""
     first = phrase[0]
-    return first.isascii() or ("\u0621" <= first <= "\u06ff" and _UG_WORD.match(first) is not None)
+    return first.isascii() or ("\u0621" <= first <= "\u06ff" and UYGHUR_WORD.match(first) is not None)
 
 
 def _bounded(text: str, start: int, end: int) -> bool:
@@ -257,7 +256,7 @@ def _gapped_pattern(phrase: str) -> re.Pattern[str]:
     parts = [re.escape(part) for part in phrase.split("*")]
     gap = GAP if is_cjk(phrase) else GAP_LATIN
     pattern = f".{{0,{gap}}}?".join(parts)
-    if _UG_WORD.match(phrase):  # a Uyghur phrase stands as whole words, as in find()
+    if UYGHUR_WORD.match(phrase):  # a Uyghur phrase stands as whole words, as in find()
         pattern = f"(?<![{_ARABIC}]){pattern}(?![{_ARABIC}])"
     return re.compile(pattern)
 

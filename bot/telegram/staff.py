@@ -21,12 +21,14 @@ import logging
 import weakref
 from collections.abc import Callable, Collection
 
-from bot.i18n import LANGUAGE_NAMES, LANGUAGES, translator
+from bot.i18n import LANGUAGES, translator
+from bot.telegram.applicants import command_of
 from bot.telegram.staff_language import StaffLanguages
 from bot.telegram.format import escape
 from bot.telegram.types import Gateway, IncomingCallback, IncomingMessage, Person, TelegramFailure
 from dialogs.bidi import for_reader
 from dialogs.events import AWAITING_APPLICANT
+from dialogs.i18n import LANGUAGE_NAMES
 from dialogs.i18n import Translator
 from dialogs.loader import Content
 from dialogs.render import render_composed
@@ -162,10 +164,10 @@ class StaffReview:
         text = (message.text or "").strip()
         if not text:
             return
-        head, _sep, args = text.partition(" ")
-        if head.split("@", 1)[0].lower() == "/language":
+        command = command_of(text)
+        if command is not None and command.name == "language":
             async with self._lock(message.chat_id):
-                await self._language_command(message, args.strip().lower())
+                await self._language_command(message, command.args.lower())
             return
         if message.reply_to is None:
             return
