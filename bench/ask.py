@@ -83,7 +83,9 @@ def scaled(content: Content, target: int = FAQ_TARGET) -> Content:
     )
 
 
-def latencies(content: Content, questions: list[Labelled], by_lang: dict[str, list[float]] | None = None) -> list[float]:
+def latencies(
+    content: Content, questions: list[Labelled], by_lang: dict[str, list[float]] | None = None
+) -> list[float]:
     """Sorted answer times; ``by_lang`` (if given) collects them per question language too."""
     index_for(content)  # built once per content version, like the bot does at load
     timings = []
@@ -136,7 +138,11 @@ def main(argv: list[str]) -> int:
     if "--misses" in argv:
         print("misses:")
         for s in report.misses():
-            wrong = [name for name, good in (("intent", s.intent_ok), ("program", s.program_ok), ("fact", s.fact_ok)) if not good]
+            wrong = [
+                name
+                for name, good in (("intent", s.intent_ok), ("program", s.program_ok), ("fact", s.fact_ok))
+                if not good
+            ]
             print(
                 f"  [{', '.join(wrong)}] ({s.item.set}) {s.item.q!r}: want {s.item.intent}/{s.item.program or s.item.ambiguous},"
                 f" got {s.got.intent}/{s.got.program or s.got.choices}"
@@ -157,14 +163,18 @@ def main(argv: list[str]) -> int:
     for title, langs in (("zh+en", ("zh", "en")), ("ug", ("ug",))):
         group = sorted(t for lang in langs for t in per_lang.get(lang, ()))
         if group:
-            print(f"    {title:6} ({len(group)} answers):     p50 {1000 * p(group, 0.5):.2f} ms, p99 {1000 * p(group, 0.99):.2f} ms")
+            print(
+                f"    {title:6} ({len(group)} answers):     p50 {1000 * p(group, 0.5):.2f} ms, p99 {1000 * p(group, 0.99):.2f} ms"
+            )
     print(
         f"  with {faq_count} FAQ entries:    p50 {1000 * p(scaled_times, 0.5):.2f} ms, p99 {1000 * p(scaled_times, 0.99):.2f} ms"
         f"  (x{p(scaled_times, 0.5) / p(base, 0.5):.2f} / x{p(scaled_times, 0.99) / p(base, 0.99):.2f} the baseline;"
         f" index built in {1000 * built:.0f} ms)"
     )
     print(f"  accuracy with {faq_count} FAQ entries: {percent(*big_report.accuracy())}")
-    print(f"  mean {1000 * statistics.mean(base):.2f} ms baseline, {1000 * statistics.mean(scaled_times):.2f} ms scaled")
+    print(
+        f"  mean {1000 * statistics.mean(base):.2f} ms baseline, {1000 * statistics.mean(scaled_times):.2f} ms scaled"
+    )
     return 0
 
 

@@ -53,7 +53,9 @@ def run(picker: Picker, people: list[Mapping[str, object]], content: Content) ->
 
 def main() -> None:
     content = load_content()
-    people = [p.facts for p in PERSONAS.values()] + [with_changes(PERSONAS[v.persona].facts, v.changes) for v in VARIANTS]
+    people = [p.facts for p in PERSONAS.values()] + [
+        with_changes(PERSONAS[v.persona].facts, v.changes) for v in VARIANTS
+    ]
     form = fixed_form_size(content.tracks())
     print(f"personas: {len(people)}; fixed form: {form} questions for every persona")
     for name, picker in (("content order", content_order), ("decisive (bot)", next_question)):

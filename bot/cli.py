@@ -55,7 +55,9 @@ def build_parser(default_lang: str) -> argparse.ArgumentParser:
         description="Applicant desk bot. Without a command: chat in this terminal (the local channel).",
         parents=[common],
     )
-    parser.add_argument("--user", default="default", help="local channel: whose conversation to continue (default: default)")
+    parser.add_argument(
+        "--user", default="default", help="local channel: whose conversation to continue (default: default)"
+    )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     check = commands.add_parser("check", parents=[common], help="eligibility verdicts for a profile of facts")
@@ -167,7 +169,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         if len(program.tracks) > 1:
             title = tr.gettext("{program} — {track}").format(program=title, track=track.title.get(args.lang))
         window = tr.gettext("open now") if open_now else tr.gettext("not open now")
-        lines.append(tr.gettext("{title}: {verdict} ({window})").format(title=title, verdict=verdict_label(assessment.verdict, tr), window=window))
+        lines.append(
+            tr.gettext("{title}: {verdict} ({window})").format(
+                title=title, verdict=verdict_label(assessment.verdict, tr), window=window
+            )
+        )
         lines += [f"  {line}" for line in assessment_lines(assessment, tr)]
     if args.json:
         _emit({"results": results})
@@ -212,7 +218,8 @@ def cmd_programs(args: argparse.Namespace) -> int:
                 "status": program_status(program, now),
                 "deadline": last_moment(deadline).isoformat() if deadline else None,
                 "tracks": [
-                    {"id": t.id, "title": t.title.get(args.lang), "open": is_open(program, t, now)} for t in program.tracks
+                    {"id": t.id, "title": t.title.get(args.lang), "open": is_open(program, t, now)}
+                    for t in program.tracks
                 ],
             }
         )
@@ -236,7 +243,9 @@ def cmd_content_check(args: argparse.Namespace) -> int:
         for problem in warnings:
             print(problem)
     elif warnings:
-        print(f"{len(warnings)} warning(s): texts without an en or ug version fall back to Chinese (--warnings lists them)")
+        print(
+            f"{len(warnings)} warning(s): texts without an en or ug version fall back to Chinese (--warnings lists them)"
+        )
     if not errors:
         print("content is valid")
     return 1 if errors else 0

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from dialogs.i18n import NOTICE_ZONE, N_
+from dialogs.i18n import N_, NOTICE_ZONE
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -70,7 +70,7 @@ def _compile(lang: str) -> gettext.NullTranslations | None:
     return gettext.GNUTranslations(buffer)
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> gettext.NullTranslations:
     translations = _compile(lang)
     fallback_lang = FALLBACK.get(lang)
@@ -169,6 +169,6 @@ class BabelTranslator:
         return self.gettext(last).format(items=head, item=items[-1])
 
 
-@lru_cache(maxsize=None)
+@cache
 def translator(lang: str) -> BabelTranslator:
     return BabelTranslator(lang)

@@ -120,7 +120,9 @@ class Desk:
                 if isinstance(effect, StoreFile):
                     # Written before the commit: a file without a row is harmless, a row without its file is not.
                     await asyncio.to_thread(self.files.write, effect.stored_name, effect.content)
-            await uow.conversations.save(applicant.id, channel, outcome.state.to_json(), expected_version=version, now=now)
+            await uow.conversations.save(
+                applicant.id, channel, outcome.state.to_json(), expected_version=version, now=now
+            )
             applied = await apply_effects(uow, outcome.effects, applicant_id=applicant.id, now=now, asker=display_name)
             if applicant.language != outcome.state.lang and not applied.forgotten:
                 # What staff send later (a return, an answer) is written in the language the person reads,
@@ -128,7 +130,9 @@ class Desk:
                 await uow.applicants.set_language(applicant.id, outcome.state.lang, now=now)
             if applied.forgotten:
                 # files of an application never submitted go too
-                applied.released_files += [d["stored_name"] for docs in (state.draft.documents if state.draft else {}).values() for d in docs]
+                applied.released_files += [
+                    d["stored_name"] for docs in (state.draft.documents if state.draft else {}).values() for d in docs
+                ]
             await uow.commit()
         return Handled(outcome.state, outcome.replies, applied)
 

@@ -39,8 +39,12 @@ class Settings(BaseSettings):
     def _webhook_needs_a_secret(self) -> Settings:
         if self.webhook_url and (self.webhook_secret is None or not self.webhook_secret.get_secret_value()):
             raise ValueError("WEBHOOK_URL is set: set WEBHOOK_SECRET too (1-256 characters A-Z, a-z, 0-9, _ and -)")
-        if self.webhook_secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", self.webhook_secret.get_secret_value()):
-            raise ValueError("WEBHOOK_SECRET may only hold A-Z, a-z, 0-9, _ and - (1-256 characters), as Telegram requires")
+        if self.webhook_secret is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", self.webhook_secret.get_secret_value()
+        ):
+            raise ValueError(
+                "WEBHOOK_SECRET may only hold A-Z, a-z, 0-9, _ and - (1-256 characters), as Telegram requires"
+            )
         return self
 
     @field_validator("admin_ids", mode="before")

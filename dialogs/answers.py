@@ -241,7 +241,8 @@ def match_items(text: str, index: QuestionIndex, programs: set[str] | None) -> l
     items = index.items
     best = heapq.nlargest(_TOP_ITEMS, shared.items(), key=lambda kv: (kv[1], -kv[0]))
     return [
-        _Match(items[number], overlap / mass, 2 * overlap / (mass + index.item_mass[number]), overlap) for number, overlap in best
+        _Match(items[number], overlap / mass, 2 * overlap / (mass + index.item_mass[number]), overlap)
+        for number, overlap in best
     ]
 
 
@@ -310,7 +311,13 @@ def _read(question: str, content: Content, program_id: str | None, chosen: bool)
     elif scores and max(scores.values()) >= MIN_INTENT:
         intent = max(scores, key=lambda i: scores[i])  # type: ignore[assignment]
 
-    if intent not in ("other", "programs") and names_nothing and not chosen and faq is None and _mostly_unknown(_without(text, cue_spans), index):
+    if (
+        intent not in ("other", "programs")
+        and names_nothing
+        and not chosen
+        and faq is None
+        and _mostly_unknown(_without(text, cue_spans), index)
+    ):
         # "食堂几点开门": a question word, but about nothing the notices know (even in a conversation about a program)
         intent, candidates = "other", []
     program = candidates[0] if len(candidates) == 1 else None
@@ -319,7 +326,13 @@ def _read(question: str, content: Content, program_id: str | None, chosen: bool)
     # "any program for doctors?" or "talent programs?" asks for the list, not for the program that a sector
     # word or a word several programs' names share hints at: only a name of its own keeps it.
     direct = names.named | {p for p, w in names.worded.items() if w >= index.name_word_weight(1)}
-    if intent in ("programs", "other") and program is not None and program not in direct and program != program_id and faq is None:
+    if (
+        intent in ("programs", "other")
+        and program is not None
+        and program not in direct
+        and program != program_id
+        and faq is None
+    ):
         program = None  # "any program for doctors?" asks for the list, not for the program a sector word hints at
     track = sector = None
     if program is not None:
@@ -336,7 +349,11 @@ def _read(question: str, content: Content, program_id: str | None, chosen: bool)
         # "特贴和特培有啥区别": every program named, side by side, strongest first
         choices = tuple(sorted(names.named, key=lambda p: (-names.program[p], p)))
         program = track = sector = None
-    focus = tuple(m.item for m in in_scope if m.item.intent == intent and m.coverage >= FOCUS_MATCH and m.item.kind not in ("faq", "global_faq"))[:2]
+    focus = tuple(
+        m.item
+        for m in in_scope
+        if m.item.intent == intent and m.coverage >= FOCUS_MATCH and m.item.kind not in ("faq", "global_faq")
+    )[:2]
     return Reading(
         intent=intent,
         program=program,
@@ -363,7 +380,9 @@ _SECTIONS = {
 }
 
 
-def _drop_unanswerable(scores: dict[str, float], cues: dict[str, float], program: Program, matches: list[_Match]) -> None:
+def _drop_unanswerable(
+    scores: dict[str, float], cues: dict[str, float], program: Program, matches: list[_Match]
+) -> None:
     """A question worded as a quota question ("团队最少几个人") about a program that has no quotas
     is about something the program does hold: when another intent's item matches it well (or
     matches and is named by a cue word too), that intent answers instead."""
@@ -441,11 +460,24 @@ def _tie_break(candidates: list[str], rest: str, index: QuestionIndex) -> list[s
 
 
 def answer(
-    question: str, content: Content, now: dt.datetime, tr: Translator, program_id: str | None = None, *, chosen: bool = False
+    question: str,
+    content: Content,
+    now: dt.datetime,
+    tr: Translator,
+    program_id: str | None = None,
+    *,
+    chosen: bool = False,
 ) -> Answer:
     """Answer ``question``; ``program_id`` is the program the conversation has already chosen, if any."""
     reading = read(question, content, program_id, chosen=chosen)
-    return Answer(reading.intent, reading.program, reading.track, compose_reading(reading, content, now, tr), reading.choices, reading.sure)
+    return Answer(
+        reading.intent,
+        reading.program,
+        reading.track,
+        compose_reading(reading, content, now, tr),
+        reading.choices,
+        reading.sure,
+    )
 
 
 def compose_reading(reading: Reading, content: Content, now: dt.datetime, tr: Translator) -> str:
@@ -456,11 +488,21 @@ def compose_reading(reading: Reading, content: Content, now: dt.datetime, tr: Tr
         parts = [_overview_text(content.program(p), None, None, now, tr, closing=False) for p in reading.choices]
         return "\n\n".join(parts) + "\n\n" + _("Which program do you mean?")
     if reading.choices:
-        return _("Which program do you mean?") + "\n" + _bullets([content.program(p).short_title.get(tr.lang) for p in reading.choices])
+        return (
+            _("Which program do you mean?")
+            + "\n"
+            + _bullets([content.program(p).short_title.get(tr.lang) for p in reading.choices])
+        )
     if reading.program is None:
         body = programs_overview(content, now, tr)
         if reading.intent == "other":
-            body = _("I could not tell what you are asking. I can answer about deadlines, contacts, documents, benefits, quotas, eligibility and how to apply for these programs:") + "\n" + body
+            body = (
+                _(
+                    "I could not tell what you are asking. I can answer about deadlines, contacts, documents, benefits, quotas, eligibility and how to apply for these programs:"
+                )
+                + "\n"
+                + body
+            )
         return body
     program = content.program(reading.program)
     track = program.track(reading.track) if reading.track is not None or len(program.tracks) == 1 else None
@@ -519,13 +561,15 @@ def _item_text(program: Program, item: Item) -> tuple[Text, str] | None:
 def _unsure_text(program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator) -> str:
     """The program is clear but not what is asked: say so, and give whom to ask."""
     _ = tr.gettext
-    body = _("I am not sure what you are asking about {program}. You can ask about its deadlines, contacts, documents, benefits, quotas, requirements and how to apply, or ask staff.").format(
-        program=_heading(program, track, tr)
-    )
+    body = _(
+        "I am not sure what you are asking about {program}. You can ask about its deadlines, contacts, documents, benefits, quotas, requirements and how to apply, or ask staff."
+    ).format(program=_heading(program, track, tr))
     return body + "\n\n" + _contact_text(program, track, sector, now, tr)
 
 
-def compose(intent: str, program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator) -> str:
+def compose(
+    intent: str, program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator
+) -> str:
     """The reply for one intent about one program (and track or sector, when known)."""
     composer = {
         "deadline": _deadline_text,
@@ -572,10 +616,14 @@ def programs_overview(content: Content, now: dt.datetime, tr: Translator) -> str
     lines = []
     for program in content.programs:
         status = program_status(program, now)
-        line = tr.gettext("{program}: {status}").format(program=program.short_title.get(tr.lang), status=status_label(status, tr))
+        line = tr.gettext("{program}: {status}").format(
+            program=program.short_title.get(tr.lang), status=status_label(status, tr)
+        )
         deadline = applicant_deadline(program, now)
         if deadline is not None:
-            line = tr.gettext("{program_status} — {deadline}").format(program_status=line, deadline=milestone_line(deadline, now, tr))
+            line = tr.gettext("{program_status} — {deadline}").format(
+                program_status=line, deadline=milestone_line(deadline, now, tr)
+            )
         lines.append(line)
     return _bullets(lines)
 
@@ -585,7 +633,9 @@ def _deadline_text(program: Program, track: Track | None, sector: str | None, no
     head = _heading(program, track, tr)
     if program.draft:
         status = status_label(program_status(program, now), tr)
-        return _("{program} (status: {status}): this is a draft policy; no application window has been announced yet.").format(program=head, status=status)
+        return _(
+            "{program} (status: {status}): this is a draft policy; no application window has been announced yet."
+        ).format(program=head, status=status)
     facing = applicant_windows(program) if track is None else [m for m in [program.window_of(track)] if m]
     others = [m for m in program.deadlines if m not in facing]
     lines = [milestone_line(m, now, tr) for m in facing]
@@ -603,7 +653,9 @@ def _contact_text(program: Program, track: Track | None, sector: str | None, now
     _ = tr.gettext
     head = _heading(program, track, tr)
     if not program.contacts:
-        return _("{program}: the notice names no contact person. It was issued by {issuer}.").format(program=head, issuer=program.issuer.get(tr.lang))
+        return _("{program}: the notice names no contact person. It was issued by {issuer}.").format(
+            program=head, issuer=program.issuer.get(tr.lang)
+        )
     chosen = []
     for contact in program.contacts:
         duties = [d for d in contact.duties if _in_scope(d.tracks, track)]
@@ -638,7 +690,9 @@ def _documents_text(program: Program, track: Track | None, sector: str | None, n
             line = _("{text} {note}").format(text=line + _("."), note=doc.note.get(tr.lang))
         lines.append(line)
     return _section(
-        _("Documents for {program}:").format(program=head), lines, _not_stated(_("{program}: the notice lists no documents."), program, tr)
+        _("Documents for {program}:").format(program=head),
+        lines,
+        _not_stated(_("{program}: the notice lists no documents."), program, tr),
     )
 
 
@@ -665,7 +719,9 @@ def _quota_text(program: Program, track: Track | None, sector: str | None, now: 
     head = _heading(program, track, tr)
     lines = [q.text.get(tr.lang) for q in program.quotas if _in_scope(q.tracks, track)]
     return _section(
-        _("Quotas for {program}:").format(program=head), lines, _not_stated(_("{program}: the notice sets no numeric quota."), program, tr)
+        _("Quotas for {program}:").format(program=head),
+        lines,
+        _not_stated(_("{program}: the notice sets no numeric quota."), program, tr),
     )
 
 
@@ -678,7 +734,9 @@ def _apply_text(program: Program, track: Track | None, sector: str | None, now: 
     return body + "\n" + _bullets(lines)
 
 
-def _eligibility_text(program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator) -> str:
+def _eligibility_text(
+    program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator
+) -> str:
     _ = tr.gettext
     tracks = [track] if track is not None else list(program.tracks)
     parts = []
@@ -697,4 +755,8 @@ def _overview_text(
     body += "\n" + (track.summary if track is not None and len(program.tracks) > 1 else program.summary).get(tr.lang)
     if not closing:
         return body
-    return body + "\n" + _("You can ask about its deadlines, contacts, documents, benefits, quotas, requirements and how to apply.")
+    return (
+        body
+        + "\n"
+        + _("You can ask about its deadlines, contacts, documents, benefits, quotas, requirements and how to apply.")
+    )

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dialogs.facts import value_problem
 from dialogs.problems import Path
-from dialogs.schema import LANGS, FactDef, Program, Rule, Text
 from dialogs.schedule import closes_at, opens_at
+from dialogs.schema import LANGS, FactDef, Program, Rule, Text
 
 Finding = tuple[Path, str]
 
@@ -72,7 +72,10 @@ def check_rule(rule: Rule, here: Path, facts: Mapping[str, FactDef]) -> Iterator
         return
     for op, operand in rule.comparisons().items():
         if op in _ORDERED_OPS and fact.type not in ("int", "level"):
-            yield here + (op,), f"'{op}' compares ordered values; '{fact.id}' is a {fact.type} fact (use eq, ne, in, not_in)"
+            yield (
+                here + (op,),
+                f"'{op}' compares ordered values; '{fact.id}' is a {fact.type} fact (use eq, ne, in, not_in)",
+            )
             continue
         operands = operand if isinstance(operand, tuple) else (operand,)
         for j, value in enumerate(operands):
@@ -131,7 +134,18 @@ def check_program(program: Program, facts: Mapping[str, FactDef]) -> Iterator[Fi
     yield from _unique(program.tracks, ("tracks",), "track")
     if None in track_ids and len(program.tracks) > 1:
         yield ("tracks",), "a track with id null is only for a program with a single track"
-    for name in ("deadlines", "sectors", "requirements", "assessed", "documents", "benefits", "quotas", "contacts", "apply", "faq"):
+    for name in (
+        "deadlines",
+        "sectors",
+        "requirements",
+        "assessed",
+        "documents",
+        "benefits",
+        "quotas",
+        "contacts",
+        "apply",
+        "faq",
+    ):
         items = getattr(program, name)
         yield from _unique(items, (name,), {"apply": "apply step", "faq": "FAQ entry"}.get(name, name.rstrip("s")))
         yield from _scoped(items, (name,), track_ids)
@@ -146,13 +160,19 @@ def check_program(program: Program, facts: Mapping[str, FactDef]) -> Iterator[Fi
             yield ("tracks", i), "no applicant-facing deadline: set 'window' on the program or the track"
         own = [r for r in program.requirements if track.id in r.tracks or (len(program.tracks) == 1 and not r.tracks)]
         if not own:
-            yield ("tracks", i), f"track '{track.id}' has no rules of its own: scope at least one requirement to it (tracks: [{track.id}])"
+            yield (
+                ("tracks", i),
+                f"track '{track.id}' has no rules of its own: scope at least one requirement to it (tracks: [{track.id}])",
+            )
 
     for i, milestone in enumerate(program.deadlines):
         try:
             ZoneInfo(milestone.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            yield ("deadlines", i, "timezone"), f"unknown time zone '{milestone.timezone}' (use an IANA name such as Asia/Shanghai)"
+            yield (
+                ("deadlines", i, "timezone"),
+                f"unknown time zone '{milestone.timezone}' (use an IANA name such as Asia/Shanghai)",
+            )
             continue
         start = opens_at(milestone)
         if start is not None and start >= closes_at(milestone):
@@ -169,7 +189,10 @@ def check_program(program: Program, facts: Mapping[str, FactDef]) -> Iterator[Fi
 
     for i, contact in enumerate(program.contacts):
         if not (contact.phones or contact.emails or contact.address):
-            yield ("contacts", i), f"contact '{contact.id}' has no way to reach them: give a phone, an e-mail or an address"
+            yield (
+                ("contacts", i),
+                f"contact '{contact.id}' has no way to reach them: give a phone, an e-mail or an address",
+            )
         for j, phone in enumerate(contact.phones):
             if not _PHONE.match(phone):
                 yield ("contacts", i, "phones", j), f"'{phone}' is not a phone number"

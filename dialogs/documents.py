@@ -55,9 +55,7 @@ KINDS: Mapping[str, Kind] = {
         Kind("pdf", "application/pdf", ".pdf", "PDF"),
         Kind("jpeg", "image/jpeg", ".jpg", "JPEG", (".jpeg", ".jpe", ".jfif")),
         Kind("png", "image/png", ".png", "PNG"),
-        Kind(
-            "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx", "Word (DOCX)"
-        ),
+        Kind("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx", "Word (DOCX)"),
         Kind("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx", "Excel (XLSX)"),
     )
 }
@@ -65,7 +63,9 @@ KINDS: Mapping[str, Kind] = {
 # --------------------------------------------------------------------------- message keys
 
 DOC_EMPTY = N_("The file is empty. Please send it again.")
-DOC_TOO_BIG = N_("The file is {size_mb} MB; the limit is {max_mb} MB. Please send a smaller file, for example a compressed scan.")
+DOC_TOO_BIG = N_(
+    "The file is {size_mb} MB; the limit is {max_mb} MB. Please send a smaller file, for example a compressed scan."
+)
 DOC_DUPLICATE = N_("You have already sent this file for this application.")
 DOC_NOT_ACCEPTED = N_("This item takes {accepted}; this file is {kind}. Please send one of those.")
 DOC_ZIP = N_("This is a ZIP archive, not a Word or Excel document. Please send the documents themselves: {accepted}.")

@@ -15,16 +15,15 @@ import base64
 import copy
 import datetime as dt
 import hashlib
-from zoneinfo import ZoneInfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from dialogs import inputs
+from dialogs.answers import read
 from dialogs.documents import check_document, too_large
 from dialogs.eligibility import Verdict, assess
-from dialogs.facts import parse_country
-from dialogs.i18n import LANGUAGE_NAMES, NOTICE_ZONE, N_
 from dialogs.events import (
     AWAITING_APPLICANT,
     AmendSubmission,
@@ -41,11 +40,12 @@ from dialogs.events import (
     NotifyStaff,
     Reply,
     SetLanguage,
-    StoreFile,
     StoredDocument,
+    StoreFile,
     Subscribe,
 )
-from dialogs.answers import read
+from dialogs.facts import parse_country
+from dialogs.i18n import LANGUAGE_NAMES, N_, NOTICE_ZONE
 from dialogs.loader import Content
 from dialogs.matcher import next_question
 from dialogs.routing import needs_sector, question_office, reviewing_office
@@ -132,7 +132,9 @@ class _Turn:
 
     # ---- output helpers
 
-    def say(self, key: str, buttons: list[list[Button]] | None = None, *, expects: str | None = None, **args: Any) -> None:
+    def say(
+        self, key: str, buttons: list[list[Button]] | None = None, *, expects: str | None = None, **args: Any
+    ) -> None:
         if buttons:
             if not self._bumped:
                 self.state.menu += 1
@@ -144,7 +146,9 @@ class _Turn:
         """A message with a number in it, in the plural form the reader's language uses for ``count``."""
         self.replies.append(Reply(singular, {**args, "count": count}, (), None, plural))
 
-    def show(self, composer: str, buttons: list[list[Button]] | None = None, *, expects: str | None = None, **args: Any) -> None:
+    def show(
+        self, composer: str, buttons: list[list[Button]] | None = None, *, expects: str | None = None, **args: Any
+    ) -> None:
         """A composed reply (``@name``, built by :mod:`dialogs.render` from the content), not a catalog message."""
         self.say(composer, buttons, expects=expects, **args)
 
@@ -316,7 +320,9 @@ def ask_fact(turn: _Turn, fact_id: str) -> None:
     if fact.type == "bool":
         rows.append([B("Yes", "v:1"), B("No", "v:0")])
     elif fact.type in ("choice", "level"):
-        rows += [[Button("@value_label", f"v:{value}", {"fact": fact_id, "value": value})] for value in fact.values or ()]
+        rows += [
+            [Button("@value_label", f"v:{value}", {"fact": fact_id, "value": value})] for value in fact.values or ()
+        ]
     rows.append([B("I don't know", "skip")])
     rows.append(NAV)
     hint = {"int": N_("Type a number."), "country": N_("Type the country code, e.g. CN.")}.get(fact.type)
@@ -329,7 +335,9 @@ def finish_questions(turn: _Turn) -> None:
     state.question = None
     if state.flow == "find":
         state.step = "result"
-        turn.show("@ranking", [[B("Check one program in detail", "check")], [B("Main menu", "menu")]], facts=dict(state.facts))
+        turn.show(
+            "@ranking", [[B("Check one program in detail", "check")], [B("Main menu", "menu")]], facts=dict(state.facts)
+        )
         return
     program, track = turn.program(), turn.track()
     assert program is not None and track is not None
@@ -337,7 +345,13 @@ def finish_questions(turn: _Turn) -> None:
     if state.flow == "apply":
         if verdict.verdict is Verdict.INELIGIBLE and not _only_softened_failures(verdict):
             state.step = "result"
-            turn.show("@verdict", [[B("Contacts", "i:contact")], [B("Main menu", "menu")]], program=program.id, track=track.id, facts=dict(state.facts))
+            turn.show(
+                "@verdict",
+                [[B("Contacts", "i:contact")], [B("Main menu", "menu")]],
+                program=program.id,
+                track=track.id,
+                facts=dict(state.facts),
+            )
             turn.say("You cannot apply for this track: a requirement is not met (see above).")
             return
         ask_contact(turn)
@@ -346,7 +360,11 @@ def finish_questions(turn: _Turn) -> None:
     rows = []
     if verdict.verdict is not Verdict.INELIGIBLE or _only_softened_failures(verdict):
         rows.append([B("Apply", "apply_here")])
-    rows += [[B("Deadlines", "i:deadline"), B("Contacts", "i:contact")], [B("Change an answer", "edit_facts")], [B("Main menu", "menu")]]
+    rows += [
+        [B("Deadlines", "i:deadline"), B("Contacts", "i:contact")],
+        [B("Change an answer", "edit_facts")],
+        [B("Main menu", "menu")],
+    ]
     turn.show("@verdict", rows, program=program.id, track=track.id, facts=dict(state.facts))
 
 
@@ -370,7 +388,12 @@ def start_application(turn: _Turn) -> None:
     assert program is not None and track is not None
     if not is_open(program, track, turn.now):
         state.step = "result"
-        turn.show("@closed", [[B("Tell me when the next round opens", "notify")], [B("Main menu", "menu")]], program=program.id, track=track.id)
+        turn.show(
+            "@closed",
+            [[B("Tell me when the next round opens", "notify")], [B("Main menu", "menu")]],
+            program=program.id,
+            track=track.id,
+        )
         return
     draft = state.draft
     if draft is None or draft.amends is not None or (draft.program, draft.track) != (program.id, track.id):
@@ -387,7 +410,11 @@ def start_application(turn: _Turn) -> None:
 def ask_contact(turn: _Turn) -> None:
     draft = turn.state.draft
     assert draft is not None
-    for step, value in (("contact_name", draft.name), ("contact_phone", draft.phone), ("contact_employer", draft.employer)):
+    for step, value in (
+        ("contact_name", draft.name),
+        ("contact_phone", draft.phone),
+        ("contact_employer", draft.employer),
+    ):
         if not value:
             turn.state.step = step
             key = {
@@ -400,7 +427,9 @@ def ask_contact(turn: _Turn) -> None:
     program, track = turn.program(), turn.track()
     if program is not None and track is not None and needs_sector(program, track.id) and not draft.sector:
         turn.state.step = "contact_sector"
-        rows = [[Button("@sector_label", f"sec:{s.id}", {"program": program.id, "sector": s.id})] for s in program.sectors]
+        rows = [
+            [Button("@sector_label", f"sec:{s.id}", {"program": program.id, "sector": s.id})] for s in program.sectors
+        ]
         turn.say("Which field do you work in? It decides which office reviews your application.", rows + [NAV])
         return
     collect_documents(turn)
@@ -423,7 +452,15 @@ def collect_documents(turn: _Turn, item: str | None = None) -> None:
     if not received and next(d for d in items if d.id == item).provided_by != "applicant":
         rows.append([B("Skip: my unit sends this one", "skip_doc")])
     rows.append(NAV)
-    turn.show("@document_request", rows, program=program.id, item=item, received=received, position=[d.id for d in items].index(item) + 1, total=len(items))
+    turn.show(
+        "@document_request",
+        rows,
+        program=program.id,
+        item=item,
+        received=received,
+        position=[d.id for d in items].index(item) + 1,
+        total=len(items),
+    )
 
 
 def show_review(turn: _Turn) -> None:
@@ -438,13 +475,21 @@ def show_review(turn: _Turn) -> None:
         [B("Change name", "edit:name"), B("Change phone", "edit:phone"), B("Change employer", "edit:employer")],
         [B("Change an answer", "edit_facts")],
     ]
-    rows += [[Button("@replace_document", f"doc:{d.id}", {"program": program.id, "item": d.id})] for d in checklist(program, track)]
+    rows += [
+        [Button("@replace_document", f"doc:{d.id}", {"program": program.id, "item": d.id})]
+        for d in checklist(program, track)
+    ]
     rows.append([B("Cancel the application", "cancel")])
     turn.show("@review", rows, program=program.id, track=track.id, draft=_draft_args(draft), facts=dict(state.facts))
 
 
 def _draft_args(draft: Draft) -> dict[str, Any]:
-    return {"name": draft.name, "phone": draft.phone, "employer": draft.employer, "documents": copy.deepcopy(draft.documents)}
+    return {
+        "name": draft.name,
+        "phone": draft.phone,
+        "employer": draft.employer,
+        "documents": copy.deepcopy(draft.documents),
+    }
 
 
 def reference_for(key: str) -> str:
@@ -484,11 +529,22 @@ def confirm(turn: _Turn) -> None:
     )
     office = reviewing_office(program, track.id, draft.sector)
     turn.effects.append(
-        NotifyStaff("new_submission", reference, {"program": program.id, "track": track.id, "office": office.id if office else None})
+        NotifyStaff(
+            "new_submission",
+            reference,
+            {"program": program.id, "track": track.id, "office": office.id if office else None},
+        )
     )
     state.draft = None
     state.step = "done"
-    turn.show("@receipt", [[B("My submissions", "mine")], [B("Main menu", "menu")]], reference=reference, program=program.id, track=track.id, draft=_draft_args(draft))
+    turn.show(
+        "@receipt",
+        [[B("My submissions", "mine")], [B("Main menu", "menu")]],
+        reference=reference,
+        program=program.id,
+        track=track.id,
+        draft=_draft_args(draft),
+    )
 
 
 # --------------------------------------------------------------------------- events
@@ -738,7 +794,9 @@ def parse_answer(fact: FactDef, text: str, turn: _Turn) -> inputs.Parsed[Any]:
         born = inputs.parse_date(text, today=today, past_only=True)
         if born.error is not None or born.value is None:
             return born
-        return inputs.parse_int(str(inputs.age_on(born.value, today)), min=fact.min if fact.min is not None else 0, max=fact.max)
+        return inputs.parse_int(
+            str(inputs.age_on(born.value, today)), min=fact.min if fact.min is not None else 0, max=fact.max
+        )
     if fact.type == "country":
         return parse_country(text)
     if fact.type == "bool":
@@ -769,7 +827,13 @@ def _files(turn: _Turn, events: tuple[FileEvent, ...]) -> None:
     state = turn.state
     draft = state.draft
     program, track = turn.program(), turn.track()
-    if state.step not in ("documents", "amend_documents") or draft is None or draft.item is None or program is None or track is None:
+    if (
+        state.step not in ("documents", "amend_documents")
+        or draft is None
+        or draft.item is None
+        or program is None
+        or track is None
+    ):
         turn.say("I was not expecting a file now.")
         redisplay(turn)
         return
@@ -789,7 +853,13 @@ def _files(turn: _Turn, events: tuple[FileEvent, ...]) -> None:
         stored_name = f"{result.sha256}{result.suffix}"
         turn.effects.append(StoreFile(stored_name, event.content))
         draft.documents.setdefault(draft.item, []).append(
-            {"stored_name": stored_name, "original_name": event.name[:200], "mime": result.mime, "size": result.size, "sha256": result.sha256}
+            {
+                "stored_name": stored_name,
+                "original_name": event.name[:200],
+                "mime": result.mime,
+                "size": result.size,
+                "sha256": result.sha256,
+            }
         )
         received.append(event.name[:200])
     if len(received) == 1:
@@ -825,13 +895,18 @@ def start_amend(turn: _Turn, reference: str) -> None:
         program = turn.content.program(view.program)
         program.track(view.track)
     except KeyError:
-        turn.say("The program of submission {reference} is no longer offered here; please call its contacts.", reference=reference)
+        turn.say(
+            "The program of submission {reference} is no longer offered here; please call its contacts.",
+            reference=reference,
+        )
         show_menu(turn)
         return
     state.program, state.track, state.track_chosen, state.flow = view.program, view.track, True, "amend"
     if state.draft is None or state.draft.amends != reference:
         state.drafts_started += 1
-        state.draft = Draft(key=f"{turn.ctx.user}:{state.drafts_started}", program=view.program, track=view.track, amends=reference)
+        state.draft = Draft(
+            key=f"{turn.ctx.user}:{state.drafts_started}", program=view.program, track=view.track, amends=reference
+        )
     show_amend(turn)
 
 
@@ -844,7 +919,13 @@ def show_amend(turn: _Turn) -> None:
     state.step, draft.item = "amend", None
     items = _amend_items(program, track)
     rows = [
-        [Button("@amend_item", f"am:{i}", {"program": program.id, "item": item, "received": len(draft.documents.get(item, []))})]
+        [
+            Button(
+                "@amend_item",
+                f"am:{i}",
+                {"program": program.id, "item": item, "received": len(draft.documents.get(item, []))},
+            )
+        ]
         for i, item in enumerate(items)
     ]
     if any(draft.documents.values()):
@@ -897,7 +978,9 @@ def send_amendment(turn: _Turn) -> None:
 
 def _stored(draft: Draft) -> tuple[StoredDocument, ...]:
     fields = ("stored_name", "original_name", "mime", "size", "sha256")
-    return tuple(StoredDocument(item=item, **{k: d[k] for k in fields}) for item, docs in draft.documents.items() for d in docs)
+    return tuple(
+        StoredDocument(item=item, **{k: d[k] for k in fields}) for item, docs in draft.documents.items() for d in docs
+    )
 
 
 # --------------------------------------------------------------------------- deleting one's data
@@ -1000,7 +1083,13 @@ def _a_info(turn: _Turn, intent: str) -> None:
         redisplay(turn)
         return
     track = turn.track()
-    turn.show("@info", [[B("Back", "info_back"), B("Main menu", "menu")]], intent=intent, program=program.id, track=track.id if track else None)
+    turn.show(
+        "@info",
+        [[B("Back", "info_back"), B("Main menu", "menu")]],
+        intent=intent,
+        program=program.id,
+        track=track.id if track else None,
+    )
 
 
 def _a_info_back(turn: _Turn, _: str) -> None:
@@ -1125,7 +1214,12 @@ def _a_lang(turn: _Turn, lang: str) -> None:
 
 def _a_sector(turn: _Turn, sector: str) -> None:
     draft, program = turn.state.draft, turn.program()
-    if turn.state.step != "contact_sector" or draft is None or program is None or sector not in {s.id for s in program.sectors}:
+    if (
+        turn.state.step != "contact_sector"
+        or draft is None
+        or program is None
+        or sector not in {s.id for s in program.sectors}
+    ):
         redisplay(turn)
         return
     draft.sector = sector
@@ -1177,7 +1271,11 @@ def _a_notify(turn: _Turn, _: str) -> None:
         redisplay(turn)
         return
     turn.effects.append(Subscribe(program.id))
-    turn.say("I will tell you when {program} opens its next round.", [[B("Main menu", "menu")]], program=_program_ref(program))
+    turn.say(
+        "I will tell you when {program} opens its next round.",
+        [[B("Main menu", "menu")]],
+        program=_program_ref(program),
+    )
 
 
 def _a_answer_for(turn: _Turn, program_id: str) -> None:
@@ -1208,20 +1306,27 @@ def _a_ask_staff(turn: _Turn, _: str) -> None:
     state = turn.state
     question = state.free_question
     if not question:
-        turn.say("There is no question to pass on to staff. Type your question; if I cannot answer it well, I offer to ask staff.")
+        turn.say(
+            "There is no question to pass on to staff. Type your question; if I cannot answer it well, I offer to ask staff."
+        )
         show_menu(turn)
         return
     program = _free_question_program(turn)
     track = state.track if program is not None and state.program == program.id and state.track_chosen else None
     office = question_office(program, track) if program is not None else None
-    turn.effects.append(ForwardQuestion(question, program.id if program else None, office.id if office else None, state.lang))
+    turn.effects.append(
+        ForwardQuestion(question, program.id if program else None, office.id if office else None, state.lang)
+    )
     state.free_question, state.free_question_program = None, None
     rows = [[B("My submissions", "mine")], [B("Main menu", "menu")]]
     if program is None or office is None:
-        turn.say("Your question was passed to our staff. Their answer will come in this chat; you can also read it under \"My submissions\".", rows)
+        turn.say(
+            'Your question was passed to our staff. Their answer will come in this chat; you can also read it under "My submissions".',
+            rows,
+        )
         return
     turn.say(
-        "Your question was passed to the staff of {office}. Their answer will come in this chat; you can also read it under \"My submissions\".",
+        'Your question was passed to the staff of {office}. Their answer will come in this chat; you can also read it under "My submissions".',
         rows,
         office=office_ref(program.id, office.id),
     )

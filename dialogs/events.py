@@ -179,5 +179,12 @@ class Subscribe:
 
 
 Effect = (
-    CreateSubmission | AmendSubmission | ForgetApplicant | ForwardQuestion | NotifyStaff | SetLanguage | StoreFile | Subscribe
+    CreateSubmission
+    | AmendSubmission
+    | ForgetApplicant
+    | ForwardQuestion
+    | NotifyStaff
+    | SetLanguage
+    | StoreFile
+    | Subscribe
 )

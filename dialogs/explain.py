@@ -103,7 +103,9 @@ def milestone_line(milestone: Milestone, now: dt.datetime, tr: Translator) -> st
 def amount_text(amount: Amount, tr: Translator) -> str:
     _ = tr.gettext
     low = tr.money(amount.min, amount.currency)
-    value = low if amount.max is None else _("{low} to {high}").format(low=low, high=tr.money(amount.max, amount.currency))
+    value = (
+        low if amount.max is None else _("{low} to {high}").format(low=low, high=tr.money(amount.max, amount.currency))
+    )
     per = {
         "person_once": _("per person, once"),
         "person": _("per person"),

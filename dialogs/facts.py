@@ -108,4 +108,8 @@ def parse_country(text: str):  # -> dialogs.inputs.Parsed[str]
     code = _country_names().get(cleaned.lower())
     if code is not None:
         return Parsed(value=code)
-    return Parsed(error=Refusal(N_("I do not know the country “{text}”. Type its two-letter code, e.g. CN."), {"text": cleaned[:40]}))
+    return Parsed(
+        error=Refusal(
+            N_("I do not know the country “{text}”. Type its two-letter code, e.g. CN."), {"text": cleaned[:40]}
+        )
+    )

@@ -98,7 +98,9 @@ DATE_NEVER = N_("That date does not exist: month {month} has at most {days} days
 DATE_SHORT_YEAR = N_("Please write the year in full, for example 1980 rather than 80.")
 DATE_AMBIGUOUS = N_("{text} could be {first} or {second}. Please write the year first, for example 1980-05-03.")
 DATE_NO_SUCH_MONTH = N_("There is no month {month}: months run from 1 to 12.")
-DATE_NO_SUCH_DAY = N_("That date does not exist: month {month} of {year} has only {days} days, so there is no day {day}.")
+DATE_NO_SUCH_DAY = N_(
+    "That date does not exist: month {month} of {year} has only {days} days, so there is no day {day}."
+)
 DATE_NOT_LEAP_YEAR = N_("That date does not exist: {year} is not a leap year, so February has no day 29.")
 DATE_IN_FUTURE = N_("That date is in the future. Please give a date no later than {today}.")
 DATE_TOO_EARLY = N_("Please check the year: the date must be on or after {earliest}.")
@@ -201,9 +203,8 @@ def chinese_to_int(numeral: str, *, digitwise: bool = False) -> int | None:
             unit = _CN_UNITS[ch]
             if last_unit is not None and unit >= last_unit:
                 return None
-            if digit is None and (section or total):
-                if unit != 10:
-                    return None
+            if digit is None and (section or total) and unit != 10:
+                return None
             section += (1 if digit is None else digit) * unit
             digit, last_unit, zero_seen = None, unit, False
         else:
@@ -232,7 +233,9 @@ _NUMBER = re.compile(
     r"(?P<num>\d+(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|[" + _CN_CHARS + r"]+(?:点[" + _CN_CHARS + r"]+)?)"
 )
 _FRACTION = re.compile(r"\d\s*[/⁄]\s*\d|分之|半")
-_ESTIMATE = re.compile(r"几|多岁|[\d十百千万]多|来岁|余|左右|上下|大约|大概|约|差不多|\babout\b|\baround\b|\bapprox|~|\d\s*\+")
+_ESTIMATE = re.compile(
+    r"几|多岁|[\d十百千万]多|来岁|余|左右|上下|大约|大概|约|差不多|\babout\b|\baround\b|\bapprox|~|\d\s*\+"
+)
 
 
 def parse_int(text: str, *, min: int = 0, max: int | None = None) -> Parsed[int]:  # noqa: A002 - names from the brief
@@ -307,7 +310,20 @@ _EN_MDY = re.compile(r"^([a-z]+)\.?\s*(\d{1,2})(?:st|nd|rd|th)?,?\s*(\d{4})$")
 _UG_MONTHS: dict[str, int] = {
     name: number
     for number, name in enumerate(
-        ("يانۋار", "فېۋرال", "مارت", "ئاپرېل", "ماي", "ئىيۇن", "ئىيۇل", "ئاۋغۇست", "سېنتەبىر", "ئۆكتەبىر", "نويابىر", "دېكابىر"),
+        (
+            "يانۋار",
+            "فېۋرال",
+            "مارت",
+            "ئاپرېل",
+            "ماي",
+            "ئىيۇن",
+            "ئىيۇل",
+            "ئاۋغۇست",
+            "سېنتەبىر",
+            "ئۆكتەبىر",
+            "نويابىر",
+            "دېكابىر",
+        ),
         start=1,
     )
 }
@@ -390,9 +406,10 @@ def parse_date(
             if not 1 <= day <= most:
                 return Parsed.refuse(DATE_NEVER, month=month, day=day, days=most)
             return Parsed.refuse(DATE_NO_YEAR)
-    elif (m := _CJK_YM.match(normal)) or _NUM_YM.match(normal):
-        if m is None or _date_part(m[1], year=True) is not None:
-            return Parsed.refuse(DATE_NO_DAY)
+    elif ((m := _CJK_YM.match(normal)) or _NUM_YM.match(normal)) and (
+        m is None or _date_part(m[1], year=True) is not None
+    ):
+        return Parsed.refuse(DATE_NO_DAY)
     if short_year:
         return Parsed.refuse(DATE_SHORT_YEAR)
     if ymd is None:
@@ -441,7 +458,9 @@ _TWO_DIGIT_AREA = re.compile(r"^0(?:10|2\d)")
 _EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?|x|#)\s*(\d{1,6})$")
 _PHONE_CHARS = re.compile(r"^\+?[\d\s\-.()]+$")
 #: A label typed before the number: "手机：139…", "Tel: 0991…".
-_PHONE_LABEL = re.compile(r"^(?:手机号码|手机号|手机|联系电话|电话号码|电话|座机|固话|mobile|phone|tel|cell)\s*[:：]?\s*")
+_PHONE_LABEL = re.compile(
+    r"^(?:手机号码|手机号|手机|联系电话|电话号码|电话|座机|固话|mobile|phone|tel|cell)\s*[:：]?\s*"
+)
 
 
 def parse_phone(text: str) -> Parsed[str]:
@@ -527,6 +546,7 @@ _ORDINAL_WORDS: dict[str, int] = {
 _OPTION_NUMBER = re.compile(
     r"^(?:第|选|选择|option|choice|number|no\.?|#)?\s*(?P<n>\d+|[" + _CN_CHARS + r"]+)\s*(?:个|项|条|种|号)?$"
 )
+
 
 def _key(label: str) -> str:
     """Case-, width- and whitespace-insensitive form of a label or an answer."""

@@ -91,9 +91,10 @@ def _validate(model: type[M], source: YamlFile) -> tuple[M | None, list[Problem]
         return None, problems
 
 
-
 def _pinned(source: YamlFile, findings: Iterable[Finding], severity: str = "error") -> list[Problem]:
-    return [Problem(source.name, source.line_of(path), field_name(path), message, severity) for path, message in findings]
+    return [
+        Problem(source.name, source.line_of(path), field_name(path), message, severity) for path, message in findings
+    ]
 
 
 def _display_name(file: FsPath, root: FsPath) -> str:
@@ -116,7 +117,9 @@ def load_facts(file: FsPath, name: str) -> tuple[dict[str, FactDef], list[Proble
     return {f.id: f for f in parsed.facts}, problems, warnings
 
 
-def load_program(file: FsPath, name: str, facts: Mapping[str, FactDef]) -> tuple[Program | None, list[Problem], list[Problem]]:
+def load_program(
+    file: FsPath, name: str, facts: Mapping[str, FactDef]
+) -> tuple[Program | None, list[Problem], list[Problem]]:
     """One program file: ``(program or None, errors, warnings)``."""
     source, problems = read_yaml(file, name)
     if source is None:
@@ -138,7 +141,9 @@ def load_content(root: FsPath = SHIPPED) -> Content:
 
     facts_file = root / FACTS_FILE
     if not facts_file.is_file():
-        raise ContentError([Problem(_display_name(facts_file, root), 1, "(file)", "missing: the facts file is required")])
+        raise ContentError(
+            [Problem(_display_name(facts_file, root), 1, "(file)", "missing: the facts file is required")]
+        )
     digest.update(facts_file.read_bytes())
     facts, found, notes = load_facts(facts_file, _display_name(facts_file, root))
     problems += found
@@ -158,7 +163,9 @@ def load_content(root: FsPath = SHIPPED) -> Content:
         if program is None:
             continue
         if program.id in first_seen:
-            problems.append(Problem(name, 1, "id", f"duplicate program id '{program.id}' (also in {first_seen[program.id]})"))
+            problems.append(
+                Problem(name, 1, "id", f"duplicate program id '{program.id}' (also in {first_seen[program.id]})")
+            )
             continue
         first_seen[program.id] = name
         programs.append(program)
@@ -212,12 +219,16 @@ def load_lexicon(file: FsPath, name: str) -> tuple[AskFile | None, list[Problem]
             for lang in ("zh", "en", "ug"):
                 for i, cue in enumerate(getattr(getattr(kinds, kind), lang)):
                     if not cue.replace("*", "").strip():
-                        findings.append((("intents", intent, kind, lang, i), "a cue needs at least one character besides '*'"))
+                        findings.append(
+                            (("intents", intent, kind, lang, i), "a cue needs at least one character besides '*'")
+                        )
     errors = _pinned(source, findings)
     return (parsed if not errors else None), errors
 
 
-def load_faq(file: FsPath, name: str, programs: Iterable[Program]) -> tuple[tuple[GlobalFaq, ...], list[Problem], list[Problem]]:
+def load_faq(
+    file: FsPath, name: str, programs: Iterable[Program]
+) -> tuple[tuple[GlobalFaq, ...], list[Problem], list[Problem]]:
     """``faq.yaml``: every source must name a program and the entries' ids must differ."""
     source, problems = read_yaml(file, name)
     if source is None:
@@ -242,7 +253,9 @@ def load_faq(file: FsPath, name: str, programs: Iterable[Program]) -> tuple[tupl
     return (parsed.faq if not errors else ()), errors, warnings
 
 
-def load_staff(file: FsPath, name: str, programs: Iterable[Program]) -> tuple[dict[tuple[str, str], int], list[Problem]]:
+def load_staff(
+    file: FsPath, name: str, programs: Iterable[Program]
+) -> tuple[dict[tuple[str, str], int], list[Problem]]:
     """``staff.yaml``: each office (a program's contact) and its chat; unknown or repeated offices are refused."""
     source, problems = read_yaml(file, name)
     if source is None:

@@ -72,7 +72,9 @@ def _country_operands(rule: Rule, fact: str) -> list[str]:
     return out
 
 
-def assess_all(pairs: Sequence[Pair], facts: Mapping[str, FactValue], registry: Mapping[str, FactDef]) -> list[Assessment]:
+def assess_all(
+    pairs: Sequence[Pair], facts: Mapping[str, FactValue], registry: Mapping[str, FactDef]
+) -> list[Assessment]:
     return [assess(p, t, facts, registry) for p, t in pairs]
 
 
@@ -94,7 +96,11 @@ def next_question(
         for value in values:
             trial = {**facts, fact_id: value}
             decided.append(
-                sum(1 for a in undecided if assess(a.program, a.track, trial, content.facts).verdict is not Verdict.UNDETERMINED)
+                sum(
+                    1
+                    for a in undecided
+                    if assess(a.program, a.track, trial, content.facts).verdict is not Verdict.UNDETERMINED
+                )
             )
         score = (min(decided), sum(decided) / len(decided), -order.get(fact_id, 0))
         if best is None or score > best[0]:

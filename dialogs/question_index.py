@@ -24,7 +24,17 @@ from dataclasses import dataclass, field
 
 from dialogs.loader import Content
 from dialogs.schema import GlobalFaq, Intent, Program, Text
-from dialogs.segment import UYGHUR_WORD, PhraseSet, is_cjk, is_uyghur_word, normalise, stem, stem_words, terms, uyghur_keys
+from dialogs.segment import (
+    UYGHUR_WORD,
+    PhraseSet,
+    is_cjk,
+    is_uyghur_word,
+    normalise,
+    stem,
+    stem_words,
+    terms,
+    uyghur_keys,
+)
 
 #: An English or Uyghur word says about as much as two Chinese characters.
 _EN_WORD_WEIGHT = 2.0
@@ -106,7 +116,9 @@ class QuestionIndex:
             text = self.stop_pattern.sub(" ", text)
         weights: dict[str, float] = {}
         for term in terms(text):
-            if term in self.stopwords or (len(term) == 2 and is_cjk(term) and (term[0] in self.stopwords and term[1] in self.stopwords)):
+            if term in self.stopwords or (
+                len(term) == 2 and is_cjk(term) and (term[0] in self.stopwords and term[1] in self.stopwords)
+            ):
                 continue
             base = _UNIGRAM_WEIGHT if len(term) == 1 and is_cjk(term) else 1.0
             weights[term] = max(weights.get(term, 0.0), base)
@@ -161,7 +173,11 @@ def _name_words(content: Content, stopwords: frozenset[str]) -> dict[str, frozen
     owners: dict[str, set[str]] = defaultdict(set)
     for program in content.programs:
         aliases = list(program.aliases) + [a for track in program.tracks for a in track.aliases]
-        phrases = aliases + [program.title.en or "", program.short_title.en or ""] + [t.title.en or "" for t in program.tracks]
+        phrases = (
+            aliases
+            + [program.title.en or "", program.short_title.en or ""]
+            + [t.title.en or "" for t in program.tracks]
+        )
         for phrase in phrases:
             for word in re.findall(r"[a-z]+", normalise(phrase)):
                 if word not in stopwords and len(word) > 2:

@@ -39,7 +39,9 @@ def _title(content: Content, program_id: str, track_id: str | None, tr: Translat
     program = _program(content, program_id)
     title = program.short_title.get(tr.lang)
     if with_track and len(program.tracks) > 1:
-        title = tr.gettext("{program} — {track}").format(program=title, track=_track(program, track_id).title.get(tr.lang))
+        title = tr.gettext("{program} — {track}").format(
+            program=title, track=_track(program, track_id).title.get(tr.lang)
+        )
     return title
 
 
@@ -111,7 +113,9 @@ def _button_text(button: Button, content: Content, tr: Translator) -> str:
         return name
     if button.label == "@fact_answer":
         label = content.facts[args["fact"]].label.get(tr.lang)
-        return tr.gettext("{label}: {value}").format(label=label, value=_value_label(content, args["fact"], args["value"], tr))
+        return tr.gettext("{label}: {value}").format(
+            label=label, value=_value_label(content, args["fact"], args["value"], tr)
+        )
     return tr.gettext(button.label).format(**args)
 
 
@@ -131,18 +135,26 @@ def _value_label(content: Content, fact_id: str, value: Any, tr: Translator) -> 
 def _welcome(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
     """The first start: what the bot does, and the language it guessed (the menu offers the others)."""
     _ = tr.gettext
-    return "\n".join([
-        _("Welcome! I help you find a talent program, check your eligibility and apply."),
-        _("I am writing in {language}. Tap another language below, or use /language at any time.").format(language=LANGUAGE_NAMES[tr.lang]),
-    ])
+    return "\n".join(
+        [
+            _("Welcome! I help you find a talent program, check your eligibility and apply."),
+            _("I am writing in {language}. Tap another language below, or use /language at any time.").format(
+                language=LANGUAGE_NAMES[tr.lang]
+            ),
+        ]
+    )
 
 
 def _help(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
     _ = tr.gettext
     lines = [
-        _("I answer questions about these talent programs, check your eligibility clause by clause, and take your application with its documents."),
+        _(
+            "I answer questions about these talent programs, check your eligibility clause by clause, and take your application with its documents."
+        ),
         _("Type a question at any time, for example: when is the deadline, whom do I call, what documents are needed."),
-        _("Commands: /start menu, /programs information, /check eligibility, /apply apply, /status my submissions, /edit change an answer, /back go back, /cancel stop, /language language, /help this help."),
+        _(
+            "Commands: /start menu, /programs information, /check eligibility, /apply apply, /status my submissions, /edit change an answer, /back go back, /cancel stop, /language language, /help this help."
+        ),
     ]
     return "\n".join(lines)
 
@@ -173,17 +185,25 @@ def _ranking(args: dict[str, Any], content: Content, now: dt.datetime, tr: Trans
             title = _title(content, a.program.id, a.track.id, tr)
             deadline = applicant_deadline(a.program, now)
             if program_status(a.program, now) == "draft":
-                title = _("{program_status} — {deadline}").format(program_status=title, deadline=_("draft, no call for applications yet"))
+                title = _("{program_status} — {deadline}").format(
+                    program_status=title, deadline=_("draft, no call for applications yet")
+                )
             elif deadline is not None:
-                title = _("{program_status} — {deadline}").format(program_status=title, deadline=milestone_line(deadline, now, tr))
+                title = _("{program_status} — {deadline}").format(
+                    program_status=title, deadline=milestone_line(deadline, now, tr)
+                )
             parts.append(f"- {title}")
     if ranking.blocked:
         parts.append(_("Not eligible:"))
         for a in ranking.blocked:
             failed = next(r for r in a.reasons if r.met is False)
             reason = failed.requirement.text.get(tr.lang)
-            why = _("not met: {reason} [{source}]").format(reason=reason, source=a.program.cite(failed.requirement.source))
-            parts.append("- " + _("{label}: {value}").format(label=_title(content, a.program.id, a.track.id, tr), value=why))
+            why = _("not met: {reason} [{source}]").format(
+                reason=reason, source=a.program.cite(failed.requirement.source)
+            )
+            parts.append(
+                "- " + _("{label}: {value}").format(label=_title(content, a.program.id, a.track.id, tr), value=why)
+            )
     if ranking.undecided:
         parts.append(_("Not decided (some answers were left open):"))
         parts += [f"- {_title(content, a.program.id, a.track.id, tr)}" for a in ranking.undecided]
@@ -197,14 +217,18 @@ def _verdict(args: dict[str, Any], content: Content, now: dt.datetime, tr: Trans
     program = _program(content, args["program"])
     track = _track(program, args["track"])
     assessment = assess(program, track, args["facts"], content.facts)
-    head = _("{title}: {verdict}").format(title=_title(content, program.id, track.id, tr), verdict=verdict_label(assessment.verdict, tr))
+    head = _("{title}: {verdict}").format(
+        title=_title(content, program.id, track.id, tr), verdict=verdict_label(assessment.verdict, tr)
+    )
     lines = [head, *assessment_lines(assessment, tr)]
     if assessment.verdict is Verdict.UNDETERMINED:
         labels = [content.facts[f].label.get(tr.lang) for f in assessment.missing if f in content.facts]
         lines.append(_("Still unknown: {facts}. The contacts below can help.").format(facts=tr.list(labels)))
     open_now = is_open(program, track, now)
     if assessment.verdict is Verdict.ELIGIBLE:
-        lines.append(_("Next: you can apply now.") if open_now else _("Next: the window is not open now; see the deadlines."))
+        lines.append(
+            _("Next: you can apply now.") if open_now else _("Next: the window is not open now; see the deadlines.")
+        )
     return "\n".join(lines)
 
 
@@ -213,7 +237,9 @@ def _closed(args: dict[str, Any], content: Content, now: dt.datetime, tr: Transl
     program = _program(content, args["program"])
     title = _title(content, program.id, args["track"], tr)
     if program.draft:
-        return _("{program}: this is a draft policy; no application window has been announced yet.").format(program=title)
+        return _("{program}: this is a draft policy; no application window has been announced yet.").format(
+            program=title
+        )
     window = program.window_of(_track(program, args["track"]))
     text = _("Applications for {program} are not open now.").format(program=title)
     if window is not None:
@@ -225,12 +251,22 @@ def _document_request(args: dict[str, Any], content: Content, now: dt.datetime, 
     _ = tr.gettext
     program = _program(content, args["program"])
     doc = next(d for d in program.documents if d.id == args["item"])
-    lines = [_("Document {position} of {total}: {document}").format(position=args["position"], total=args["total"], document=doc.name.get(tr.lang))]
+    lines = [
+        _("Document {position} of {total}: {document}").format(
+            position=args["position"], total=args["total"], document=doc.name.get(tr.lang)
+        )
+    ]
     if doc.note is not None:
         lines.append(doc.note.get(tr.lang))
-    lines.append(_("Send it as a PDF, a photo (JPEG or PNG) or a Word/Excel file; several files are fine (one per page)."))
+    lines.append(
+        _("Send it as a PDF, a photo (JPEG or PNG) or a Word/Excel file; several files are fine (one per page).")
+    )
     if args["received"]:
-        lines.append(tr.ngettext("{n} file received for this document.", "{n} files received for this document.", args["received"]).format(n=args["received"]))
+        lines.append(
+            tr.ngettext(
+                "{n} file received for this document.", "{n} files received for this document.", args["received"]
+            ).format(n=args["received"])
+        )
     return "\n".join(lines)
 
 
@@ -251,7 +287,9 @@ def _documents_lines(program: Program, documents: dict[str, list[dict[str, Any]]
         files = documents.get(item) or []
         if files:
             names = tr.list([f["original_name"] for f in files])
-            lines.append("- " + tr.gettext("{label}: {value}").format(label=document_name(program, item, tr), value=names))
+            lines.append(
+                "- " + tr.gettext("{label}: {value}").format(label=document_name(program, item, tr), value=names)
+            )
     return lines
 
 
@@ -270,7 +308,11 @@ def _review(args: dict[str, Any], content: Content, now: dt.datetime, tr: Transl
         _("Name: {name}").format(name=draft["name"]),
         _("Phone: {phone}").format(phone=draft["phone"]),
         _("Employer: {employer}").format(employer=draft["employer"]),
-        *([_("Field: {sector}").format(sector=_sector_label(program, draft.get("sector"), tr))] if draft.get("sector") else []),
+        *(
+            [_("Field: {sector}").format(sector=_sector_label(program, draft.get("sector"), tr))]
+            if draft.get("sector")
+            else []
+        ),
         _("Eligibility: {verdict}").format(verdict=verdict_label(verdict, tr)),
         _("Documents:"),
         *_documents_lines(program, draft["documents"], tr),
@@ -305,7 +347,10 @@ def _submissions(args: dict[str, Any], content: Content, now: dt.datetime, tr: T
         except KeyError:
             title = s["program"]
         line = "- " + _("{reference} · {program} · {status} · {date}").format(
-            reference=s["reference"], program=title, status=labels.get(s["status"], s["status"]), date=tr.datetime(s["created_at"])
+            reference=s["reference"],
+            program=title,
+            status=labels.get(s["status"], s["status"]),
+            date=tr.datetime(s["created_at"]),
         )
         if s.get("comment"):
             line += "\n  " + _("Staff: {comment}").format(comment=s["comment"])
@@ -321,7 +366,7 @@ def _questions_lines(questions: Any, content: Content, tr: Translator) -> list[s
         return []
     lines = [_("Your questions to staff:")]
     for q in questions:
-        lines.append("- " + _("{date} · \"{question}\"").format(date=tr.datetime(q["asked_at"]), question=q["text"]))
+        lines.append("- " + _('{date} · "{question}"').format(date=tr.datetime(q["asked_at"]), question=q["text"]))
         if q.get("answer"):
             office = office_name(content, q.get("program"), q.get("office"), tr)
             answer = "\n    ".join(q["answer"].splitlines())
@@ -345,10 +390,14 @@ STATUS_LABELS = {
 def _amend(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
     _ = tr.gettext
     program = _program(content, args["program"])
-    lines = [_("Submission {reference} · {program}").format(reference=args["reference"], program=_title(content, program.id, args["track"], tr))]
+    lines = [
+        _("Submission {reference} · {program}").format(
+            reference=args["reference"], program=_title(content, program.id, args["track"], tr)
+        )
+    ]
     if args.get("comment"):
         lines.append(_("Staff: {comment}").format(comment=args["comment"]))
-    lines.append(_("Choose the document you are sending, send the files, then press \"Send to staff\"."))
+    lines.append(_('Choose the document you are sending, send the files, then press "Send to staff".'))
     documents = args.get("documents") or {}
     if any(documents.values()):
         lines += [_("Ready to send:"), *_documents_lines(program, documents, tr)]
@@ -363,7 +412,11 @@ def _amend_request(args: dict[str, Any], content: Content, now: dt.datetime, tr:
         _("Send it as a PDF, a photo (JPEG or PNG) or a Word/Excel file; several files are fine (one per page)."),
     ]
     if args["received"]:
-        lines.append(tr.ngettext("{n} file received for this document.", "{n} files received for this document.", args["received"]).format(n=args["received"]))
+        lines.append(
+            tr.ngettext(
+                "{n} file received for this document.", "{n} files received for this document.", args["received"]
+            ).format(n=args["received"])
+        )
     return "\n".join(lines)
 
 
@@ -419,7 +472,9 @@ def _staff_decision(args: dict[str, Any], content: Content, now: dt.datetime, tr
         "returned": _("Returned by {who}, {when}: {comment}"),
         "more_requested": _("{who} asked for one more document, {when}: {comment}"),
     }
-    return texts[args["status"]].format(who=args["who"], when=tr.datetime(args["at"]), comment=args.get("comment") or "")
+    return texts[args["status"]].format(
+        who=args["who"], when=tr.datetime(args["at"]), comment=args.get("comment") or ""
+    )
 
 
 def _applicant_update(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
@@ -443,7 +498,9 @@ def _applicant_update(args: dict[str, Any], content: Content, now: dt.datetime, 
 
 
 def _staff_withdrawn(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
-    return tr.gettext("Submission {reference} was withdrawn: the applicant deleted their data in the bot.").format(reference=args["reference"])
+    return tr.gettext("Submission {reference} was withdrawn: the applicant deleted their data in the bot.").format(
+        reference=args["reference"]
+    )
 
 
 def _staff_question(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
@@ -458,7 +515,9 @@ def _staff_question(args: dict[str, Any], content: Content, now: dt.datetime, tr
         except KeyError:
             title = program
     lines = [
-        _("Question {reference} from {name}").format(reference=args["reference"], name=args.get("asker") or _("an applicant")),
+        _("Question {reference} from {name}").format(
+            reference=args["reference"], name=args.get("asker") or _("an applicant")
+        ),
         _("Program: {program}").format(program=title),
     ]
     office = office_name(content, program, args.get("office"), tr)
@@ -479,12 +538,18 @@ def _question_answer(args: dict[str, Any], content: Content, now: dt.datetime, t
     _ = tr.gettext
     office = office_name(content, args.get("program"), args.get("office"), tr)
     if office:
-        return _("Staff of {office} answered your question \"{question}\":\n{answer}").format(office=office, question=args["question"], answer=args["answer"])
-    return _("Staff answered your question \"{question}\":\n{answer}").format(question=args["question"], answer=args["answer"])
+        return _('Staff of {office} answered your question "{question}":\n{answer}').format(
+            office=office, question=args["question"], answer=args["answer"]
+        )
+    return _('Staff answered your question "{question}":\n{answer}').format(
+        question=args["question"], answer=args["answer"]
+    )
 
 
 def _answer(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
-    return answer(args["question"], content, now, tr, program_id=args.get("program"), chosen=bool(args.get("chosen"))).text
+    return answer(
+        args["question"], content, now, tr, program_id=args.get("program"), chosen=bool(args.get("chosen"))
+    ).text
 
 
 def _info(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:

@@ -137,9 +137,7 @@ class Rule(_Model):
             if self.fact is None:
                 raise ValueError("a rule needs all, any, not or fact")
             if len(ops) != 1:
-                raise ValueError(
-                    "a fact test needs exactly one comparison: eq, ne, lt, lte, gt, gte, in or not_in"
-                )
+                raise ValueError("a fact test needs exactly one comparison: eq, ne, lt, lte, gt, gte, in or not_in")
         return self
 
     def comparisons(self) -> dict[str, Scalar | tuple[Scalar, ...]]:
@@ -347,7 +345,17 @@ class ApplyStep(_Model):
 
 #: What a free question asks about (CONTRACT §4).
 Intent = Literal["deadline", "contact", "eligibility", "documents", "benefit", "quota", "apply", "programs", "other"]
-INTENTS: tuple[Intent, ...] = ("deadline", "contact", "eligibility", "documents", "benefit", "quota", "apply", "programs", "other")
+INTENTS: tuple[Intent, ...] = (
+    "deadline",
+    "contact",
+    "eligibility",
+    "documents",
+    "benefit",
+    "quota",
+    "apply",
+    "programs",
+    "other",
+)
 
 
 class Phrasings(_Model):
@@ -417,7 +425,9 @@ class AskFile(_Model):
     """``ask.yaml``: the vocabulary the answerer reads questions with (not shown to applicants)."""
 
     #: Per intent, the words that signal it (``other`` has none: it is what is left).
-    intents: dict[Literal["deadline", "contact", "eligibility", "documents", "benefit", "quota", "apply", "programs"], IntentCues]
+    intents: dict[
+        Literal["deadline", "contact", "eligibility", "documents", "benefit", "quota", "apply", "programs"], IntentCues
+    ]
     #: Words naming each region a program belongs to (新疆, 阳泉…): they tell two programs apart.
     regions: dict[Literal["xinjiang", "shanxi"], tuple[Alias, ...]] = Field(default_factory=dict)
     #: Words that ask to compare programs (区别, difference): every program named is then shown.

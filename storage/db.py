@@ -59,7 +59,9 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a power cut may lose the last commit, never corrupt
+        cursor.execute(
+            "PRAGMA synchronous=NORMAL"
+        )  # safe with WAL: a power cut may lose the last commit, never corrupt
     finally:
         cursor.close()
 

@@ -29,7 +29,6 @@ from storage.errors import ConcurrentUpdate, StatusConflict
 from storage.models import OutboxMessage, Question, Submission
 from storage.uow import UnitOfWork
 
-
 _CONTACT_FIELDS = ("name", "phone", "employer")
 #: The outbox kind that carries a question to the staff chat of its office.
 STAFF_QUESTION = "staff_question"
@@ -131,6 +130,8 @@ async def _amend(uow: UnitOfWork, effect: AmendSubmission, *, applicant_id: int,
     for document in effect.documents:
         await uow.documents.add(submission.id, document, now=now)
     try:
-        await uow.submissions.change_status(effect.reference, "submitted", actor="applicant", at=now, expected=submission.status)
+        await uow.submissions.change_status(
+            effect.reference, "submitted", actor="applicant", at=now, expected=submission.status
+        )
     except StatusConflict as error:
         raise ConcurrentUpdate(str(error)) from error

@@ -9,7 +9,7 @@ no time zone type, so :class:`UTCDateTime` stores naive UTC there).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -47,7 +47,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"naive datetime {value!r}: storage needs an aware time")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         # SQLite keeps text without an offset: store naive UTC so text order is time order.
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
@@ -55,8 +55,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 #: JSON everywhere, JSONB on PostgreSQL.

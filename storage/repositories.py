@@ -10,7 +10,7 @@ row count. That works the same on SQLite (one writer at a time) and PostgreSQL
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from uuid import uuid4
 
@@ -86,7 +86,7 @@ class DocumentData(Protocol):
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class _Repository:
@@ -302,7 +302,7 @@ class SubmissionRepository(_Repository):
             .where(Submission.applicant_id == applicant_id, StatusChange.comment.is_not(None))
             .order_by(StatusChange.at, StatusChange.id)
         )
-        return {reference: comment for reference, comment in (await self._session.execute(query)).all()}
+        return dict((await self._session.execute(query)).all())
 
     async def history(self, reference: str) -> list[StatusChange]:
         """Every status change, oldest first (what staff said is in ``comment``)."""
@@ -405,7 +405,9 @@ class OutboxRepository(_Repository):
     a worker that dies mid-send does not lose the row: it is tried again later.
     """
 
-    async def enqueue(self, kind: str, reference: str | None, payload: Mapping[str, Any], at: datetime) -> OutboxMessage:
+    async def enqueue(
+        self, kind: str, reference: str | None, payload: Mapping[str, Any], at: datetime
+    ) -> OutboxMessage:
         row = OutboxMessage(
             kind=kind,
             reference=reference,
@@ -427,7 +429,9 @@ class OutboxRepository(_Repository):
         query = select(OutboxMessage).where(OutboxMessage.reference == reference).order_by(OutboxMessage.id)
         return list(await self._session.scalars(query.execution_options(populate_existing=True)))
 
-    async def claim_due(self, now: datetime, limit: int = 10, *, lease: timedelta = DEFAULT_LEASE) -> list[OutboxMessage]:
+    async def claim_due(
+        self, now: datetime, limit: int = 10, *, lease: timedelta = DEFAULT_LEASE
+    ) -> list[OutboxMessage]:
         """Rows due at ``now`` (pending, or failed with a retry time), oldest first; each claimed
         row gets one more attempt counted and is hidden until ``now + lease``."""
         due = (OutboxMessage.status.in_(("pending", "failed")), OutboxMessage.next_attempt_at <= now)
@@ -449,7 +453,9 @@ class OutboxRepository(_Repository):
         query = select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
         return list(await self._session.scalars(query.execution_options(populate_existing=True)))
 
-    async def mark_sent(self, message_id: int, sent_message_id: str | int | None, *, at: datetime | None = None) -> None:
+    async def mark_sent(
+        self, message_id: int, sent_message_id: str | int | None, *, at: datetime | None = None
+    ) -> None:
         """Delivered: never claimed again. Keeps the channel's message id (to edit or reply to it)."""
         await self._set(
             message_id,
@@ -472,7 +478,9 @@ class OutboxRepository(_Repository):
         """Remember where the notification goes, so every retry and later part goes there too."""
         await self._set(message_id, destination=destination)
 
-    async def record_progress(self, message_id: int, progress: Mapping[str, Any], *, at: datetime | None = None) -> None:
+    async def record_progress(
+        self, message_id: int, progress: Mapping[str, Any], *, at: datetime | None = None
+    ) -> None:
         """Parts delivered so far; committed after each part so a retry does not send them again."""
         await self._set(message_id, progress=dict(progress), updated_at=at or _utcnow())
 
@@ -487,7 +495,11 @@ class OutboxRepository(_Repository):
 
     async def pending_count(self) -> int:
         """Notifications still to deliver (given-up ones not counted)."""
-        query = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != "sent", OutboxMessage.next_attempt_at.is_not(None))
+        query = (
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.status != "sent", OutboxMessage.next_attempt_at.is_not(None))
+        )
         return int(await self._session.scalar(query) or 0)
 
     async def _set(self, message_id: int, **values: Any) -> None:

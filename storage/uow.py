@@ -22,8 +22,8 @@ from storage.repositories import (
     QuestionRepository,
     StaffChatRepository,
     StaffPromptRepository,
-    SubscriptionRepository,
     SubmissionRepository,
+    SubscriptionRepository,
 )
 
 

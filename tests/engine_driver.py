@@ -48,8 +48,14 @@ class Driver:
 
     def send(self, event: Event) -> str:
         views = tuple(
-            SubmissionView(s.reference, s.program, s.track, *self.decisions.get(s.reference, ("submitted", None))[:1], self.now,
-                           self.decisions.get(s.reference, ("submitted", None))[1])
+            SubmissionView(
+                s.reference,
+                s.program,
+                s.track,
+                *self.decisions.get(s.reference, ("submitted", None))[:1],
+                self.now,
+                self.decisions.get(s.reference, ("submitted", None))[1],
+            )
             for s in self.submissions.values()
         )
         outcome = handle(self.state, event, self.content, self.now, Context(self.user, views, tuple(self.questions)))
@@ -88,7 +94,9 @@ class Driver:
         partial = [data for text, data in buttons if label in text]
         chosen = exact or partial
         assert len(chosen) >= 1, f"no button {label!r} in {[t for t, _ in buttons]}"
-        assert len(exact) == 1 or (not exact and len(partial) == 1), f"button {label!r} is ambiguous in {[t for t, _ in buttons]}"
+        assert len(exact) == 1 or (not exact and len(partial) == 1), (
+            f"button {label!r} is ambiguous in {[t for t, _ in buttons]}"
+        )
         return self.send(ChoiceEvent(chosen[0]))
 
     def send_choice(self, data: str) -> str:

@@ -32,11 +32,17 @@ def report(content) -> Report:
 
 def _table(report: Report) -> str:
     lines = []
-    for title, key in (("set", lambda s: s.item.set), ("intent", lambda s: s.item.intent), ("language", lambda s: s.item.lang)):
+    for title, key in (
+        ("set", lambda s: s.item.set),
+        ("intent", lambda s: s.item.intent),
+        ("language", lambda s: s.item.lang),
+    ):
         for group, (ok, total) in report.by(key).items():
             lines.append(f"{title:8} {group:12} {ok}/{total} = {ok / total:.1%}")
     for s in report.misses():
-        lines.append(f"miss: {s.item.q!r} want {s.item.intent}/{s.item.program or s.item.ambiguous} got {s.got.intent}/{s.got.program or s.got.choices}")
+        lines.append(
+            f"miss: {s.item.q!r} want {s.item.intent}/{s.item.program or s.item.ambiguous} got {s.got.intent}/{s.got.program or s.got.choices}"
+        )
     return "\n".join(lines)
 
 

@@ -95,7 +95,20 @@ def test_common_uyghur_spelling_slips_still_meet_the_word():
 
 
 def test_different_uyghur_words_keep_different_keys():
-    words = ["مۇددەت", "تېلېفون", "ماتېرىيال", "پروگرامما", "ئالاقە", "شەرت", "قاچان", "كىم", "ياش", "پۇل", "نومۇر", "كۈن"]
+    words = [
+        "مۇددەت",
+        "تېلېفون",
+        "ماتېرىيال",
+        "پروگرامما",
+        "ئالاقە",
+        "شەرت",
+        "قاچان",
+        "كىم",
+        "ياش",
+        "پۇل",
+        "نومۇر",
+        "كۈن",
+    ]
     assert len({key(w) for w in words}) == len(words)
 
 
@@ -222,7 +235,9 @@ def test_faq_citing_an_unknown_program_is_refused_with_its_line(content_copy: Pa
     )
     with pytest.raises(ContentError) as caught:
         load_content(content_copy)
-    assert [str(p) for p in caught.value.problems] == ["content/faq.yaml:7: faq[0].sources[0].program: unknown program 'no-such'"]
+    assert [str(p) for p in caught.value.problems] == [
+        "content/faq.yaml:7: faq[0].sources[0].program: unknown program 'no-such'"
+    ]
 
 
 def test_intent_cue_of_wildcards_only_is_refused(content_copy: Path):
@@ -237,7 +252,9 @@ def test_intent_cue_of_wildcards_only_is_refused(content_copy: Path):
 
 def test_duplicate_faq_id_in_a_program_is_refused(content_copy: Path):
     program = content_copy / "programs" / "xj-aid-talent-2023b2.yaml"
-    text = program.read_text(encoding="utf-8").replace("  - id: one-application-only\n    intent: eligibility", "  - id: civil-servants\n    intent: eligibility")
+    text = program.read_text(encoding="utf-8").replace(
+        "  - id: one-application-only\n    intent: eligibility", "  - id: civil-servants\n    intent: eligibility"
+    )
     program.write_text(text, encoding="utf-8")
     with pytest.raises(ContentError) as caught:
         load_content(content_copy)

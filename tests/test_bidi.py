@@ -73,7 +73,10 @@ def test_marks_are_added_once_and_only_for_uyghur():
         assert for_reader("电话 0991-3689692", lang) == "电话 0991-3689692"
 
 
-@pytest.mark.parametrize("program_id", ["xj-aid-talent-2023b2", "sx-state-allowance-2023", "xj-state-allowance-2020", "xj-minority-backbone-2019"])
+@pytest.mark.parametrize(
+    "program_id",
+    ["xj-aid-talent-2023b2", "sx-state-allowance-2023", "xj-state-allowance-2020", "xj-minority-backbone-2019"],
+)
 def test_every_contact_of_a_program_shows_its_numbers_in_order_in_uyghur(content, program_id):
     tr = translator("ug")
     for contact in content.program(program_id).contacts:
@@ -88,7 +91,7 @@ def test_a_deadline_in_uyghur_shows_date_and_time_intact(content):
     from dialogs.explain import milestone_line
 
     program = content.program("xj-aid-talent-2023b2")
-    now = dt.datetime(2026, 11, 21, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 11, 21, tzinfo=dt.UTC)
     line = for_reader(milestone_line(program.deadlines[0], now, translator("ug")), "ug")
     shown = visual(line)
     assert "20:00" in shown and "2023" in shown

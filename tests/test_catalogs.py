@@ -82,7 +82,9 @@ def test_extract_then_update_changes_nothing(tmp_path, template):
     pybabel(*UPDATE, "-i", str(template), "-d", str(copy))
     for catalog in CATALOGS:
         updated = copy / catalog.relative_to(ROOT / "locales")
-        assert updated.read_bytes() == catalog.read_bytes(), f"{catalog.relative_to(ROOT)} is not current: run the README's catalog update"
+        assert updated.read_bytes() == catalog.read_bytes(), (
+            f"{catalog.relative_to(ROOT)} is not current: run the README's catalog update"
+        )
 
 
 @pytest.mark.parametrize("catalog", CATALOGS, ids=IDS)
@@ -95,7 +97,9 @@ def test_translations_keep_every_placeholder(catalog):
         wanted = set().union(*(re.findall(r"\{\w+\}", s) for s in sources)) - {"{currency}"}  # 元 / يۈەن stand for CNY
         for target in targets:
             assert wanted <= set(re.findall(r"\{\w+\}", target)), message.id
-            assert set(re.findall(r"\{\w+\}", target)) <= wanted | {"{currency}"}, f"unknown placeholder in {message.id!r}"
+            assert set(re.findall(r"\{\w+\}", target)) <= wanted | {"{currency}"}, (
+                f"unknown placeholder in {message.id!r}"
+            )
 
 
 @pytest.mark.parametrize("lang", ["en", "ug"])
@@ -117,7 +121,15 @@ def test_no_message_id_is_built_at_run_time(path):
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not node.args:
             continue
-        name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr if isinstance(node.func, ast.Attribute) else None
+        name = (
+            node.func.id
+            if isinstance(node.func, ast.Name)
+            else node.func.attr
+            if isinstance(node.func, ast.Attribute)
+            else None
+        )
         if name in MARKERS:
             first = node.args[0]
-            assert not isinstance(first, (ast.JoinedStr, ast.BinOp)), f"{path.name}:{node.lineno}: {name}() with a built message id"
+            assert not isinstance(first, (ast.JoinedStr, ast.BinOp)), (
+                f"{path.name}:{node.lineno}: {name}() with a built message id"
+            )

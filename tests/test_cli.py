@@ -52,7 +52,10 @@ def test_check_returns_one_result_per_track_in_contract_shape(cli, profile_file)
             assert file.endswith(".txt") and clause.startswith("§")
     mine = next(r for r in results if (r["program"], r["track"]) == ("xj-state-allowance-2020", "professional"))
     assert mine["verdict"] == "eligible" and mine["open"] is True and mine["missing"] == []
-    assert next(r for r in results if (r["program"], r["track"]) == ("sx-state-allowance-2023", "professional"))["verdict"] == "ineligible"
+    assert (
+        next(r for r in results if (r["program"], r["track"]) == ("sx-state-allowance-2023", "professional"))["verdict"]
+        == "ineligible"
+    )
 
 
 def test_check_order_is_stable(cli, profile_file):
@@ -63,7 +66,15 @@ def test_check_order_is_stable(cli, profile_file):
 
 
 def test_check_reads_the_profile_from_stdin_and_lists_missing_facts(cli):
-    result = cli("check", "--json", "--profile", "-", "--program", "xj-minority-backbone-2019", stdin='{"age": 30, "region": "xinjiang_south"}')
+    result = cli(
+        "check",
+        "--json",
+        "--profile",
+        "-",
+        "--program",
+        "xj-minority-backbone-2019",
+        stdin='{"age": 30, "region": "xinjiang_south"}',
+    )
     assert result.code == 0, result.err
     [entry] = json.loads(result.out)["results"]
     assert entry["verdict"] == "undetermined"
@@ -82,7 +93,18 @@ def test_check_cites_sources_that_exist_in_the_notices(cli, profile_file):
 
 def test_check_explains_softened_requirements_in_english(cli, profile_file):
     profile = {"region": "shanxi", "post": "skilled", "skill_level": "technician"}
-    result = cli("check", "--json", "--lang", "en", "--profile", profile_file(profile), "--program", "sx-state-allowance-2023", "--track", "skilled")
+    result = cli(
+        "check",
+        "--json",
+        "--lang",
+        "en",
+        "--profile",
+        profile_file(profile),
+        "--program",
+        "sx-state-allowance-2023",
+        "--track",
+        "skilled",
+    )
     [entry] = json.loads(result.out)["results"]
     assert entry["verdict"] == "ineligible"
     reason = next(r for r in entry["reasons"] if r["rule"] == "senior-technician")
@@ -93,7 +115,17 @@ def test_check_explains_softened_requirements_in_english(cli, profile_file):
 
 
 def test_check_prints_readable_verdicts_without_json(cli, profile_file):
-    result = cli("check", "--profile", profile_file(ELIGIBLE_2020_PROFESSIONAL), "--program", "xj-state-allowance-2020", "--track", "professional", "--now", "2026-11-21")
+    result = cli(
+        "check",
+        "--profile",
+        profile_file(ELIGIBLE_2020_PROFESSIONAL),
+        "--program",
+        "xj-state-allowance-2020",
+        "--track",
+        "professional",
+        "--now",
+        "2026-11-21",
+    )
     assert result.code == 0
     assert "符合条件" in result.out and "当前不在申报期" in result.out
     assert "001_f6ccedd1290f421a.txt §二(一)" in result.out
@@ -113,7 +145,18 @@ def test_check_prints_readable_verdicts_without_json(cli, profile_file):
         ({"nationality": "China"}, None, "ISO 3166 alpha-2 country code"),
         ({"age": 300}, None, "'age' cannot be above 100"),
     ],
-    ids=["malformed-json", "not-an-object", "unknown-fact", "text-for-number", "bool-for-number", "fraction", "text-for-bool", "unknown-level", "country-name", "impossible-age"],
+    ids=[
+        "malformed-json",
+        "not-an-object",
+        "unknown-fact",
+        "text-for-number",
+        "bool-for-number",
+        "fraction",
+        "text-for-bool",
+        "unknown-level",
+        "country-name",
+        "impossible-age",
+    ],
 )
 def test_bad_profile_exits_2_with_one_clear_line(cli, profile_file, profile, raw, message):
     result = cli("check", "--json", "--profile", profile_file(profile, raw))
@@ -139,7 +182,19 @@ def test_bad_profile_exits_2_with_one_clear_line(cli, profile_file, profile, raw
         (["ask", "--program", "nope", "截止时间"], "unknown program 'nope'"),
         (["ask", " "], "the question is empty"),
     ],
-    ids=["missing-file", "unknown-program", "unknown-track", "track-without-program", "feb-30", "not-a-date", "no-profile", "unknown-command", "unknown-language", "ask-unknown-program", "empty-question"],
+    ids=[
+        "missing-file",
+        "unknown-program",
+        "unknown-track",
+        "track-without-program",
+        "feb-30",
+        "not-a-date",
+        "no-profile",
+        "unknown-command",
+        "unknown-language",
+        "ask-unknown-program",
+        "empty-question",
+    ],
 )
 def test_bad_arguments_exit_2_with_one_clear_line(cli, args, message):
     result = cli(*args, stdin="{}")
@@ -157,10 +212,13 @@ def test_content_check_passes_on_shipped_content(cli):
 
 def test_content_check_lists_each_problem_with_file_line_and_field(cli, content_copy):
     file = content_copy / "programs" / "xj-state-allowance-2020.yaml"
-    file.write_text(file.read_text(encoding="utf-8").replace("{fact: nationality, eq: CN}", "{fact: nationalty, eq: CN}"), encoding="utf-8")
+    file.write_text(
+        file.read_text(encoding="utf-8").replace("{fact: nationality, eq: CN}", "{fact: nationalty, eq: CN}"),
+        encoding="utf-8",
+    )
     result = cli("content", "check", str(content_copy))
     assert result.code == 1
-    [line] = [l for l in result.out.splitlines() if "nationalty" in l]
+    [line] = [out for out in result.out.splitlines() if "nationalty" in out]
     assert line.startswith("content/programs/xj-state-allowance-2020.yaml:")
     assert line.endswith("requirements[2].rule.fact: unknown fact 'nationalty'")
 
@@ -188,7 +246,11 @@ def test_cli_does_not_import_telegram_or_database_libraries():
 
 
 def test_bare_command_opens_the_local_chat_and_ends_with_the_input(cli, tmp_path):
-    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", "FILES_DIR": str(tmp_path / "files"), "DEFAULT_LOCALE": "en"}
+    env = {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "FILES_DIR": str(tmp_path / "files"),
+        "DEFAULT_LOCALE": "en",
+    }
     result = cli(stdin="", env=env)
     assert result.code == 0, result.err
     assert "What would you like to do?" in result.out

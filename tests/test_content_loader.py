@@ -30,7 +30,13 @@ def problems_of(root: Path) -> list[str]:
 
 def test_shipped_content_is_valid_and_complete(content):
     assert [p.id for p in content.programs] == sorted(
-        ["xj-regional-allowance", "xj-state-allowance-2020", "sx-state-allowance-2023", "xj-aid-talent-2023b2", "xj-minority-backbone-2019"]
+        [
+            "xj-regional-allowance",
+            "xj-state-allowance-2020",
+            "sx-state-allowance-2023",
+            "xj-aid-talent-2023b2",
+            "xj-minority-backbone-2019",
+        ]
     )
     # 10 named tracks (CONTRACT §1) plus the single null track of the minority backbone program.
     assert len(content.tracks()) == 11
@@ -47,7 +53,9 @@ def test_rule_naming_an_unknown_fact_is_refused_with_its_line(content_copy):
 
 
 def test_rule_with_an_impossible_level_is_refused(content_copy):
-    line = edit(content_copy, PROGRAM, "rule: {fact: title, gte: associate_senior}", "rule: {fact: title, gte: professor}")
+    line = edit(
+        content_copy, PROGRAM, "rule: {fact: title, gte: associate_senior}", "rule: {fact: title, gte: professor}"
+    )
     [problem] = problems_of(content_copy)
     assert problem.startswith(f"content/{PROGRAM}:{line}: requirements[9].rule.gte: impossible value:")
     assert "professor" in problem and "associate_senior" in problem
@@ -60,13 +68,23 @@ def test_rule_with_an_out_of_range_number_is_refused(content_copy):
 
 
 def test_rule_comparing_a_bool_with_order_is_refused(content_copy):
-    edit(content_copy, PROGRAM, "rule: {fact: has_state_allowance, eq: true}", "rule: {fact: has_state_allowance, gte: true}")
+    edit(
+        content_copy,
+        PROGRAM,
+        "rule: {fact: has_state_allowance, eq: true}",
+        "rule: {fact: has_state_allowance, gte: true}",
+    )
     [problem] = problems_of(content_copy)
     assert "rule.gte: 'gte' compares ordered values; 'has_state_allowance' is a bool fact" in problem
 
 
 def test_rule_with_a_bool_written_as_text_is_refused(content_copy):
-    edit(content_copy, PROGRAM, "rule: {fact: has_state_allowance, eq: true}", "rule: {fact: has_state_allowance, eq: 'yes'}")
+    edit(
+        content_copy,
+        PROGRAM,
+        "rule: {fact: has_state_allowance, eq: true}",
+        "rule: {fact: has_state_allowance, eq: 'yes'}",
+    )
     [problem] = problems_of(content_copy)
     assert "rule.eq: impossible value: 'has_state_allowance' is true or false" in problem
 
@@ -79,28 +97,53 @@ def test_rule_nested_in_all_points_at_the_inner_line(content_copy):
 
 
 def test_rule_with_two_comparisons_is_refused(content_copy):
-    edit(content_copy, PROGRAM, "rule: {fact: title, gte: associate_senior}", "rule: {fact: title, gte: associate_senior, lte: senior}")
+    edit(
+        content_copy,
+        PROGRAM,
+        "rule: {fact: title, gte: associate_senior}",
+        "rule: {fact: title, gte: associate_senior, lte: senior}",
+    )
     [problem] = problems_of(content_copy)
     assert "requirements[9].rule: a fact test needs exactly one comparison" in problem
 
 
 def test_track_without_rules_is_refused(content_copy):
     file = content_copy / PROGRAM
-    text = file.read_text(encoding="utf-8").replace("tracks: [skilled]\n    text: {zh: 长期工作", "tracks: [professional]\n    text: {zh: 长期工作")
-    text = text.replace("- id: senior-technician\n    tracks: [skilled]", "- id: senior-technician\n    tracks: [professional]")
-    text = text.replace("- id: skill-achievement\n    tracks: [skilled]", "- id: skill-achievement\n    tracks: [professional]")
+    text = file.read_text(encoding="utf-8").replace(
+        "tracks: [skilled]\n    text: {zh: 长期工作", "tracks: [professional]\n    text: {zh: 长期工作"
+    )
+    text = text.replace(
+        "- id: senior-technician\n    tracks: [skilled]", "- id: senior-technician\n    tracks: [professional]"
+    )
+    text = text.replace(
+        "- id: skill-achievement\n    tracks: [skilled]", "- id: skill-achievement\n    tracks: [professional]"
+    )
     file.write_text(text, encoding="utf-8")
     line = text[: text.index("  - id: skilled")].count("\n") + 1
-    assert problems_of(content_copy) == [f"content/{PROGRAM}:{line}: tracks[1]: track 'skilled' has no rules of its own: scope at least one requirement to it (tracks: [skilled])"]
+    assert problems_of(content_copy) == [
+        f"content/{PROGRAM}:{line}: tracks[1]: track 'skilled' has no rules of its own: scope at least one requirement to it (tracks: [skilled])"
+    ]
 
 
 def test_deadline_without_time_zone_is_refused(content_copy):
-    line = edit(content_copy, PROGRAM, "    closes: {date: 2020-05-06}\n    timezone: Asia/Shanghai\n", "    closes: {date: 2020-05-06}\n")
-    assert problems_of(content_copy) == [f"content/{PROGRAM}:{line - 3}: deadlines[0].timezone: required field is missing"]
+    line = edit(
+        content_copy,
+        PROGRAM,
+        "    closes: {date: 2020-05-06}\n    timezone: Asia/Shanghai\n",
+        "    closes: {date: 2020-05-06}\n",
+    )
+    assert problems_of(content_copy) == [
+        f"content/{PROGRAM}:{line - 3}: deadlines[0].timezone: required field is missing"
+    ]
 
 
 def test_deadline_with_unknown_time_zone_is_refused(content_copy):
-    line = edit(content_copy, PROGRAM, "    closes: {date: 2020-05-06}\n    timezone: Asia/Shanghai", "    closes: {date: 2020-05-06}\n    timezone: Asia/Beijing")
+    line = edit(
+        content_copy,
+        PROGRAM,
+        "    closes: {date: 2020-05-06}\n    timezone: Asia/Shanghai",
+        "    closes: {date: 2020-05-06}\n    timezone: Asia/Beijing",
+    )
     assert problems_of(content_copy) == [
         f"content/{PROGRAM}:{line + 1}: deadlines[0].timezone: unknown time zone 'Asia/Beijing' (use an IANA name such as Asia/Shanghai)"
     ]
@@ -119,7 +162,7 @@ def test_impossible_date_is_refused(content_copy):
 
 
 def test_contact_without_any_way_to_reach_them_is_refused(content_copy):
-    line = edit(content_copy, PROGRAM, '    phones: ["0991-3689900"]\n', '') - 2  # the line of names: [陈宝涛]
+    line = edit(content_copy, PROGRAM, '    phones: ["0991-3689900"]\n', "") - 2  # the line of names: [陈宝涛]
     assert problems_of(content_copy) == [
         f"content/{PROGRAM}:{line - 1}: contacts[4]: contact 'evaluation-centre' has no way to reach them: give a phone, an e-mail or an address"
     ]
@@ -133,7 +176,9 @@ def test_phone_number_written_without_quotes_is_refused(content_copy):
 
 def test_duplicate_requirement_id_is_refused(content_copy):
     line = edit(content_copy, PROGRAM, "- id: not-vice-provincial", "- id: not-leader-not-practicing")
-    assert problems_of(content_copy) == [f"content/{PROGRAM}:{line}: requirements[4].id: duplicate requirement id 'not-leader-not-practicing'"]
+    assert problems_of(content_copy) == [
+        f"content/{PROGRAM}:{line}: requirements[4].id: duplicate requirement id 'not-leader-not-practicing'"
+    ]
 
 
 def test_duplicate_program_id_across_files_is_refused(content_copy):
@@ -146,27 +191,40 @@ def test_duplicate_program_id_across_files_is_refused(content_copy):
 
 def test_duplicate_yaml_key_is_refused_instead_of_overwritten(content_copy):
     line = edit(content_copy, PROGRAM, "region: xinjiang\n", "region: xinjiang\nregion: shanxi\n")
-    assert problems_of(content_copy) == [f"content/{PROGRAM}:{line + 1}: region: duplicate key (first given on line {line})"]
+    assert problems_of(content_copy) == [
+        f"content/{PROGRAM}:{line + 1}: region: duplicate key (first given on line {line})"
+    ]
 
 
 def test_text_missing_its_chinese_version_is_refused(content_copy):
-    line = edit(content_copy, PROGRAM, "title: {zh: 专业技术人才, en: \"Professionals\"", "title: {en: \"Professionals\"")
-    assert problems_of(content_copy) == [f"content/{PROGRAM}:{line}: tracks[0].title.zh: the Chinese (zh) text is required"]
+    line = edit(content_copy, PROGRAM, 'title: {zh: 专业技术人才, en: "Professionals"', 'title: {en: "Professionals"')
+    assert problems_of(content_copy) == [
+        f"content/{PROGRAM}:{line}: tracks[0].title.zh: the Chinese (zh) text is required"
+    ]
 
 
 def test_empty_chinese_text_is_refused(content_copy):
-    edit(content_copy, PROGRAM, "title: {zh: 专业技术人才, en: \"Professionals\"", "title: {zh: '', en: \"Professionals\"")
+    edit(
+        content_copy, PROGRAM, 'title: {zh: 专业技术人才, en: "Professionals"', "title: {zh: '', en: \"Professionals\""
+    )
     [problem] = problems_of(content_copy)
     assert "tracks[0].title.zh: String should have at least 1 character" in problem
 
 
 def test_unknown_field_is_refused(content_copy):
     line = edit(content_copy, PROGRAM, "region: xinjiang\n", "region: xinjiang\nregoin_note: typo\n")
-    assert problems_of(content_copy) == [f"content/{PROGRAM}:{line + 1}: regoin_note: unknown field (not part of the content schema)"]
+    assert problems_of(content_copy) == [
+        f"content/{PROGRAM}:{line + 1}: regoin_note: unknown field (not part of the content schema)"
+    ]
 
 
 def test_softened_rule_asking_an_unknown_contact_is_refused(content_copy):
-    edit(content_copy, PROGRAM, "softened: {word: generally, ask: [career-skills-division]}", "softened: {word: generally, ask: [skills-office]}")
+    edit(
+        content_copy,
+        PROGRAM,
+        "softened: {word: generally, ask: [career-skills-division]}",
+        "softened: {word: generally, ask: [skills-office]}",
+    )
     [problem] = problems_of(content_copy)
     assert "requirements[12].softened.ask[0]: unknown contact 'skills-office'" in problem
 
@@ -189,11 +247,19 @@ def test_every_problem_in_every_file_is_reported_at_once(content_copy):
     edit(content_copy, "programs/sx-state-allowance-2023.yaml", "region: shanxi\n", "region: shanxi\nregion: other\n")
     problems = problems_of(content_copy)
     assert len(problems) == 2
-    assert {p.split(":")[0] for p in problems} == {f"content/{PROGRAM}", "content/programs/sx-state-allowance-2023.yaml"}
+    assert {p.split(":")[0] for p in problems} == {
+        f"content/{PROGRAM}",
+        "content/programs/sx-state-allowance-2023.yaml",
+    }
 
 
 def test_facts_file_defects_are_refused(content_copy):
-    line = edit(content_copy, "facts.yaml", "values: [none, junior, intermediate, associate_senior, senior]", "values: [none, junior, intermediate, associate_senior, senior, academician]")
+    line = edit(
+        content_copy,
+        "facts.yaml",
+        "values: [none, junior, intermediate, associate_senior, senior]",
+        "values: [none, junior, intermediate, associate_senior, senior, academician]",
+    )
     problems = problems_of(content_copy)
     assert f"content/facts.yaml:{line + 1}: facts[7].value_labels: no label for value 'academician'" in problems
 
@@ -205,16 +271,20 @@ def test_check_path_validates_a_single_program_file(content_copy):
 
 
 def test_missing_english_text_is_a_warning_not_an_error(content_copy):
-    line = edit(content_copy, PROGRAM, "title: {zh: 专业技术人才, en: \"Professionals\"", "title: {zh: 专业技术人才")
+    line = edit(content_copy, PROGRAM, 'title: {zh: 专业技术人才, en: "Professionals"', "title: {zh: 专业技术人才")
     content = load_content(content_copy)
-    assert f"content/{PROGRAM}:{line}: tracks[0].title.en: warning: no en text yet; Chinese is shown instead" in [str(w) for w in content.warnings]
+    assert f"content/{PROGRAM}:{line}: tracks[0].title.en: warning: no en text yet; Chinese is shown instead" in [
+        str(w) for w in content.warnings
+    ]
     assert content.program("xj-state-allowance-2020").tracks[0].title.get("en") == "专业技术人才"
 
 
 def test_missing_uyghur_text_in_the_facts_is_a_warning_and_falls_back_to_chinese(content_copy):
     line = edit(content_copy, "facts.yaml", 'label: {zh: 年龄, en: "Age", ug: "يېشى"}', 'label: {zh: 年龄, en: "Age"}')
     content = load_content(content_copy)
-    assert f"content/facts.yaml:{line}: facts[1].label.ug: warning: no ug text yet; Chinese is shown instead" in [str(w) for w in content.warnings]
+    assert f"content/facts.yaml:{line}: facts[1].label.ug: warning: no ug text yet; Chinese is shown instead" in [
+        str(w) for w in content.warnings
+    ]
     assert content.facts["age"].label.get("ug") == "年龄"
     errors, warnings = check_path(content_copy / "facts.yaml")
     assert errors == [] and len(warnings) == 1

@@ -89,7 +89,16 @@ def test_every_quota_number_is_in_the_notice(content, notices):
 def test_every_cited_section_exists_in_the_notice(content, notices):
     for program in content.programs:
         text = notices[program.id]
-        items = [*program.requirements, *program.documents, *program.benefits, *program.quotas, *program.contacts, *program.apply, *program.deadlines, *program.assessed]
+        items = [
+            *program.requirements,
+            *program.documents,
+            *program.benefits,
+            *program.quotas,
+            *program.contacts,
+            *program.apply,
+            *program.deadlines,
+            *program.assessed,
+        ]
         for item in items:
             section = item.source[1]
             if section in CHINESE_NUMERALS:

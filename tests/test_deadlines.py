@@ -92,7 +92,12 @@ def test_programs_command_lists_every_program_and_track_with_status(cli):
     assert by_id["xj-aid-talent-2023b2"]["deadline"] == "2023-06-15T20:00:00+08:00"
     assert by_id["xj-regional-allowance"]["deadline"] is None
     assert [t["id"] for t in by_id["xj-minority-backbone-2019"]["tracks"]] == [None]
-    assert [t["id"] for t in by_id["xj-aid-talent-2023b2"]["tracks"]] == ["medical-team", "small-team", "flexible-expert", "backbone-training"]
+    assert [t["id"] for t in by_id["xj-aid-talent-2023b2"]["tracks"]] == [
+        "medical-team",
+        "small-team",
+        "flexible-expert",
+        "backbone-training",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -45,7 +45,12 @@ def make_png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def make_jpeg() -> bytes:
@@ -116,7 +121,7 @@ def make_xlsx() -> bytes:
             ),
             (
                 "xl/_rels/workbook.xml.rels",
-                RELS.format(target="worksheets/sheet1.xml").replace("officeDocument\"", "worksheet\""),
+                RELS.format(target="worksheets/sheet1.xml").replace('officeDocument"', 'worksheet"'),
             ),
             ("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{main}"><sheetData/></worksheet>'),
         ]
@@ -128,7 +133,10 @@ def make_pptx() -> bytes:
         [
             ("[Content_Types].xml", CONTENT_TYPES.format(overrides="")),
             ("_rels/.rels", RELS.format(target="ppt/presentation.xml")),
-            ("ppt/presentation.xml", "<p:presentation xmlns:p='http://schemas.openxmlformats.org/presentationml/2006/main'/>"),
+            (
+                "ppt/presentation.xml",
+                "<p:presentation xmlns:p='http://schemas.openxmlformats.org/presentationml/2006/main'/>",
+            ),
         ]
     )
 
@@ -137,7 +145,9 @@ def make_plain_zip() -> bytes:
     return make_zip([("材料/学历.txt", "not a document"), ("材料/身份证.txt", "nor this")])
 
 
-GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+GIF = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
 
 FILES = {
     "pdf": make_pdf,
@@ -355,4 +365,6 @@ def test_an_unknown_kind_in_the_checklist_is_a_programming_error():
 
 def test_every_refusal_key_is_listed_for_the_catalogs():
     assert len(set(REFUSAL_KEYS)) == len(REFUSAL_KEYS) == 7
-    assert {DOC_EMPTY, DOC_TOO_BIG, DOC_DUPLICATE, DOC_NOT_ACCEPTED, DOC_ZIP, DOC_UNSUPPORTED, DOC_UNKNOWN} == set(REFUSAL_KEYS)
+    assert {DOC_EMPTY, DOC_TOO_BIG, DOC_DUPLICATE, DOC_NOT_ACCEPTED, DOC_ZIP, DOC_UNSUPPORTED, DOC_UNKNOWN} == set(
+        REFUSAL_KEYS
+    )

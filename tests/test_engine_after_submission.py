@@ -73,7 +73,13 @@ def test_a_notification_button_for_a_submission_not_waiting_is_explained(content
 def test_an_album_is_one_answer_with_several_files(content):
     d = driver(content, INSIDE_AID_WINDOW)
     apply_as_expert(d)
-    album = FilesEvent((FileEvent("p1.pdf", len(PDF), PDF), FileEvent("p2.png", len(PNG), PNG), FileEvent("p3.pdf", len(OTHER_PDF), OTHER_PDF)))
+    album = FilesEvent(
+        (
+            FileEvent("p1.pdf", len(PDF), PDF),
+            FileEvent("p2.png", len(PNG), PNG),
+            FileEvent("p3.pdf", len(OTHER_PDF), OTHER_PDF),
+        )
+    )
     screen = d.send(album)
     assert "Received 3 files: p1.pdf, p2.png and p3.pdf." in screen
     assert "3 files received for this document." in screen

@@ -33,7 +33,10 @@ def test_ask_staff_passes_the_question_to_the_programs_question_office_and_names
     asked(d)
     screen = press_ask_staff(d)
     assert forwarded(d) == [ForwardQuestion(QUESTION, AID, "org-aid-talent-wu", "en")]
-    assert "Your question was passed to the staff of Aid Talent Division, Organisation Department of the Regional Party Committee." in screen
+    assert (
+        "Your question was passed to the staff of Aid Talent Division, Organisation Department of the Regional Party Committee."
+        in screen
+    )
     assert "Their answer will come in this chat" in screen
     assert "My submissions" in d.labels()
     assert d.state.free_question is None and d.state.free_question_program is None
@@ -118,6 +121,9 @@ def test_my_submissions_lists_questions_and_staff_answers(content):
     assert "No answer from staff yet." in d.screen
     d.questions[0] = dataclasses.replace(d.questions[0], answer="由派出单位缴纳。\n详见通知第三条。", answered_at=d.now)
     d.command("status")
-    assert "Staff of Aid Talent Division, Organisation Department of the Regional Party Committee: 由派出单位缴纳。" in d.screen
+    assert (
+        "Staff of Aid Talent Division, Organisation Department of the Regional Party Committee: 由派出单位缴纳。"
+        in d.screen
+    )
     assert "详见通知第三条。" in d.screen
     assert "No answer from staff yet." not in d.screen

@@ -126,13 +126,36 @@ def test_finding_a_program_asks_only_questions_that_still_matter(content):
     d.press("Which program fits me?")
     first = d.state.question
     answers = {
-        "region": "Shanxi Province", "post": "A professional/technical post", "title": "Associate senior title",
-        "skill_level": "No vocational qualification", "professional_achievement": "Yes", "employer": "A public institution",
-        "leader_not_practicing": "No", "vice_provincial_or_above": "No", "has_state_allowance": "No",
-        "civil_servant": "No", "in_key_program": "No", "applying_elsewhere": "No", "agreement_signed": "Yes",
-        "education": "Master's degree", "national_expert_team": "No", "academician": "No", "nationality": "CN",
+        "region": "Shanxi Province",
+        "post": "A professional/technical post",
+        "title": "Associate senior title",
+        "skill_level": "No vocational qualification",
+        "professional_achievement": "Yes",
+        "employer": "A public institution",
+        "leader_not_practicing": "No",
+        "vice_provincial_or_above": "No",
+        "has_state_allowance": "No",
+        "civil_servant": "No",
+        "in_key_program": "No",
+        "applying_elsewhere": "No",
+        "agreement_signed": "Yes",
+        "education": "Master's degree",
+        "national_expert_team": "No",
+        "academician": "No",
+        "nationality": "CN",
     }
-    asked = answer_until_done(d, answers, {"age": "45", "months_in_xj_per_year": "3", "team_size": "6", "support_months": "12", "frontline_years": "3", "nationality": "CN"})
+    asked = answer_until_done(
+        d,
+        answers,
+        {
+            "age": "45",
+            "months_in_xj_per_year": "3",
+            "team_size": "6",
+            "support_months": "12",
+            "frontline_years": "3",
+            "nationality": "CN",
+        },
+    )
     assert first == asked[0]
     assert len(asked) == len(set(asked))  # never the same question twice
     for minority_only in ("ethnic_minority", "specialty_in_plan", "chinese_proficiency", "computer_skills"):
@@ -147,9 +170,18 @@ def test_checking_one_track_ends_with_each_reason_and_its_clause(content):
     d = driver(content)
     d.press("Am I eligible for a program?")
     d.press("2019 minority backbone training")
-    answers = {"region": "The four southern prefectures of Xinjiang", "employer": "An enterprise", "post": "A professional/technical post",
-               "ethnic_minority": "No", "specialty_in_plan": "Yes", "chinese_proficiency": "Yes", "computer_skills": "Yes",
-               "education": "Associate degree (大专)", "title": "Junior title", "scarce_specialty": "No"}
+    answers = {
+        "region": "The four southern prefectures of Xinjiang",
+        "employer": "An enterprise",
+        "post": "A professional/technical post",
+        "ethnic_minority": "No",
+        "specialty_in_plan": "Yes",
+        "chinese_proficiency": "Yes",
+        "computer_skills": "Yes",
+        "education": "Associate degree (大专)",
+        "title": "Junior title",
+        "scarce_specialty": "No",
+    }
     answer_until_done(d, answers, {"age": "1980年5月3日"})
     assert d.state.facts["age"] == 46
     screen = d.screen
@@ -163,9 +195,16 @@ def test_a_date_that_does_not_exist_is_refused_and_asked_again(content):
     d.press("Am I eligible for a program?")
     d.press("2023 aid-talent plan (batch 2)")
     d.press("Training of Xinjiang's backbone professionals")
-    trainee = {"region": "Xinjiang (outside the four southern prefectures)", "post": "A professional/technical post",
-               "unit_level": "A region-level or Corps-level unit", "education": "Master's degree", "agreement_signed": "Yes",
-               "civil_servant": "No", "in_key_program": "No", "applying_elsewhere": "No"}
+    trainee = {
+        "region": "Xinjiang (outside the four southern prefectures)",
+        "post": "A professional/technical post",
+        "unit_level": "A region-level or Corps-level unit",
+        "education": "Master's degree",
+        "agreement_signed": "Yes",
+        "civil_servant": "No",
+        "in_key_program": "No",
+        "applying_elsewhere": "No",
+    }
     for _ in range(len(trainee) + 1):
         if d.state.question == "age":
             break

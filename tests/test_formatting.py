@@ -24,7 +24,7 @@ def test_telegram_language_codes_map_to_our_languages(code, lang):
 
 
 def test_a_moment_is_shown_in_beijing_time_with_the_zone_named():
-    moment = dt.datetime(2023, 6, 15, 12, 0, tzinfo=dt.timezone.utc)  # 20:00 in Beijing
+    moment = dt.datetime(2023, 6, 15, 12, 0, tzinfo=dt.UTC)  # 20:00 in Beijing
     assert translator("zh").datetime(moment) == "2023年6月15日 20:00（北京时间）"
     assert translator("en").datetime(moment) == "15 June 2023, 20:00 (Beijing time)"
     uyghur = translator("ug").datetime(moment)

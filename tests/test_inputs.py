@@ -95,7 +95,9 @@ def test_a_negative_number_is_taken_when_the_range_allows_it():
     assert parse_int("-5", min=-10, max=10).value == -5
 
 
-@pytest.mark.parametrize("text", ["四十多岁", "三十几", "40多", "45左右", "约45", "大概四十五", "about 45", "45+", "四五十", "四五", "~45"])
+@pytest.mark.parametrize(
+    "text", ["四十多岁", "三十几", "40多", "45左右", "约45", "大概四十五", "about 45", "45+", "四五十", "四五", "~45"]
+)
 def test_estimates_are_refused_rather_than_rounded(text):
     refused(parse_int(text, min=0, max=150), NUMBER_ESTIMATE)
 
@@ -173,7 +175,9 @@ def test_chinese_numeral_months_and_days_and_unambiguous_year_last_dates(text, v
     assert parse_date(text, today=TODAY) == Parsed(value=value)
 
 
-@pytest.mark.parametrize("text", ["1981年2月30日", "1981-02-30", "1980年2月30日", "2023-02-31", "1981-يىلى 2-ئاينىڭ 30-كۈنى"])
+@pytest.mark.parametrize(
+    "text", ["1981年2月30日", "1981-02-30", "1980年2月30日", "2023-02-31", "1981-يىلى 2-ئاينىڭ 30-كۈنى"]
+)
 def test_february_30_is_refused_with_a_reason(text):
     args = refused(parse_date(text, today=TODAY), DATE_NO_SUCH_DAY)
     assert args["month"] == 2 and args["day"] in (30, 31)
@@ -196,9 +200,17 @@ def test_february_29_outside_a_leap_year_is_refused_saying_so(text, year):
     assert refused(parse_date(text, today=TODAY), DATE_NOT_LEAP_YEAR) == {"year": year}
 
 
-@pytest.mark.parametrize(("text", "month", "day", "days"), [("1980-04-31", 4, 31, 30), ("1980年6月31日", 6, 31, 30), ("1980-05-00", 5, 0, 31), ("1980-01-32", 1, 32, 31)])
+@pytest.mark.parametrize(
+    ("text", "month", "day", "days"),
+    [("1980-04-31", 4, 31, 30), ("1980年6月31日", 6, 31, 30), ("1980-05-00", 5, 0, 31), ("1980-01-32", 1, 32, 31)],
+)
 def test_days_a_month_does_not_have_are_refused_with_the_number_of_days(text, month, day, days):
-    assert refused(parse_date(text, today=TODAY), DATE_NO_SUCH_DAY) == {"year": 1980, "month": month, "day": day, "days": days}
+    assert refused(parse_date(text, today=TODAY), DATE_NO_SUCH_DAY) == {
+        "year": 1980,
+        "month": month,
+        "day": day,
+        "days": days,
+    }
 
 
 @pytest.mark.parametrize(("text", "month"), [("1980-13-01", 13), ("1980年0月5日", 0), ("13月1日", 13)])
@@ -218,7 +230,9 @@ def test_today_itself_is_not_in_the_future():
 
 def test_a_date_before_the_earliest_is_refused():
     assert refused(parse_date("1899-12-31", today=TODAY), DATE_TOO_EARLY) == {"earliest": "1900-01-01"}
-    assert refused(parse_date("1990-01-01", today=TODAY, earliest=dt.date(2000, 1, 1)), DATE_TOO_EARLY) == {"earliest": "2000-01-01"}
+    assert refused(parse_date("1990-01-01", today=TODAY, earliest=dt.date(2000, 1, 1)), DATE_TOO_EARLY) == {
+        "earliest": "2000-01-01"
+    }
 
 
 @pytest.mark.parametrize("text", ["80年5月3日", "80-5-3", "八〇年五月三日", "80.05.03"])
@@ -236,7 +250,9 @@ def test_a_year_last_date_with_two_readings_is_refused_giving_both():
     assert args == {"text": "05/03/1980", "first": "1980-03-05", "second": "1980-05-03"}
 
 
-@pytest.mark.parametrize("text", ["", "yesterday", "昨天", "1980", "五月三日一九八〇", "1980-05-03-01", "Foo 3, 1980", "abc年def月"])
+@pytest.mark.parametrize(
+    "text", ["", "yesterday", "昨天", "1980", "五月三日一九八〇", "1980-05-03-01", "Foo 3, 1980", "abc年def月"]
+)
 def test_text_that_is_not_a_date_is_refused(text):
     refused(parse_date(text, today=TODAY), DATE_UNREADABLE)
 
@@ -290,12 +306,16 @@ def test_mainland_numbers_are_accepted_and_normalised(text, number):
     assert parse_phone(text) == Parsed(value=number)
 
 
-@pytest.mark.parametrize(("text", "count"), [("1391234567", 10), ("139123456789", 12), ("139 1234 567", 10), ("+86 1391234567", 10)])
+@pytest.mark.parametrize(
+    ("text", "count"), [("1391234567", 10), ("139123456789", 12), ("139 1234 567", 10), ("+86 1391234567", 10)]
+)
 def test_a_mobile_number_of_the_wrong_length_is_refused_with_the_count(text, count):
     assert refused(parse_phone(text), PHONE_MOBILE_LENGTH) == {"count": count}
 
 
-@pytest.mark.parametrize(("text", "number"), [("3689692", "3689692"), ("6512 3456", "65123456"), ("368-9692", "3689692")])
+@pytest.mark.parametrize(
+    ("text", "number"), [("3689692", "3689692"), ("6512 3456", "65123456"), ("368-9692", "3689692")]
+)
 def test_a_landline_without_area_code_asks_for_it(text, number):
     assert refused(parse_phone(text), PHONE_NO_AREA_CODE) == {"number": number}
 
@@ -358,7 +378,11 @@ def test_an_unknown_answer_is_refused_listing_the_options(text):
 
 
 def test_an_ambiguous_prefix_is_refused_naming_only_the_options_it_matches():
-    regions = [("xj", ["新疆维吾尔自治区", "Xinjiang"]), ("xjs", ["新疆南疆四地州", "Southern Xinjiang"]), ("sx", ["山西", "Shanxi"])]
+    regions = [
+        ("xj", ["新疆维吾尔自治区", "Xinjiang"]),
+        ("xjs", ["新疆南疆四地州", "Southern Xinjiang"]),
+        ("sx", ["山西", "Shanxi"]),
+    ]
     args = refused(parse_choice("新疆", regions), CHOICE_AMBIGUOUS)
     assert args == {"text": "新疆", "matches": ("新疆维吾尔自治区", "新疆南疆四地州")}
     assert parse_choice("新疆维", regions).value == "xj"
@@ -373,7 +397,28 @@ def test_a_label_shared_by_two_options_is_ambiguous():
 
 @pytest.mark.parametrize(
     "text",
-    ["是", "是的", "对", "对的", "有", "要", "好的", "可以", "yes", "Yes", "YES", "y", "Y", "yeah", "true", "ok", "ｙｅｓ", "是。", "1", "ھەئە"],
+    [
+        "是",
+        "是的",
+        "对",
+        "对的",
+        "有",
+        "要",
+        "好的",
+        "可以",
+        "yes",
+        "Yes",
+        "YES",
+        "y",
+        "Y",
+        "yeah",
+        "true",
+        "ok",
+        "ｙｅｓ",
+        "是。",
+        "1",
+        "ھەئە",
+    ],
 )
 def test_yes_words_mean_true(text):
     assert parse_yes_no(text) == Parsed(value=True)
@@ -382,7 +427,25 @@ def test_yes_words_mean_true(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["否", "不", "不是", "不对", "没有", "没", "无", "不要", "no", "No", "n", "N", "nope", "false", "False", "2", "ياق"],
+    [
+        "否",
+        "不",
+        "不是",
+        "不对",
+        "没有",
+        "没",
+        "无",
+        "不要",
+        "no",
+        "No",
+        "n",
+        "N",
+        "nope",
+        "false",
+        "False",
+        "2",
+        "ياق",
+    ],
 )
 def test_no_words_mean_false(text):
     assert parse_yes_no(text) == Parsed(value=False)
@@ -399,7 +462,15 @@ def test_neither_yes_nor_no_is_refused(text):
 # --------------------------------------------------------------------------- free text
 
 
-@pytest.mark.parametrize(("text", "value"), [("  张三  ", "张三"), ("新疆大学\n", "新疆大学"), ("Ayşe Yılmaz", "Ayşe Yılmaz"), ("\u3000阿依古丽\u3000", "阿依古丽")])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("  张三  ", "张三"),
+        ("新疆大学\n", "新疆大学"),
+        ("Ayşe Yılmaz", "Ayşe Yılmaz"),
+        ("\u3000阿依古丽\u3000", "阿依古丽"),
+    ],
+)
 def test_text_is_stripped_and_accepted(text, value):
     assert check_text(text, max_len=20) == Parsed(value=value)
 
@@ -419,7 +490,11 @@ def test_over_long_text_is_refused_with_the_limit():
 
 def test_every_key_is_listed_and_every_listed_key_is_distinct():
     assert len(set(REFUSAL_KEYS)) == len(REFUSAL_KEYS)
-    constants = {v for name, v in vars(inputs).items() if name.isupper() and isinstance(v, str) and name.split("_")[0] in {"NUMBER", "DATE", "PHONE", "CHOICE", "TEXT"}}
+    constants = {
+        v
+        for name, v in vars(inputs).items()
+        if name.isupper() and isinstance(v, str) and name.split("_")[0] in {"NUMBER", "DATE", "PHONE", "CHOICE", "TEXT"}
+    }
     assert constants == set(REFUSAL_KEYS)
 
 
@@ -467,4 +542,7 @@ def test_refusal_arguments_survive_json_for_the_stored_conversation(result):
 
 
 def test_render_joins_list_arguments_the_way_the_language_does():
-    assert render(Refusal(CHOICE_UNKNOWN, {"options": ("本科", "硕士")}), Echo()) == "Please choose one of the options: 本科, 硕士."
+    assert (
+        render(Refusal(CHOICE_UNKNOWN, {"options": ("本科", "硕士")}), Echo())
+        == "Please choose one of the options: 本科, 硕士."
+    )

@@ -69,18 +69,28 @@ async def ask_staff(terminal: Terminal, database: Database, question: str, progr
     return screen(terminal)
 
 
-async def test_a_question_asked_in_the_terminal_is_stored_and_listed_with_its_answer(terminal: Terminal, database: Database) -> None:
+async def test_a_question_asked_in_the_terminal_is_stored_and_listed_with_its_answer(
+    terminal: Terminal, database: Database
+) -> None:
     await terminal.send(CommandEvent("start"))
     screen(terminal)
     told = await ask_staff(terminal, database, QUESTION, "xj-aid-talent-2023b2")
-    assert "Your question was passed to the staff of Aid Talent Division, Organisation Department of the Regional Party Committee." in told
+    assert (
+        "Your question was passed to the staff of Aid Talent Division, Organisation Department of the Regional Party Committee."
+        in told
+    )
 
     async with database.uow() as uow:
         applicant = await uow.applicants.find(CHANNEL, "alice")
         assert applicant is not None
         [question] = await uow.questions.list_for(applicant.id)
         queued = await uow.outbox.for_reference(question.reference)
-    assert (question.text, question.program, question.office, question.channel_user) == (QUESTION, "xj-aid-talent-2023b2", "org-aid-talent-wu", "local:alice")
+    assert (question.text, question.program, question.office, question.channel_user) == (
+        QUESTION,
+        "xj-aid-talent-2023b2",
+        "org-aid-talent-wu",
+        "local:alice",
+    )
     # queued for the office's staff chat, should a Telegram bot serve this database
     assert [(m.kind, m.status) for m in queued] == [("staff_question", "pending")]
 
@@ -93,5 +103,8 @@ async def test_a_question_asked_in_the_terminal_is_stored_and_listed_with_its_an
         await uow.commit()
     await terminal.send(CommandEvent("status"))
     listed = screen(terminal)
-    assert "Staff of Aid Talent Division, Organisation Department of the Regional Party Committee: 由派出单位缴纳。" in listed
+    assert (
+        "Staff of Aid Talent Division, Organisation Department of the Regional Party Committee: 由派出单位缴纳。"
+        in listed
+    )
     assert "No answer from staff yet." not in listed

@@ -34,8 +34,13 @@ class Session:
         full_env.update(env)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "--lang", "en", *args],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, encoding="utf-8", cwd=ROOT, env=full_env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            cwd=ROOT,
+            env=full_env,
         )
         self.lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
@@ -52,7 +57,9 @@ class Session:
         while True:
             line = self.lines.get(timeout=30)
             if line is None:
-                raise AssertionError("the bot ended: " + "\n".join(out) + (self.proc.stderr.read() if self.proc.stderr else ""))
+                raise AssertionError(
+                    "the bot ended: " + "\n".join(out) + (self.proc.stderr.read() if self.proc.stderr else "")
+                )
             if line == "" and out and not out[-1].startswith(">"):
                 return "\n".join(out)
             if line:
@@ -91,9 +98,15 @@ def start_application(session: Session) -> None:
     session.press("Apply")
     session.press("2023 aid-talent plan (batch 2)")
     session.press("Flexible aid experts")
-    answers = {"Where do you work now?": "Another province or region", "civil servant": "No", "2+5": "No",
-               "another host unit": "No", "letter of intent": "Yes", "professional title": "Full senior title",
-               "highest degree": "Doctorate"}
+    answers = {
+        "Where do you work now?": "Another province or region",
+        "civil servant": "No",
+        "2+5": "No",
+        "another host unit": "No",
+        "letter of intent": "Yes",
+        "professional title": "Full senior title",
+        "highest degree": "Doctorate",
+    }
     for _ in range(12):
         if "Question" not in session.screen:
             break

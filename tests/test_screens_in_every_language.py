@@ -48,25 +48,53 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 #: Three English words in a row: an untranslated sentence in a Uyghur screen.
 ENGLISH_RUN = re.compile(r"\b[A-Za-z]{2,}\b(?:[ ,]+\b[A-Za-z]{2,}\b){2,}")
-LATIN_TOKENS = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+|\S+\.(?:pdf|png|jpg|jpeg|docx?|xlsx?|txt|com|cn)\b|/[a-z_]+", re.IGNORECASE)
+LATIN_TOKENS = re.compile(
+    r"(?:https?://|www\.)\S+|\S+@\S+|\S+\.(?:pdf|png|jpg|jpeg|docx?|xlsx?|txt|com|cn)\b|/[a-z_]+", re.IGNORECASE
+)
 
 #: What the applicant types, in the language of the journey (never Chinese outside the Chinese one).
 TYPED = {
-    "zh": {"name": "李明", "employer": "浙江大学", "question": "援疆项目什么时候截止？", "question2": "联系人是谁", "off_topic": "食堂几点开门",
-           "staff_question": "我的单位不在名单上，怎么办？", "comment": "请补充盖章的推荐表。", "answer": "请联系所在单位人事处。"},
-    "en": {"name": "Li Ming", "employer": "Zhejiang University", "question": "When is the deadline of the aid plan?", "question2": "who is the contact",
-           "off_topic": "when does the canteen open", "staff_question": "My unit is not on the list, what should I do?",
-           "comment": "Please add the stamped recommendation form.", "answer": "Please ask your unit's HR office."},
-    "ug": {"name": "ئەخمەت ئابدۇللا", "employer": "شىنجاڭ ئۇنىۋېرسىتېتى", "question": "ياردەم پروگراممىسىنىڭ ئاخىرقى مۇددىتى قاچان؟",
-           "question2": "ئالاقىلاشقۇچى كىم", "off_topic": "ئاشخانا قاچان ئېچىلىدۇ",
-           "staff_question": "ئورنىمىز تىزىملىكتە يوق، قانداق قىلىمەن؟", "comment": "تامغا بېسىلغان تەۋسىيە جەدۋىلىنى قوشۇڭ.",
-           "answer": "ئورنىڭىزنىڭ كادىرلار بۆلۈمىدىن سوراڭ."},
+    "zh": {
+        "name": "李明",
+        "employer": "浙江大学",
+        "question": "援疆项目什么时候截止？",
+        "question2": "联系人是谁",
+        "off_topic": "食堂几点开门",
+        "staff_question": "我的单位不在名单上，怎么办？",
+        "comment": "请补充盖章的推荐表。",
+        "answer": "请联系所在单位人事处。",
+    },
+    "en": {
+        "name": "Li Ming",
+        "employer": "Zhejiang University",
+        "question": "When is the deadline of the aid plan?",
+        "question2": "who is the contact",
+        "off_topic": "when does the canteen open",
+        "staff_question": "My unit is not on the list, what should I do?",
+        "comment": "Please add the stamped recommendation form.",
+        "answer": "Please ask your unit's HR office.",
+    },
+    "ug": {
+        "name": "ئەخمەت ئابدۇللا",
+        "employer": "شىنجاڭ ئۇنىۋېرسىتېتى",
+        "question": "ياردەم پروگراممىسىنىڭ ئاخىرقى مۇددىتى قاچان؟",
+        "question2": "ئالاقىلاشقۇچى كىم",
+        "off_topic": "ئاشخانا قاچان ئېچىلىدۇ",
+        "staff_question": "ئورنىمىز تىزىملىكتە يوق، قانداق قىلىمەن؟",
+        "comment": "تامغا بېسىلغان تەۋسىيە جەدۋىلىنى قوشۇڭ.",
+        "answer": "ئورنىڭىزنىڭ كادىرلار بۆلۈمىدىن سوراڭ.",
+    },
 }
 
 #: Answers that make the flexible-expert track of the aid plan eligible (fact → value id).
 EXPERT = {
-    "region": "other", "civil_servant": "0", "in_key_program": "0", "applying_elsewhere": "0", "agreement_signed": "1",
-    "title": "senior", "education": "doctorate",
+    "region": "other",
+    "civil_servant": "0",
+    "in_key_program": "0",
+    "applying_elsewhere": "0",
+    "agreement_signed": "1",
+    "title": "senior",
+    "education": "doctorate",
 }
 
 
@@ -246,7 +274,9 @@ def walk_journey(content: Content, lang: str) -> Journey:
         j.tap("ask_staff")
     if j.driver.questions:
         first = j.driver.questions[0]
-        j.driver.questions[0] = type(first)(first.text, first.program, first.office, first.asked_at, typed["answer"], j.now)
+        j.driver.questions[0] = type(first)(
+            first.text, first.program, first.office, first.asked_at, typed["answer"], j.now
+        )
     j.command("status")
 
     # an old button, an unknown command, the language menu
@@ -278,23 +308,53 @@ def staff_messages(content: Content, lang: str, tr: BabelTranslator) -> Iterator
     """What staff (in a chat of this language) and applicants read outside the conversation."""
     typed = TYPED[lang]
     submission = {
-        "reference": "XJ-20230610-0001", "program": "xj-aid-talent-2023b2", "track": "flexible-expert",
+        "reference": "XJ-20230610-0001",
+        "program": "xj-aid-talent-2023b2",
+        "track": "flexible-expert",
         "contact": {"name": typed["name"], "phone": "13912345678", "employer": typed["employer"], "sector": "health"},
-        "facts": {"region": "other", "title": "senior"}, "created_at": INSIDE_AID_WINDOW,
+        "facts": {"region": "other", "title": "senior"},
+        "created_at": INSIDE_AID_WINDOW,
         "documents": {"form": [{"original_name": "form-page1.pdf"}]},
     }
     for kind in ("new_submission", "resubmitted"):
-        yield Screen(f"@staff_submission {kind}", render_composed("@staff_submission", {**submission, "kind": kind}, content, TODAY, tr), [])
+        yield Screen(
+            f"@staff_submission {kind}",
+            render_composed("@staff_submission", {**submission, "kind": kind}, content, TODAY, tr),
+            [],
+        )
     for status in ("accepted", "returned", "more_requested"):
         decision = {"status": status, "who": "王老师", "at": TODAY, "comment": typed["comment"]}
         yield Screen(f"@staff_decision {status}", render_composed("@staff_decision", decision, content, TODAY, tr), [])
-        update = {"status": status, "comment": typed["comment"], "program": "xj-aid-talent-2023b2", "track": "flexible-expert", "reference": "XJ-20230610-0001"}
-        yield Screen(f"@applicant_update {status}", render_composed("@applicant_update", update, content, TODAY, tr), [])
-    yield Screen("@staff_withdrawn", render_composed("@staff_withdrawn", {"reference": "XJ-20230610-0001"}, content, TODAY, tr), [])
-    question = {"reference": "Q-7", "asker": typed["name"], "program": "xj-aid-talent-2023b2", "office": "health-aid-office",
-                "asked_at": TODAY, "question": typed["staff_question"]}
+        update = {
+            "status": status,
+            "comment": typed["comment"],
+            "program": "xj-aid-talent-2023b2",
+            "track": "flexible-expert",
+            "reference": "XJ-20230610-0001",
+        }
+        yield Screen(
+            f"@applicant_update {status}", render_composed("@applicant_update", update, content, TODAY, tr), []
+        )
+    yield Screen(
+        "@staff_withdrawn",
+        render_composed("@staff_withdrawn", {"reference": "XJ-20230610-0001"}, content, TODAY, tr),
+        [],
+    )
+    question = {
+        "reference": "Q-7",
+        "asker": typed["name"],
+        "program": "xj-aid-talent-2023b2",
+        "office": "health-aid-office",
+        "asked_at": TODAY,
+        "question": typed["staff_question"],
+    }
     yield Screen("@staff_question", render_composed("@staff_question", question, content, TODAY, tr), [])
-    answer = {"program": "xj-aid-talent-2023b2", "office": "health-aid-office", "question": typed["staff_question"], "answer": typed["answer"]}
+    answer = {
+        "program": "xj-aid-talent-2023b2",
+        "office": "health-aid-office",
+        "question": typed["staff_question"],
+        "answer": typed["answer"],
+    }
     yield Screen("@question_answer", render_composed("@question_answer", answer, content, TODAY, tr), [])
 
 
@@ -337,7 +397,17 @@ def journeys(content) -> dict[str, Journey]:
 def test_the_journey_reaches_every_part_of_the_bot(journeys, lang):
     screens = journeys[lang].screens
     where = " ".join(s.where for s in screens)
-    for part in ("tap i:deadline", "tap i:documents", "tap i:contact", "tap confirm", "tap mine", "tap sec:health", "tap am_send", "tap forget", "tap notify"):
+    for part in (
+        "tap i:deadline",
+        "tap i:documents",
+        "tap i:contact",
+        "tap confirm",
+        "tap mine",
+        "tap sec:health",
+        "tap am_send",
+        "tap forget",
+        "tap notify",
+    ):
         assert part in where, f"the {lang} journey never did {part}"
     assert len(screens) > 120
 

@@ -10,6 +10,7 @@ mapping aiogram's exceptions onto :class:`RetryLater` / :class:`Unreachable` /
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -40,7 +41,6 @@ from aiogram.types import (
 
 from bot.i18n import get_locale
 from bot.telegram.app import TelegramDesk
-from bot.telegram.updates import incoming_callback, incoming_message
 from bot.telegram.types import (
     IncomingCallback,
     IncomingMessage,
@@ -49,6 +49,7 @@ from bot.telegram.types import (
     RetryLater,
     Unreachable,
 )
+from bot.telegram.updates import incoming_callback, incoming_message
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 
@@ -62,7 +63,9 @@ def _markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
     if not keyboard:
         return None
     return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=label, callback_data=data) for label, data in row] for row in keyboard]
+        inline_keyboard=[
+            [InlineKeyboardButton(text=label, callback_data=data) for label, data in row] for row in keyboard
+        ]
     )
 
 
@@ -87,27 +90,41 @@ class AiogramGateway:
             raise Unreachable(str(error)) from error
 
     async def send_text(
-        self, chat_id: int, text: str, keyboard: Keyboard | None = None, *, reply_to: int | None = None, force_reply: bool = False
+        self,
+        chat_id: int,
+        text: str,
+        keyboard: Keyboard | None = None,
+        *,
+        reply_to: int | None = None,
+        force_reply: bool = False,
     ) -> int:
         markup: Any = ForceReply(force_reply=True, selective=True) if force_reply else _markup(keyboard)
         sent = await self._call(
-            self.bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=markup, reply_parameters=_reply(reply_to))
+            self.bot.send_message(
+                chat_id, text, parse_mode="HTML", reply_markup=markup, reply_parameters=_reply(reply_to)
+            )
         )
         return sent.message_id
 
     async def edit_keyboard(self, chat_id: int, message_id: int, keyboard: Keyboard | None) -> None:
-        await self._call(self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=_markup(keyboard)))
+        await self._call(
+            self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=_markup(keyboard))
+        )
 
     async def answer_callback(self, callback_id: str, text: str | None = None, *, alert: bool = False) -> None:
         await self._call(self.bot.answer_callback_query(callback_id, text=text, show_alert=alert))
 
     async def send_document(self, chat_id: int, name: str, content: bytes, *, reply_to: int | None = None) -> int:
         sent = await self._call(
-            self.bot.send_document(chat_id, BufferedInputFile(content, filename=name), reply_parameters=_reply(reply_to))
+            self.bot.send_document(
+                chat_id, BufferedInputFile(content, filename=name), reply_parameters=_reply(reply_to)
+            )
         )
         return sent.message_id
 
-    async def send_documents(self, chat_id: int, files: Sequence[tuple[str, bytes]], *, reply_to: int | None = None) -> list[int]:
+    async def send_documents(
+        self, chat_id: int, files: Sequence[tuple[str, bytes]], *, reply_to: int | None = None
+    ) -> list[int]:
         media = [InputMediaDocument(media=BufferedInputFile(content, filename=name)) for name, content in files]
         sent = await self._call(self.bot.send_media_group(chat_id, media=media, reply_parameters=_reply(reply_to)))
         return [message.message_id for message in sent]
@@ -126,7 +143,9 @@ class AiogramGateway:
         )
 
     async def set_webhook(self, url: str, secret: str) -> None:
-        await self._call(self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False))
+        await self._call(
+            self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+        )
 
     async def delete_webhook(self) -> None:
         await self._call(self.bot.delete_webhook(drop_pending_updates=False))
@@ -137,7 +156,10 @@ class IncomingMiddleware(BaseMiddleware):
     and hands it to the handler as ``incoming``; updates from bots and other kinds are dropped."""
 
     async def __call__(
-        self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]], event: TelegramObject, data: dict[str, Any]
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
     ) -> Any:
         if isinstance(event, Message):
             record: Any = incoming_message(event)
@@ -159,7 +181,10 @@ class ThrottlingMiddleware(BaseMiddleware):
         self.desk = desk
 
     async def __call__(
-        self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]], event: TelegramObject, data: dict[str, Any]
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
     ) -> Any:
         if not await self.desk.admit(data["incoming"]):
             return None
@@ -203,7 +228,11 @@ class AiogramRuntime:
         """Fetch updates in the background until :meth:`stop_polling`."""
         self._polling = asyncio.get_running_loop().create_task(
             self.dispatcher.start_polling(
-                self.bot, allowed_updates=ALLOWED_UPDATES, handle_signals=False, close_bot_session=False, polling_timeout=10
+                self.bot,
+                allowed_updates=ALLOWED_UPDATES,
+                handle_signals=False,
+                close_bot_session=False,
+                polling_timeout=10,
             )
         )
 
@@ -211,10 +240,8 @@ class AiogramRuntime:
         task, self._polling = self._polling, None
         if task is None:
             return
-        try:
+        with contextlib.suppress(RuntimeError):  # it had not started yet
             await self.dispatcher.stop_polling()
-        except RuntimeError:
-            pass  # it had not started yet
         try:
             await asyncio.wait_for(task, 15)
         except (TimeoutError, asyncio.CancelledError):

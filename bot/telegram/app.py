@@ -9,6 +9,7 @@ outbox worker live here, once.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -109,7 +110,9 @@ class TelegramDesk:
         if (callback.data or "").startswith("s:"):
             await self._guard(callback.sender, callback.chat_id, self.staff.on_callback(callback))
             return
-        await self._guard(callback.sender, callback.chat_id or callback.sender.id, self.applicants.on_callback(callback))
+        await self._guard(
+            callback.sender, callback.chat_id or callback.sender.id, self.applicants.on_callback(callback)
+        )
 
     async def admit(self, incoming: Incoming) -> bool:
         """The throttle, run by each runtime's middleware before its handlers: False drops the update.
@@ -123,13 +126,13 @@ class TelegramDesk:
         if verdict == "ok":
             return True
         if isinstance(incoming, IncomingCallback):
-            try:
+            with contextlib.suppress(TelegramFailure):
                 await self.gateway.answer_callback(incoming.id)  # stop the spinner even so
-            except TelegramFailure:
-                pass
         if verdict == "warn":
             tr = await self._reader(incoming.sender)
-            await self.applicants.tell(chat_id, tr.gettext("You are sending messages too fast. Please wait a few seconds, then go on."))
+            await self.applicants.tell(
+                chat_id, tr.gettext("You are sending messages too fast. Please wait a few seconds, then go on.")
+            )
         return False
 
     async def _reader(self, person: Person) -> BabelTranslator:
@@ -149,7 +152,8 @@ class TelegramDesk:
             if chat_id is None:
                 return
             tr = await self._reader(person)
-            try:
-                await self.gateway.send_text(chat_id, tr.gettext("Something went wrong on my side. Please try again; what you sent before is kept."))
-            except TelegramFailure:
-                pass
+            with contextlib.suppress(TelegramFailure):
+                await self.gateway.send_text(
+                    chat_id,
+                    tr.gettext("Something went wrong on my side. Please try again; what you sent before is kept."),
+                )

@@ -108,7 +108,11 @@ class ApplicantChannel:
             except TelegramFailure as failure:
                 log.warning("album of %s not downloaded: %s", first.sender.id, failure)
                 tr = translator(await self.desk.language(CHANNEL, str(first.sender.id), language_of(first.sender)))
-                await self._quietly(self.gateway.send_text(first.chat_id, tr.gettext("I could not fetch your files from Telegram. Please send them again.")))
+                await self._quietly(
+                    self.gateway.send_text(
+                        first.chat_id, tr.gettext("I could not fetch your files from Telegram. Please send them again.")
+                    )
+                )
                 return
             await self._handle(first.sender, first.chat_id, FilesEvent(tuple(files)))
 

@@ -93,7 +93,11 @@ def merge_short(messages: list[Outgoing]) -> list[Outgoing]:
     """Join consecutive short replies without buttons into the next message: fewer pings on a phone."""
     merged: list[Outgoing] = []
     for message in messages:
-        if merged and merged[-1].keyboard is None and utf16_len(merged[-1].text) + utf16_len(message.text) + 2 <= MAX_TEXT:
+        if (
+            merged
+            and merged[-1].keyboard is None
+            and utf16_len(merged[-1].text) + utf16_len(message.text) + 2 <= MAX_TEXT
+        ):
             merged[-1] = Outgoing(merged[-1].text + "\n\n" + message.text, message.keyboard)
         else:
             merged.append(message)

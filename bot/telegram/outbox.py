@@ -12,6 +12,7 @@ obeyed to the second (``retry_after``); other failures back off exponentially.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -75,7 +76,7 @@ class OutboxWorker:
         *,
         staff_chat_id: int | None,
         staff_lang: str = "zh",
-        wall_clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
+        wall_clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         poll_interval: float = 1.0,
         lease: dt.timedelta = dt.timedelta(minutes=2),
         staff_chat_lock: Callable[[int], asyncio.Lock] | None = None,
@@ -125,10 +126,8 @@ class OutboxWorker:
             await asyncio.wait_for(asyncio.shield(task), grace)
         except TimeoutError:
             task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await task
-            except asyncio.CancelledError:
-                pass
 
     async def _run(self) -> None:
         while not self._stopping:
@@ -142,10 +141,8 @@ class OutboxWorker:
             if busy:
                 continue
             self._wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_interval)
-            except TimeoutError:
-                pass
 
     async def run_once(self, limit: int = 10) -> int:
         """Deliver what is due now; returns how many rows were tried."""
@@ -198,7 +195,9 @@ class OutboxWorker:
                 await uow.commit()
 
     async def _failed(self, row: OutboxMessage, error: str, retry_at: dt.datetime | None) -> None:
-        log.warning("notification %s (%s %s) attempt %s failed: %s", row.id, row.kind, row.reference, row.attempts, error)
+        log.warning(
+            "notification %s (%s %s) attempt %s failed: %s", row.id, row.kind, row.reference, row.attempts, error
+        )
         async with self.database.uow() as uow:
             await uow.outbox.mark_failed(row.id, error, retry_at, at=self.now())
             await uow.commit()
@@ -305,13 +304,14 @@ class OutboxWorker:
             notice = int(previous.sent_message_id) if previous.sent_message_id else None
             if sent is None:
                 tr = await self.staff_languages.translator(chat)
-                text = escape(render_composed("@staff_withdrawn", {"reference": row.reference}, self._content(), self.now(), tr))
+                text = escape(
+                    render_composed("@staff_withdrawn", {"reference": row.reference}, self._content(), self.now(), tr)
+                )
                 sent = await self.gateway.send_text(chat, text, reply_to=notice)
             if notice is not None:
-                try:
+                # the message may be gone or too old to edit: the text above says it all
+                with contextlib.suppress(Refused):
                     await self.gateway.edit_keyboard(chat, notice, None)
-                except Refused:
-                    pass  # the message is gone or too old to edit: the text above says it all
         return sent
 
     async def _applicant_update(self, row: OutboxMessage) -> int | None:
@@ -328,7 +328,10 @@ class OutboxWorker:
         if payload["status"] == "accepted":
             keyboard = [[(tr.gettext("My submissions"), "x:mine")]]
         else:
-            keyboard = [[(tr.gettext("Send documents"), f"x:amend:{row.reference}")], [(tr.gettext("My submissions"), "x:mine")]]
+            keyboard = [
+                [(tr.gettext("Send documents"), f"x:amend:{row.reference}")],
+                [(tr.gettext("My submissions"), "x:mine")],
+            ]
         return await self._send_parts(row, int(payload["user"]), [Part(text=text, keyboard=keyboard)])
 
     # ------------------------------------------------------------------ questions passed on to staff
@@ -390,8 +393,16 @@ class OutboxWorker:
         if question is None or applicant is None or applicant.channel != "tg":
             return None
         tr = translator(applicant.language or question.lang)
-        args = {"program": question.program, "office": question.office, "question": question.text, "answer": row.payload.get("answer", "")}
-        pieces = [escape(piece) for piece in split_text(render_composed("@question_answer", args, self._content(), self.now(), tr))]
+        args = {
+            "program": question.program,
+            "office": question.office,
+            "question": question.text,
+            "answer": row.payload.get("answer", ""),
+        }
+        pieces = [
+            escape(piece)
+            for piece in split_text(render_composed("@question_answer", args, self._content(), self.now(), tr))
+        ]
         parts = [Part(text=piece) for piece in pieces[:-1]]
         parts.append(Part(text=pieces[-1], keyboard=[[(tr.gettext("My submissions"), "x:mine")]]))
         return await self._send_parts(row, int(applicant.external_id), parts)

@@ -35,7 +35,6 @@ from telegram.ext import (
 )
 
 from bot.telegram.app import TelegramDesk
-from bot.telegram.updates import incoming_callback, incoming_message
 from bot.telegram.types import (
     IncomingCallback,
     IncomingMessage,
@@ -44,6 +43,7 @@ from bot.telegram.types import (
     RetryLater,
     Unreachable,
 )
+from bot.telegram.updates import incoming_callback, incoming_message
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 
@@ -63,7 +63,9 @@ def make_application(token: str, api_base: str) -> Application:  # type: ignore[
 def _markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
     if not keyboard:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in keyboard])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in keyboard]
+    )
 
 
 def _reply(message_id: int | None) -> ReplyParameters | None:
@@ -95,27 +97,41 @@ class PTBGateway:
             raise Refused(str(error)) from error
 
     async def send_text(
-        self, chat_id: int, text: str, keyboard: Keyboard | None = None, *, reply_to: int | None = None, force_reply: bool = False
+        self,
+        chat_id: int,
+        text: str,
+        keyboard: Keyboard | None = None,
+        *,
+        reply_to: int | None = None,
+        force_reply: bool = False,
     ) -> int:
         markup: Any = ForceReply(selective=True) if force_reply else _markup(keyboard)
         sent = await self._call(
-            self.bot.send_message(chat_id, text, parse_mode="HTML", reply_markup=markup, reply_parameters=_reply(reply_to))
+            self.bot.send_message(
+                chat_id, text, parse_mode="HTML", reply_markup=markup, reply_parameters=_reply(reply_to)
+            )
         )
         return sent.message_id
 
     async def edit_keyboard(self, chat_id: int, message_id: int, keyboard: Keyboard | None) -> None:
-        await self._call(self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=_markup(keyboard)))
+        await self._call(
+            self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=_markup(keyboard))
+        )
 
     async def answer_callback(self, callback_id: str, text: str | None = None, *, alert: bool = False) -> None:
         await self._call(self.bot.answer_callback_query(callback_id, text=text, show_alert=alert))
 
     async def send_document(self, chat_id: int, name: str, content: bytes, *, reply_to: int | None = None) -> int:
         sent = await self._call(
-            self.bot.send_document(chat_id, InputFile(content, filename=name), filename=name, reply_parameters=_reply(reply_to))
+            self.bot.send_document(
+                chat_id, InputFile(content, filename=name), filename=name, reply_parameters=_reply(reply_to)
+            )
         )
         return sent.message_id
 
-    async def send_documents(self, chat_id: int, files: Sequence[tuple[str, bytes]], *, reply_to: int | None = None) -> list[int]:
+    async def send_documents(
+        self, chat_id: int, files: Sequence[tuple[str, bytes]], *, reply_to: int | None = None
+    ) -> list[int]:
         # bytes, not InputFile: PTB then uploads each as an "attach://" part, as media groups need
         media = [InputMediaDocument(content, filename=name) for name, content in files]
         sent = await self._call(self.bot.send_media_group(chat_id, media, reply_parameters=_reply(reply_to)))
@@ -128,7 +144,9 @@ class PTBGateway:
     async def set_commands(self, commands: Sequence[tuple[str, str]], language_code: str | None) -> None:
         await self._call(
             self.bot.set_my_commands(
-                [BotCommand(name, text) for name, text in commands], scope=BotCommandScopeDefault(), language_code=language_code
+                [BotCommand(name, text) for name, text in commands],
+                scope=BotCommandScopeDefault(),
+                language_code=language_code,
             )
         )
 

@@ -92,7 +92,9 @@ class TelegramBot:
             )
             return self.desk
 
-        self.runtime = build_runtime(settings.bot_runtime, settings.bot_token.get_secret_value(), settings.telegram_api_base, make_desk)
+        self.runtime = build_runtime(
+            settings.bot_runtime, settings.bot_token.get_secret_value(), settings.telegram_api_base, make_desk
+        )
         await self.runtime.open()
         assert self.desk is not None
         await self.desk.start()
@@ -102,7 +104,9 @@ class TelegramBot:
             self.webhook = WebhookServer(self.runtime.feed, secret, path=settings.webhook_path)
             await self.webhook.start(settings.webhook_host, settings.webhook_port)
             await self.desk.gateway.set_webhook(settings.webhook_url, secret)
-            log.info("webhook mode: listening on %s:%s%s", settings.webhook_host, self.webhook.port, settings.webhook_path)
+            log.info(
+                "webhook mode: listening on %s:%s%s", settings.webhook_host, self.webhook.port, settings.webhook_path
+            )
         else:
             await self.desk.gateway.delete_webhook()
             await self.runtime.start_polling()

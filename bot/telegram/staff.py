@@ -23,13 +23,12 @@ from collections.abc import Callable, Collection
 
 from bot.i18n import LANGUAGES, translator
 from bot.telegram.applicants import command_of
-from bot.telegram.staff_language import StaffLanguages
 from bot.telegram.format import escape
+from bot.telegram.staff_language import StaffLanguages
 from bot.telegram.types import Gateway, IncomingCallback, IncomingMessage, Person, TelegramFailure
 from dialogs.bidi import for_reader
 from dialogs.events import AWAITING_APPLICANT
-from dialogs.i18n import LANGUAGE_NAMES
-from dialogs.i18n import Translator
+from dialogs.i18n import LANGUAGE_NAMES, Translator
 from dialogs.loader import Content
 from dialogs.render import render_composed
 from storage.db import Database
@@ -120,19 +119,30 @@ class StaffReview:
             return
         assert callback.chat_id is not None
         if decision == "accepted":
-            await self._decide(callback.chat_id, callback.message_id, callback.sender, reference, decision, None, None, callback)
+            await self._decide(
+                callback.chat_id, callback.message_id, callback.sender, reference, decision, None, None, callback
+            )
             return
         async with self.database.uow() as uow:
             submission = await uow.submissions.get(reference)
         if submission is None:
-            await self._answer(callback, _("Submission {reference} no longer exists (withdrawn by the applicant).").format(reference=reference), tr, alert=True)
+            await self._answer(
+                callback,
+                _("Submission {reference} no longer exists (withdrawn by the applicant).").format(reference=reference),
+                tr,
+                alert=True,
+            )
             return
         if submission.status in ("accepted", *AWAITING_APPLICANT):
             await self._answer(callback, self._already(reference, submission.status, tr), tr, alert=True)
             return
         prompt = {
-            "returned": _("{who}: reply to this message with the reason for returning {reference}. The applicant will read it."),
-            "more_requested": _("{who}: reply to this message with the document you need for {reference}, and why. The applicant will read it."),
+            "returned": _(
+                "{who}: reply to this message with the reason for returning {reference}. The applicant will read it."
+            ),
+            "more_requested": _(
+                "{who}: reply to this message with the document you need for {reference}, and why. The applicant will read it."
+            ),
         }[decision].format(who=callback.sender.name, reference=reference)
         try:
             prompt_id = await self.gateway.send_text(
@@ -183,13 +193,19 @@ class StaffReview:
             return
         tr = await self.languages.translator(message.chat_id)
         keyboard = [[(LANGUAGE_NAMES[lang], f"s:lang:{lang}") for lang in LANGUAGES]]
-        text = tr.gettext("Choose the language of this staff chat: notifications, prompts and confirmations here will use it.")
+        text = tr.gettext(
+            "Choose the language of this staff chat: notifications, prompts and confirmations here will use it."
+        )
         try:
-            await self.gateway.send_text(message.chat_id, escape(for_reader(text, tr.lang)), keyboard, reply_to=message.message_id)
+            await self.gateway.send_text(
+                message.chat_id, escape(for_reader(text, tr.lang)), keyboard, reply_to=message.message_id
+            )
         except TelegramFailure as failure:
             log.info("staff language menu not sent: %s", failure)
 
-    async def _set_language(self, chat_id: int | None, person: Person, language: str, callback: IncomingCallback | None) -> None:
+    async def _set_language(
+        self, chat_id: int | None, person: Person, language: str, callback: IncomingCallback | None
+    ) -> None:
         if chat_id is None or language not in LANGUAGES:
             if callback is not None:
                 tr = await self.languages.translator(chat_id)
@@ -222,7 +238,17 @@ class StaffReview:
             return
         comment = (message.text or "").strip()[:MAX_COMMENT]
         notice = int(prompt.notice_message_id) if prompt.notice_message_id else None
-        await self._decide(message.chat_id, notice, message.sender, prompt.reference, prompt.decision, comment, prompt, None, reply_to=message.message_id)
+        await self._decide(
+            message.chat_id,
+            notice,
+            message.sender,
+            prompt.reference,
+            prompt.decision,
+            comment,
+            prompt,
+            None,
+            reply_to=message.message_id,
+        )
 
     # ------------------------------------------------------------------ answering questions
 
@@ -234,12 +260,21 @@ class StaffReview:
         now = self.clock()
         async with self.database.uow() as uow:
             number = question_id(prompt.reference)
-            question = None if number is None else await uow.questions.add_answer(number, answer, by=staff_name(message.sender), at=now)
+            question = (
+                None
+                if number is None
+                else await uow.questions.add_answer(number, answer, by=staff_name(message.sender), at=now)
+            )
             if question is not None:
                 await uow.outbox.enqueue(QUESTION_ANSWER, question.reference, {"answer": answer}, now)
                 await uow.commit()
         if question is None:
-            await self._say(message.chat_id, _("This question no longer exists: the applicant deleted their data."), tr, reply_to=message.message_id)
+            await self._say(
+                message.chat_id,
+                _("This question no longer exists: the applicant deleted their data."),
+                tr,
+                reply_to=message.message_id,
+            )
             return
         self.on_outbox()
         await self._say(message.chat_id, _("Sent to the applicant."), tr, reply_to=message.message_id)
@@ -271,7 +306,9 @@ class StaffReview:
                         raise StatusConflict("prompt already answered")
                 else:
                     expected = None
-                submission = await uow.submissions.change_status(reference, decision, actor=who, at=now, comment=comment, expected=expected)
+                submission = await uow.submissions.change_status(
+                    reference, decision, actor=who, at=now, comment=comment, expected=expected
+                )
                 applicant = await uow.applicants.get(submission.applicant_id)
                 await uow.outbox.enqueue(
                     "applicant_update",
@@ -288,7 +325,13 @@ class StaffReview:
                 )
                 await uow.commit()
         except NotFound:
-            await self._tell(callback, chat_id, _("Submission {reference} no longer exists (withdrawn by the applicant).").format(reference=reference), tr, reply_to)
+            await self._tell(
+                callback,
+                chat_id,
+                _("Submission {reference} no longer exists (withdrawn by the applicant).").format(reference=reference),
+                tr,
+                reply_to,
+            )
             return
         except StatusConflict:
             async with self.database.uow() as uow:
@@ -297,10 +340,21 @@ class StaffReview:
             await self._tell(callback, chat_id, self._already(reference, status, tr), tr, reply_to)
             return
         self.on_outbox()
-        line = render_composed("@staff_decision", {"status": decision, "who": person.name, "at": now, "comment": comment}, self._content(), now, tr)
+        line = render_composed(
+            "@staff_decision",
+            {"status": decision, "who": person.name, "at": now, "comment": comment},
+            self._content(),
+            now,
+            tr,
+        )
         if callback is not None:
             await self._answer(callback, line, tr)
-        await self._say(chat_id, tr.gettext("{reference}: {decision}").format(reference=reference, decision=line), tr, reply_to=notice_id if callback is not None else reply_to)
+        await self._say(
+            chat_id,
+            tr.gettext("{reference}: {decision}").format(reference=reference, decision=line),
+            tr,
+            reply_to=notice_id if callback is not None else reply_to,
+        )
         if notice_id is not None:
             try:
                 await self.gateway.edit_keyboard(chat_id, notice_id, None)
@@ -317,7 +371,9 @@ class StaffReview:
         }
         return texts.get(status, texts["submitted"]).format(reference=reference)
 
-    async def _tell(self, callback: IncomingCallback | None, chat_id: int, text: str, tr: Translator, reply_to: int | None) -> None:
+    async def _tell(
+        self, callback: IncomingCallback | None, chat_id: int, text: str, tr: Translator, reply_to: int | None
+    ) -> None:
         if callback is not None:
             await self._answer(callback, text, tr, alert=True)
         else:

@@ -88,7 +88,13 @@ class Gateway(Protocol):
     """
 
     async def send_text(
-        self, chat_id: int, text: str, keyboard: Keyboard | None = None, *, reply_to: int | None = None, force_reply: bool = False
+        self,
+        chat_id: int,
+        text: str,
+        keyboard: Keyboard | None = None,
+        *,
+        reply_to: int | None = None,
+        force_reply: bool = False,
     ) -> int: ...
 
     async def edit_keyboard(self, chat_id: int, message_id: int, keyboard: Keyboard | None) -> None: ...
@@ -97,7 +103,9 @@ class Gateway(Protocol):
 
     async def send_document(self, chat_id: int, name: str, content: bytes, *, reply_to: int | None = None) -> int: ...
 
-    async def send_documents(self, chat_id: int, files: Sequence[tuple[str, bytes]], *, reply_to: int | None = None) -> list[int]:
+    async def send_documents(
+        self, chat_id: int, files: Sequence[tuple[str, bytes]], *, reply_to: int | None = None
+    ) -> list[int]:
         """Two to ten documents as one album."""
         ...
 

@@ -21,10 +21,14 @@ def incoming_file(message: Any) -> IncomingFile | None:
     """A document as sent; a photo as its largest size (Telegram sends several)."""
     if message.document is not None:
         document = message.document
-        return IncomingFile(document.file_id, document.file_name or "document", document.file_size, document.mime_type, "document")
+        return IncomingFile(
+            document.file_id, document.file_name or "document", document.file_size, document.mime_type, "document"
+        )
     if message.photo:
         largest = max(message.photo, key=lambda size: (size.width * size.height, size.file_size or 0))
-        return IncomingFile(largest.file_id, f"photo-{largest.file_unique_id}.jpg", largest.file_size, "image/jpeg", "photo")
+        return IncomingFile(
+            largest.file_id, f"photo-{largest.file_unique_id}.jpg", largest.file_size, "image/jpeg", "photo"
+        )
     return None
 
 

@@ -12,7 +12,14 @@ from tests.storage.factories import NOW
 ASK = ForwardQuestion("援疆期间的社保由哪一方缴纳？", "xj-aid-talent-2023b2", "org-aid-talent-wu", "zh")
 
 
-async def _ask(db: Database, applicant_id: int, effect: ForwardQuestion = ASK, *, commit: bool = True, asker: str | None = "阿依古丽") -> str:
+async def _ask(
+    db: Database,
+    applicant_id: int,
+    effect: ForwardQuestion = ASK,
+    *,
+    commit: bool = True,
+    asker: str | None = "阿依古丽",
+) -> str:
     """One event that passes a question on; returns the question's reference."""
     async with db.uow() as uow:
         await uow.conversations.save(applicant_id, "local", {"step": "menu"}, expected_version=None, now=NOW)
@@ -23,13 +30,20 @@ async def _ask(db: Database, applicant_id: int, effect: ForwardQuestion = ASK, *
     return question.reference
 
 
-async def test_a_forwarded_question_is_stored_with_its_staff_notification_in_one_transaction(db: Database, applicant_id: int) -> None:
+async def test_a_forwarded_question_is_stored_with_its_staff_notification_in_one_transaction(
+    db: Database, applicant_id: int
+) -> None:
     reference = await _ask(db, applicant_id)
     async with db.uow() as uow:
         [question] = await uow.questions.list_for(applicant_id)
         notes = await uow.outbox.for_reference(reference)
     assert question.reference == reference
-    assert (question.text, question.program, question.office, question.lang) == (ASK.question, ASK.program, ASK.office, "zh")
+    assert (question.text, question.program, question.office, question.lang) == (
+        ASK.question,
+        ASK.program,
+        ASK.office,
+        "zh",
+    )
     assert (question.channel_user, question.asker, question.asked_at) == ("local:alice", "阿依古丽", NOW)
     assert (question.answer, question.answered_at, question.answered_by) == (None, None, None)
     assert [(n.kind, n.status, n.payload) for n in notes] == [
@@ -44,7 +58,9 @@ async def test_a_question_not_committed_leaves_neither_row_nor_notification(db: 
         assert await uow.outbox.for_reference(reference) == []
 
 
-async def test_without_a_name_from_the_channel_staff_see_the_name_given_in_an_application(db: Database, applicant_id: int) -> None:
+async def test_without_a_name_from_the_channel_staff_see_the_name_given_in_an_application(
+    db: Database, applicant_id: int
+) -> None:
     async with db.uow() as uow:
         await uow.applicants.set_contact(applicant_id, now=NOW, name="李四")
         await uow.commit()
@@ -68,7 +84,9 @@ async def test_staff_replies_are_kept_in_order_with_the_latest_responder(db: Dat
     assert (answered.answered_by, answered.answered_at) == ("李老师 (tg:8002)", later)
 
 
-async def test_forgetting_the_applicant_deletes_their_questions_and_the_notifications_about_them(db: Database, applicant_id: int) -> None:
+async def test_forgetting_the_applicant_deletes_their_questions_and_the_notifications_about_them(
+    db: Database, applicant_id: int
+) -> None:
     async with db.uow() as uow:
         other = await uow.applicants.get_or_create("local", "bob", now=NOW)
         await uow.commit()

@@ -26,10 +26,17 @@ async def _return(db: Database, reference: str = "XJ-2026-000001") -> None:
         await uow.commit()
 
 
-async def test_documents_sent_after_a_return_join_the_submission_and_put_it_back_to_review(db: Database, applicant_id: int) -> None:
+async def test_documents_sent_after_a_return_join_the_submission_and_put_it_back_to_review(
+    db: Database, applicant_id: int
+) -> None:
     await _apply(db, applicant_id, confirm())
     await _return(db)
-    await _apply(db, applicant_id, AmendSubmission("XJ-2026-000001", (AGAIN,)), NotifyStaff("resubmitted", "XJ-2026-000001", {"documents": [AGAIN.stored_name]}))
+    await _apply(
+        db,
+        applicant_id,
+        AmendSubmission("XJ-2026-000001", (AGAIN,)),
+        NotifyStaff("resubmitted", "XJ-2026-000001", {"documents": [AGAIN.stored_name]}),
+    )
     async with db.uow() as uow:
         submission = await uow.submissions.get("XJ-2026-000001")
         assert submission is not None and submission.status == "submitted"
@@ -41,7 +48,9 @@ async def test_documents_sent_after_a_return_join_the_submission_and_put_it_back
     assert kinds == ["resubmitted"]
 
 
-async def test_documents_for_a_submission_staff_already_accepted_make_the_event_run_again(db: Database, applicant_id: int) -> None:
+async def test_documents_for_a_submission_staff_already_accepted_make_the_event_run_again(
+    db: Database, applicant_id: int
+) -> None:
     await _apply(db, applicant_id, confirm())
     async with db.uow() as uow:
         await uow.submissions.change_status("XJ-2026-000001", "accepted", actor="staff", at=NOW)
@@ -50,7 +59,9 @@ async def test_documents_for_a_submission_staff_already_accepted_make_the_event_
         await _apply(db, applicant_id, AmendSubmission("XJ-2026-000001", (AGAIN,)))
 
 
-async def test_forgetting_an_applicant_deletes_their_rows_and_releases_their_files(db: Database, applicant_id: int) -> None:
+async def test_forgetting_an_applicant_deletes_their_rows_and_releases_their_files(
+    db: Database, applicant_id: int
+) -> None:
     await _apply(db, applicant_id, confirm(), Subscribe("xj-state-allowance-2020"))
     async with db.uow() as uow:
         await uow.conversations.save(applicant_id, "local", {"step": "menu"}, expected_version=None, now=NOW)
@@ -70,8 +81,14 @@ async def test_forgetting_an_applicant_deletes_their_rows_and_releases_their_fil
 async def test_a_staff_prompt_is_answered_once(db: Database) -> None:
     async with db.uow() as uow:
         prompt = await uow.staff_prompts.add(
-            chat_id="-100", message_id="7", reference="XJ-2026-000001", decision="returned",
-            seen_status="submitted", notice_message_id="5", staff="王老师 (tg:9)", now=NOW,
+            chat_id="-100",
+            message_id="7",
+            reference="XJ-2026-000001",
+            decision="returned",
+            seen_status="submitted",
+            notice_message_id="5",
+            staff="王老师 (tg:9)",
+            now=NOW,
         )
         await uow.commit()
     async with db.uow() as uow:

@@ -146,9 +146,7 @@ async def test_a_decision_from_a_stale_button_is_refused(db: Database, applicant
         await uow.commit()
     with pytest.raises(StatusConflict):
         async with db.uow() as uow:
-            await uow.submissions.change_status(
-                reference, "accepted", actor="staff:2", at=NOW, expected="submitted"
-            )
+            await uow.submissions.change_status(reference, "accepted", actor="staff:2", at=NOW, expected="submitted")
 
 
 async def test_two_staff_deciding_at_once_give_one_decision(db: Database, applicant_id: int) -> None:
@@ -199,9 +197,13 @@ async def test_what_staff_said_last_is_read_for_all_submissions_at_once(db: Data
     first = await _submit(db, applicant_id)
     second = await _submit(db, applicant_id, key="conv-1:confirm:2", reference="XJ-2026-000002")
     async with db.uow() as uow:
-        await uow.submissions.change_status(first, "returned", actor="staff:1", comment="身份证照片不清楚", at=NOW + timedelta(hours=1))
+        await uow.submissions.change_status(
+            first, "returned", actor="staff:1", comment="身份证照片不清楚", at=NOW + timedelta(hours=1)
+        )
         await uow.submissions.change_status(first, "submitted", actor="applicant", at=NOW + timedelta(hours=2))
-        await uow.submissions.change_status(first, "more_requested", actor="staff:1", comment="请补充学历证书", at=NOW + timedelta(hours=3))
+        await uow.submissions.change_status(
+            first, "more_requested", actor="staff:1", comment="请补充学历证书", at=NOW + timedelta(hours=3)
+        )
         await uow.commit()
     async with db.uow() as uow:
         comments = await uow.submissions.latest_comments(applicant_id)

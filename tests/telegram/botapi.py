@@ -44,41 +44,92 @@ _METHOD_PATH = re.compile(r"/bot(?P<token>[^/]+)/(?P<method>[^/]*)")
 _FILE_PATH = re.compile(r"/file/bot(?P<token>[^/]+)/(?P<path>.+)")
 # Forms carry every value as a string; these are the ones a handler needs typed again.
 _JSON_PARAMS = frozenset(
-    {"reply_markup", "reply_parameters", "media", "commands", "scope", "entities",
-     "caption_entities", "link_preview_options", "allowed_updates"}
+    {
+        "reply_markup",
+        "reply_parameters",
+        "media",
+        "commands",
+        "scope",
+        "entities",
+        "caption_entities",
+        "link_preview_options",
+        "allowed_updates",
+    }
 )
 _INT_PARAMS = frozenset(
-    {"chat_id", "message_id", "offset", "limit", "reply_to_message_id", "max_connections",
-     "cache_time", "message_thread_id"}
+    {
+        "chat_id",
+        "message_id",
+        "offset",
+        "limit",
+        "reply_to_message_id",
+        "max_connections",
+        "cache_time",
+        "message_thread_id",
+    }
 )
 _BOOL_PARAMS = frozenset(
-    {"disable_notification", "protect_content", "show_alert", "drop_pending_updates",
-     "allow_sending_without_reply", "has_spoiler", "disable_content_type_detection"}
+    {
+        "disable_notification",
+        "protect_content",
+        "show_alert",
+        "drop_pending_updates",
+        "allow_sending_without_reply",
+        "has_spoiler",
+        "disable_content_type_detection",
+    }
 )
 _CHAT_ACTIONS = frozenset(
-    {"typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
-     "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note"}
+    {
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    }
 )
 # HTML tags Telegram accepts, and the entity each one becomes.
 _HTML_TAGS = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-    "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-    "code": "code", "pre": "pre", "a": "text_link", "tg-spoiler": "spoiler", "span": "spoiler",
-    "blockquote": "blockquote", "tg-emoji": "custom_emoji",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "code": "code",
+    "pre": "pre",
+    "a": "text_link",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+    "blockquote": "blockquote",
+    "tg-emoji": "custom_emoji",
 }
 _HTML_ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|lt|gt|amp|quot)(;?)")
 _HTML_ATTR = re.compile(r"\s*([^\s=]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"']+))?")
 _DEFAULT_DESCRIPTIONS = {
-    400: "Bad Request", 401: "Unauthorized", 403: "Forbidden: bot was blocked by the user",
-    404: "Not Found", 409: "Conflict", 500: "Internal Server Error", 502: "Bad Gateway",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden: bot was blocked by the user",
+    404: "Not Found",
+    409: "Conflict",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
 }
 _NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
 )
 _WEBHOOK_CONFLICT = (
-    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete "
-    "the webhook first"
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
 )
 _BAD_FILE = "Bad Request: wrong file identifier/HTTP URL specified"
 
@@ -216,7 +267,9 @@ def parse_html(text: str, *, strict_ampersand: bool = True) -> tuple[str, list[d
             if not attr.group(1):
                 continue
             if attr.group(2) is None and attr.group(1) != "expandable":
-                raise fail(f'Expected equal sign in declaration of an attribute of the tag "{name}" at byte offset {at}')
+                raise fail(
+                    f'Expected equal sign in declaration of an attribute of the tag "{name}" at byte offset {at}'
+                )
             attrs[attr.group(1).lower()] = html.unescape((attr.group(2) or "").strip("\"'"))
         if name not in _HTML_TAGS or (name == "span" and attrs.get("class") != "tg-spoiler"):
             raise fail(f'Unsupported start tag "{name}" at byte offset {at}')
@@ -239,7 +292,12 @@ def _html_entity(
         entity["url"] = attrs.get("href") or inner_text
     elif tag == "code" and attrs.get("class", "").startswith("language-"):
         entity["language"] = attrs["class"].removeprefix("language-")
-    elif tag == "pre" and done and done[-1]["type"] == "code" and (done[-1]["offset"], done[-1]["length"]) == (offset, length):
+    elif (
+        tag == "pre"
+        and done
+        and done[-1]["type"] == "code"
+        and (done[-1]["offset"], done[-1]["length"]) == (offset, length)
+    ):
         code = done.pop()
         if "language" in code:
             entity["language"] = code["language"]
@@ -316,15 +374,23 @@ class FakeBotAPI:
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._faults: list[_Fault] = []
         handlers: dict[str, Callable[[dict[str, Any], dict[str, UploadedFile]], Any]] = {
-            "getMe": self._get_me, "getUpdates": self._get_updates,
-            "sendMessage": self._send_message, "editMessageText": self._edit_message_text,
+            "getMe": self._get_me,
+            "getUpdates": self._get_updates,
+            "sendMessage": self._send_message,
+            "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
-            "answerCallbackQuery": self._answer_callback_query, "sendDocument": self._send_document,
-            "sendPhoto": self._send_photo, "sendMediaGroup": self._send_media_group,
-            "getFile": self._get_file, "setMyCommands": self._set_my_commands,
-            "getMyCommands": self._get_my_commands, "deleteMyCommands": self._delete_my_commands,
-            "setWebhook": self._set_webhook, "deleteWebhook": self._delete_webhook,
-            "getWebhookInfo": self._get_webhook_info, "sendChatAction": self._send_chat_action,
+            "answerCallbackQuery": self._answer_callback_query,
+            "sendDocument": self._send_document,
+            "sendPhoto": self._send_photo,
+            "sendMediaGroup": self._send_media_group,
+            "getFile": self._get_file,
+            "setMyCommands": self._set_my_commands,
+            "getMyCommands": self._get_my_commands,
+            "deleteMyCommands": self._delete_my_commands,
+            "setWebhook": self._set_webhook,
+            "deleteWebhook": self._delete_webhook,
+            "getWebhookInfo": self._get_webhook_info,
+            "sendChatAction": self._send_chat_action,
         }
         self._methods = {name.lower(): (name, handler) for name, handler in handlers.items()}
 
@@ -376,7 +442,11 @@ class FakeBotAPI:
             call.response = await entry[1](call.params, call.files)
             body: dict[str, Any] = {"ok": True, "result": call.response}
         except (BotAPIError, KeyError, TypeError, ValueError, AttributeError) as exc:  # the latter: malformed params
-            error = exc if isinstance(exc, BotAPIError) else BotAPIError(400, f"Bad Request: the fake could not handle these parameters: {exc!r}")
+            error = (
+                exc
+                if isinstance(exc, BotAPIError)
+                else BotAPIError(400, f"Bad Request: the fake could not handle these parameters: {exc!r}")
+            )
             call.failed, call.status, call.response = True, error.code, error.body
             body = error.body
         async with self._changed:
@@ -459,7 +529,9 @@ class FakeBotAPI:
     def _bot_message(self, chat_id: int, params: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
         markup = self._inline_markup(params)
         reply = self._reply_target(chat_id, params)
-        message = self._new_message(chat_id, self.bot_user, {**content, "reply_to_message": reply, "reply_markup": markup})
+        message = self._new_message(
+            chat_id, self.bot_user, {**content, "reply_to_message": reply, "reply_markup": markup}
+        )
         self._sent.setdefault(chat_id, []).append(message)
         return message
 
@@ -488,7 +560,9 @@ class FakeBotAPI:
             return None
         rows = markup["inline_keyboard"]
         if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-            raise BotAPIError(400, "Bad Request: can't parse inline keyboard button: InlineKeyboardMarkup must be an Array of buttons")
+            raise BotAPIError(
+                400, "Bad Request: can't parse inline keyboard button: InlineKeyboardMarkup must be an Array of buttons"
+            )
         for button in itertools.chain.from_iterable(rows):
             data = button.get("callback_data") if isinstance(button, dict) else None
             if data is not None and not 1 <= len(str(data).encode()) <= CALLBACK_DATA_LIMIT:
@@ -525,8 +599,14 @@ class FakeBotAPI:
         return {"caption": plain, "caption_entities": entities or None}
 
     def _register(
-        self, content: bytes, *, kind: str, file_name: str | None = None, mime_type: str | None = None,
-        declared_size: int | None = None, suffix: str = "",
+        self,
+        content: bytes,
+        *,
+        kind: str,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+        declared_size: int | None = None,
+        suffix: str = "",
     ) -> StoredFile:
         """Keep a file so getFile and the download URL work for it."""
         n = next(self._seq)
@@ -534,9 +614,13 @@ class FakeBotAPI:
             suffix = "." + file_name.rsplit(".", 1)[1]
         stored = StoredFile(
             file_id=f"{'AgAC' if kind == 'photo' else 'BQAC'}{n:06d}{secrets.token_hex(6)}",
-            file_unique_id=f"AQAD{n:06d}", content=content,
+            file_unique_id=f"AQAD{n:06d}",
+            content=content,
             file_size=declared_size if declared_size is not None else len(content),
-            file_path=f"{kind}s/file_{n}{suffix}", kind=kind, file_name=file_name, mime_type=mime_type,
+            file_path=f"{kind}s/file_{n}{suffix}",
+            kind=kind,
+            file_name=file_name,
+            mime_type=mime_type,
         )
         self._files[stored.file_id] = stored
         self._paths[stored.file_path] = stored
@@ -546,11 +630,20 @@ class FakeBotAPI:
     def _file_object(stored: StoredFile, **extra: Any) -> dict[str, Any]:
         """The Document / PhotoSize object for a stored file."""
         names = {"file_name": stored.file_name, "mime_type": stored.mime_type} if stored.kind == "document" else {}
-        return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "file_size": stored.file_size,
-                **{k: v for k, v in names.items() if v}, **extra}
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.file_size,
+            **{k: v for k, v in names.items() if v},
+            **extra,
+        }
 
-    def _document(self, content: bytes, file_name: str | None, mime_type: str | None, declared_size: int | None = None) -> tuple[dict[str, Any], StoredFile]:
-        stored = self._register(content, kind="document", file_name=file_name, mime_type=mime_type, declared_size=declared_size)
+    def _document(
+        self, content: bytes, file_name: str | None, mime_type: str | None, declared_size: int | None = None
+    ) -> tuple[dict[str, Any], StoredFile]:
+        stored = self._register(
+            content, kind="document", file_name=file_name, mime_type=mime_type, declared_size=declared_size
+        )
         return self._file_object(stored), stored
 
     def _photo(self, content: bytes, declared_size: int | None = None) -> tuple[list[dict[str, Any]], StoredFile]:
@@ -559,8 +652,13 @@ class FakeBotAPI:
         for width, height in ((90, 67), (320, 240), (1280, 960)):
             largest = width == 1280
             data = content if largest else f"fake-jpeg-{width}x{height}".encode()
-            stored = self._register(data, kind="photo", mime_type="image/jpeg", suffix=".jpg",
-                                    declared_size=declared_size if largest else None)
+            stored = self._register(
+                data,
+                kind="photo",
+                mime_type="image/jpeg",
+                suffix=".jpg",
+                declared_size=declared_size if largest else None,
+            )
             sizes.append(self._file_object(stored, width=width, height=height))
         return sizes, stored
 
@@ -593,8 +691,14 @@ class FakeBotAPI:
     # -- Bot API methods -----------------------------------------------------------------------
 
     async def _get_me(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
-        return {**self.bot_user, "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": False, "can_connect_to_business": False, "has_main_web_app": False}
+        return {
+            **self.bot_user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
 
     async def _get_updates(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
         """Long poll: an offset confirms (drops) earlier updates; wait up to ``timeout`` seconds
@@ -617,13 +721,23 @@ class FakeBotAPI:
                 self._polls_waiting += 1
                 try:
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._changed.wait_for(
-                            lambda: bool(self._updates) or self._closing or bool(self.webhook.url)
-                            or generation != self._poll_generation), timeout)
+                        await asyncio.wait_for(
+                            self._changed.wait_for(
+                                lambda: (
+                                    bool(self._updates)
+                                    or self._closing
+                                    or bool(self.webhook.url)
+                                    or generation != self._poll_generation
+                                )
+                            ),
+                            timeout,
+                        )
                 finally:
                     self._polls_waiting -= 1
         if generation != self._poll_generation:
-            raise BotAPIError(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
+            raise BotAPIError(
+                409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+            )
         if self.webhook.url:
             raise BotAPIError(409, _WEBHOOK_CONFLICT)
         return self._updates[:limit]
@@ -696,14 +810,21 @@ class FakeBotAPI:
         if len(kinds) > 1:
             raise BotAPIError(400, "Bad Request: document can't be mixed with other media types")
         # Resolve every item before creating any message: a bad item fails the whole album.
-        resolved = [(item, *self._media(item.get("media"), files, str(item["type"]), str(item["type"]))) for item in media]
+        resolved = [
+            (item, *self._media(item.get("media"), files, str(item["type"]), str(item["type"]))) for item in media
+        ]
         captions = [self._caption({**params, **item}) for item in media]
         self._inline_markup(params)  # albums take no keyboard; Telegram ignores it, we still validate
         group_id = str(10**17 + next(self._seq))
         messages = []
         for (item, obj, stored), caption in zip(resolved, captions, strict=True):
-            messages.append(self._bot_message(chat_id, {**params, "reply_markup": None},
-                                              {item["type"]: obj, "media_group_id": group_id, **caption}))
+            messages.append(
+                self._bot_message(
+                    chat_id,
+                    {**params, "reply_markup": None},
+                    {item["type"]: obj, "media_group_id": group_id, **caption},
+                )
+            )
             self._uploads.setdefault(chat_id, []).append(stored)
         return messages
 
@@ -712,8 +833,12 @@ class FakeBotAPI:
             raise BotAPIError(400, "Bad Request: wrong file_id or the file is temporarily unavailable")
         if stored.file_size > DOWNLOAD_LIMIT:
             raise BotAPIError(400, "Bad Request: file is too big")
-        return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                "file_size": stored.file_size, "file_path": stored.file_path}
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.file_size,
+            "file_path": stored.file_path,
+        }
 
     @staticmethod
     def _commands_key(scope: dict[str, Any] | None, language_code: str | None) -> tuple[str, str]:
@@ -748,8 +873,17 @@ class FakeBotAPI:
         async with self._changed:
             if params.get("drop_pending_updates"):
                 self._updates.clear()
-            self.webhook = Webhook(url, secret, int(params.get("max_connections") or 40),
-                                   params.get("allowed_updates"), params.get("ip_address")) if url else Webhook()
+            self.webhook = (
+                Webhook(
+                    url,
+                    secret,
+                    int(params.get("max_connections") or 40),
+                    params.get("allowed_updates"),
+                    params.get("ip_address"),
+                )
+                if url
+                else Webhook()
+            )
             self._changed.notify_all()  # a waiting getUpdates now answers 409
         return True
 
@@ -757,12 +891,23 @@ class FakeBotAPI:
         return await self._set_webhook({"drop_pending_updates": params.get("drop_pending_updates")}, files)
 
     async def _get_webhook_info(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
-        info: dict[str, Any] = {"url": self.webhook.url, "has_custom_certificate": False,
-                                "pending_update_count": len(self._updates)}
+        info: dict[str, Any] = {
+            "url": self.webhook.url,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
         if self.webhook.url:
             info["max_connections"] = self.webhook.max_connections
-            info.update({k: v for k, v in (("allowed_updates", self.webhook.allowed_updates),
-                                           ("ip_address", self.webhook.ip_address)) if v})
+            info.update(
+                {
+                    k: v
+                    for k, v in (
+                        ("allowed_updates", self.webhook.allowed_updates),
+                        ("ip_address", self.webhook.ip_address),
+                    )
+                    if v
+                }
+            )
         return info
 
     async def _send_chat_action(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
@@ -773,13 +918,25 @@ class FakeBotAPI:
 
     # -- test side: users and updates ----------------------------------------------------------
 
-    def user(self, user_id: int, first_name: str | None = None, *, last_name: str | None = None,
-             username: str | None = None, language_code: str | None = None) -> dict[str, Any]:
+    def user(
+        self,
+        user_id: int,
+        first_name: str | None = None,
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+    ) -> dict[str, Any]:
         """Create or update a user; unset fields keep their value (language defaults to "zh")."""
-        user = self._users.setdefault(user_id, {"id": user_id, "is_bot": False,
-                                                "first_name": f"User {user_id}", "language_code": "zh"})
-        for key, value in (("first_name", first_name), ("last_name", last_name),
-                           ("username", username), ("language_code", language_code)):
+        user = self._users.setdefault(
+            user_id, {"id": user_id, "is_bot": False, "first_name": f"User {user_id}", "language_code": "zh"}
+        )
+        for key, value in (
+            ("first_name", first_name),
+            ("last_name", last_name),
+            ("username", username),
+            ("language_code", language_code),
+        ):
             if value is not None:
                 user[key] = value
         return dict(user)
@@ -795,11 +952,20 @@ class FakeBotAPI:
         user = self.user(user_id, language_code=language_code)
         chat = user_id if chat_id is None else chat_id
         if chat > 0 and chat != user_id:
-            raise ValueError(f"private chat {chat} belongs to user {chat}, not {user_id}; use a negative id for a group")
+            raise ValueError(
+                f"private chat {chat} belongs to user {chat}, not {user_id}; use a negative id for a group"
+            )
         return user, chat
 
-    async def push_text(self, user_id: int, text: str, *, chat_id: int | None = None,
-                        reply_to_message_id: int | None = None, language_code: str | None = None) -> dict[str, Any]:
+    async def push_text(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        chat_id: int | None = None,
+        reply_to_message_id: int | None = None,
+        language_code: str | None = None,
+    ) -> dict[str, Any]:
         """The user sends ``text``; a leading "/cmd" gets its bot_command entity. Returns the Update."""
         user, chat = self._user_chat(user_id, chat_id, language_code)
         content: dict[str, Any] = {"text": text}
@@ -811,8 +977,9 @@ class FakeBotAPI:
             content["reply_to_message"] = _without_reply(target)
         return await self._push({"message": self._new_message(chat, user, content)})
 
-    async def press(self, user_id: int, message: dict[str, Any] | int, data: str, *,
-                    chat_id: int | None = None, force: bool = False) -> dict[str, Any]:
+    async def press(
+        self, user_id: int, message: dict[str, Any] | int, data: str, *, chat_id: int | None = None, force: bool = False
+    ) -> dict[str, Any]:
         """The user presses an inline button. ``message`` is a Message the bot sent (or its id).
 
         Unless ``force``, ``data`` must be a callback_data on the message's *current* keyboard:
@@ -831,29 +998,70 @@ class FakeBotAPI:
             raise ValueError(f"message {message_id} has no button with callback_data {data!r} now")
         query_id = str(next(self._seq) * 1000003)
         self._callback_ids.add(query_id)
-        return await self._push({"callback_query": {"id": query_id, "from": user, "message": current,
-                                                    "chat_instance": str(abs(chat) * 7919), "data": data}})
+        return await self._push(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": user,
+                    "message": current,
+                    "chat_instance": str(abs(chat) * 7919),
+                    "data": data,
+                }
+            }
+        )
 
-    async def push_document(self, user_id: int, content: bytes, file_name: str, mime_type: str, *,
-                            declared_size: int | None = None, media_group_id: str | None = None,
-                            caption: str | None = None, chat_id: int | None = None) -> dict[str, Any]:
+    async def push_document(
+        self,
+        user_id: int,
+        content: bytes,
+        file_name: str,
+        mime_type: str,
+        *,
+        declared_size: int | None = None,
+        media_group_id: str | None = None,
+        caption: str | None = None,
+        chat_id: int | None = None,
+    ) -> dict[str, Any]:
         """The user sends a file. ``declared_size`` claims a file_size without the bytes."""
         user, chat = self._user_chat(user_id, chat_id, None)
         document, _ = self._document(content, file_name, mime_type, declared_size)
-        return await self._push({"message": self._new_message(
-            chat, user, {"document": document, "caption": caption, "media_group_id": media_group_id})})
+        return await self._push(
+            {
+                "message": self._new_message(
+                    chat, user, {"document": document, "caption": caption, "media_group_id": media_group_id}
+                )
+            }
+        )
 
-    async def push_photo(self, user_id: int, content: bytes, *, declared_size: int | None = None,
-                         media_group_id: str | None = None, caption: str | None = None,
-                         chat_id: int | None = None) -> dict[str, Any]:
+    async def push_photo(
+        self,
+        user_id: int,
+        content: bytes,
+        *,
+        declared_size: int | None = None,
+        media_group_id: str | None = None,
+        caption: str | None = None,
+        chat_id: int | None = None,
+    ) -> dict[str, Any]:
         """The user sends a photo: three PhotoSizes, the largest with ``content``."""
         user, chat = self._user_chat(user_id, chat_id, None)
         photo, _ = self._photo(content, declared_size)
-        return await self._push({"message": self._new_message(
-            chat, user, {"photo": photo, "caption": caption, "media_group_id": media_group_id})})
+        return await self._push(
+            {
+                "message": self._new_message(
+                    chat, user, {"photo": photo, "caption": caption, "media_group_id": media_group_id}
+                )
+            }
+        )
 
-    async def push_album(self, user_id: int, items: list[tuple[str, bytes, str, str]], *,
-                         caption: str | None = None, chat_id: int | None = None) -> list[dict[str, Any]]:
+    async def push_album(
+        self,
+        user_id: int,
+        items: list[tuple[str, bytes, str, str]],
+        *,
+        caption: str | None = None,
+        chat_id: int | None = None,
+    ) -> list[dict[str, Any]]:
         """Several updates sharing a media_group_id; items are (kind, content, file_name, mime_type)
         with kind "document" or "photo"; the caption goes on the first, as clients do."""
         group_id = str(10**17 + next(self._seq))
@@ -861,19 +1069,33 @@ class FakeBotAPI:
         for index, (kind, content, name, mime) in enumerate(items):
             item_caption = caption if index == 0 else None
             if kind == "photo":
-                updates.append(await self.push_photo(user_id, content, media_group_id=group_id,
-                                                     caption=item_caption, chat_id=chat_id))
+                updates.append(
+                    await self.push_photo(
+                        user_id, content, media_group_id=group_id, caption=item_caption, chat_id=chat_id
+                    )
+                )
             elif kind == "document":
-                updates.append(await self.push_document(user_id, content, name, mime, media_group_id=group_id,
-                                                        caption=item_caption, chat_id=chat_id))
+                updates.append(
+                    await self.push_document(
+                        user_id, content, name, mime, media_group_id=group_id, caption=item_caption, chat_id=chat_id
+                    )
+                )
             else:
                 raise ValueError(f"album items are 'photo' or 'document', not {kind!r}")
         return updates
 
     # -- test side: faults, waiting and inspection -------------------------------------------------
 
-    def fail_next(self, method: str, *, chat_id: int | str | None = None, times: int = 1, error_code: int = 429,
-                  retry_after: int | None = None, description: str | None = None) -> None:
+    def fail_next(
+        self,
+        method: str,
+        *,
+        chat_id: int | str | None = None,
+        times: int = 1,
+        error_code: int = 429,
+        retry_after: int | None = None,
+        description: str | None = None,
+    ) -> None:
         """Answer the next ``times`` calls of ``method`` (to ``chat_id``, if given) with an error.
 
         A 429 defaults to ``retry_after=1`` and Telegram's "Too Many Requests: retry after N".
@@ -881,8 +1103,11 @@ class FakeBotAPI:
         if error_code == 429 and retry_after is None:
             retry_after = 1
         if description is None:
-            description = (f"Too Many Requests: retry after {retry_after}" if error_code == 429
-                           else _DEFAULT_DESCRIPTIONS.get(error_code, "Bad Request"))
+            description = (
+                f"Too Many Requests: retry after {retry_after}"
+                if error_code == 429
+                else _DEFAULT_DESCRIPTIONS.get(error_code, "Bad Request")
+            )
         parameters = {"retry_after": retry_after} if retry_after is not None else None
         self._faults.append(_Fault(method.lower(), chat_id, times, error_code, description, parameters))
 
@@ -900,10 +1125,12 @@ class FakeBotAPI:
             parts.append(f"{call.method}(chat_id={call.params.get('chat_id')}) -> {outcome}")
         return "; ".join(parts) or "none"
 
-    async def wait_for(self, predicate: Callable[[Call], bool] | str, *, count: int = 1,
-                       timeout: float = 10) -> list[Call]:
+    async def wait_for(
+        self, predicate: Callable[[Call], bool] | str, *, count: int = 1, timeout: float = 10
+    ) -> list[Call]:
         """Wait until ``count`` recorded calls match (a predicate, or a method name) and return
         the first ``count`` of them. Past calls count too; filter on ``call.at`` to exclude them."""
+
         def check(call: Call) -> bool:
             return call.method.lower() == predicate.lower() if isinstance(predicate, str) else predicate(call)
 
@@ -920,11 +1147,15 @@ class FakeBotAPI:
         test does not depend on how fast the bot sends its second message. An album counts as
         one message per item; an edit is the edited Message (it has ``edit_date``).
         """
+
         def unread() -> int:
             return len(self._sent.get(chat_id, [])) - self._read.get(chat_id, 0)
 
-        await self._until(lambda: unread() >= count, timeout,
-                          lambda: f"the bot sent {unread()} of {count} expected message(s) to chat {chat_id}")
+        await self._until(
+            lambda: unread() >= count,
+            timeout,
+            lambda: f"the bot sent {unread()} of {count} expected message(s) to chat {chat_id}",
+        )
         start = self._read.get(chat_id, 0)
         self._read[chat_id] = start + count
         return self._sent[chat_id][start : start + count]

@@ -100,7 +100,15 @@ def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
 class Phone:
     """One Telegram user talking to the bot in a private chat (or in a staff group)."""
 
-    def __init__(self, api: FakeBotAPI, user_id: int, name: str = "申请人", *, language_code: str = "zh", chat_id: int | None = None):
+    def __init__(
+        self,
+        api: FakeBotAPI,
+        user_id: int,
+        name: str = "申请人",
+        *,
+        language_code: str = "zh",
+        chat_id: int | None = None,
+    ):
         self.api = api
         self.user_id = user_id
         self.chat_id = chat_id if chat_id is not None else user_id
@@ -124,7 +132,9 @@ class Phone:
                 return "\n".join(texts)
 
     async def say(self, text: str, until: str = "", **kwargs: Any) -> str:
-        await self.api.push_text(self.user_id, text, chat_id=self.chat_id if self.chat_id != self.user_id else None, **kwargs)
+        await self.api.push_text(
+            self.user_id, text, chat_id=self.chat_id if self.chat_id != self.user_id else None, **kwargs
+        )
         return await self.read(until)
 
     def last_with(self, label: str) -> tuple[dict[str, Any], str]:

@@ -103,13 +103,19 @@ async def about_the_aid_plan(phone: Phone) -> None:
 def _force_reply_to(chat: int) -> Any:
     def matches(call: Call) -> bool:
         markup = call.params.get("reply_markup") or {}
-        return call.method.lower() == "sendmessage" and call.params.get("chat_id") == chat and markup.get("force_reply") is True
+        return (
+            call.method.lower() == "sendmessage"
+            and call.params.get("chat_id") == chat
+            and markup.get("force_reply") is True
+        )
 
     return matches
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
-async def test_staff_reply_to_forwarded_question_reaches_applicant(api: FakeBotAPI, tmp_path: Path, runtime: str) -> None:
+async def test_staff_reply_to_forwarded_question_reaches_applicant(
+    api: FakeBotAPI, tmp_path: Path, runtime: str
+) -> None:
     bot = started(api, runtime, tmp_path)
     await bot.start()
     try:
@@ -127,14 +133,24 @@ async def test_staff_reply_to_forwarded_question_reaches_applicant(api: FakeBotA
         prompt = staff.seen[-1]
 
         # staff reply to it: the applicant reads the answer in English, with the office named
-        await api.push_text(staff.user_id, "可以，合同期满两年即可。", chat_id=QUESTION_OFFICE_CHAT, reply_to_message_id=prompt["message_id"])
+        await api.push_text(
+            staff.user_id,
+            "可以，合同期满两年即可。",
+            chat_id=QUESTION_OFFICE_CHAT,
+            reply_to_message_id=prompt["message_id"],
+        )
         await staff.read("已转给申请人")
         answer = await applicant.read("answered your question")
         assert f"Staff of {OFFICE} answered your question" in answer and QUESTION in answer
         assert "可以，合同期满两年即可。" in answer
 
         # a second reply to the same question is relayed too: it is a conversation
-        await api.push_text(staff.user_id, "请同时准备单位推荐函。", chat_id=QUESTION_OFFICE_CHAT, reply_to_message_id=prompt["message_id"])
+        await api.push_text(
+            staff.user_id,
+            "请同时准备单位推荐函。",
+            chat_id=QUESTION_OFFICE_CHAT,
+            reply_to_message_id=prompt["message_id"],
+        )
         assert "请同时准备单位推荐函。" in await applicant.read("answered your question")
 
         # the question keeps every reply and who gave the last; "My submissions" shows them
@@ -150,7 +166,9 @@ async def test_staff_reply_to_forwarded_question_reaches_applicant(api: FakeBotA
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
-async def test_a_staff_reply_after_a_restart_still_reaches_the_applicant(api: FakeBotAPI, tmp_path: Path, runtime: str) -> None:
+async def test_a_staff_reply_after_a_restart_still_reaches_the_applicant(
+    api: FakeBotAPI, tmp_path: Path, runtime: str
+) -> None:
     first = started(api, runtime, tmp_path)
     await first.start()
     try:
@@ -166,7 +184,9 @@ async def test_a_staff_reply_after_a_restart_still_reaches_the_applicant(api: Fa
     second = started(api, runtime, tmp_path)
     await second.start()
     try:
-        await api.push_text(staff.user_id, "可以申请。", chat_id=QUESTION_OFFICE_CHAT, reply_to_message_id=prompt["message_id"])
+        await api.push_text(
+            staff.user_id, "可以申请。", chat_id=QUESTION_OFFICE_CHAT, reply_to_message_id=prompt["message_id"]
+        )
         answer = await applicant.read("answered your question")
         assert "可以申请。" in answer
     finally:
@@ -184,7 +204,12 @@ async def test_a_question_about_no_program_goes_to_the_staff_chat_setting(api: F
         told = await ask_staff(api, bot, applicant, "Can I apply for two programs in one year?", None)
         assert "Your question was passed to our staff." in told
         await staff.read("Can I apply for two programs in one year?")
-        await api.push_text(staff.user_id, "可以，但需分别申报。", chat_id=FALLBACK_CHAT, reply_to_message_id=staff.seen[-1]["message_id"])
+        await api.push_text(
+            staff.user_id,
+            "可以，但需分别申报。",
+            chat_id=FALLBACK_CHAT,
+            reply_to_message_id=staff.seen[-1]["message_id"],
+        )
         answer = await applicant.read("answered your question")
         assert "Staff answered your question" in answer and "可以，但需分别申报。" in answer
     finally:
@@ -192,7 +217,9 @@ async def test_a_question_about_no_program_goes_to_the_staff_chat_setting(api: F
     assert api.sent_to(QUESTION_OFFICE_CHAT) == []
 
 
-async def test_a_reply_to_the_question_of_someone_who_deleted_their_data_is_not_relayed(api: FakeBotAPI, tmp_path: Path) -> None:
+async def test_a_reply_to_the_question_of_someone_who_deleted_their_data_is_not_relayed(
+    api: FakeBotAPI, tmp_path: Path
+) -> None:
     bot = started(api, "ptb", tmp_path)
     await bot.start()
     try:
@@ -205,7 +232,9 @@ async def test_a_reply_to_the_question_of_someone_who_deleted_their_data_is_not_
         await applicant.say("/delete_my_data", "This cannot be undone")
         await applicant.press("Yes, delete my data", "Your data has been deleted")
         assert await _question_row(bot, applicant.user_id) is None
-        await api.push_text(staff.user_id, "可以。", chat_id=QUESTION_OFFICE_CHAT, reply_to_message_id=prompt["message_id"])
+        await api.push_text(
+            staff.user_id, "可以。", chat_id=QUESTION_OFFICE_CHAT, reply_to_message_id=prompt["message_id"]
+        )
         await staff.read("申请人已删除其数据")
     finally:
         await bot.stop()
@@ -226,7 +255,12 @@ async def test_a_question_withdrawn_while_its_notice_is_being_sent_ends_quietly(
         now = INSIDE_AID_WINDOW
         async with database.uow() as uow:
             applicant = await uow.applicants.get_or_create("tg", "7505", now=now)
-            await apply_effects(uow, [ForwardQuestion(QUESTION, "xj-aid-talent-2023b2", "org-aid-talent-wu", "en")], applicant_id=applicant.id, now=now)
+            await apply_effects(
+                uow,
+                [ForwardQuestion(QUESTION, "xj-aid-talent-2023b2", "org-aid-talent-wu", "en")],
+                applicant_id=applicant.id,
+                now=now,
+            )
             await uow.commit()
         async with database.uow() as uow:
             [claimed] = await uow.outbox.claim_due(now)
@@ -234,7 +268,14 @@ async def test_a_question_withdrawn_while_its_notice_is_being_sent_ends_quietly(
         async with database.uow() as uow:
             await apply_effects(uow, [ForgetApplicant()], applicant_id=applicant.id, now=now)
             await uow.commit()
-        worker = OutboxWorker(database, FileStore(tmp_path / "files"), None, lambda: content, staff_chat_id=FALLBACK_CHAT, wall_clock=lambda: now)  # type: ignore[arg-type]
+        worker = OutboxWorker(
+            database,
+            FileStore(tmp_path / "files"),
+            None,
+            lambda: content,
+            staff_chat_id=FALLBACK_CHAT,
+            wall_clock=lambda: now,
+        )  # type: ignore[arg-type]
         await worker._attempt(claimed)  # nothing is sent: the gateway is never reached
         async with database.uow() as uow:
             assert await uow.outbox.for_reference(claimed.reference or "") == []

@@ -73,7 +73,9 @@ async def ptb_bot(api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch) -> AsyncIter
         yield bot
 
 
-async def raw(http: aiohttp.ClientSession, api: FakeBotAPI, method: str, *, token: str | None = None, **params: Any) -> tuple[int, dict[str, Any]]:
+async def raw(
+    http: aiohttp.ClientSession, api: FakeBotAPI, method: str, *, token: str | None = None, **params: Any
+) -> tuple[int, dict[str, Any]]:
     async with http.post(f"{api.base}/bot{token or api.token}/{method}", json=params) as response:
         return response.status, await response.json()
 
@@ -81,7 +83,9 @@ async def raw(http: aiohttp.ClientSession, api: FakeBotAPI, method: str, *, toke
 # -- protocol, over raw HTTP ---------------------------------------------------------------------
 
 
-async def test_get_updates_waits_for_a_pushed_update_and_honours_offset(api: FakeBotAPI, http: aiohttp.ClientSession) -> None:
+async def test_get_updates_waits_for_a_pushed_update_and_honours_offset(
+    api: FakeBotAPI, http: aiohttp.ClientSession
+) -> None:
     poll = asyncio.create_task(raw(http, api, "getUpdates", timeout=5))
     await api.wait_polling()
     started = asyncio.get_running_loop().time()
@@ -110,7 +114,9 @@ async def test_get_updates_times_out_empty_and_respects_limit(api: FakeBotAPI, h
     assert (await raw(http, api, "getUpdates", limit=1))[1]["result"] == [first]
 
 
-async def test_a_newer_get_updates_ends_a_waiting_one_with_conflict(api: FakeBotAPI, http: aiohttp.ClientSession) -> None:
+async def test_a_newer_get_updates_ends_a_waiting_one_with_conflict(
+    api: FakeBotAPI, http: aiohttp.ClientSession
+) -> None:
     old = asyncio.create_task(raw(http, api, "getUpdates", timeout=5))
     await api.wait_polling()
     assert (await raw(http, api, "getUpdates"))[0] == 200
@@ -118,19 +124,32 @@ async def test_a_newer_get_updates_ends_a_waiting_one_with_conflict(api: FakeBot
     assert status == 409 and body["description"].startswith("Conflict: terminated by other getUpdates request")
 
 
-async def test_wrong_token_is_unauthorized_unknown_method_not_found_and_names_ignore_case(api: FakeBotAPI, http: aiohttp.ClientSession) -> None:
-    assert await raw(http, api, "getMe", token="999:WRONG") == (401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+async def test_wrong_token_is_unauthorized_unknown_method_not_found_and_names_ignore_case(
+    api: FakeBotAPI, http: aiohttp.ClientSession
+) -> None:
+    assert await raw(http, api, "getMe", token="999:WRONG") == (
+        401,
+        {"ok": False, "error_code": 401, "description": "Unauthorized"},
+    )
     assert await raw(http, api, "sendPigeon") == (404, {"ok": False, "error_code": 404, "description": "Not Found"})
     status, body = await raw(http, api, "GETME")
     assert status == 200 and body["result"]["username"] == "desk_test_bot"
-    assert [(call.method, call.failed) for call in api.calls] == [("getMe", True), ("sendPigeon", True), ("getMe", False)]
+    assert [(call.method, call.failed) for call in api.calls] == [
+        ("getMe", True),
+        ("sendPigeon", True),
+        ("getMe", False),
+    ]
 
 
-async def test_params_arrive_from_query_string_form_or_json_and_are_decoded(api: FakeBotAPI, http: aiohttp.ClientSession) -> None:
+async def test_params_arrive_from_query_string_form_or_json_and_are_decoded(
+    api: FakeBotAPI, http: aiohttp.ClientSession
+) -> None:
     markup = '{"inline_keyboard": [[{"text": "Go", "callback_data": "go"}]]}'
     async with http.get(f"{api.base}/bot{api.token}/sendMessage", params={"chat_id": "5", "text": "via query"}):
         pass
-    async with http.post(f"{api.base}/bot{api.token}/sendMessage", data={"chat_id": "5", "text": "via form", "reply_markup": markup}):
+    async with http.post(
+        f"{api.base}/bot{api.token}/sendMessage", data={"chat_id": "5", "text": "via form", "reply_markup": markup}
+    ):
         pass
     await raw(http, api, "sendMessage", chat_id=5, text="via json")
     calls = await api.wait_for("sendMessage", count=3)
@@ -156,14 +175,24 @@ async def test_send_message_is_validated_like_telegram(api: FakeBotAPI, http: ai
 
     status, body = await raw(http, api, "sendMessage", chat_id=USER, text="x" * 4096)
     assert status == 200
-    status, body = await raw(http, api, "sendMessage", chat_id=USER, parse_mode="HTML",
-                             text='<b>Deadline</b> &lt;soon&gt; &amp; <a href="https://e.x">link</a>')
+    status, body = await raw(
+        http,
+        api,
+        "sendMessage",
+        chat_id=USER,
+        parse_mode="HTML",
+        text='<b>Deadline</b> &lt;soon&gt; &amp; <a href="https://e.x">link</a>',
+    )
     assert body["result"]["text"] == "Deadline <soon> & link"
-    assert body["result"]["entities"] == [{"type": "bold", "offset": 0, "length": 8},
-                                          {"type": "text_link", "offset": 18, "length": 4, "url": "https://e.x"}]
+    assert body["result"]["entities"] == [
+        {"type": "bold", "offset": 0, "length": 8},
+        {"type": "text_link", "offset": 18, "length": 4, "url": "https://e.x"},
+    ]
 
 
-async def test_webhook_blocks_long_polling_until_deleted(api: FakeBotAPI, http: aiohttp.ClientSession, aiogram_bot: AiogramBot) -> None:
+async def test_webhook_blocks_long_polling_until_deleted(
+    api: FakeBotAPI, http: aiohttp.ClientSession, aiogram_bot: AiogramBot
+) -> None:
     waiting = asyncio.create_task(raw(http, api, "getUpdates", timeout=5))
     await api.wait_polling()
     assert (await raw(http, api, "setWebhook", url="http://insecure.example/hook"))[0] == 400
@@ -179,18 +208,29 @@ async def test_webhook_blocks_long_polling_until_deleted(api: FakeBotAPI, http: 
     assert api.webhook.url == "" and await aiogram_bot.get_updates() == []
 
 
-async def test_fail_next_answers_telegrams_error_shape_for_the_chosen_chat_only(api: FakeBotAPI, http: aiohttp.ClientSession) -> None:
+async def test_fail_next_answers_telegrams_error_shape_for_the_chosen_chat_only(
+    api: FakeBotAPI, http: aiohttp.ClientSession
+) -> None:
     api.fail_next("sendmessage", chat_id=7, times=2, retry_after=3)
     assert (await raw(http, api, "sendMessage", chat_id=8, text="other chat"))[0] == 200
     for _ in range(2):
-        assert await raw(http, api, "sendMessage", chat_id=7, text="hi") == (429, {
-            "ok": False, "error_code": 429, "description": "Too Many Requests: retry after 3", "parameters": {"retry_after": 3}})
+        assert await raw(http, api, "sendMessage", chat_id=7, text="hi") == (
+            429,
+            {
+                "ok": False,
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 3",
+                "parameters": {"retry_after": 3},
+            },
+        )
     assert (await raw(http, api, "sendMessage", chat_id=7, text="hi"))[0] == 200
     assert [c.failed for c in api.calls] == [False, True, True, False]
     assert [m["text"] for m in api.sent_to(7)] == ["hi"]
 
 
-async def test_pushed_messages_carry_commands_replies_and_group_chats(api: FakeBotAPI, http: aiohttp.ClientSession) -> None:
+async def test_pushed_messages_carry_commands_replies_and_group_chats(
+    api: FakeBotAPI, http: aiohttp.ClientSession
+) -> None:
     api.user(USER, "Ada", language_code="en")
     start = await api.push_text(USER, "/start promo")
     assert start["message"]["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
@@ -206,7 +246,9 @@ async def test_pushed_messages_carry_commands_replies_and_group_chats(api: FakeB
         await api.push_text(USER, "hi", reply_to_message_id=99)
 
 
-async def test_edits_are_recorded_and_buttons_can_only_be_pressed_while_shown(api: FakeBotAPI, http: aiohttp.ClientSession) -> None:
+async def test_edits_are_recorded_and_buttons_can_only_be_pressed_while_shown(
+    api: FakeBotAPI, http: aiohttp.ClientSession
+) -> None:
     keyboard = {"inline_keyboard": [[{"text": "Yes", "callback_data": "yes"}]]}
     _, body = await raw(http, api, "sendMessage", chat_id=USER, text="Sure?", reply_markup=keyboard)
     [message] = await api.next_messages(USER)
@@ -218,7 +260,15 @@ async def test_edits_are_recorded_and_buttons_can_only_be_pressed_while_shown(ap
     assert (await raw(http, api, "answerCallbackQuery", callback_query_id=query["id"]))[0] == 200
     assert (await raw(http, api, "answerCallbackQuery", callback_query_id="nope"))[0] == 400
 
-    status, body = await raw(http, api, "editMessageText", chat_id=USER, message_id=message["message_id"], text="Sure?", reply_markup=keyboard)
+    status, body = await raw(
+        http,
+        api,
+        "editMessageText",
+        chat_id=USER,
+        message_id=message["message_id"],
+        text="Sure?",
+        reply_markup=keyboard,
+    )
     assert status == 400 and body["description"].startswith("Bad Request: message is not modified")
     await raw(http, api, "editMessageText", chat_id=USER, message_id=message["message_id"], text="Done")
     [edited] = await api.next_messages(USER)
@@ -227,14 +277,23 @@ async def test_edits_are_recorded_and_buttons_can_only_be_pressed_while_shown(ap
         await api.press(USER, message, "yes")  # the keyboard is gone
 
 
-async def test_albums_and_photos_register_files_for_get_file_and_download(api: FakeBotAPI, http: aiohttp.ClientSession) -> None:
-    updates = await api.push_album(USER, [("document", PDF, "cv.pdf", "application/pdf"), ("photo", b"\xff\xd8JPEG", "p.jpg", "image/jpeg")], caption="my docs")
+async def test_albums_and_photos_register_files_for_get_file_and_download(
+    api: FakeBotAPI, http: aiohttp.ClientSession
+) -> None:
+    updates = await api.push_album(
+        USER,
+        [("document", PDF, "cv.pdf", "application/pdf"), ("photo", b"\xff\xd8JPEG", "p.jpg", "image/jpeg")],
+        caption="my docs",
+    )
     assert len({u["message"]["media_group_id"] for u in updates}) == 1
     assert updates[0]["message"]["caption"] == "my docs" and "caption" not in updates[1]["message"]
     sizes = updates[1]["message"]["photo"]
     assert len(sizes) == 3 and sizes[-1]["width"] == max(s["width"] for s in sizes)
 
-    for file_id, expected in ((updates[0]["message"]["document"]["file_id"], PDF), (sizes[-1]["file_id"], b"\xff\xd8JPEG")):
+    for file_id, expected in (
+        (updates[0]["message"]["document"]["file_id"], PDF),
+        (sizes[-1]["file_id"], b"\xff\xd8JPEG"),
+    ):
         _, body = await raw(http, api, "getFile", file_id=file_id)
         async with http.get(f"{api.base}/file/bot{api.token}/{body['result']['file_path']}") as response:
             assert await response.read() == expected
@@ -244,13 +303,17 @@ async def test_albums_and_photos_register_files_for_get_file_and_download(api: F
     document_id = updates[0]["message"]["document"]["file_id"]
     status, body = await raw(http, api, "sendPhoto", chat_id=USER, photo=document_id)
     assert (status, body["description"]) == (400, "Bad Request: type of file mismatch")
-    assert (await raw(http, api, "sendDocument", chat_id=USER, document=document_id))[1]["result"]["document"]["file_name"] == "cv.pdf"
+    assert (await raw(http, api, "sendDocument", chat_id=USER, document=document_id))[1]["result"]["document"][
+        "file_name"
+    ] == "cv.pdf"
     assert api.uploaded(USER)[0].content == PDF  # a re-send by file_id counts as sent there
 
     huge = await api.push_document(USER, b"tiny", "big.zip", "application/zip", declared_size=21 * 1024 * 1024)
     assert huge["message"]["document"]["file_size"] == 21 * 1024 * 1024
     assert await raw(http, api, "getFile", file_id=huge["message"]["document"]["file_id"]) == (
-        400, {"ok": False, "error_code": 400, "description": "Bad Request: file is too big"})
+        400,
+        {"ok": False, "error_code": 400, "description": "Bad Request: file is too big"},
+    )
 
 
 async def test_wait_for_gives_up_with_a_readable_error(api: FakeBotAPI) -> None:
@@ -263,7 +326,9 @@ async def test_wait_for_gives_up_with_a_readable_error(api: FakeBotAPI) -> None:
 # -- aiogram 3 ----------------------------------------------------------------------------------------
 
 
-async def test_aiogram_gets_me_sends_a_keyboard_and_receives_the_press(api: FakeBotAPI, aiogram_bot: AiogramBot) -> None:
+async def test_aiogram_gets_me_sends_a_keyboard_and_receives_the_press(
+    api: FakeBotAPI, aiogram_bot: AiogramBot
+) -> None:
     me = await aiogram_bot.get_me()
     assert (me.id, me.username, me.is_bot) == (api.bot_id, "desk_test_bot", True)
 
@@ -283,13 +348,22 @@ async def test_aiogram_gets_me_sends_a_keyboard_and_receives_the_press(api: Fake
 
 async def test_aiogram_uploads_a_document_and_an_album(api: FakeBotAPI, aiogram_bot: AiogramBot) -> None:
     sent = await aiogram_bot.send_document(USER, BufferedInputFile(PDF, "receipt.pdf"), caption="Your receipt")
-    assert sent.document is not None and sent.document.file_name == "receipt.pdf" and sent.document.file_size == len(PDF)
-    album = await aiogram_bot.send_media_group(USER, [
-        InputMediaDocument(media=BufferedInputFile(b"one", "1.txt")),
-        InputMediaDocument(media=sent.document.file_id, caption="again"),  # a re-send by file_id
-    ])
+    assert (
+        sent.document is not None and sent.document.file_name == "receipt.pdf" and sent.document.file_size == len(PDF)
+    )
+    album = await aiogram_bot.send_media_group(
+        USER,
+        [
+            InputMediaDocument(media=BufferedInputFile(b"one", "1.txt")),
+            InputMediaDocument(media=sent.document.file_id, caption="again"),  # a re-send by file_id
+        ],
+    )
     assert len(album) == 2 and album[0].media_group_id and album[0].media_group_id == album[1].media_group_id
-    assert [(f.file_name, f.content) for f in api.uploaded(USER)] == [("receipt.pdf", PDF), ("1.txt", b"one"), ("receipt.pdf", PDF)]
+    assert [(f.file_name, f.content) for f in api.uploaded(USER)] == [
+        ("receipt.pdf", PDF),
+        ("1.txt", b"one"),
+        ("receipt.pdf", PDF),
+    ]
     assert len(await api.next_messages(USER, count=3)) == 3
 
 
@@ -302,7 +376,9 @@ async def test_aiogram_downloads_what_the_user_sent(api: FakeBotAPI, aiogram_bot
     assert api.downloads == [file.file_path]
 
 
-async def test_aiogram_sees_flood_control_and_bad_requests_as_its_own_exceptions(api: FakeBotAPI, aiogram_bot: AiogramBot) -> None:
+async def test_aiogram_sees_flood_control_and_bad_requests_as_its_own_exceptions(
+    api: FakeBotAPI, aiogram_bot: AiogramBot
+) -> None:
     api.fail_next("sendMessage", retry_after=7)
     with pytest.raises(TelegramRetryAfter) as flood:
         await aiogram_bot.send_message(USER, "hi")
@@ -317,7 +393,9 @@ async def test_aiogram_sets_commands_per_scope_and_language(api: FakeBotAPI, aio
     from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 
     await aiogram_bot.set_my_commands([BotCommand(command="start", description="Begin")])
-    await aiogram_bot.set_my_commands([BotCommand(command="start", description="开始")], scope=BotCommandScopeAllPrivateChats(), language_code="zh")
+    await aiogram_bot.set_my_commands(
+        [BotCommand(command="start", description="开始")], scope=BotCommandScopeAllPrivateChats(), language_code="zh"
+    )
     assert [c.description for c in await aiogram_bot.get_my_commands()] == ["Begin"]
     assert api.commands({"type": "all_private_chats"}, "zh") == [{"command": "start", "description": "开始"}]
     await aiogram_bot.delete_my_commands()
@@ -329,7 +407,10 @@ async def test_aiogram_dispatcher_polls_the_fake_end_to_end(api: FakeBotAPI, aio
 
     @dispatcher.message(CommandStart())
     async def start(message: Message) -> None:
-        await message.answer("Welcome", reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="Go", callback_data="go")]]))
+        await message.answer(
+            "Welcome",
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="Go", callback_data="go")]]),
+        )
 
     @dispatcher.callback_query()
     async def go(query: CallbackQuery) -> None:
@@ -381,12 +462,19 @@ async def test_ptb_gets_me_sends_a_keyboard_and_polls(api: FakeBotAPI, ptb_bot: 
 async def test_ptb_uploads_a_document_and_an_album(api: FakeBotAPI, ptb_bot: telegram.Bot) -> None:
     sent = await ptb_bot.send_document(USER, PDF, filename="receipt.pdf")
     assert sent.document is not None and sent.document.file_name == "receipt.pdf"
-    album = await ptb_bot.send_media_group(USER, [
-        telegram.InputMediaDocument(b"one", filename="1.txt"),
-        telegram.InputMediaDocument(b"two", filename="2.txt"),
-    ])
+    album = await ptb_bot.send_media_group(
+        USER,
+        [
+            telegram.InputMediaDocument(b"one", filename="1.txt"),
+            telegram.InputMediaDocument(b"two", filename="2.txt"),
+        ],
+    )
     assert len(album) == 2 and album[0].media_group_id == album[1].media_group_id is not None
-    assert [(f.file_name, f.content) for f in api.uploaded(USER)] == [("receipt.pdf", PDF), ("1.txt", b"one"), ("2.txt", b"two")]
+    assert [(f.file_name, f.content) for f in api.uploaded(USER)] == [
+        ("receipt.pdf", PDF),
+        ("1.txt", b"one"),
+        ("2.txt", b"two"),
+    ]
     photo = await ptb_bot.send_photo(USER, b"\xff\xd8photo")
     assert photo.photo[-1].file_size == len(b"\xff\xd8photo")
 
@@ -399,7 +487,9 @@ async def test_ptb_downloads_what_the_user_sent(api: FakeBotAPI, ptb_bot: telegr
     assert bytes(await file.download_as_bytearray()) == PDF
 
 
-async def test_ptb_sees_flood_control_and_bad_requests_as_its_own_exceptions(api: FakeBotAPI, ptb_bot: telegram.Bot) -> None:
+async def test_ptb_sees_flood_control_and_bad_requests_as_its_own_exceptions(
+    api: FakeBotAPI, ptb_bot: telegram.Bot
+) -> None:
     api.fail_next("sendMessage", retry_after=7)
     with pytest.raises(telegram.error.RetryAfter) as flood:
         await ptb_bot.send_message(USER, "hi")
@@ -414,7 +504,9 @@ async def test_ptb_sees_flood_control_and_bad_requests_as_its_own_exceptions(api
 
 async def test_ptb_application_polls_the_fake_end_to_end(api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
-    app = Application.builder().token(api.token).base_url(f"{api.base}/bot").base_file_url(f"{api.base}/file/bot").build()
+    app = (
+        Application.builder().token(api.token).base_url(f"{api.base}/bot").base_file_url(f"{api.base}/file/bot").build()
+    )
 
     async def start(update: telegram.Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.message is not None

@@ -11,7 +11,16 @@ import pytest
 from dialogs.loader import load_content
 from storage.db import open_database
 from tests.telegram.botapi import Call, FakeBotAPI
-from tests.telegram.harness import FALLBACK_CHAT, HEALTH_OFFICE_CHAT, PDF, Phone, content_with_office_chat, load, make_bot, submit
+from tests.telegram.harness import (
+    FALLBACK_CHAT,
+    HEALTH_OFFICE_CHAT,
+    PDF,
+    Phone,
+    content_with_office_chat,
+    load,
+    make_bot,
+    submit,
+)
 
 RUNTIMES = ["aiogram", "ptb"]
 
@@ -51,7 +60,9 @@ async def _outbox(url: str, reference: str) -> list[tuple[str, str, int]]:
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
-async def test_a_notice_refused_with_429_is_delivered_once_after_a_restart(api: FakeBotAPI, tmp_path: Path, runtime: str) -> None:
+async def test_a_notice_refused_with_429_is_delivered_once_after_a_restart(
+    api: FakeBotAPI, tmp_path: Path, runtime: str
+) -> None:
     content = load(content_with_office_chat(tmp_path))
     first = make_bot(api, runtime, tmp_path, content)
     await first.start()
@@ -94,7 +105,9 @@ async def test_a_notice_cut_off_half_way_sends_only_the_missing_part(api: FakeBo
     assert upload.params["reply_parameters"]["message_id"] == notices[0].response["message_id"]  # threaded under it
 
 
-async def test_without_an_office_chat_the_notice_goes_to_the_staff_chat_setting(api: FakeBotAPI, tmp_path: Path) -> None:
+async def test_without_an_office_chat_the_notice_goes_to_the_staff_chat_setting(
+    api: FakeBotAPI, tmp_path: Path
+) -> None:
     bot = make_bot(api, "aiogram", tmp_path, load_content())  # shipped content: no office chats yet
     await bot.start()
     try:
@@ -123,7 +136,8 @@ async def test_two_staff_accepting_at_once_make_one_decision(api: FakeBotAPI, tm
         )
         ids = {update["callback_query"]["id"] for update in presses}
         answers = await api.wait_for(
-            lambda call: call.method.lower() == "answercallbackquery" and call.params["callback_query_id"] in ids, count=2
+            lambda call: call.method.lower() == "answercallbackquery" and call.params["callback_query_id"] in ids,
+            count=2,
         )
         await applicant.read("has been accepted")
         await asyncio.sleep(0.6)

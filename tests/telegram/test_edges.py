@@ -10,7 +10,17 @@ from pathlib import Path
 import pytest
 
 from tests.telegram.botapi import FakeBotAPI
-from tests.telegram.harness import HEALTH_OFFICE_CHAT, PDF, PDF_3, Phone, apply_until_documents, content_with_office_chat, load, make_bot, submit
+from tests.telegram.harness import (
+    HEALTH_OFFICE_CHAT,
+    PDF,
+    PDF_3,
+    Phone,
+    apply_until_documents,
+    content_with_office_chat,
+    load,
+    make_bot,
+    submit,
+)
 
 
 @pytest.fixture()
@@ -45,11 +55,19 @@ async def test_a_file_over_20_mb_is_refused_from_its_announced_size_without_down
     assert "Document 1 of 2" in refusal  # and asked again
 
 
-async def test_a_button_from_an_old_message_says_the_menu_expired_and_shows_the_current_one(api: FakeBotAPI, bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_button_from_an_old_message_says_the_menu_expired_and_shows_the_current_one(
+    api: FakeBotAPI, bot
+) -> None:  # type: ignore[no-untyped-def]
     phone = await english(api, 7302)
     old_menu = phone.seen[-1]
     await phone.press("Apply", "Which program?")
-    _, data = next((label, data) for label, data in [(b["text"], b["callback_data"]) for row in old_menu["reply_markup"]["inline_keyboard"] for b in row] if label == "Am I eligible for a program?")
+    _, data = next(
+        (label, data)
+        for label, data in [
+            (b["text"], b["callback_data"]) for row in old_menu["reply_markup"]["inline_keyboard"] for b in row
+        ]
+        if label == "Am I eligible for a program?"
+    )
     await api.press(phone.user_id, old_menu, data)
     text = await phone.read("This menu has expired")
     assert "Which program?" in text or "Which program?" in await phone.read()
@@ -67,7 +85,12 @@ async def test_a_stranger_pressing_a_staff_button_in_a_private_chat_decides_noth
     reference = await submit(api, applicant)
     stranger = await english(api, 7305)
     update = await api.press(stranger.user_id, stranger.seen[-1], f"s:ok:{reference}", force=True)
-    [answer] = await api.wait_for(lambda c: c.method.lower() == "answercallbackquery" and c.params["callback_query_id"] == update["callback_query"]["id"])
+    [answer] = await api.wait_for(
+        lambda c: (
+            c.method.lower() == "answercallbackquery"
+            and c.params["callback_query_id"] == update["callback_query"]["id"]
+        )
+    )
     assert answer.params["show_alert"] is True
     await applicant.say("/status", reference)
     assert "submitted, waiting for review" in applicant.seen[-1]["text"]
@@ -79,7 +102,12 @@ async def test_staff_ask_for_one_more_document_and_the_applicant_sends_it(api: F
     staff = Phone(api, 8301, "陈老师", chat_id=HEALTH_OFFICE_CHAT)
     await staff.read(reference)
     await staff.press("要求补充一份材料", "需要补充哪份材料")
-    await api.push_text(staff.user_id, "请补充医师资格证书", chat_id=HEALTH_OFFICE_CHAT, reply_to_message_id=staff.seen[-1]["message_id"])
+    await api.push_text(
+        staff.user_id,
+        "请补充医师资格证书",
+        chat_id=HEALTH_OFFICE_CHAT,
+        reply_to_message_id=staff.seen[-1]["message_id"],
+    )
     await staff.read("要求补充材料")
     told = await applicant.read("Staff ask for one more document")
     assert "请补充医师资格证书" in told

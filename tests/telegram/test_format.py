@@ -11,7 +11,7 @@ from dialogs.engine import Context, handle
 from dialogs.events import Button, CommandEvent, Reply
 from dialogs.state import State
 
-NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
 
 
 def test_long_text_is_split_at_line_ends_under_telegrams_limit_in_utf16_units():
@@ -28,7 +28,9 @@ def test_a_text_without_line_breaks_is_still_split():
 
 
 def test_content_text_is_escaped_for_html_and_buttons_go_on_the_last_part(content):
-    reply = Reply("{label}: {value}", {"label": "<b>材料</b> & 公章", "value": "x" * 5000}, ((Button("Main menu", "3:menu"),),))
+    reply = Reply(
+        "{label}: {value}", {"label": "<b>材料</b> & 公章", "value": "x" * 5000}, ((Button("Main menu", "3:menu"),),)
+    )
     messages = outgoing([reply], content, NOW, translator("en"))
     assert len(messages) == 2
     assert messages[0].text.startswith("&lt;b&gt;材料&lt;/b&gt; &amp; 公章") and messages[0].keyboard is None

@@ -59,7 +59,17 @@ async def test_applicant_journey_and_staff_round_trip(api: FakeBotAPI, bot, tmp_
     staff = Phone(api, 8001, "王老师", chat_id=HEALTH_OFFICE_CHAT)
 
     # the command menu is registered in every language
-    assert {c["command"] for c in api.commands()} >= {"start", "help", "programs", "check", "apply", "status", "language", "cancel", "delete_my_data"}
+    assert {c["command"] for c in api.commands()} >= {
+        "start",
+        "help",
+        "programs",
+        "check",
+        "apply",
+        "status",
+        "language",
+        "cancel",
+        "delete_my_data",
+    }
     assert api.commands(language_code="en")[0]["description"] == "Main menu"
 
     # start in Chinese (the user's Telegram language), switch to English
@@ -88,7 +98,10 @@ async def test_applicant_journey_and_staff_round_trip(api: FakeBotAPI, bot, tmp_
     await api.push_photo(applicant.user_id, JPEG)
     await applicant.read("2 files received for this document.")
     await applicant.press("Done with this document", "Document 2 of 2")
-    await api.push_album(applicant.user_id, [("photo", JPEG_2, "", "image/jpeg"), ("document", PDF_2, "推荐表第2页.pdf", "application/pdf")])
+    await api.push_album(
+        applicant.user_id,
+        [("photo", JPEG_2, "", "image/jpeg"), ("document", PDF_2, "推荐表第2页.pdf", "application/pdf")],
+    )
     album = await applicant.read("2 files received for this document.")
     assert "Received 2 files" in album
     review = await applicant.press("Done with this document", "Please check your application")
@@ -114,9 +127,16 @@ async def test_applicant_journey_and_staff_round_trip(api: FakeBotAPI, bot, tmp_
     # staff return it with a comment (a reply to the bot's prompt)
     await staff.press("退回并说明原因", "回复本条消息")
     prompt = staff.seen[-1]
-    [asked] = await api.wait_for(lambda call: call.method.lower() == "sendmessage" and "回复本条消息" in call.params.get("text", ""))
+    [asked] = await api.wait_for(
+        lambda call: call.method.lower() == "sendmessage" and "回复本条消息" in call.params.get("text", "")
+    )
     assert asked.params["reply_markup"]["force_reply"] is True  # staff's app opens a reply to it
-    await api.push_text(staff.user_id, "推荐表缺少单位盖章，请补充", chat_id=HEALTH_OFFICE_CHAT, reply_to_message_id=prompt["message_id"])
+    await api.push_text(
+        staff.user_id,
+        "推荐表缺少单位盖章，请补充",
+        chat_id=HEALTH_OFFICE_CHAT,
+        reply_to_message_id=prompt["message_id"],
+    )
     await staff.read("推荐表缺少单位盖章")
     told = await applicant.read("was returned to you for changes")
     assert "推荐表缺少单位盖章，请补充" in told

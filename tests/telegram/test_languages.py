@@ -28,7 +28,9 @@ def said(lang: str, msgid: str) -> str:
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
-async def test_the_first_start_speaks_the_language_of_the_app_and_offers_the_others(api: FakeBotAPI, tmp_path: Path, runtime: str) -> None:
+async def test_the_first_start_speaks_the_language_of_the_app_and_offers_the_others(
+    api: FakeBotAPI, tmp_path: Path, runtime: str
+) -> None:
     bot = make_bot(api, runtime, tmp_path, load(content_with_office_chat(tmp_path)), default_locale="zh")
     await bot.start()
     try:
@@ -63,15 +65,25 @@ async def test_the_applicants_language_is_remembered_for_later_messages(api: Fak
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
-async def test_a_staff_chat_switched_to_uyghur_gets_notices_and_confirmations_in_uyghur(api: FakeBotAPI, tmp_path: Path, runtime: str) -> None:
+async def test_a_staff_chat_switched_to_uyghur_gets_notices_and_confirmations_in_uyghur(
+    api: FakeBotAPI, tmp_path: Path, runtime: str
+) -> None:
     bot = make_bot(api, runtime, tmp_path, load(content_with_office_chat(tmp_path)))
     await bot.start()
     try:
         staff = Phone(api, 8301, "王老师", chat_id=HEALTH_OFFICE_CHAT)
         menu = await staff.say("/language")
-        assert said("zh", "Choose the language of this staff chat: notifications, prompts and confirmations here will use it.") in menu
+        assert (
+            said(
+                "zh",
+                "Choose the language of this staff chat: notifications, prompts and confirmations here will use it.",
+            )
+            in menu
+        )
         await staff.press("ئۇيغۇرچە", "ئۇيغۇرچە")
-        assert strip_marks(staff.last_text) == said("ug", "This staff chat now reads the bot in {language}.").format(language="ئۇيغۇرچە")
+        assert strip_marks(staff.last_text) == said("ug", "This staff chat now reads the bot in {language}.").format(
+            language="ئۇيغۇرچە"
+        )
 
         applicant = Phone(api, 7306, "赵六", language_code="en")
         reference = await submit(api, applicant)

@@ -23,8 +23,13 @@ async def test_the_run_command_serves_telegram_when_a_token_is_set_and_stops_on_
             STAFF_CHAT_ID="-1001",
         )
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=ROOT, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
         try:
             await api.wait_polling(timeout=60)

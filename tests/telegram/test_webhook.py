@@ -27,8 +27,14 @@ async def test_an_update_with_the_wrong_secret_is_refused_and_with_the_right_one
     api: FakeBotAPI, tmp_path: Path, runtime: str
 ) -> None:
     bot = make_bot(
-        api, runtime, tmp_path, load_content(),
-        webhook_url=PUBLIC_URL, webhook_secret=SECRET, webhook_host="127.0.0.1", webhook_port=0,
+        api,
+        runtime,
+        tmp_path,
+        load_content(),
+        webhook_url=PUBLIC_URL,
+        webhook_secret=SECRET,
+        webhook_host="127.0.0.1",
+        webhook_port=0,
     )
     await bot.start()
     try:
