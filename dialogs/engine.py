@@ -969,9 +969,10 @@ def send_amendment(turn: _Turn) -> None:
     turn.effects.append(AmendSubmission(reference, documents))
     turn.effects.append(NotifyStaff("resubmitted", reference, {"documents": [d.stored_name for d in documents]}))
     state.draft, state.step, state.flow = None, "done", None
+    onward = [[B("My submissions", "mine")], [B("Main menu", "menu")]]
     turn.say(
         "Sent. Submission {reference} is back with staff for review; you will be told here.",
-        [[B("My submissions", "mine")], [B("Main menu", "menu")]],
+        onward,
         reference=reference,
     )
 
@@ -988,9 +989,11 @@ def _stored(draft: Draft) -> tuple[StoredDocument, ...]:
 
 def ask_forget(turn: _Turn) -> None:
     turn.state.step = "forget"
+    # Buttons are built first: a marker call nested in another's arguments is missed by some extractors.
+    choice = [[B("Yes, delete my data", "forget")], [B("No, keep it", "menu")]]
     turn.say(
         "This deletes your answers, your contact details, your questions to staff and your submissions with their documents. Staff are told that your submissions were withdrawn. This cannot be undone. Delete everything?",
-        [[B("Yes, delete my data", "forget")], [B("No, keep it", "menu")]],
+        choice,
     )
 
 
@@ -1271,11 +1274,8 @@ def _a_notify(turn: _Turn, _: str) -> None:
         redisplay(turn)
         return
     turn.effects.append(Subscribe(program.id))
-    turn.say(
-        "I will tell you when {program} opens its next round.",
-        [[B("Main menu", "menu")]],
-        program=_program_ref(program),
-    )
+    onward = [[B("Main menu", "menu")]]
+    turn.say("I will tell you when {program} opens its next round.", onward, program=_program_ref(program))
 
 
 def _a_answer_for(turn: _Turn, program_id: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -65,12 +64,14 @@ async def test_migrations_match_the_models(db: Database) -> None:
         assert await connection.run_sync(differences) == []
 
 
-async def test_sqlite_runs_in_wal_mode_with_foreign_keys_enforced(db: Database) -> None:
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite pragmas")
-    async with db.engine.connect() as connection:
-        assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
-        assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+async def test_sqlite_runs_in_wal_mode_with_foreign_keys_enforced(tmp_path: Path) -> None:
+    db = await open_database(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    try:
+        async with db.engine.connect() as connection:
+            assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+            assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+    finally:
+        await db.close()
 
 
 async def test_missing_folders_of_a_sqlite_file_are_created(tmp_path: Path) -> None:
