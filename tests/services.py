@@ -34,7 +34,8 @@ def unavailable(what: str, how: str, *, may_skip: bool) -> NoReturn:
     """Fail with ``how`` (always in CI), or skip with the same words where a developer may."""
     if may_skip and not in_ci():
         pytest.skip(f"{what}: {how}")
-    pytest.fail(f"{what}: {how}", pytrace=False)
+    rule = " (CI may not skip)" if may_skip else ""
+    pytest.fail(f"{what}{rule}: {how}", pytrace=False)
 
 
 def require_seeds(seeds: Path) -> Path:
@@ -80,7 +81,7 @@ def postgres_database() -> Iterator[str]:
     configured = os.environ.get("TEST_POSTGRES_URL", "").strip()
     if configured.lower() == OPT_OUT:
         unavailable(
-            "PostgreSQL tests skipped on request (TEST_POSTGRES_URL=skip)",
+            "PostgreSQL tests not run on request (TEST_POSTGRES_URL=skip)",
             f"unset it to run them; start the server with: {START_POSTGRES}",
             may_skip=True,
         )
