@@ -527,7 +527,7 @@ def _faq_text(reading: Reading, content: Content, tr: Translator) -> str:
         head = program.short_title.get(tr.lang) + "\n"
     body = head + entry.a.get(tr.lang)
     if cites:
-        body += "\n" + tr.gettext("Source: {sources}").format(sources=tr.list(cites))
+        body += "\n" + tr.gettext("Source: {sources}").format(sources=tr.format_list(cites))
     return body
 
 
@@ -604,7 +604,9 @@ def _not_stated(message: str, program: Program, tr: Translator) -> str:
     text = message.format(program=tr.gettext("“{title}”").format(title=program.title.get(tr.lang)))
     askable = [c for c in program.contacts if any(t in ("policy", "general") for d in c.duties for t in d.topics)]
     if askable:
-        text += "\n" + tr.gettext("To ask: {contacts}").format(contacts=tr.list([contact_line(c, tr) for c in askable]))
+        text += "\n" + tr.gettext("To ask: {contacts}").format(
+            contacts=tr.format_list([contact_line(c, tr) for c in askable])
+        )
     return text
 
 
@@ -646,7 +648,7 @@ def _deadline_text(program: Program, track: Track | None, sector: str | None, no
     if notes:
         body += "\n" + "\n".join(notes)
     citations = sorted({program.cite(m.source) for m in facing + others})
-    return body + "\n" + _("Source: {sources}").format(sources=tr.list(citations))
+    return body + "\n" + _("Source: {sources}").format(sources=tr.format_list(citations))
 
 
 def _contact_text(program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator) -> str:
@@ -667,7 +669,7 @@ def _contact_text(program: Program, track: Track | None, sector: str | None, now
         chosen = [(c, list(c.duties)) for c in program.contacts]
     lines = []
     for contact, duties in chosen:
-        what = tr.list([d.text.get(tr.lang) for d in duties])
+        what = tr.format_list([d.text.get(tr.lang) for d in duties])
         lines.append(_("{contact} — {duty}").format(contact=contact_line(contact, tr), duty=what))
         if contact.note is not None:
             lines[-1] = _("{text} {note}").format(text=lines[-1], note=contact.note.get(tr.lang))
