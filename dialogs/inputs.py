@@ -599,7 +599,7 @@ def _single(
     """The one option the indexes point to, a refusal naming them when they disagree, or ``None`` if empty."""
     if not indexes:
         return None
-    values = []
+    values: list[T] = []
     for i in indexes:
         if not any(labelled[i][0] == v for v in values):
             values.append(labelled[i][0])
