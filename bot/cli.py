@@ -13,10 +13,15 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from dialogs.i18n import NOTICE_ZONE
+
+if TYPE_CHECKING:  # imported where used, to keep the command line quick to start
+    from bot.settings import Settings
+    from dialogs.loader import Content
+    from dialogs.schema import Program, Track
 
 PROG = "python -m bot"
 
@@ -96,13 +101,13 @@ def _read_profile(source: str) -> Any:
         raise UsageError(f"--profile: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
 
 
-def _load(args: argparse.Namespace):  # -> Content
+def _load(args: argparse.Namespace) -> Content:
     from dialogs.loader import SHIPPED, load_content
 
     return load_content(args.content or SHIPPED)
 
 
-def _pick(content: Any, program_id: str | None, track_id: str | None) -> list[tuple[Any, Any]]:
+def _pick(content: Content, program_id: str | None, track_id: str | None) -> list[tuple[Program, Track]]:
     pairs = content.tracks()
     if program_id is None:
         if track_id is not None:
@@ -278,7 +283,7 @@ def _clock(start: dt.datetime | None) -> Callable[[], dt.datetime]:
     return clock
 
 
-async def _telegram(args: argparse.Namespace, settings: Any, start: dt.datetime | None) -> int:
+async def _telegram(args: argparse.Namespace, settings: Settings, start: dt.datetime | None) -> int:
     """With BOT_TOKEN: serve Telegram (aiogram or python-telegram-bot) until Ctrl-C."""
     import logging
 
@@ -292,7 +297,7 @@ async def _telegram(args: argparse.Namespace, settings: Any, start: dt.datetime 
     return 0
 
 
-async def _chat(args: argparse.Namespace, settings: Any, start: dt.datetime | None) -> int:
+async def _chat(args: argparse.Namespace, settings: Settings, start: dt.datetime | None) -> int:
     from bot.local import Terminal
     from bot.service import Desk
     from dialogs.loader import SHIPPED, load_content

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from dialogs.i18n import N_, NOTICE_ZONE
+from dialogs.i18n import N_, NOTICE_ZONE, ListStyle
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -148,7 +149,7 @@ class BabelTranslator:
             figure = self.number(amount)
         return self.gettext("{currency} {amount}").format(currency=currency, amount=figure)
 
-    def list(self, items: list[str], style: str = "standard") -> str:
+    def format_list(self, items: Sequence[str], style: ListStyle = "standard") -> str:
         if not items:
             return ""
         if self.lang in CATALOG_LISTS:
@@ -157,7 +158,7 @@ class BabelTranslator:
 
         return format_list(items, style=style, locale=self._locale)
 
-    def _catalog_list(self, items: list[str], style: str) -> str:
+    def _catalog_list(self, items: Sequence[str], style: ListStyle) -> str:
         """Joined with the catalog's words, for a language whose CLDR data has no list patterns
         (Babel would fall back to English "and"/"or" in the middle of Uyghur)."""
         if len(items) == 1:

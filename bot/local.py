@@ -14,11 +14,14 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.i18n import translator
 from dialogs.events import ChoiceEvent, CommandEvent, Event, FileEvent, Reply, TextEvent
 from dialogs.render import button_label, render
+
+if TYPE_CHECKING:
+    from bot.service import Desk
 
 CHANNEL = "local"
 
@@ -26,7 +29,9 @@ CHANNEL = "local"
 class Terminal:
     """Turns typed lines into events and replies into numbered text."""
 
-    def __init__(self, desk, user: str, clock: Callable[[], dt.datetime], out: TextIO = sys.stdout, echo: bool = False):
+    def __init__(
+        self, desk: Desk, user: str, clock: Callable[[], dt.datetime], out: TextIO = sys.stdout, echo: bool = False
+    ) -> None:
         self.desk = desk
         self.user = user
         self.clock = clock

@@ -22,8 +22,9 @@ import datetime as dt
 import heapq
 import re
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from dialogs.explain import amount_text, contact_line, milestone_line, status_label
 from dialogs.i18n import Translator
@@ -105,7 +106,7 @@ def _weight(phrase: str, hit: Hit) -> float:
 @dataclass
 class _Cues:
     #: Each intent's score from the cue words found.
-    scores: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    scores: dict[Intent, float] = field(default_factory=lambda: defaultdict(float))
     #: Intents a question word asks for (什么时候 → deadline), as opposed to topic words.
     asked: set[str] = field(default_factory=set)
     spans: list[Hit] = field(default_factory=list)
@@ -299,7 +300,7 @@ def _read(question: str, content: Content, program_id: str | None, chosen: bool)
     in_scope = [m for m in matches if scope is None or m.item.program is None or m.item.program in scope]
     faq = next((m for m in in_scope if _answers(m, scope, found_cues, index)), None)
 
-    scores: dict[str, float] = defaultdict(float, cues)
+    scores: dict[Intent, float] = defaultdict(float, cues)
     for m in in_scope:
         if m.item.kind not in ("faq", "global_faq"):
             scores[m.item.intent] = max(scores[m.item.intent], cues.get(m.item.intent, 0.0) + ITEM_WEIGHT * m.coverage)
@@ -309,7 +310,7 @@ def _read(question: str, content: Content, program_id: str | None, chosen: bool)
     if faq is not None:
         intent = faq.item.intent
     elif scores and max(scores.values()) >= MIN_INTENT:
-        intent = max(scores, key=lambda i: scores[i])  # type: ignore[assignment]
+        intent = max(scores, key=lambda i: scores[i])
 
     if (
         intent not in ("other", "programs")
@@ -371,7 +372,7 @@ _HELD_MATCH = 0.15
 
 #: Intents whose answer is a list the program may lack. (A draft without dates or a notice without
 #: contacts still answers a deadline or contact question: that there is none is the answer.)
-_SECTIONS = {
+_SECTIONS: dict[Intent, str] = {
     "eligibility": "requirements",
     "documents": "documents",
     "benefit": "benefits",
@@ -381,7 +382,7 @@ _SECTIONS = {
 
 
 def _drop_unanswerable(
-    scores: dict[str, float], cues: dict[str, float], program: Program, matches: list[_Match]
+    scores: dict[Intent, float], cues: dict[Intent, float], program: Program, matches: list[_Match]
 ) -> None:
     """A question worded as a quota question ("团队最少几个人") about a program that has no quotas
     is about something the program does hold: when another intent's item matches it well (or
@@ -519,15 +520,15 @@ def _faq_text(reading: Reading, content: Content, tr: Translator) -> str:
     if program_id is None:
         entry = next(f for f in content.faq if f.id == entry_id)
         cites = [content.program(s.program).cite(s.clause) for s in entry.sources]
-        head = ""
+        head, answer = "", entry.a
     else:
         program = content.program(program_id)
         faq = next(f for f in program.faq if f.id == entry_id)
-        cites, entry = [program.cite(faq.source)], faq  # type: ignore[assignment]
-        head = program.short_title.get(tr.lang) + "\n"
-    body = head + entry.a.get(tr.lang)
+        cites = [program.cite(faq.source)]
+        head, answer = program.short_title.get(tr.lang) + "\n", faq.a
+    body = head + answer.get(tr.lang)
     if cites:
-        body += "\n" + tr.gettext("Source: {sources}").format(sources=tr.list(cites))
+        body += "\n" + tr.gettext("Source: {sources}").format(sources=tr.format_list(cites))
     return body
 
 
@@ -544,8 +545,19 @@ def _focus_lines(reading: Reading, program: Program, tr: Translator) -> str:
     return tr.gettext("On what you asked:") + "\n" + _bullets(lines)
 
 
+class _Quoted(Protocol):
+    """A program item quoted with its clause: a requirement, a benefit, a quota, an apply step…"""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def text(self) -> Text: ...
+    @property
+    def source(self) -> str: ...
+
+
 def _item_text(program: Program, item: Item) -> tuple[Text, str] | None:
-    pools = {
+    pools: dict[str, Sequence[_Quoted]] = {
         "requirement": program.requirements,
         "assessed": program.assessed,
         "benefit": program.benefits,
@@ -604,7 +616,9 @@ def _not_stated(message: str, program: Program, tr: Translator) -> str:
     text = message.format(program=tr.gettext("“{title}”").format(title=program.title.get(tr.lang)))
     askable = [c for c in program.contacts if any(t in ("policy", "general") for d in c.duties for t in d.topics)]
     if askable:
-        text += "\n" + tr.gettext("To ask: {contacts}").format(contacts=tr.list([contact_line(c, tr) for c in askable]))
+        text += "\n" + tr.gettext("To ask: {contacts}").format(
+            contacts=tr.format_list([contact_line(c, tr) for c in askable])
+        )
     return text
 
 
@@ -646,7 +660,7 @@ def _deadline_text(program: Program, track: Track | None, sector: str | None, no
     if notes:
         body += "\n" + "\n".join(notes)
     citations = sorted({program.cite(m.source) for m in facing + others})
-    return body + "\n" + _("Source: {sources}").format(sources=tr.list(citations))
+    return body + "\n" + _("Source: {sources}").format(sources=tr.format_list(citations))
 
 
 def _contact_text(program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator) -> str:
@@ -667,7 +681,7 @@ def _contact_text(program: Program, track: Track | None, sector: str | None, now
         chosen = [(c, list(c.duties)) for c in program.contacts]
     lines = []
     for contact, duties in chosen:
-        what = tr.list([d.text.get(tr.lang) for d in duties])
+        what = tr.format_list([d.text.get(tr.lang) for d in duties])
         lines.append(_("{contact} — {duty}").format(contact=contact_line(contact, tr), duty=what))
         if contact.note is not None:
             lines[-1] = _("{text} {note}").format(text=lines[-1], note=contact.note.get(tr.lang))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dialogs.facts import value_problem
@@ -16,6 +17,14 @@ from dialogs.schedule import closes_at, opens_at
 from dialogs.schema import LANGS, FactDef, Program, Rule, Text
 
 Finding = tuple[Path, str]
+
+
+class _Identified(Protocol):
+    """A content item with an id (a track's may be null)."""
+
+    @property
+    def id(self) -> str | None: ...
+
 
 _ORDERED_OPS = {"lt", "lte", "gt", "gte"}
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{3,24}$")
@@ -88,8 +97,8 @@ def check_rule(rule: Rule, here: Path, facts: Mapping[str, FactDef]) -> Iterator
 # --------------------------------------------------------------------------- programs
 
 
-def _unique(items: Iterable[object], here: Path, what: str) -> Iterator[Finding]:
-    seen: set[object] = set()
+def _unique(items: Iterable[_Identified], here: Path, what: str) -> Iterator[Finding]:
+    seen: set[str | None] = set()
     for i, item in enumerate(items):
         item_id = item.id
         if item_id in seen:
@@ -183,9 +192,9 @@ def check_program(program: Program, facts: Mapping[str, FactDef]) -> Iterator[Fi
     for i, requirement in enumerate(program.requirements):
         yield from check_rule(requirement.rule, ("requirements", i, "rule"), facts)
         if requirement.softened:
-            for j, contact in enumerate(requirement.softened.ask):
-                if contact not in contact_ids:
-                    yield ("requirements", i, "softened", "ask", j), f"unknown contact '{contact}'"
+            for j, contact_id in enumerate(requirement.softened.ask):
+                if contact_id not in contact_ids:
+                    yield ("requirements", i, "softened", "ask", j), f"unknown contact '{contact_id}'"
 
     for i, contact in enumerate(program.contacts):
         if not (contact.phones or contact.emails or contact.address):
@@ -200,9 +209,9 @@ def check_program(program: Program, facts: Mapping[str, FactDef]) -> Iterator[Fi
             if not _EMAIL.match(email):
                 yield ("contacts", i, "emails", j), f"'{email}' is not an e-mail address"
         for j, duty in enumerate(contact.duties):
-            for k, track in enumerate(duty.tracks):
-                if track not in track_ids:
-                    yield ("contacts", i, "duties", j, "tracks", k), f"unknown track '{track}'"
+            for k, track_id in enumerate(duty.tracks):
+                if track_id not in track_ids:
+                    yield ("contacts", i, "duties", j, "tracks", k), f"unknown track '{track_id}'"
             for k, sector in enumerate(duty.sectors):
                 if sector not in sector_ids:
                     yield ("contacts", i, "duties", j, "sectors", k), f"unknown sector '{sector}'"

@@ -53,6 +53,7 @@ def assess(program: Program, track: Track, facts: Facts, registry: Mapping[str, 
         if requirement.kind == "exclusion" and met is not None:
             met = not met
         reasons.append(Reason(requirement, met, outcome.missing))
+    missing: tuple[str, ...]
     if any(r.met is False for r in reasons):
         verdict, missing = Verdict.INELIGIBLE, ()
     elif any(r.met is None for r in reasons):

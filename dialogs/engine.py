@@ -142,6 +142,10 @@ class _Turn:
             buttons = [[_stamp(b, self.state.menu) for b in row] for row in buttons]
         self.replies.append(Reply(key, args, tuple(tuple(row) for row in (buttons or [])), expects))
 
+    def refuse(self, refusal: inputs.Refusal) -> None:
+        """Why an answer was not taken: the refusal's message, with its arguments."""
+        self.replies.append(Reply(refusal.key, dict(refusal.args)))
+
     def say_n(self, singular: str, plural: str, count: int, **args: Any) -> None:
         """A message with a number in it, in the plural form the reader's language uses for ``count``."""
         self.replies.append(Reply(singular, {**args, "count": count}, (), None, plural))
@@ -652,8 +656,8 @@ def go_back(turn: _Turn) -> None:
         last = state.asked.pop()
         state.facts.pop(last, None)
         ask_fact(turn, last)
-    elif state.step == "question" and state.flow in ("check", "apply") and turn.program():
-        pick_track(turn) if len(turn.program().tracks) > 1 else pick_program(turn, state.flow)  # type: ignore[union-attr]
+    elif state.step == "question" and state.flow in ("check", "apply") and (program := turn.program()):
+        pick_track(turn) if len(program.tracks) > 1 else pick_program(turn, state.flow)
     elif state.step == "pick_track":
         pick_program(turn, state.flow or "info")
     elif state.step == "info" and turn.program():
@@ -671,7 +675,7 @@ def go_back(turn: _Turn) -> None:
         show_amend(turn)
     elif state.step == "documents" and state.draft:
         program, track = turn.program(), turn.track()
-        items = [d.id for d in checklist(program, track)] if program and track else []  # type: ignore[arg-type]
+        items = [d.id for d in checklist(program, track)] if program and track else []
         position = items.index(state.draft.item) if state.draft.item in items else 0
         if position > 0:
             collect_documents(turn, items[position - 1])
@@ -731,7 +735,7 @@ def _text(turn: _Turn, text: str) -> None:
         fact = turn.content.facts[state.question]
         parsed = parse_answer(fact, text, turn)
         if parsed.error is not None:
-            turn.say(parsed.error.key, **parsed.error.args)
+            turn.refuse(parsed.error)
             ask_fact(turn, state.question)
             return
         _answer_question(turn, parsed.value)
@@ -745,8 +749,9 @@ def _text(turn: _Turn, text: str) -> None:
         return
     checked = inputs.check_text(text, max_len=MAX_QUESTION)
     if checked.error is not None:
-        turn.say(checked.error.key, **checked.error.args)
+        turn.refuse(checked.error)
         return
+    assert checked.value is not None  # a Parsed without an error holds its value
     answer_free_question(turn, checked.value, state.program or state.free_question_program)
 
 
@@ -774,7 +779,7 @@ def _contact_text(turn: _Turn, step: str, text: str) -> None:
     else:
         parsed = inputs.check_text(text, max_len=MAX_NAME if step == "contact_name" else MAX_EMPLOYER)
     if parsed.error is not None:
-        turn.say(parsed.error.key, **parsed.error.args)
+        turn.refuse(parsed.error)
         ask_contact(turn)
         return
     setattr(draft, step.removeprefix("contact_"), parsed.value)
@@ -847,7 +852,7 @@ def _files(turn: _Turn, events: tuple[FileEvent, ...]) -> None:
         if refusal is not None:
             if len(events) > 1:
                 turn.say("{name}:", name=event.name[:200])
-            turn.say(refusal.key, **refusal.args)
+            turn.refuse(refusal)
             continue
         already.add(result.sha256)
         stored_name = f"{result.sha256}{result.suffix}"

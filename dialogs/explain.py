@@ -17,18 +17,20 @@ from dialogs.schema import Amount, Contact, Milestone, Program
 def contact_line(contact: Contact, tr: Translator) -> str:
     """``张立志（自治区人社厅专技处）0991-3689692`` — who, where, how to reach them."""
     _ = tr.gettext
-    who = tr.list(list(contact.names)) if contact.names else ""
+    who = tr.format_list(contact.names) if contact.names else ""
     office = contact.office.get(tr.lang)
     head = _("{who} ({office})").format(who=who, office=office) if who else office
     ways = list(contact.phones) + list(contact.emails)
     if contact.address is None:
-        return _("{head}: {ways}").format(head=head, ways=tr.list(ways, style="or"))
+        return _("{head}: {ways}").format(head=head, ways=tr.format_list(ways, style="or"))
     address = contact.address.get(tr.lang)
     if contact.postcode:
         address = _("{address}, postcode {postcode}").format(address=address, postcode=contact.postcode)
     if not ways:
         return _("{head}: {ways}").format(head=head, ways=address)
-    return _("{head}: {ways}; address: {address}").format(head=head, ways=tr.list(ways, style="or"), address=address)
+    return _("{head}: {ways}; address: {address}").format(
+        head=head, ways=tr.format_list(ways, style="or"), address=address
+    )
 
 
 def reason_text(program: Program, reason: Reason, tr: Translator) -> str:
@@ -45,7 +47,9 @@ def reason_text(program: Program, reason: Reason, tr: Translator) -> str:
     else:
         note = _('The notice says "in principle": exceptions are possible.')
     if contacts:
-        note = _("{note} Ask: {contacts}.").format(note=note, contacts=tr.list([contact_line(c, tr) for c in contacts]))
+        note = _("{note} Ask: {contacts}.").format(
+            note=note, contacts=tr.format_list([contact_line(c, tr) for c in contacts])
+        )
     return _("{text} ({note})").format(text=text, note=note)
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dialogs.problems import DialogsError
 from dialogs.schema import FactDef
+
+if TYPE_CHECKING:
+    from dialogs.inputs import Parsed
 
 FactValue = bool | int | str
 Facts = Mapping[str, FactValue]
@@ -27,7 +30,9 @@ def country_codes() -> frozenset[str]:
     from babel import Locale
 
     return frozenset(
-        code for code in Locale("en").territories if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+        code
+        for code in Locale("en").territories
+        if isinstance(code, str) and len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
     )
 
 
@@ -97,7 +102,7 @@ def _country_names() -> dict[str, str]:
     return names
 
 
-def parse_country(text: str):  # -> dialogs.inputs.Parsed[str]
+def parse_country(text: str) -> Parsed[str]:
     """A country typed as its code (CN, us) or its name in Chinese or English."""
     from dialogs.i18n import N_
     from dialogs.inputs import Parsed, Refusal

@@ -8,13 +8,18 @@ message ids are English.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol
+from collections.abc import Sequence
+from typing import Literal, Protocol
 
 #: Each language's name in itself, for the buttons that pick one (the same in every language).
 LANGUAGE_NAMES = {"zh": "中文", "en": "English", "ug": "ئۇيغۇرچە"}
 
 #: The time zone of every notice: dates are shown in Beijing time.
 NOTICE_ZONE = "Asia/Shanghai"
+
+
+#: How a list is joined: ``standard`` joins with "and", ``or`` offers alternatives.
+ListStyle = Literal["standard", "or"]
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention
@@ -46,6 +51,6 @@ class Translator(Protocol):
 
     def number(self, value: float) -> str: ...
 
-    def list(self, items: list[str], style: str = "standard") -> str:
+    def format_list(self, items: Sequence[str], style: ListStyle = "standard") -> str:
         """Items joined the way the language joins a list (``style="or"`` for alternatives)."""
         ...

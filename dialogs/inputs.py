@@ -9,7 +9,7 @@ and its arguments.
 The key is an English sentence with ``{placeholders}`` used as a gettext msgid,
 so the engine can put it straight into a :class:`dialogs.events.Reply`; nothing
 here builds prose. Arguments are JSON-friendly (``str``, ``int`` or a tuple of
-``str`` that the renderer joins with :meth:`Translator.list`, see :func:`render`),
+``str`` that the renderer joins with :meth:`Translator.format_list`, see :func:`render`),
 because replies are persisted with the conversation.
 
 Every key is listed in :data:`REFUSAL_KEYS`. They are deliberately not wrapped
@@ -75,7 +75,7 @@ def render(refusal: Refusal, tr: Translator) -> str:
     Numbers are not passed through :meth:`Translator.number` on purpose: a year
     must not come out as "1,980".
     """
-    args = {name: tr.list(list(value)) if isinstance(value, tuple) else value for name, value in refusal.args.items()}
+    args = {name: tr.format_list(value) if isinstance(value, tuple) else value for name, value in refusal.args.items()}
     return tr.gettext(refusal.key).format(**args)
 
 
@@ -599,7 +599,7 @@ def _single(
     """The one option the indexes point to, a refusal naming them when they disagree, or ``None`` if empty."""
     if not indexes:
         return None
-    values = []
+    values: list[T] = []
     for i in indexes:
         if not any(labelled[i][0] == v for v in values):
             values.append(labelled[i][0])

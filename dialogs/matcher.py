@@ -44,7 +44,7 @@ def _thresholds(rules: Iterable[Rule], fact: str) -> set[int]:
     return found
 
 
-def candidate_values(fact: FactDef, rules: Sequence[Rule]) -> list[FactValue]:
+def candidate_values(fact: FactDef, rules: Sequence[Rule]) -> Sequence[FactValue]:
     """Every answer that could make a difference to ``rules``."""
     if fact.type == "bool":
         return [True, False]

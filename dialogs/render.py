@@ -64,7 +64,7 @@ def _arg(value: Any, content: Content, tr: Translator) -> Any:
     if isinstance(value, dict) and value.get("@content") == "office":
         return office_name(content, value["program"], value["id"], tr) or value["id"]
     if isinstance(value, (tuple, list)):
-        return tr.list([str(v) for v in value])
+        return tr.format_list([str(v) for v in value])
     return value
 
 
@@ -223,7 +223,7 @@ def _verdict(args: dict[str, Any], content: Content, now: dt.datetime, tr: Trans
     lines = [head, *assessment_lines(assessment, tr)]
     if assessment.verdict is Verdict.UNDETERMINED:
         labels = [content.facts[f].label.get(tr.lang) for f in assessment.missing if f in content.facts]
-        lines.append(_("Still unknown: {facts}. The contacts below can help.").format(facts=tr.list(labels)))
+        lines.append(_("Still unknown: {facts}. The contacts below can help.").format(facts=tr.format_list(labels)))
     open_now = is_open(program, track, now)
     if assessment.verdict is Verdict.ELIGIBLE:
         lines.append(
@@ -286,7 +286,7 @@ def _documents_lines(program: Program, documents: dict[str, list[dict[str, Any]]
     for item in items:
         files = documents.get(item) or []
         if files:
-            names = tr.list([f["original_name"] for f in files])
+            names = tr.format_list([f["original_name"] for f in files])
             lines.append(
                 "- " + tr.gettext("{label}: {value}").format(label=document_name(program, item, tr), value=names)
             )

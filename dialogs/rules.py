@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dialogs.facts import Facts, rank
+from dialogs.facts import Facts, FactValue, rank
 from dialogs.schema import FactDef, Rule
 
 
@@ -54,15 +54,16 @@ def evaluate(rule: Rule, facts: Facts, registry: Mapping[str, FactDef]) -> Outco
     return Outcome(_compare(rule, facts[rule.fact], registry[rule.fact]))
 
 
-def _compare(rule: Rule, value: object, fact: FactDef) -> bool:
+def _compare(rule: Rule, value: FactValue, fact: FactDef) -> bool:
     ((op, operand),) = rule.comparisons().items()
     if op == "eq":
         return value == operand and type(value) is type(operand)
     if op == "ne":
         return not (value == operand and type(value) is type(operand))
-    if op == "in":
-        return any(value == o and type(value) is type(o) for o in operand)  # type: ignore[union-attr]
-    if op == "not_in":
-        return not any(value == o and type(value) is type(o) for o in operand)  # type: ignore[union-attr]
-    left, right = rank(fact, value), rank(fact, operand)  # type: ignore[arg-type]
+    if op in ("in", "not_in"):
+        assert isinstance(operand, tuple)  # the schema's in and not_in hold a list of values
+        found = any(value == o and type(value) is type(o) for o in operand)
+        return found if op == "in" else not found
+    assert not isinstance(operand, tuple)  # the ordered comparisons hold one value
+    left, right = rank(fact, value), rank(fact, operand)
     return {"lt": left < right, "lte": left <= right, "gt": left > right, "gte": left >= right}[op]

@@ -71,7 +71,7 @@ def program_status(program: Program, now: dt.datetime) -> Status:
         return "draft"
     for state in ("open", "upcoming"):
         if state in states:
-            return state  # type: ignore[return-value]
+            return state
     return "closed"
 
 

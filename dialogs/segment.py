@@ -230,7 +230,7 @@ def uyghur_keys(text: str) -> str:
 def _readings_table() -> dict[int, str]:
     from pypinyin.pinyin_dict import pinyin_dict
 
-    return pinyin_dict  # type: ignore[no-any-return]
+    return pinyin_dict
 
 
 @functools.lru_cache(maxsize=65536)

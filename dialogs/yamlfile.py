@@ -18,7 +18,7 @@ from dialogs.problems import Path, Problem, field_name
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_Base):  # type: ignore[valid-type,misc]
+class _Loader(_Base):  # type: ignore[valid-type,misc]  # a base chosen at import time (libyaml's C loader when built in) is beyond mypy
     """Safe loading, but dates stay text: the schema parses them, so a 2月30日 gets a field-level message."""
 
 

@@ -81,8 +81,9 @@ class FileStore:
             Path(temporary).unlink(missing_ok=True)
             raise
 
-    def path(self, stored_name: str) -> Path:
-        """The file's path, for channels that upload from disk; refuses names we did not make."""
+    def path(self, stored_name: object) -> Path:
+        """The file's path, for channels that upload from disk; refuses names we did not make
+        (anything not a string too: names come back from stored conversation state)."""
         if not isinstance(stored_name, str) or not _NAME.fullmatch(stored_name):
             raise UnsafeName(f"not a stored file name: {stored_name!r}")
         return self.root / stored_name

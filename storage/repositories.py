@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from uuid import uuid4
 
-from sqlalchemy import Insert, delete, func, select, update
+from sqlalchemy import CursorResult, Update, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -93,7 +93,7 @@ class _Repository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    def _insert(self, model: type[Any]) -> Insert:
+    def _insert(self, model: type[Any]) -> sqlite.Insert | postgresql.Insert:
         """A dialect insert, for ``on_conflict_do_nothing`` on SQLite and PostgreSQL alike."""
         dialect = self._session.get_bind().dialect.name
         if dialect == "sqlite":
@@ -101,6 +101,13 @@ class _Repository:
         if dialect == "postgresql":
             return postgresql.insert(model)
         raise StorageError(f"unsupported database backend {dialect!r}")
+
+    async def _matched(self, statement: Update) -> int:
+        """How many rows an UPDATE matched. ``Session.execute`` is typed to return a plain ``Result``
+        (a session cannot promise a cursor for every statement), but an UPDATE gets a ``CursorResult``."""
+        result = await self._session.execute(statement)
+        assert isinstance(result, CursorResult)
+        return result.rowcount
 
 
 class ApplicantRepository(_Repository):
@@ -160,17 +167,17 @@ class ApplicantRepository(_Repository):
         for model in (Conversation, Subscription, Question):
             await self._session.execute(delete(model).where(model.applicant_id == applicant_id))
         submission_ids = select(Submission.id).where(Submission.applicant_id == applicant_id).scalar_subquery()
-        for model in (Document, StatusChange):
-            await self._session.execute(delete(model).where(model.submission_id.in_(submission_ids)))
+        for child in (Document, StatusChange):
+            await self._session.execute(delete(child).where(child.submission_id.in_(submission_ids)))
         await self._session.execute(delete(Submission).where(Submission.applicant_id == applicant_id))
         await self._session.execute(delete(Applicant).where(Applicant.id == applicant_id))
         return names
 
     async def _update(self, applicant_id: int, now: datetime, **values: Any) -> None:
-        result = await self._session.execute(
+        matched = await self._matched(
             update(Applicant).where(Applicant.id == applicant_id).values(updated_at=now, **values)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if matched != 1:
             raise NotFound(f"no applicant {applicant_id}")
 
 
@@ -216,7 +223,7 @@ class ConversationRepository(_Repository):
             if inserted is None:
                 raise ConcurrentUpdate(f"conversation of applicant {applicant_id} on {channel} already exists")
             return 1
-        result = await self._session.execute(
+        matched = await self._matched(
             update(Conversation)
             .where(
                 Conversation.applicant_id == applicant_id,
@@ -225,7 +232,7 @@ class ConversationRepository(_Repository):
             )
             .values(state=dict(state), schema=schema, version=expected_version + 1, updated_at=now)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if matched != 1:
             raise ConcurrentUpdate(
                 f"conversation of applicant {applicant_id} on {channel} is no longer at version {expected_version}"
             )
@@ -255,9 +262,9 @@ class SubmissionRepository(_Repository):
             created_at=now,
             updated_at=now,
         )
-        insert = insert.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(Submission.id)
+        statement = insert.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(Submission.id)
         try:
-            inserted = (await self._session.execute(insert)).first()
+            inserted = (await self._session.execute(statement)).first()
         except IntegrityError as error:
             raise DuplicateReference(f"reference {data.reference!r} belongs to another submission") from error
         if inserted is None:
@@ -302,7 +309,8 @@ class SubmissionRepository(_Repository):
             .where(Submission.applicant_id == applicant_id, StatusChange.comment.is_not(None))
             .order_by(StatusChange.at, StatusChange.id)
         )
-        return dict((await self._session.execute(query)).all())
+        rows = (await self._session.execute(query)).all()
+        return {reference: comment for reference, comment in rows if comment is not None}
 
     async def history(self, reference: str) -> list[StatusChange]:
         """Every status change, oldest first (what staff said is in ``comment``)."""
@@ -344,13 +352,13 @@ class SubmissionRepository(_Repository):
         seen = expected if expected is not None else current
         if to not in TRANSITIONS.get(seen, frozenset()) or seen != current:
             raise StatusConflict(f"{reference} is {current}: cannot move to {to}")
-        result = await self._session.execute(
+        matched = await self._matched(
             update(Submission)
             .where(Submission.id == submission_id, Submission.status == seen)
             .values(status=to, updated_at=at)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if matched != 1:
             raise StatusConflict(f"{reference} was decided by someone else")
         self._session.add(
             StatusChange(
@@ -440,13 +448,13 @@ class OutboxRepository(_Repository):
         )
         claimed: list[int] = []
         for message_id in list(candidates):
-            result = await self._session.execute(
+            matched = await self._matched(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == message_id, *due)
                 .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + lease, updated_at=now)
                 .execution_options(synchronize_session=False)
             )
-            if result.rowcount == 1:  # type: ignore[attr-defined]
+            if matched == 1:
                 claimed.append(message_id)
         if not claimed:
             return []
@@ -503,13 +511,13 @@ class OutboxRepository(_Repository):
         return int(await self._session.scalar(query) or 0)
 
     async def _set(self, message_id: int, **values: Any) -> None:
-        result = await self._session.execute(
+        matched = await self._matched(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id)
             .values(**values)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if matched != 1:
             raise NotFound(f"no outbox message {message_id}")
 
 
@@ -560,13 +568,13 @@ class StaffPromptRepository(_Repository):
 
     async def answer(self, prompt_id: int, *, now: datetime) -> bool:
         """Mark the prompt answered; False when another reply answered it first."""
-        result = await self._session.execute(
+        matched = await self._matched(
             update(StaffPrompt)
             .where(StaffPrompt.id == prompt_id, StaffPrompt.answered_at.is_(None))
             .values(answered_at=now)
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        return matched == 1
 
 
 class StaffChatRepository(_Repository):
@@ -636,12 +644,12 @@ class QuestionRepository(_Repository):
         """Add a staff reply after the earlier ones (one UPDATE, so two replies at once both stay);
         None when the question is gone (its applicant deleted their data)."""
         joined = func.coalesce(Question.answer.concat("\n"), "").concat(answer)
-        result = await self._session.execute(
+        matched = await self._matched(
             update(Question)
             .where(Question.id == number)
             .values(answer=joined, answered_by=by[:64], answered_at=at)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if matched != 1:
             return None
         return await self.get(number)

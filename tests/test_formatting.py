@@ -59,8 +59,8 @@ def test_money_is_counted_in_wan_in_chinese_and_in_figures_elsewhere():
 
 def test_uyghur_lists_are_joined_with_uyghur_words():
     ug = translator("ug")
-    assert ug.list(["A", "B", "C"]) == "A، B ۋە C"
-    assert ug.list(["0991-1", "0991-2"], style="or") == "0991-1 ياكى 0991-2"
-    assert ug.list(["A"]) == "A" and ug.list([]) == ""
-    assert translator("zh").list(["甲", "乙", "丙"]) == "甲、乙和丙"
-    assert translator("en").list(["A", "B"], style="or") == "A or B"
+    assert ug.format_list(["A", "B", "C"]) == "A، B ۋە C"
+    assert ug.format_list(["0991-1", "0991-2"], style="or") == "0991-1 ياكى 0991-2"
+    assert ug.format_list(["A"]) == "A" and ug.format_list([]) == ""
+    assert translator("zh").format_list(["甲", "乙", "丙"]) == "甲、乙和丙"
+    assert translator("en").format_list(["A", "B"], style="or") == "A or B"

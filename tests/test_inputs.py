@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pytest
@@ -507,7 +508,7 @@ class Echo:
     def gettext(self, message: str) -> str:
         return message
 
-    def list(self, items: list[str], style: str = "standard") -> str:
+    def format_list(self, items: Sequence[str], style: str = "standard") -> str:
         return ", ".join(items)
 
 

@@ -14,6 +14,7 @@ import pytest
 from bot.local import CHANNEL, Terminal
 from bot.service import Desk
 from dialogs.events import ChoiceEvent, CommandEvent, TextEvent
+from dialogs.loader import Content
 from storage.db import Database, open_database
 from storage.files import FileStore
 
@@ -31,7 +32,7 @@ async def database(tmp_path: Path) -> AsyncIterator[Database]:
 
 
 @pytest.fixture()
-def terminal(database: Database, tmp_path: Path, content) -> Terminal:  # type: ignore[no-untyped-def]
+def terminal(database: Database, tmp_path: Path, content: Content) -> Terminal:
     desk = Desk(database, FileStore(tmp_path / "files"), lambda: content, default_lang="en")
     return Terminal(desk, "alice", lambda: NOW, out=io.StringIO())
 
@@ -54,7 +55,9 @@ async def ask_staff(terminal: Terminal, database: Database, question: str, progr
     answer = screen(terminal)
     if "] Ask staff" in answer:
         number = answer.split("] Ask staff")[0].rsplit("[", 1)[1]
-        await terminal.send(terminal.event_for(number))  # type: ignore[arg-type]
+        event = terminal.event_for(number)
+        assert event is not None  # a number on the screen is a button
+        await terminal.send(event)
         return screen(terminal)
     async with database.uow() as uow:
         applicant = await uow.applicants.find(CHANNEL, "alice")

@@ -103,7 +103,7 @@ class CheckingTranslator(BabelTranslator):
 
     def __init__(self, lang: str) -> None:
         super().__init__(lang)
-        self.known = catalog(lang)._catalog  # type: ignore[attr-defined]
+        self.known = catalog(lang)._catalog  # type: ignore[attr-defined]  # gettext's message table is private, not in typeshed
         self.missing: set[str] = set()
 
     def gettext(self, message: str) -> str:

@@ -33,6 +33,7 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputMediaDocument,
+    MediaUnion,
     Message,
     ReplyParameters,
     TelegramObject,
@@ -125,7 +126,9 @@ class AiogramGateway:
     async def send_documents(
         self, chat_id: int, files: Sequence[tuple[str, bytes]], *, reply_to: int | None = None
     ) -> list[int]:
-        media = [InputMediaDocument(media=BufferedInputFile(content, filename=name)) for name, content in files]
+        media: list[MediaUnion] = [
+            InputMediaDocument(media=BufferedInputFile(content, filename=name)) for name, content in files
+        ]
         sent = await self._call(self.bot.send_media_group(chat_id, media=media, reply_parameters=_reply(reply_to)))
         return [message.message_id for message in sent]
 

@@ -9,12 +9,13 @@ handed on together, in the order Telegram numbered them.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 
 from bot.telegram.types import IncomingMessage
 
-Flush = Callable[[list[IncomingMessage]], Awaitable[None]]
+#: An async function: its coroutine is run as a task.
+Flush = Callable[[list[IncomingMessage]], Coroutine[object, object, None]]
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from bot.i18n import BabelTranslator, translator
 from bot.service import Desk
@@ -143,10 +143,10 @@ class TelegramDesk:
             log.exception("language of %s not read", person.id)
             return translator(language_of(person) or self.desk.default_lang)
 
-    async def _guard(self, person: Person, chat_id: int | None, work: object) -> None:
+    async def _guard(self, person: Person, chat_id: int | None, work: Awaitable[object]) -> None:
         """Run the handling; whatever breaks, the person gets a plain answer and the bot goes on."""
         try:
-            await work  # type: ignore[misc]
+            await work
         except Exception:
             log.exception("update from %s failed", person.id)
             if chat_id is None:

@@ -13,7 +13,7 @@ import asyncio
 import datetime as dt
 import logging
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from bot.i18n import get_locale, translator
 from bot.service import Desk
@@ -131,8 +131,8 @@ class ApplicantChannel:
         await self._quietly(self.gateway.send_text(chat_id, text))
 
     @staticmethod
-    async def _quietly(call: object) -> None:
+    async def _quietly(call: Awaitable[object]) -> None:
         try:
-            await call  # type: ignore[misc]
+            await call
         except TelegramFailure as failure:
             log.info("telegram call failed: %s", failure)

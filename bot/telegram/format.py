@@ -66,7 +66,9 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
 
 
 def valid_callback(data: str | None) -> bool:
-    return bool(data) and len(data.encode()) <= MAX_CALLBACK and CALLBACK.match(data) is not None  # type: ignore[union-attr]
+    if not data:
+        return False
+    return len(data.encode()) <= MAX_CALLBACK and CALLBACK.match(data) is not None
 
 
 def keyboard_of(reply: Reply, content: Content, tr: Translator) -> Keyboard | None:

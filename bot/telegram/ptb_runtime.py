@@ -29,6 +29,8 @@ from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
     ContextTypes,
+    ExtBot,
+    JobQueue,
     MessageHandler,
     TypeHandler,
     filters,
@@ -47,8 +49,19 @@ from bot.telegram.updates import incoming_callback, incoming_message
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 
+#: What ``Application.builder()…build()`` makes: PTB's own bot, the default context and dicts for user,
+#: chat and bot data.
+DefaultApplication = Application[
+    ExtBot[None],
+    ContextTypes.DEFAULT_TYPE,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[ContextTypes.DEFAULT_TYPE],
+]
 
-def make_application(token: str, api_base: str) -> Application:  # type: ignore[type-arg]
+
+def make_application(token: str, api_base: str) -> DefaultApplication:
     base = api_base.rstrip("/")
     return (
         Application.builder()
@@ -81,7 +94,7 @@ def _seconds(error: RetryAfter) -> float:
 
 
 class PTBGateway:
-    def __init__(self, application: Application) -> None:  # type: ignore[type-arg]
+    def __init__(self, application: DefaultApplication) -> None:
         self.bot = application.bot
 
     async def _call(self, call: Awaitable[Any]) -> Any:
@@ -160,7 +173,7 @@ class PTBGateway:
 class PTBRuntime:
     name = "ptb"
 
-    def __init__(self, application: Application, desk: TelegramDesk) -> None:  # type: ignore[type-arg]
+    def __init__(self, application: DefaultApplication, desk: TelegramDesk) -> None:
         self.application = application
         self.desk = desk
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dialogs.events import NotifyStaff, SetLanguage
+from collections.abc import Iterable
+
+from dialogs.events import Effect, NotifyStaff, SetLanguage
 from storage.db import Database
-from storage.effects import apply_effects
+from storage.effects import Applied, apply_effects
 from tests.storage.factories import NOW, confirm
 
 EFFECTS = (
@@ -14,7 +16,9 @@ EFFECTS = (
 )
 
 
-async def _handle_event(db: Database, applicant_id: int, effects=EFFECTS, commit: bool = True):  # type: ignore[no-untyped-def]
+async def _handle_event(
+    db: Database, applicant_id: int, effects: Iterable[Effect] = EFFECTS, commit: bool = True
+) -> Applied:
     async with db.uow() as uow:
         loaded = await uow.conversations.load(applicant_id, "local")
         version = None if loaded is None else loaded[1]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from storage.db import Database
 from tests.storage.factories import NOW
 
 
-async def _enqueue(db: Database, count: int = 1, at=NOW) -> list[int]:  # type: ignore[no-untyped-def]
+async def _enqueue(db: Database, count: int = 1, at: datetime = NOW) -> list[int]:
     async with db.uow() as uow:
         rows = [await uow.outbox.enqueue("new_submission", f"XJ-2026-{n:06d}", {"n": n}, at) for n in range(count)]
         await uow.commit()

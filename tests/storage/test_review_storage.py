@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.events import AmendSubmission, ForgetApplicant, NotifyStaff, StoredDocument, Subscribe
+from dialogs.events import AmendSubmission, Effect, ForgetApplicant, NotifyStaff, StoredDocument, Subscribe
 from storage.db import Database
-from storage.effects import apply_effects
+from storage.effects import Applied, apply_effects
 from storage.errors import ConcurrentUpdate
 from tests.storage.factories import NOW, confirm
 
 AGAIN = StoredDocument("other", "2" * 32 + ".pdf", "重新扫描.pdf", "application/pdf", 321, "c" * 64)
 
 
-async def _apply(db: Database, applicant_id: int, *effects):  # type: ignore[no-untyped-def]
+async def _apply(db: Database, applicant_id: int, *effects: Effect) -> Applied:
     async with db.uow() as uow:
         applied = await apply_effects(uow, effects, applicant_id=applicant_id, now=NOW)
         await uow.commit()

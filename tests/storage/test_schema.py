@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, inspect, text
 
 from storage.db import Database, make_engine, open_database
 from storage.migrate import migrate
@@ -56,8 +56,8 @@ async def test_migrating_again_on_restart_keeps_data_and_version(url: str) -> No
 async def test_migrations_match_the_models(db: Database) -> None:
     """A model changed without a migration would show up here as a difference."""
 
-    def differences(sync_connection: object) -> list[object]:
-        context = MigrationContext.configure(sync_connection, opts={"compare_type": True})  # type: ignore[arg-type]
+    def differences(sync_connection: Connection) -> list[object]:
+        context = MigrationContext.configure(sync_connection, opts={"compare_type": True})
         return compare_metadata(context, Base.metadata)
 
     async with db.engine.connect() as connection:

@@ -261,7 +261,7 @@ def parse_html(text: str, *, strict_ampersand: bool = True) -> tuple[str, list[d
             if pos16 > start16:
                 entities.append(_html_entity(tag, attrs, start16, pos16 - start16, "".join(out[start_out:]), entities))
             continue
-        name = re.match(r"\S*", inner).group().lower()  # type: ignore[union-attr]
+        name = re.match(r"\S*", inner).group().lower()  # type: ignore[union-attr]  # \S* matches every string, if only emptily
         attrs: dict[str, str] = {}
         for attr in _HTML_ATTR.finditer(inner, len(name)):
             if not attr.group(1):
@@ -668,8 +668,9 @@ class FakeBotAPI:
         if value is None and field in files:
             upload = files[field]
         elif isinstance(value, str) and value.startswith("attach://"):
-            if (upload := files.get(value.removeprefix("attach://"))) is None:  # type: ignore[assignment]
+            if (part := value.removeprefix("attach://")) not in files:
                 raise BotAPIError(400, _BAD_FILE)
+            upload = files[part]
         elif isinstance(value, str) and value in self._files:
             known = self._files[value]
             if known.kind != kind:
@@ -750,7 +751,7 @@ class FakeBotAPI:
         if "inline_message_id" in params:
             raise BotAPIError(400, "Bad Request: inline messages are not supported by the fake")
         chat_id = self._chat_id(params)
-        if (old := self._messages.get((chat_id, params.get("message_id")))) is None:  # type: ignore[arg-type]
+        if (old := self._messages.get((chat_id, params.get("message_id")))) is None:  # type: ignore[arg-type]  # no message_id finds nothing: "not found", as the Bot API says
             raise BotAPIError(400, "Bad Request: message to edit not found")
         if old["from"]["id"] != self.bot_id:
             raise BotAPIError(400, "Bad Request: message can't be edited")

@@ -79,7 +79,7 @@ def make_bot(api: FakeBotAPI, runtime: str, tmp: Path, content: Content, **setti
     }
     values.update(settings)
     return TelegramBot(
-        Settings(_env_file=None, **values),  # type: ignore[call-arg]
+        Settings(_env_file=None, **values),
         lambda: content,
         running_clock(INSIDE_AID_WINDOW),
         album_quiet=0.3,

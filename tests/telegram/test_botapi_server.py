@@ -521,7 +521,8 @@ async def test_ptb_application_polls_the_fake_end_to_end(api: FakeBotAPI, monkey
     app.add_handler(MessageHandler(filters.Document.ALL, document))
     async with app:
         await app.start()
-        await app.updater.start_polling(timeout=5)  # type: ignore[union-attr]
+        assert app.updater is not None  # the builder makes one unless told not to
+        await app.updater.start_polling(timeout=5)
         try:
             await api.push_text(USER, "/start")
             [welcome] = await api.next_messages(USER)
@@ -530,6 +531,6 @@ async def test_ptb_application_polls_the_fake_end_to_end(api: FakeBotAPI, monkey
             await api.next_messages(USER)
             assert [(f.file_name, f.content) for f in api.uploaded(USER)] == [("reversed.bin", b"cba")]
         finally:
-            await app.updater.stop()  # type: ignore[union-attr]
+            await app.updater.stop()
             await app.stop()
     assert api.pending_updates == []  # PTB confirmed what it handled on the way out

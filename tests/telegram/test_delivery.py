@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -31,7 +31,7 @@ async def api() -> AsyncIterator[FakeBotAPI]:
         yield server
 
 
-def _notice(reference: str, chat: int) -> object:
+def _notice(reference: str, chat: int) -> Callable[[Call], bool]:
     def matches(call: Call) -> bool:
         return (
             call.method.lower() == "sendmessage"
@@ -43,7 +43,7 @@ def _notice(reference: str, chat: int) -> object:
     return matches
 
 
-def _uploads(chat: int) -> object:
+def _uploads(chat: int) -> Callable[[Call], bool]:
     def matches(call: Call) -> bool:
         return call.method.lower() == "senddocument" and not call.failed and call.params.get("chat_id") == chat
 
@@ -76,13 +76,13 @@ async def test_a_notice_refused_with_429_is_delivered_once_after_a_restart(
     second = make_bot(api, runtime, tmp_path, content)
     await second.start()
     try:
-        await api.wait_for(_notice(reference, HEALTH_OFFICE_CHAT), timeout=15)  # type: ignore[arg-type]
-        await api.wait_for(_uploads(HEALTH_OFFICE_CHAT), timeout=10)  # type: ignore[arg-type]
+        await api.wait_for(_notice(reference, HEALTH_OFFICE_CHAT), timeout=15)
+        await api.wait_for(_uploads(HEALTH_OFFICE_CHAT), timeout=10)
         await asyncio.sleep(1.0)  # several more worker rounds: nothing may be sent again
     finally:
         await second.stop()
-    notices = [c for c in api.calls if _notice(reference, HEALTH_OFFICE_CHAT)(c)]  # type: ignore[operator]
-    uploads = [c for c in api.calls if _uploads(HEALTH_OFFICE_CHAT)(c)]  # type: ignore[operator]
+    notices = [c for c in api.calls if _notice(reference, HEALTH_OFFICE_CHAT)(c)]
+    uploads = [c for c in api.calls if _uploads(HEALTH_OFFICE_CHAT)(c)]
     assert len(notices) == 1 and len(uploads) == 1
     assert [f.content for f in api.uploaded(HEALTH_OFFICE_CHAT)] == [PDF]
     assert await _outbox(second.settings.database_url, reference) == [("new_submission", "sent", 2)]
@@ -95,13 +95,13 @@ async def test_a_notice_cut_off_half_way_sends_only_the_missing_part(api: FakeBo
     api.fail_next("sendDocument", chat_id=HEALTH_OFFICE_CHAT, error_code=429, retry_after=1)
     try:
         reference = await submit(api, Phone(api, 7102, "王五", language_code="en"))
-        await api.wait_for(_uploads(HEALTH_OFFICE_CHAT), timeout=15)  # type: ignore[arg-type]
+        await api.wait_for(_uploads(HEALTH_OFFICE_CHAT), timeout=15)
         await asyncio.sleep(0.6)
     finally:
         await bot.stop()
-    notices = [c for c in api.calls if _notice(reference, HEALTH_OFFICE_CHAT)(c)]  # type: ignore[operator]
+    notices = [c for c in api.calls if _notice(reference, HEALTH_OFFICE_CHAT)(c)]
     assert len(notices) == 1  # the summary went out before the 429 and is not repeated
-    [upload] = [c for c in api.calls if _uploads(HEALTH_OFFICE_CHAT)(c)]  # type: ignore[operator]
+    [upload] = [c for c in api.calls if _uploads(HEALTH_OFFICE_CHAT)(c)]
     assert upload.params["reply_parameters"]["message_id"] == notices[0].response["message_id"]  # threaded under it
 
 
@@ -112,7 +112,7 @@ async def test_without_an_office_chat_the_notice_goes_to_the_staff_chat_setting(
     await bot.start()
     try:
         reference = await submit(api, Phone(api, 7103, "赵六", language_code="en"))
-        await api.wait_for(_notice(reference, FALLBACK_CHAT), timeout=10)  # type: ignore[arg-type]
+        await api.wait_for(_notice(reference, FALLBACK_CHAT), timeout=10)
     finally:
         await bot.stop()
     assert api.sent_to(HEALTH_OFFICE_CHAT) == []

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.telegram.runner import TelegramBot
 from tests.telegram.botapi import FakeBotAPI
 from tests.telegram.harness import (
     HEALTH_OFFICE_CHAT,
@@ -30,7 +31,7 @@ async def api() -> AsyncIterator[FakeBotAPI]:
 
 
 @pytest.fixture(params=["aiogram", "ptb"])
-async def bot(request: pytest.FixtureRequest, api: FakeBotAPI, tmp_path: Path):  # type: ignore[no-untyped-def]
+async def bot(request: pytest.FixtureRequest, api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[TelegramBot]:
     running = make_bot(api, request.param, tmp_path, load(content_with_office_chat(tmp_path)))
     await running.start()
     try:
@@ -45,7 +46,9 @@ async def english(api: FakeBotAPI, user_id: int) -> Phone:
     return phone
 
 
-async def test_a_file_over_20_mb_is_refused_from_its_announced_size_without_downloading(api: FakeBotAPI, bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_file_over_20_mb_is_refused_from_its_announced_size_without_downloading(
+    api: FakeBotAPI, bot: TelegramBot
+) -> None:
     phone = await english(api, 7301)
     await apply_until_documents(phone)
     await api.push_document(phone.user_id, PDF, "huge-scan.pdf", "application/pdf", declared_size=25 * 1024 * 1024)
@@ -56,8 +59,8 @@ async def test_a_file_over_20_mb_is_refused_from_its_announced_size_without_down
 
 
 async def test_a_button_from_an_old_message_says_the_menu_expired_and_shows_the_current_one(
-    api: FakeBotAPI, bot
-) -> None:  # type: ignore[no-untyped-def]
+    api: FakeBotAPI, bot: TelegramBot
+) -> None:
     phone = await english(api, 7302)
     old_menu = phone.seen[-1]
     await phone.press("Apply", "Which program?")
@@ -74,13 +77,17 @@ async def test_a_button_from_an_old_message_says_the_menu_expired_and_shows_the_
 
 
 @pytest.mark.parametrize("forged", ["junk", "1:p:<script>", "9" * 70, "s"])
-async def test_forged_callback_data_is_treated_as_an_expired_menu(api: FakeBotAPI, bot, forged: str) -> None:  # type: ignore[no-untyped-def]
+async def test_forged_callback_data_is_treated_as_an_expired_menu(
+    api: FakeBotAPI, bot: TelegramBot, forged: str
+) -> None:
     phone = await english(api, 7303)
     await api.press(phone.user_id, phone.seen[-1], forged, force=True)
     await phone.read("This menu has expired")
 
 
-async def test_a_stranger_pressing_a_staff_button_in_a_private_chat_decides_nothing(api: FakeBotAPI, bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_stranger_pressing_a_staff_button_in_a_private_chat_decides_nothing(
+    api: FakeBotAPI, bot: TelegramBot
+) -> None:
     applicant = Phone(api, 7304, "周九", language_code="en")
     reference = await submit(api, applicant)
     stranger = await english(api, 7305)
@@ -96,7 +103,7 @@ async def test_a_stranger_pressing_a_staff_button_in_a_private_chat_decides_noth
     assert "submitted, waiting for review" in applicant.seen[-1]["text"]
 
 
-async def test_staff_ask_for_one_more_document_and_the_applicant_sends_it(api: FakeBotAPI, bot) -> None:  # type: ignore[no-untyped-def]
+async def test_staff_ask_for_one_more_document_and_the_applicant_sends_it(api: FakeBotAPI, bot: TelegramBot) -> None:
     applicant = Phone(api, 7306, "吴十", language_code="en")
     reference = await submit(api, applicant)
     staff = Phone(api, 8301, "陈老师", chat_id=HEALTH_OFFICE_CHAT)
@@ -120,7 +127,7 @@ async def test_staff_ask_for_one_more_document_and_the_applicant_sends_it(api: F
     assert reference in await staff.read("重新发送了材料")
 
 
-async def test_deleting_ones_data_withdraws_the_submission_in_the_staff_chat(api: FakeBotAPI, bot) -> None:  # type: ignore[no-untyped-def]
+async def test_deleting_ones_data_withdraws_the_submission_in_the_staff_chat(api: FakeBotAPI, bot: TelegramBot) -> None:
     applicant = Phone(api, 7307, "郑十一", language_code="en")
     reference = await submit(api, applicant)
     staff = Phone(api, 8302, "刘老师", chat_id=HEALTH_OFFICE_CHAT)
@@ -135,7 +142,7 @@ async def test_deleting_ones_data_withdraws_the_submission_in_the_staff_chat(api
     await applicant.say("/status", "You have no submissions yet.")
 
 
-async def test_messages_in_other_groups_are_ignored(api: FakeBotAPI, bot) -> None:  # type: ignore[no-untyped-def]
+async def test_messages_in_other_groups_are_ignored(api: FakeBotAPI, bot: TelegramBot) -> None:
     api.user(7308, "群友", language_code="en")
     await api.push_text(7308, "/start", chat_id=-555)
     phone = await english(api, 7309)  # the bot is alive and answers others

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.telegram.runner import TelegramBot
 from storage.db import open_database
 from tests.telegram.botapi import FakeBotAPI
 from tests.telegram.harness import (
@@ -44,7 +45,7 @@ async def api() -> AsyncIterator[FakeBotAPI]:
 
 
 @pytest.fixture(params=RUNTIMES)
-async def bot(request: pytest.FixtureRequest, api: FakeBotAPI, tmp_path: Path):  # type: ignore[no-untyped-def]
+async def bot(request: pytest.FixtureRequest, api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[TelegramBot]:
     content = load(content_with_office_chat(tmp_path))
     running = make_bot(api, request.param, tmp_path, content)
     await running.start()
@@ -54,7 +55,7 @@ async def bot(request: pytest.FixtureRequest, api: FakeBotAPI, tmp_path: Path): 
         await running.stop()
 
 
-async def test_applicant_journey_and_staff_round_trip(api: FakeBotAPI, bot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_applicant_journey_and_staff_round_trip(api: FakeBotAPI, bot: TelegramBot, tmp_path: Path) -> None:
     applicant = Phone(api, 7001, "张三", language_code="zh")
     staff = Phone(api, 8001, "王老师", chat_id=HEALTH_OFFICE_CHAT)
 
