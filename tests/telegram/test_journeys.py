@@ -29,9 +29,8 @@ from tests.telegram.harness import (
     Phone,
     apply_until_documents,
     buttons,
-    content_with_office_chat,
-    load,
     make_bot,
+    office_content,
 )
 
 RUNTIMES = ["aiogram", "ptb"]
@@ -45,8 +44,7 @@ async def api() -> AsyncIterator[FakeBotAPI]:
 
 @pytest.fixture(params=RUNTIMES)
 async def bot(request: pytest.FixtureRequest, api: FakeBotAPI, tmp_path: Path):  # type: ignore[no-untyped-def]
-    content = load(content_with_office_chat(tmp_path))
-    running = make_bot(api, request.param, tmp_path, content)
+    running = make_bot(api, request.param, tmp_path, office_content())
     await running.start()
     try:
         yield running
