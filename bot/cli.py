@@ -308,7 +308,9 @@ async def _chat(args: argparse.Namespace, settings: Settings, start: dt.datetime
     database = await open_database(settings.database_url)
     desk = Desk(database, FileStore(settings.files_dir), lambda: content, default_lang=args.lang)
     try:
-        return await Terminal(desk, args.user, _clock(start), echo=not sys.stdin.isatty()).run(sys.stdin)
+        # the streams of this run, named here: Terminal's default is the sys.stdout of when bot.local was imported
+        terminal = Terminal(desk, args.user, _clock(start), out=sys.stdout, echo=not sys.stdin.isatty())
+        return await terminal.run(sys.stdin)
     finally:
         await database.close()
 

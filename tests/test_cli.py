@@ -1,4 +1,8 @@
-"""The ``python -m bot`` command line: the contract's output, and one clear line for bad input."""
+"""The ``python -m bot`` command line: the contract's output, and one clear line for bad input.
+
+The commands run in this process through the real entry point (the ``cli`` fixture); two tests start a
+real process because only one can show it: the imports of a fresh interpreter, and the bare run command.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, run_cli
 
 ELIGIBLE_2020_PROFESSIONAL = {
     "nationality": "CN",
@@ -245,13 +249,14 @@ def test_cli_does_not_import_telegram_or_database_libraries():
     assert proc.stdout.strip() == ""
 
 
-def test_bare_command_opens_the_local_chat_and_ends_with_the_input(cli, tmp_path):
+def test_bare_command_opens_the_local_chat_and_ends_with_the_input(tmp_path):
+    """The README's run command, ``python -m bot`` with nothing but its input piped: a real process."""
     env = {
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         "FILES_DIR": str(tmp_path / "files"),
         "DEFAULT_LOCALE": "en",
     }
-    result = cli(stdin="", env=env)
+    result = run_cli(stdin="", env=env)
     assert result.code == 0, result.err
     assert "What would you like to do?" in result.out
     assert (tmp_path / "bot.db").is_file()

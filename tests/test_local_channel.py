@@ -1,7 +1,13 @@
-"""The terminal channel as a user runs it: a subprocess fed on stdin, on a real SQLite database."""
+"""The terminal channel as a user runs it: ``python -m bot`` fed on stdin, on a real SQLite database.
+
+Most sessions run the entry point in this process (in a thread, with stdin and stdout on pipes, as a
+terminal would give it); the two that kill the bot with -9 start a real process, since only a process
+can be killed that way. What a restart finds is the database, so it resumes in this process.
+"""
 
 from __future__ import annotations
 
+import io
 import os
 import queue
 import re
@@ -9,11 +15,13 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import CLEARED_ENV, ROOT, bot_process, call_main, run_in_process
 
 INSIDE_AID_WINDOW = "2023-06-10T10:00:00+08:00"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -26,11 +34,57 @@ def place(tmp_path: Path) -> dict[str, str]:
     return {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", "FILES_DIR": str(tmp_path / "files")}
 
 
-class Session:
-    """A running ``python -m bot``: send a line, read the screen it answers with."""
+class Screens:
+    """A running ``python -m bot --lang en``: send a line, read the screen it answers with."""
 
-    def __init__(self, env: dict[str, str], *args: str):
-        full_env = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "DEFAULT_LOCALE"}}
+    stdin: TextIO
+
+    def __init__(self, stdout: TextIO) -> None:
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, args=(stdout,), daemon=True).start()
+        self.screen = self._screen()
+
+    def _read(self, stdout: TextIO) -> None:
+        for line in stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def errors(self) -> str:
+        raise NotImplementedError
+
+    def _screen(self) -> str:
+        out = []
+        while True:
+            line = self.lines.get(timeout=30)
+            if line is None:
+                raise AssertionError("the bot ended: " + "\n".join(out) + self.errors())
+            if line == "" and out and not out[-1].startswith(">"):
+                return "\n".join(out)
+            if line:
+                out.append(line)
+
+    def send(self, line: str) -> str:
+        self.stdin.write(line + "\n")
+        self.stdin.flush()
+        self.screen = self._screen()
+        return self.screen
+
+    def press(self, label: str) -> str:
+        numbers = re.findall(r"\[(\d+|[a-z])\] ([^\[]+?)(?=\s{3}\[|$)", self.screen, flags=re.M)
+        matches = [n for n, text in numbers if text.strip() == label]
+        assert len(matches) == 1, f"no single button {label!r} in:\n{self.screen}"
+        return self.send(matches[0])
+
+    def close(self) -> int:
+        """End the input, as Ctrl-D or the end of a pipe does; the exit status."""
+        raise NotImplementedError
+
+
+class Process(Screens):
+    """``python -m bot`` as a real process: for the tests that kill it."""
+
+    def __init__(self, env: dict[str, str], *args: str) -> None:
+        full_env = {k: v for k, v in os.environ.items() if k not in CLEARED_ENV}
         full_env.update(env)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "--lang", "en", *args],
@@ -42,50 +96,105 @@ class Session:
             cwd=ROOT,
             env=full_env,
         )
-        self.lines: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-        self.screen = self._screen()
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.stdin = self.proc.stdin
+        try:
+            super().__init__(self.proc.stdout)
+        except BaseException:
+            self.kill()
+            raise
 
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
-
-    def _screen(self) -> str:
-        out = []
-        while True:
-            line = self.lines.get(timeout=30)
-            if line is None:
-                raise AssertionError(
-                    "the bot ended: " + "\n".join(out) + (self.proc.stderr.read() if self.proc.stderr else "")
-                )
-            if line == "" and out and not out[-1].startswith(">"):
-                return "\n".join(out)
-            if line:
-                out.append(line)
-
-    def send(self, line: str) -> str:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(line + "\n")
-        self.proc.stdin.flush()
-        self.screen = self._screen()
-        return self.screen
-
-    def press(self, label: str) -> str:
-        numbers = re.findall(r"\[(\d+|[a-z])\] ([^\[]+?)(?=\s{3}\[|$)", self.screen, flags=re.M)
-        matches = [n for n, text in numbers if text.strip() == label]
-        assert len(matches) == 1, f"no single button {label!r} in:\n{self.screen}"
-        return self.send(matches[0])
+    def errors(self) -> str:
+        return self.proc.stderr.read() if self.proc.stderr else ""
 
     def kill(self) -> None:
+        """kill -9: no cleanup of any kind runs in the bot."""
         self.proc.kill()
         self.proc.wait(timeout=30)
 
     def close(self) -> int:
-        assert self.proc.stdin is not None
-        self.proc.stdin.close()
+        if not self.stdin.closed:
+            self.stdin.close()
         return self.proc.wait(timeout=30)
+
+
+class InProcess(Screens):
+    """``python -m bot``'s entry point run in a thread of this process, its stdin and stdout on pipes."""
+
+    def __init__(self, env: dict[str, str], *args: str) -> None:
+        stdin_read, stdin_write = os.pipe()
+        stdout_read, stdout_write = os.pipe()
+        self.stdin = open(stdin_write, "w", encoding="utf-8")  # noqa: SIM115 (closed by close())
+        self._bot_stdin = open(stdin_read, encoding="utf-8")  # noqa: SIM115
+        self._bot_stdout = open(stdout_write, "w", encoding="utf-8")  # noqa: SIM115
+        self._err = io.StringIO()
+        self._as_process = bot_process(("--lang", "en", *args), env, self._bot_stdin, self._bot_stdout, self._err)
+        self._as_process.__enter__()
+        self.code: int | None = None
+        self.ended = False
+        self._thread = threading.Thread(target=self._main, name="python -m bot", daemon=True)
+        self._thread.start()
+        try:
+            super().__init__(open(stdout_read, encoding="utf-8"))  # noqa: SIM115 (read to its end)
+        except BaseException:
+            self.end()
+            raise
+
+    def _main(self) -> None:
+        try:
+            self.code = call_main()
+        finally:
+            self._bot_stdout.close()  # the end of the output, as when a process exits
+
+    def errors(self) -> str:
+        self._thread.join(timeout=30)
+        return self._err.getvalue()
+
+    def end(self) -> None:
+        """End the input, wait for the bot, and give this process its own environment and streams back."""
+        if self.ended:
+            return
+        self.ended = True
+        self.stdin.close()
+        self._thread.join(timeout=30)
+        self._as_process.__exit__(None, None, None)
+        self._bot_stdin.close()
+
+    def close(self) -> int:
+        self.end()
+        if self._thread.is_alive():
+            raise AssertionError("the bot did not end at the end of its input")
+        assert self.code is not None
+        return self.code
+
+
+@pytest.fixture()
+def terminal(place: dict[str, str]) -> Iterator[Callable[..., InProcess]]:
+    """Start ``python -m bot --lang en ARGS`` in this process on ``place``; ended after the test in any case."""
+    started: list[InProcess] = []
+
+    def start(*args: str) -> InProcess:
+        started.append(InProcess(place, *args))
+        return started[-1]
+
+    yield start
+    for session in started:
+        session.end()
+
+
+@pytest.fixture()
+def process(place: dict[str, str]) -> Iterator[Callable[..., Process]]:
+    """Start ``python -m bot --lang en ARGS`` as a real process on ``place``; killed after the test if alive."""
+    started: list[Process] = []
+
+    def start(*args: str) -> Process:
+        started.append(Process(place, *args))
+        return started[-1]
+
+    yield start
+    for session in started:
+        if session.proc.poll() is None:
+            session.kill()
 
 
 def count(db: str, table: str) -> int:
@@ -94,7 +203,7 @@ def count(db: str, table: str) -> int:
         return connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
 
-def start_application(session: Session) -> None:
+def start_application(session: Screens) -> None:
     session.press("Apply")
     session.press("2023 aid-talent plan (batch 2)")
     session.press("Flexible aid experts")
@@ -117,10 +226,10 @@ def start_application(session: Session) -> None:
         session.press(label)
 
 
-def test_whole_application_in_the_terminal_with_a_fix_on_the_review_screen(place, tmp_path):
+def test_whole_application_in_the_terminal_with_a_fix_on_the_review_screen(place, terminal, tmp_path):
     (tmp_path / "form.pdf").write_bytes(PDF)
     (tmp_path / "photo.png").write_bytes(PNG)
-    session = Session(place, "--now", INSIDE_AID_WINDOW)
+    session = terminal("--now", INSIDE_AID_WINDOW)
     assert "What would you like to do?" in session.screen
     start_application(session)
     assert "Your full name" in session.screen
@@ -153,14 +262,14 @@ def test_whole_application_in_the_terminal_with_a_fix_on_the_review_screen(place
     assert len(stored) == 2 and not any("form" in name or "photo" in name for name in stored)
 
 
-def test_killed_mid_journey_the_conversation_resumes_at_the_same_step(place):
-    session = Session(place, "--now", INSIDE_AID_WINDOW)
+def test_killed_mid_journey_the_conversation_resumes_at_the_same_step(process, terminal):
+    session = process("--now", INSIDE_AID_WINDOW)
     start_application(session)
     session.send("王五")
     assert "Your phone number?" in session.screen
     session.kill()
 
-    again = Session(place, "--now", INSIDE_AID_WINDOW)
+    again = terminal("--now", INSIDE_AID_WINDOW)
     assert "Welcome back. We continue where you left off." in again.screen
     assert "Your phone number?" in again.screen
     again.send("13912345678")
@@ -170,9 +279,9 @@ def test_killed_mid_journey_the_conversation_resumes_at_the_same_step(place):
     assert again.close() == 0
 
 
-def test_a_confirm_replayed_after_the_submission_creates_nothing_more(place, tmp_path):
+def test_a_confirm_replayed_after_the_submission_creates_nothing_more(place, process, terminal, tmp_path):
     (tmp_path / "form.pdf").write_bytes(PDF)
-    session = Session(place, "--now", INSIDE_AID_WINDOW)
+    session = process("--now", INSIDE_AID_WINDOW)
     start_application(session)
     for line in ("赵六", "13712345678", "中山大学"):
         session.send(line)
@@ -186,7 +295,7 @@ def test_a_confirm_replayed_after_the_submission_creates_nothing_more(place, tmp
     assert "Your application has been received" in session.screen
     session.kill()
 
-    again = Session(place, "--now", INSIDE_AID_WINDOW)
+    again = terminal("--now", INSIDE_AID_WINDOW)
     again.send(confirm_number)  # the old button number, typed again after a restart
     assert count(place["DATABASE_URL"], "submissions") == 1
     assert count(place["DATABASE_URL"], "outbox") == 1
@@ -194,7 +303,7 @@ def test_a_confirm_replayed_after_the_submission_creates_nothing_more(place, tmp
 
 
 def test_piped_input_runs_to_the_end_and_exits_0(place, tmp_path):
-    result = run_cli("--lang", "en", stdin="1\n/help\n/file /nonexistent/x.pdf\nhello there\n", env=place)
+    result = run_in_process("--lang", "en", stdin="1\n/help\n/file /nonexistent/x.pdf\nhello there\n", env=place)
     assert result.code == 0, result.err
     assert "Question 1: Where do you work now?" in result.out
     assert "Commands: /start" in result.out
@@ -203,14 +312,14 @@ def test_piped_input_runs_to_the_end_and_exits_0(place, tmp_path):
 
 
 def test_closed_program_cannot_be_applied_for_today(place):
-    result = run_cli("--lang", "en", "--now", "2026-11-21T12:00", stdin="4\n2\n3\n", env=place)
+    result = run_in_process("--lang", "en", "--now", "2026-11-21T12:00", stdin="4\n2\n3\n", env=place)
     assert result.code == 0, result.err
     assert "are not open now" in result.out
     assert "Tell me when the next round opens" in result.out
 
 
-def test_find_check_and_read_deadlines_and_contacts_in_the_terminal(place):
-    session = Session(place, "--now", "2026-11-21T12:00")
+def test_find_check_and_read_deadlines_and_contacts_in_the_terminal(terminal):
+    session = terminal("--now", "2026-11-21T12:00")
     session.press("Which program fits me?")
     session.press("Shanxi Province")
     for _ in range(40):

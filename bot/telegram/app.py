@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from bot.i18n import BabelTranslator, translator
 from bot.service import Desk
 from bot.telegram.applicants import CHANNEL, ApplicantChannel, language_of
-from bot.telegram.outbox import OutboxWorker
+from bot.telegram.outbox import OutboxWorker, utc_now
 from bot.telegram.staff import StaffReview
 from bot.telegram.staff_language import StaffLanguages
 from bot.telegram.throttle import Throttle
@@ -38,7 +38,10 @@ class TelegramDesk:
         album_quiet: float = 1.0,
         outbox_poll: float = 1.0,
         throttle: Throttle | None = None,
+        wall_clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
+        """``clock`` is the applicants' and staff's (it may run from a set moment, as ``--now`` makes it);
+        ``wall_clock`` is the real time the outbox schedules retries by (a test moves its own forward)."""
         self.desk = desk
         self.gateway = gateway
         self.clock = clock
@@ -53,6 +56,7 @@ class TelegramDesk:
             lambda: desk.content,
             staff_chat_id=staff_chat_id,
             staff_lang=desk.default_lang,
+            wall_clock=wall_clock,
             poll_interval=outbox_poll,
             staff_chat_lock=lambda chat: self.staff.chat_lock(chat),
             staff_languages=self.staff_languages,

@@ -44,6 +44,11 @@ MAX_BACKOFF = dt.timedelta(hours=1)
 ALBUM_SIZE = 10
 
 
+def utc_now() -> dt.datetime:
+    """The wall clock the worker schedules by (retries, leases, when a notice was sent)."""
+    return dt.datetime.now(dt.UTC)
+
+
 def backoff(attempts: int) -> dt.timedelta:
     """5 s, 10 s, 20 s … up to an hour."""
     return min(dt.timedelta(seconds=5 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
@@ -76,7 +81,7 @@ class OutboxWorker:
         *,
         staff_chat_id: int | None,
         staff_lang: str = "zh",
-        wall_clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        wall_clock: Callable[[], dt.datetime] = utc_now,
         poll_interval: float = 1.0,
         lease: dt.timedelta = dt.timedelta(minutes=2),
         staff_chat_lock: Callable[[int], asyncio.Lock] | None = None,

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from bot.service import Desk
 from bot.settings import Settings
 from bot.telegram.app import TelegramDesk
+from bot.telegram.outbox import utc_now
 from bot.telegram.throttle import Throttle
 from bot.telegram.types import Gateway
 from bot.telegram.webhook import WebhookServer
@@ -60,6 +61,7 @@ class TelegramBot:
         album_quiet: float = 1.0,
         outbox_poll: float = 1.0,
         throttle: Throttle | None = None,
+        wall_clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
         if settings.bot_token is None:
             raise ValueError("BOT_TOKEN is not set")
@@ -69,6 +71,7 @@ class TelegramBot:
         self.album_quiet = album_quiet
         self.outbox_poll = outbox_poll
         self.throttle = throttle
+        self.wall_clock = wall_clock
         self.database: Database | None = None
         self.runtime: Runtime | None = None
         self.desk: TelegramDesk | None = None
@@ -89,6 +92,7 @@ class TelegramBot:
                 album_quiet=self.album_quiet,
                 outbox_poll=self.outbox_poll,
                 throttle=self.throttle,
+                wall_clock=self.wall_clock,
             )
             return self.desk
 

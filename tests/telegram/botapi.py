@@ -360,6 +360,7 @@ class FakeBotAPI:
         self._users: dict[int, dict[str, Any]] = {}
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
+        self.pushed = 0  # updates pushed so far (by the test side)
         self._poll_generation = 0
         self._polls_waiting = 0
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -946,6 +947,7 @@ class FakeBotAPI:
         async with self._changed:
             update = {"update_id": next(self._update_ids), **payload}
             self._updates.append(update)
+            self.pushed += 1
             self._changed.notify_all()
         return update
 

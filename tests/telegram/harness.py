@@ -3,13 +3,22 @@
 :class:`Phone` plays one Telegram user: it sends updates through the fake
 server and reads what the bot sent back, pressing buttons by their label like
 a person would. Nothing in the bot is replaced: both runtimes talk HTTP.
+
+Nothing waits for time to pass: a test that must see that nothing more happens
+waits for :meth:`Watch.settled` (every update handled, an outbox round found
+nothing due), and retries are made due by moving the outbox's :class:`WallClock`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import atexit
+import concurrent.futures
 import datetime as dt
+import functools
 import re
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,9 +26,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.settings import Settings
+from bot.telegram.outbox import utc_now
 from bot.telegram.runner import TelegramBot
 from bot.telegram.throttle import Throttle
+from bot.telegram.types import Incoming
 from dialogs.loader import SHIPPED, Content, load_content
+from storage.migrate import migrate
 from tests.telegram.botapi import FakeBotAPI
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -62,17 +74,70 @@ def content_with_office_chat(root: Path) -> Path:
     return target
 
 
+@functools.cache
+def office_content() -> Content:
+    """:func:`content_with_office_chat`, loaded once: tests only read it, and a bot's start builds the
+    question index of its content, once per content object."""
+    with tempfile.TemporaryDirectory() as root:
+        return load_content(content_with_office_chat(Path(root)))
+
+
 def running_clock(start: dt.datetime) -> Callable[[], dt.datetime]:
     began = time.monotonic()
     return lambda: start + dt.timedelta(seconds=time.monotonic() - began)
 
 
-def make_bot(api: FakeBotAPI, runtime: str, tmp: Path, content: Content, **settings: Any) -> TelegramBot:
+class WallClock:
+    """The real UTC time plus what the test moved it by: the outbox's clock, so that a retry scheduled
+    for in two seconds is made due at once instead of waited for."""
+
+    def __init__(self) -> None:
+        self.ahead = dt.timedelta()
+
+    def __call__(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + self.ahead
+
+    def advance(self, seconds: float) -> None:
+        self.ahead += dt.timedelta(seconds=seconds)
+
+
+@functools.cache
+def _migrated_template() -> Path:
+    """An empty database at the newest schema, made once a session (in a thread: tests call
+    :func:`make_bot` inside their event loop)."""
+    folder = Path(tempfile.mkdtemp(prefix="desk-template-"))
+    atexit.register(shutil.rmtree, folder, True)
+    template = folder / "bot.db"
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, migrate(f"sqlite+aiosqlite:///{template}")).result()
+    assert template.is_file() and not template.with_name("bot.db-wal").exists()  # all in the one file
+    return template
+
+
+def database_in(tmp: Path) -> str:
+    """The URL of ``tmp/bot.db``; a new one starts as a copy of a migrated template (the bot's start
+    then finds it at the newest schema, as after a restart), an existing one is kept."""
+    path = tmp / "bot.db"
+    if not path.exists():
+        tmp.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(_migrated_template(), path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def make_bot(
+    api: FakeBotAPI,
+    runtime: str,
+    tmp: Path,
+    content: Content,
+    *,
+    wall_clock: Callable[[], dt.datetime] = utc_now,
+    **settings: Any,
+) -> TelegramBot:
     values: dict[str, Any] = {
         "bot_token": api.token,
         "bot_runtime": runtime,
         "telegram_api_base": api.base,
-        "database_url": f"sqlite+aiosqlite:///{tmp / 'bot.db'}",
+        "database_url": database_in(tmp),
         "files_dir": str(tmp / "files"),
         "staff_chat_id": FALLBACK_CHAT,
         "default_locale": "zh",
@@ -85,7 +150,102 @@ def make_bot(api: FakeBotAPI, runtime: str, tmp: Path, content: Content, **setti
         album_quiet=0.3,
         outbox_poll=0.2,
         throttle=Throttle(rate=100, burst=100),  # a test taps faster than any person
+        wall_clock=wall_clock,
     )
+
+
+class Watch:
+    """What a running bot has finished with, for tests that must show that nothing more happens.
+
+    It wraps the desk's entry points, which both runtimes call by attribute for every update
+    (``admit``, then ``on_message`` or ``on_callback`` if admitted), and the outbox worker's
+    ``run_once``; what the bot does is unchanged. Install it after ``start()``, before pushing
+    the updates it should count. (An album's files are handled after ``on_message`` returns,
+    once the album is complete: not counted here; nor are updates a runtime drops before the
+    desk sees them, such as messages from other bots.)
+    """
+
+    def __init__(self, api: FakeBotAPI, bot: TelegramBot) -> None:
+        desk = bot.desk
+        assert desk is not None, "start the bot first"
+        self.api = api
+        self.worker = desk.outbox
+        self._pushed_before = api.pushed
+        self.handled = 0  # updates dropped by the throttle or handled to the end
+        self.rounds = 0  # outbox rounds begun
+        self.last_idle_round = 0  # the last round that found nothing due
+        self._changed = asyncio.Condition()
+
+        admit, on_message, on_callback = desk.admit, desk.on_message, desk.on_callback
+
+        async def admitted(incoming: Incoming) -> bool:
+            taken = await admit(incoming)
+            if not taken:
+                await self._note_handled()
+            return taken
+
+        async def handle(handler: Callable[[Any], Any], incoming: Any) -> None:
+            try:
+                await handler(incoming)
+            finally:
+                await self._note_handled()
+
+        run_once = self.worker.run_once
+
+        async def round_(limit: int = 10) -> int:
+            async with self._changed:
+                self.rounds += 1
+                number = self.rounds
+            tried = await run_once(limit)
+            if tried == 0:
+                async with self._changed:
+                    self.last_idle_round = number
+                    self._changed.notify_all()
+            return tried
+
+        desk.admit = admitted  # type: ignore[method-assign]
+        desk.on_message = functools.partial(handle, on_message)  # type: ignore[method-assign]
+        desk.on_callback = functools.partial(handle, on_callback)  # type: ignore[method-assign]
+        self.worker.run_once = round_  # type: ignore[method-assign]
+
+    async def _note_handled(self) -> None:
+        async with self._changed:
+            self.handled += 1
+            self._changed.notify_all()
+
+    async def _until(self, predicate: Callable[[], bool], timeout: float, what: Callable[[], str]) -> None:
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+            except TimeoutError:
+                raise AssertionError(f"{what()} within {timeout}s") from None
+
+    async def updates_handled(self, timeout: float = 10) -> None:
+        """Until every update pushed since the watch began has been handled (or dropped)."""
+
+        def pushed() -> int:
+            return self.api.pushed - self._pushed_before
+
+        await self._until(
+            lambda: self.handled >= pushed(),
+            timeout,
+            lambda: f"{self.handled} of {pushed()} pushed updates handled",
+        )
+
+    async def outbox_idle(self, timeout: float = 10) -> None:
+        """Until an outbox round begun after this call finds nothing due (the worker is woken for it)."""
+        after = self.rounds
+        self.worker.wake()
+        await self._until(
+            lambda: self.last_idle_round > after,
+            timeout,
+            lambda: f"no outbox round after round {after} found nothing due",
+        )
+
+    async def settled(self, timeout: float = 10) -> None:
+        """The bot has nothing left to do: every update handled, then no notification due."""
+        await self.updates_handled(timeout)
+        await self.outbox_idle(timeout)
 
 
 def load(path: Path) -> Content:

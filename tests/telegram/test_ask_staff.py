@@ -3,7 +3,9 @@ chat of the office that answers questions about the program, and staff replies r
 
 from __future__ import annotations
 
+import functools
 import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -11,11 +13,11 @@ from typing import Any
 import pytest
 
 from bot.telegram.runner import TelegramBot
-from dialogs.loader import SHIPPED
+from dialogs.loader import SHIPPED, Content
 from storage.db import open_database
 from storage.models import Question
 from tests.telegram.botapi import Call, FakeBotAPI
-from tests.telegram.harness import FALLBACK_CHAT, INSIDE_AID_WINDOW, Phone, buttons, load, make_bot
+from tests.telegram.harness import FALLBACK_CHAT, INSIDE_AID_WINDOW, Phone, buttons, database_in, load, make_bot
 
 RUNTIMES = ["aiogram", "ptb"]
 #: The chat of the aid plan's office for questions (its Organisation Department contact).
@@ -36,6 +38,13 @@ def content_with_question_office(root: Path) -> Path:
     return target
 
 
+@functools.cache
+def question_office_content() -> Content:
+    """:func:`content_with_question_office`, loaded once (tests only read it)."""
+    with tempfile.TemporaryDirectory() as root:
+        return load(content_with_question_office(Path(root)))
+
+
 @pytest.fixture()
 async def api() -> AsyncIterator[FakeBotAPI]:
     async with FakeBotAPI() as server:
@@ -44,10 +53,7 @@ async def api() -> AsyncIterator[FakeBotAPI]:
 
 def started(api: FakeBotAPI, runtime: str, tmp_path: Path) -> TelegramBot:
     """A bot on the database in ``tmp_path`` (a second one there is the first one restarted)."""
-    folder = tmp_path / "content"
-    if not folder.exists():
-        content_with_question_office(tmp_path)
-    return make_bot(api, runtime, tmp_path, load(folder))
+    return make_bot(api, runtime, tmp_path, question_office_content())
 
 
 async def _question_row(bot: TelegramBot, user_id: int) -> Question | None:
@@ -249,8 +255,8 @@ async def test_a_question_withdrawn_while_its_notice_is_being_sent_ends_quietly(
     from storage.effects import apply_effects
     from storage.files import FileStore
 
-    content = load(content_with_question_office(tmp_path))
-    database = await open_database(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    content = question_office_content()
+    database = await open_database(database_in(tmp_path))
     try:
         now = INSIDE_AID_WINDOW
         async with database.uow() as uow:

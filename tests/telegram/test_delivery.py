@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dialogs.loader import load_content
+from bot.telegram.outbox import MAX_BACKOFF
+from dialogs.loader import Content
 from storage.db import open_database
 from tests.telegram.botapi import Call, FakeBotAPI
 from tests.telegram.harness import (
@@ -16,9 +17,10 @@ from tests.telegram.harness import (
     HEALTH_OFFICE_CHAT,
     PDF,
     Phone,
-    content_with_office_chat,
-    load,
+    WallClock,
+    Watch,
     make_bot,
+    office_content,
     submit,
 )
 
@@ -63,22 +65,28 @@ async def _outbox(url: str, reference: str) -> list[tuple[str, str, int]]:
 async def test_a_notice_refused_with_429_is_delivered_once_after_a_restart(
     api: FakeBotAPI, tmp_path: Path, runtime: str
 ) -> None:
-    content = load(content_with_office_chat(tmp_path))
-    first = make_bot(api, runtime, tmp_path, content)
+    content = office_content()
+    clock = WallClock()
+    first = make_bot(api, runtime, tmp_path, content, wall_clock=clock)
     await first.start()
     api.fail_next("sendMessage", chat_id=HEALTH_OFFICE_CHAT, error_code=429, retry_after=2)
     try:
         reference = await submit(api, Phone(api, 7101, "李四", language_code="en"))
         await api.wait_for(lambda call: call.failed and call.params.get("chat_id") == HEALTH_OFFICE_CHAT)
     finally:
-        await first.stop()  # the bot goes down with the notice still owed
+        await first.stop()  # the bot goes down with the notice still owed (stop records the 429 first)
+    clock.advance(2)  # the retry_after has passed
 
-    second = make_bot(api, runtime, tmp_path, content)
+    second = make_bot(api, runtime, tmp_path, content, wall_clock=clock)
     await second.start()
+    watch = Watch(api, second)
     try:
-        await api.wait_for(_notice(reference, HEALTH_OFFICE_CHAT), timeout=15)
-        await api.wait_for(_uploads(HEALTH_OFFICE_CHAT), timeout=10)
-        await asyncio.sleep(1.0)  # several more worker rounds: nothing may be sent again
+        await api.wait_for(_notice(reference, HEALTH_OFFICE_CHAT), timeout=15)  # type: ignore[arg-type]
+        await api.wait_for(_uploads(HEALTH_OFFICE_CHAT), timeout=10)  # type: ignore[arg-type]
+        # more worker rounds, now and past any retry the worker could have scheduled: nothing may be sent again
+        await watch.outbox_idle()
+        clock.advance(MAX_BACKOFF.total_seconds())
+        await watch.outbox_idle()
     finally:
         await second.stop()
     notices = [c for c in api.calls if _notice(reference, HEALTH_OFFICE_CHAT)(c)]
@@ -89,14 +97,18 @@ async def test_a_notice_refused_with_429_is_delivered_once_after_a_restart(
 
 
 async def test_a_notice_cut_off_half_way_sends_only_the_missing_part(api: FakeBotAPI, tmp_path: Path) -> None:
-    content = load(content_with_office_chat(tmp_path))
-    bot = make_bot(api, "aiogram", tmp_path, content)
+    clock = WallClock()
+    bot = make_bot(api, "aiogram", tmp_path, office_content(), wall_clock=clock)
     await bot.start()
+    watch = Watch(api, bot)
     api.fail_next("sendDocument", chat_id=HEALTH_OFFICE_CHAT, error_code=429, retry_after=1)
     try:
         reference = await submit(api, Phone(api, 7102, "王五", language_code="en"))
-        await api.wait_for(_uploads(HEALTH_OFFICE_CHAT), timeout=15)
-        await asyncio.sleep(0.6)
+        await api.wait_for(lambda call: call.failed and call.params.get("chat_id") == HEALTH_OFFICE_CHAT)
+        await watch.outbox_idle()  # the 429 is recorded: the retry waits for its second
+        clock.advance(1)
+        await api.wait_for(_uploads(HEALTH_OFFICE_CHAT), timeout=15)  # type: ignore[arg-type]
+        await watch.settled()
     finally:
         await bot.stop()
     notices = [c for c in api.calls if _notice(reference, HEALTH_OFFICE_CHAT)(c)]
@@ -106,9 +118,9 @@ async def test_a_notice_cut_off_half_way_sends_only_the_missing_part(api: FakeBo
 
 
 async def test_without_an_office_chat_the_notice_goes_to_the_staff_chat_setting(
-    api: FakeBotAPI, tmp_path: Path
+    api: FakeBotAPI, tmp_path: Path, content: Content
 ) -> None:
-    bot = make_bot(api, "aiogram", tmp_path, load_content())  # shipped content: no office chats yet
+    bot = make_bot(api, "aiogram", tmp_path, content)  # shipped content: no office chats yet
     await bot.start()
     try:
         reference = await submit(api, Phone(api, 7103, "赵六", language_code="en"))
@@ -120,9 +132,9 @@ async def test_without_an_office_chat_the_notice_goes_to_the_staff_chat_setting(
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
 async def test_two_staff_accepting_at_once_make_one_decision(api: FakeBotAPI, tmp_path: Path, runtime: str) -> None:
-    content = load(content_with_office_chat(tmp_path))
-    bot = make_bot(api, runtime, tmp_path, content)
+    bot = make_bot(api, runtime, tmp_path, office_content())
     await bot.start()
+    watch = Watch(api, bot)
     try:
         applicant = Phone(api, 7104, "钱七", language_code="en")
         reference = await submit(api, applicant)
@@ -140,7 +152,7 @@ async def test_two_staff_accepting_at_once_make_one_decision(api: FakeBotAPI, tm
             count=2,
         )
         await applicant.read("has been accepted")
-        await asyncio.sleep(0.6)
+        await watch.settled()  # both presses handled to the end, no notification left to send
     finally:
         await bot.stop()
     texts = sorted(a.params.get("text", "") for a in answers)

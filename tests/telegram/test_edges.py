@@ -3,7 +3,6 @@ buttons; and the rest of the review: asking for a document, deleting one's data.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -16,10 +15,10 @@ from tests.telegram.harness import (
     PDF,
     PDF_3,
     Phone,
+    Watch,
     apply_until_documents,
-    content_with_office_chat,
-    load,
     make_bot,
+    office_content,
     submit,
 )
 
@@ -31,8 +30,8 @@ async def api() -> AsyncIterator[FakeBotAPI]:
 
 
 @pytest.fixture(params=["aiogram", "ptb"])
-async def bot(request: pytest.FixtureRequest, api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[TelegramBot]:
-    running = make_bot(api, request.param, tmp_path, load(content_with_office_chat(tmp_path)))
+async def bot(request: pytest.FixtureRequest, api: FakeBotAPI, tmp_path: Path):  # type: ignore[no-untyped-def]
+    running = make_bot(api, request.param, tmp_path, office_content())
     await running.start()
     try:
         yield running
@@ -142,11 +141,12 @@ async def test_deleting_ones_data_withdraws_the_submission_in_the_staff_chat(api
     await applicant.say("/status", "You have no submissions yet.")
 
 
-async def test_messages_in_other_groups_are_ignored(api: FakeBotAPI, bot: TelegramBot) -> None:
+async def test_messages_in_other_groups_are_ignored(api: FakeBotAPI, bot) -> None:  # type: ignore[no-untyped-def]
+    watch = Watch(api, bot)
     api.user(7308, "群友", language_code="en")
     await api.push_text(7308, "/start", chat_id=-555)
     phone = await english(api, 7309)  # the bot is alive and answers others
-    await asyncio.sleep(0.2)
+    await watch.updates_handled()  # the group's message too
     assert api.sent_to(-555) == [] and phone.seen
 
 
@@ -156,16 +156,17 @@ async def test_a_flood_of_messages_is_answered_once_with_a_note_then_dropped(api
     for runtime in ("aiogram", "ptb"):
         place = tmp_path / runtime
         place.mkdir()
-        bot = make_bot(api, runtime, place, load(content_with_office_chat(place)))
+        bot = make_bot(api, runtime, place, office_content())
         bot.throttle = Throttle(rate=0.01, burst=2)
         await bot.start()
+        watch = Watch(api, bot)
         try:
             user = 7400 + len(runtime)
             api.user(user, "刷屏", language_code="en")
             for _ in range(6):
                 await api.push_text(user, "/help")
             await api.next_messages(user, 3)
-            await asyncio.sleep(0.5)
+            await watch.updates_handled()  # all six: answered, or dropped by the throttle
             texts = [m["text"] for m in api.sent_to(user)]
         finally:
             await bot.stop()

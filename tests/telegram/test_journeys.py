@@ -30,9 +30,8 @@ from tests.telegram.harness import (
     Phone,
     apply_until_documents,
     buttons,
-    content_with_office_chat,
-    load,
     make_bot,
+    office_content,
 )
 
 RUNTIMES = ["aiogram", "ptb"]
@@ -45,9 +44,8 @@ async def api() -> AsyncIterator[FakeBotAPI]:
 
 
 @pytest.fixture(params=RUNTIMES)
-async def bot(request: pytest.FixtureRequest, api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[TelegramBot]:
-    content = load(content_with_office_chat(tmp_path))
-    running = make_bot(api, request.param, tmp_path, content)
+async def bot(request: pytest.FixtureRequest, api: FakeBotAPI, tmp_path: Path):  # type: ignore[no-untyped-def]
+    running = make_bot(api, request.param, tmp_path, office_content())
     await running.start()
     try:
         yield running

@@ -11,7 +11,7 @@ from bot.i18n import translator
 from dialogs.bidi import strip_marks
 from storage.db import open_database
 from tests.telegram.botapi import FakeBotAPI
-from tests.telegram.harness import HEALTH_OFFICE_CHAT, Phone, buttons, content_with_office_chat, load, make_bot, submit
+from tests.telegram.harness import HEALTH_OFFICE_CHAT, Phone, buttons, make_bot, office_content, submit
 
 RUNTIMES = ["aiogram", "ptb"]
 WELCOME = "Welcome! I help you find a talent program, check your eligibility and apply."
@@ -31,7 +31,7 @@ def said(lang: str, msgid: str) -> str:
 async def test_the_first_start_speaks_the_language_of_the_app_and_offers_the_others(
     api: FakeBotAPI, tmp_path: Path, runtime: str
 ) -> None:
-    bot = make_bot(api, runtime, tmp_path, load(content_with_office_chat(tmp_path)), default_locale="zh")
+    bot = make_bot(api, runtime, tmp_path, office_content(), default_locale="zh")
     await bot.start()
     try:
         seen = {}
@@ -49,7 +49,7 @@ async def test_the_first_start_speaks_the_language_of_the_app_and_offers_the_oth
 
 
 async def test_the_applicants_language_is_remembered_for_later_messages(api: FakeBotAPI, tmp_path: Path) -> None:
-    bot = make_bot(api, "aiogram", tmp_path, load(content_with_office_chat(tmp_path)))
+    bot = make_bot(api, "aiogram", tmp_path, office_content())
     await bot.start()
     try:
         await Phone(api, 7305, "申请人", language_code="ug").say("/start")
@@ -68,7 +68,7 @@ async def test_the_applicants_language_is_remembered_for_later_messages(api: Fak
 async def test_a_staff_chat_switched_to_uyghur_gets_notices_and_confirmations_in_uyghur(
     api: FakeBotAPI, tmp_path: Path, runtime: str
 ) -> None:
-    bot = make_bot(api, runtime, tmp_path, load(content_with_office_chat(tmp_path)))
+    bot = make_bot(api, runtime, tmp_path, office_content())
     await bot.start()
     try:
         staff = Phone(api, 8301, "王老师", chat_id=HEALTH_OFFICE_CHAT)

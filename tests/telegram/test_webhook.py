@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dialogs.loader import load_content
+from dialogs.loader import Content
 from tests.telegram.botapi import FakeBotAPI
 from tests.telegram.harness import make_bot
 
@@ -24,13 +24,13 @@ async def api() -> AsyncIterator[FakeBotAPI]:
 
 @pytest.mark.parametrize("runtime", ["aiogram", "ptb"])
 async def test_an_update_with_the_wrong_secret_is_refused_and_with_the_right_one_answered(
-    api: FakeBotAPI, tmp_path: Path, runtime: str
+    api: FakeBotAPI, tmp_path: Path, runtime: str, content: Content
 ) -> None:
     bot = make_bot(
         api,
         runtime,
         tmp_path,
-        load_content(),
+        content,
         webhook_url=PUBLIC_URL,
         webhook_secret=SECRET,
         webhook_host="127.0.0.1",
