@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SEEDS, run_cli
+from tests.services import require_seeds
 
 ELIGIBLE_2020_PROFESSIONAL = {
     "nationality": "CN",
@@ -90,8 +91,7 @@ def test_check_cites_sources_that_exist_in_the_notices(cli, profile_file):
     result = cli("check", "--json", "--profile", profile_file({}))
     sources = {r["source"] for entry in json.loads(result.out)["results"] for r in entry["reasons"]}
     files = {s.split(" ", 1)[0] for s in sources}
-    if SEEDS.is_dir():
-        assert files <= {p.name for p in SEEDS.glob("*.txt")}
+    assert files <= {p.name for p in require_seeds(SEEDS).glob("*.txt")}
     assert len(files) == 5
 
 

@@ -136,6 +136,9 @@ class OutboxWorker:
 
     async def _run(self) -> None:
         while not self._stopping:
+            # Cleared before the round, not after: a row queued while the round runs sets it again,
+            # and the wait below then returns at once instead of leaving that row for the next poll.
+            self._wake.clear()
             try:
                 busy = await self.run_once()
             except asyncio.CancelledError:
@@ -145,7 +148,6 @@ class OutboxWorker:
                 busy = 0
             if busy:
                 continue
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_interval)
 

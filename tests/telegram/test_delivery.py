@@ -81,8 +81,8 @@ async def test_a_notice_refused_with_429_is_delivered_once_after_a_restart(
     await second.start()
     watch = Watch(api, second)
     try:
-        await api.wait_for(_notice(reference, HEALTH_OFFICE_CHAT), timeout=15)  # type: ignore[arg-type]
-        await api.wait_for(_uploads(HEALTH_OFFICE_CHAT), timeout=10)  # type: ignore[arg-type]
+        await api.wait_for(_notice(reference, HEALTH_OFFICE_CHAT), timeout=15)
+        await api.wait_for(_uploads(HEALTH_OFFICE_CHAT), timeout=10)
         # more worker rounds, now and past any retry the worker could have scheduled: nothing may be sent again
         await watch.outbox_idle()
         clock.advance(MAX_BACKOFF.total_seconds())
@@ -107,7 +107,7 @@ async def test_a_notice_cut_off_half_way_sends_only_the_missing_part(api: FakeBo
         await api.wait_for(lambda call: call.failed and call.params.get("chat_id") == HEALTH_OFFICE_CHAT)
         await watch.outbox_idle()  # the 429 is recorded: the retry waits for its second
         clock.advance(1)
-        await api.wait_for(_uploads(HEALTH_OFFICE_CHAT), timeout=15)  # type: ignore[arg-type]
+        await api.wait_for(_uploads(HEALTH_OFFICE_CHAT), timeout=15)
         await watch.settled()
     finally:
         await bot.stop()

@@ -30,7 +30,7 @@ async def api() -> AsyncIterator[FakeBotAPI]:
 
 
 @pytest.fixture(params=["aiogram", "ptb"])
-async def bot(request: pytest.FixtureRequest, api: FakeBotAPI, tmp_path: Path):  # type: ignore[no-untyped-def]
+async def bot(request: pytest.FixtureRequest, api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[TelegramBot]:
     running = make_bot(api, request.param, tmp_path, office_content())
     await running.start()
     try:
@@ -141,7 +141,7 @@ async def test_deleting_ones_data_withdraws_the_submission_in_the_staff_chat(api
     await applicant.say("/status", "You have no submissions yet.")
 
 
-async def test_messages_in_other_groups_are_ignored(api: FakeBotAPI, bot) -> None:  # type: ignore[no-untyped-def]
+async def test_messages_in_other_groups_are_ignored(api: FakeBotAPI, bot: TelegramBot) -> None:
     watch = Watch(api, bot)
     api.user(7308, "群友", language_code="en")
     await api.push_text(7308, "/start", chat_id=-555)

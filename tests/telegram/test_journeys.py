@@ -44,7 +44,7 @@ async def api() -> AsyncIterator[FakeBotAPI]:
 
 
 @pytest.fixture(params=RUNTIMES)
-async def bot(request: pytest.FixtureRequest, api: FakeBotAPI, tmp_path: Path):  # type: ignore[no-untyped-def]
+async def bot(request: pytest.FixtureRequest, api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[TelegramBot]:
     running = make_bot(api, request.param, tmp_path, office_content())
     await running.start()
     try:
