@@ -30,6 +30,17 @@ from dialogs.loader import Content
 from dialogs.render import button_label, render
 from dialogs.state import State
 
+#: Answers for the aid plan's flexible-expert questions, by a piece of the English question.
+EXPERT_ANSWERS = {
+    "Where do you work now?": "Another province or region",
+    "civil servant": "No",
+    "2+5": "No",
+    "another host unit": "No",
+    "letter of intent": "Yes",
+    "professional title": "Full senior title",
+    "highest degree": "Doctorate",
+}
+
 
 @dataclass
 class Driver:

@@ -22,6 +22,7 @@ from typing import TextIO
 import pytest
 
 from tests.conftest import CLEARED_ENV, ROOT, bot_process, call_main, run_in_process
+from tests.engine_driver import EXPERT_ANSWERS
 
 INSIDE_AID_WINDOW = "2023-06-10T10:00:00+08:00"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -207,22 +208,13 @@ def start_application(session: Screens) -> None:
     session.press("Apply")
     session.press("2023 aid-talent plan (batch 2)")
     session.press("Flexible aid experts")
-    answers = {
-        "Where do you work now?": "Another province or region",
-        "civil servant": "No",
-        "2+5": "No",
-        "another host unit": "No",
-        "letter of intent": "Yes",
-        "professional title": "Full senior title",
-        "highest degree": "Doctorate",
-    }
     for _ in range(12):
         if "Question" not in session.screen:
             break
         if "How many months" in session.screen:
             session.send("3")
             continue
-        [label] = [a for q, a in answers.items() if q in session.screen]
+        [label] = [a for q, a in EXPERT_ANSWERS.items() if q in session.screen]
         session.press(label)
 
 

@@ -32,6 +32,7 @@ from bot.telegram.throttle import Throttle
 from bot.telegram.types import Incoming
 from dialogs.loader import SHIPPED, Content, load_content
 from storage.migrate import migrate
+from tests.engine_driver import EXPERT_ANSWERS
 from tests.telegram.botapi import FakeBotAPI
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -47,17 +48,6 @@ PDF_3 = b"%PDF-1.5\n% stamped again\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x11" * 64 + b"\xff\xd9"
 JPEG_2 = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x22" * 64 + b"\xff\xd9"
 JPEG_3 = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x33" * 64 + b"\xff\xd9"
-
-#: Answers for the aid plan's flexible-expert questions, by a piece of the English question.
-EXPERT_ANSWERS = {
-    "Where do you work now?": "Another province or region",
-    "civil servant": "No",
-    "2+5": "No",
-    "another host unit": "No",
-    "letter of intent": "Yes",
-    "professional title": "Full senior title",
-    "highest degree": "Doctorate",
-}
 
 
 def content_with_office_chat(root: Path) -> Path:
