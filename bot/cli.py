@@ -287,10 +287,13 @@ async def _telegram(args: argparse.Namespace, settings: Settings, start: dt.date
     """With BOT_TOKEN: serve Telegram (aiogram or python-telegram-bot) until Ctrl-C."""
     import logging
 
+    from bot.logredact import redact_token_in_logs
     from bot.telegram.runner import TelegramBot
     from dialogs.loader import SHIPPED, load_content
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    assert settings.bot_token is not None
+    redact_token_in_logs(settings.bot_token.get_secret_value())  # HTTP libraries log URLs, which hold it
     content = load_content(args.content or SHIPPED)
     _stderr(f"serving Telegram with {settings.bot_runtime} via {settings.telegram_api_base}; Ctrl-C stops")
     await TelegramBot(settings, lambda: content, _clock(start)).run_until_stopped()
