@@ -13,6 +13,7 @@ import asyncio
 import hmac
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -25,10 +26,33 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1024 * 1024
 
 Feed = Callable[[dict[str, Any]], Awaitable[None]]
+#: Refused requests are logged at most once per this many seconds (a probe must not flood the log).
+REFUSAL_LOG_INTERVAL = 60.0
+
+
+class RefusalLog:
+    """One WARNING per interval for refused requests, with how many were refused unlogged since the last."""
+
+    def __init__(self, interval: float = REFUSAL_LOG_INTERVAL, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval = interval
+        self.clock = clock
+        self.suppressed = 0
+        self._last: float | None = None
+
+    def refused(self, remote: str | None, reason: str) -> None:
+        now = self.clock()
+        if self._last is not None and now - self._last < self.interval:
+            self.suppressed += 1
+            return
+        more = f" ({self.suppressed} more refused since the last such line)" if self.suppressed else ""
+        log.warning("webhook request from %s refused: %s%s", remote, reason, more)
+        self._last, self.suppressed = now, 0
 
 
 class WebhookServer:
-    def __init__(self, feed: Feed, secret: str, *, path: str = "/telegram/webhook") -> None:
+    def __init__(
+        self, feed: Feed, secret: str, *, path: str = "/telegram/webhook", refusals: RefusalLog | None = None
+    ) -> None:
         if not secret:
             raise ValueError("a webhook needs a secret token")
         self.feed = feed
@@ -38,6 +62,7 @@ class WebhookServer:
         self._site: web.TCPSite | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.port: int | None = None
+        self.refusals = refusals or RefusalLog()
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=MAX_BODY)
@@ -47,7 +72,7 @@ class WebhookServer:
     async def _receive(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
-            log.warning("webhook request from %s refused: wrong secret token", request.remote)
+            self.refusals.refused(request.remote, "wrong secret token")
             return web.Response(status=401, text="wrong secret token")
         try:
             update = json.loads(await request.read())

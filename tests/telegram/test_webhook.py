@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from bot.telegram.webhook import SECRET_HEADER, RefusalLog, WebhookServer
 from dialogs.loader import Content
 from tests.telegram.botapi import FakeBotAPI
 from tests.telegram.harness import make_bot
@@ -55,3 +57,31 @@ async def test_an_update_with_the_wrong_secret_is_refused_and_with_the_right_one
         assert not [c for c in api.calls if c.method.lower() == "getupdates"]  # no polling in webhook mode
     finally:
         await bot.stop()
+
+
+async def test_a_flood_of_refused_webhook_requests_logs_one_warning_with_a_count_per_interval(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    now = [0.0]
+    fed: list[dict[str, object]] = []
+
+    async def feed(update: dict[str, object]) -> None:
+        fed.append(update)
+
+    server = WebhookServer(feed, SECRET, refusals=RefusalLog(interval=60, clock=lambda: now[0]))
+    await server.start("127.0.0.1", 0)
+    endpoint = f"http://127.0.0.1:{server.port}/telegram/webhook"
+    try:
+        with caplog.at_level(logging.WARNING, logger="bot.telegram.webhook"):
+            async with httpx.AsyncClient() as client:
+                for _ in range(200):
+                    forged = await client.post(endpoint, json={"update_id": 1}, headers={SECRET_HEADER: "guess"})
+                    assert forged.status_code == 401
+                now[0] = 61.0  # the interval has passed: the next refusal is logged, with the count
+                await client.post(endpoint, json={"update_id": 1})
+    finally:
+        await server.stop()
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.telegram.webhook"]
+    assert len(lines) == 2, lines
+    assert "199 more refused" in lines[1]
+    assert not fed
