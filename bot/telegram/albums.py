@@ -9,10 +9,13 @@ handed on together, in the order Telegram numbered them.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 
 from bot.telegram.types import IncomingMessage
+
+log = logging.getLogger(__name__)
 
 #: An async function: its coroutine is run as a task.
 Flush = Callable[[list[IncomingMessage]], Coroutine[object, object, None]]
@@ -47,7 +50,13 @@ class AlbumCollector:
         parts = sorted(pending.parts, key=lambda m: m.message_id)
         task = asyncio.get_running_loop().create_task(self._flush(parts))
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            # the flush has its own guard; should it fail even so, say so here, once, not at garbage collection
+            log.error("album not handled", exc_info=error)
 
     async def drain(self) -> None:
         """Hand on what is still gathering (at shutdown), and wait for the hand-overs to finish."""

@@ -47,7 +47,7 @@ class TelegramDesk:
         self.clock = clock
         self.staff_chat_id = staff_chat_id
         self.throttle = throttle or Throttle()
-        self.applicants = ApplicantChannel(desk, gateway, clock, album_quiet=album_quiet)
+        self.applicants = ApplicantChannel(desk, gateway, clock, album_quiet=album_quiet, guard=self._guard)
         self.staff_languages = StaffLanguages(desk.database, desk.default_lang)
         self.outbox = OutboxWorker(
             desk.database,

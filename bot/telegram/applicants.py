@@ -13,7 +13,7 @@ import asyncio
 import datetime as dt
 import logging
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 
 from bot.i18n import get_locale, translator
 from bot.service import Desk
@@ -24,6 +24,14 @@ from dialogs.documents import MAX_SIZE
 from dialogs.events import ChoiceEvent, CommandEvent, Event, FileEvent, FilesEvent, Reply, TextEvent
 
 log = logging.getLogger(__name__)
+
+#: Runs one piece of handling for a person in a chat; whatever breaks, the person gets an answer.
+Guard = Callable[[Person, int | None, Awaitable[object]], Coroutine[object, object, None]]
+
+
+async def _unguarded(person: Person, chat_id: int | None, work: Awaitable[object]) -> None:
+    await work
+
 
 CHANNEL = "tg"
 #: Callback data the engine reads as "a menu that no longer exists".
@@ -53,12 +61,16 @@ class ApplicantChannel:
         *,
         max_download: int = MAX_SIZE,
         album_quiet: float = 1.0,
+        guard: Guard = _unguarded,
     ) -> None:
+        """``guard`` wraps the handling of an album, which runs after the update's own handling has
+        returned (once the album is complete): the desk's error guard, as for every other update."""
         self.desk = desk
+        self.guard = guard
         self.gateway = gateway
         self.clock = clock
         self.max_download = max_download
-        self.albums = AlbumCollector(self._album, quiet=album_quiet)
+        self.albums = AlbumCollector(self._guarded_album, quiet=album_quiet)
         # a lock lives while someone holds or waits for it: no map growing with every user ever seen
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -99,6 +111,9 @@ class ApplicantChannel:
             return FileEvent(name=file.name, size=file.size, content=b"", handle=file.file_id)
         content = await self.gateway.download(file.file_id)
         return FileEvent(name=file.name, size=len(content), content=content, handle=file.file_id)
+
+    async def _guarded_album(self, parts: list[IncomingMessage]) -> None:
+        await self.guard(parts[0].sender, parts[0].chat_id, self._album(parts))
 
     async def _album(self, parts: list[IncomingMessage]) -> None:
         first = parts[0]

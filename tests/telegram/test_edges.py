@@ -3,15 +3,21 @@ buttons; and the rest of the review: asking for a document, deleting one's data.
 
 from __future__ import annotations
 
+import gc
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from bot.telegram.runner import TelegramBot
+from dialogs.events import Event, FilesEvent
 from tests.telegram.botapi import FakeBotAPI
 from tests.telegram.harness import (
     HEALTH_OFFICE_CHAT,
+    JPEG_2,
     PDF,
     PDF_3,
     Phone,
@@ -172,3 +178,30 @@ async def test_a_flood_of_messages_is_answered_once_with_a_note_then_dropped(api
             await bot.stop()
         assert len(texts) == 3  # two answered, one note, three dropped
         assert sum("sending messages too fast" in t for t in texts) == 1
+
+
+async def test_an_album_that_fails_to_be_stored_gets_the_error_reply_and_one_logged_exception(
+    api: FakeBotAPI, bot: TelegramBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    phone = await english(api, 7307)
+    await apply_until_documents(phone)
+    assert bot.desk is not None
+    desk = bot.desk.desk
+    handle = desk.handle
+
+    async def locked(channel: str, user: str, event: Event, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(event, FilesEvent):
+            raise OperationalError("INSERT …", {}, Exception("database is locked"))
+        return await handle(channel, user, event, *args, **kwargs)
+
+    desk.handle = locked  # type: ignore[method-assign]  # the database refuses the album's write
+    with caplog.at_level(logging.ERROR):
+        await api.push_album(
+            phone.user_id, [("photo", JPEG_2, "", "image/jpeg"), ("document", PDF_3, "p2.pdf", "application/pdf")]
+        )
+        await phone.read("Something went wrong on my side")
+        await bot.desk.applicants.albums.drain()
+        gc.collect()  # an unretrieved task exception is reported when the task is collected
+    failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.getMessage() for r in failures] == [f"update from {phone.user_id} failed"]
+    assert "Task exception was never retrieved" not in caplog.text
