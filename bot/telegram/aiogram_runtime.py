@@ -9,8 +9,6 @@ mapping aiogram's exceptions onto :class:`RetryLater` / :class:`Unreachable` /
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import io
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -24,6 +22,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.methods import TelegramMethod
 from aiogram.types import (
     BotCommand,
     BotCommandScopeDefault,
@@ -39,9 +38,11 @@ from aiogram.types import (
     TelegramObject,
     Update,
 )
+from pydantic import ValidationError
 
 from bot.i18n import get_locale
 from bot.telegram.app import TelegramDesk
+from bot.telegram.polling import Poller, Unreadable, fields_of
 from bot.telegram.types import (
     IncomingCallback,
     IncomingMessage,
@@ -53,6 +54,17 @@ from bot.telegram.types import (
 from bot.telegram.updates import incoming_callback, incoming_message
 
 ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+class RawUpdates(TelegramMethod[list[dict[str, Any]]]):
+    """getUpdates answered as plain dicts: each update is parsed by itself (see bot.telegram.polling)."""
+
+    __returning__ = list[dict[str, Any]]
+    __api_method__ = "getUpdates"
+
+    offset: int | None = None
+    timeout: int | None = None
+    allowed_updates: list[str] | None = None
 
 
 def make_bot(token: str, api_base: str) -> Bot:
@@ -222,36 +234,29 @@ class AiogramRuntime:
         self.bot = bot
         self.desk = desk
         self.dispatcher = build_dispatcher(desk)
-        self._polling: asyncio.Task[None] | None = None
+        self.poller = Poller(self._fetch, self.feed, timeout=10)
 
     async def open(self) -> None:
         """Nothing to set up before polling: aiogram's Bot opens its session on the first call."""
 
+    async def _fetch(self, offset: int | None, wait: int) -> list[dict[str, Any]]:
+        method = RawUpdates(offset=offset, timeout=wait, allowed_updates=ALLOWED_UPDATES)
+        return await self.bot(method, request_timeout=int(self.bot.session.timeout + wait))
+
     async def start_polling(self) -> None:
-        """Fetch updates in the background until :meth:`stop_polling`."""
-        self._polling = asyncio.get_running_loop().create_task(
-            self.dispatcher.start_polling(
-                self.bot,
-                allowed_updates=ALLOWED_UPDATES,
-                handle_signals=False,
-                close_bot_session=False,
-                polling_timeout=10,
-            )
-        )
+        """Fetch updates in the background until :meth:`stop_polling` (bot.telegram.polling, not aiogram's
+        loop: that one parses a batch at once and confirms updates before they are handled)."""
+        self.poller.start()
 
     async def stop_polling(self) -> None:
-        task, self._polling = self._polling, None
-        if task is None:
-            return
-        with contextlib.suppress(RuntimeError):  # it had not started yet
-            await self.dispatcher.stop_polling()
-        try:
-            await asyncio.wait_for(task, 15)
-        except (TimeoutError, asyncio.CancelledError):
-            task.cancel()
+        await self.poller.stop()
 
     async def feed(self, update: dict[str, Any]) -> None:
-        await self.dispatcher.feed_update(self.bot, Update.model_validate(update, context={"bot": self.bot}))
+        try:
+            parsed = Update.model_validate(update, context={"bot": self.bot})
+        except ValidationError as error:
+            raise Unreadable(fields_of(error)) from None
+        await self.dispatcher.feed_update(self.bot, parsed)
 
     async def close(self) -> None:
         await self.bot.session.close()

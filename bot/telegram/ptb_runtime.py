@@ -37,6 +37,7 @@ from telegram.ext import (
 )
 
 from bot.telegram.app import TelegramDesk
+from bot.telegram.polling import Poller, Unreadable, fields_of
 from bot.telegram.types import (
     IncomingCallback,
     IncomingMessage,
@@ -199,23 +200,40 @@ class PTBRuntime:
         application.add_handler(TypeHandler(Update, throttle), group=-1)
         application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, on_message))
         application.add_handler(CallbackQueryHandler(on_callback))
+        self.poller = Poller(self._fetch, self.feed, timeout=10)
 
     async def open(self) -> None:
         await self.application.initialize()
         await self.application.start()
 
+    async def _fetch(self, offset: int | None, wait: int) -> list[dict[str, Any]]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "use Bot.get_updates": that one parses the batch at once
+            result = await self.application.bot.do_api_request(
+                "getUpdates",
+                api_kwargs={"offset": offset, "timeout": wait, "allowed_updates": ALLOWED_UPDATES},
+                read_timeout=wait + 10,
+            )
+        return list(result or [])
+
     async def start_polling(self) -> None:
-        """Start fetching updates; returns at once (PTB's updater runs in the background)."""
-        assert self.application.updater is not None
-        await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=10)
+        """Start fetching updates; returns at once. bot.telegram.polling, not PTB's Updater: that one parses
+        a batch at once (one bad update stops it, and its raw data is logged) and confirms before handling."""
+        self.poller.start()
 
     async def stop_polling(self) -> None:
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
+        await self.poller.stop()
 
     async def feed(self, update: dict[str, Any]) -> None:
-        await self.application.update_queue.put(Update.de_json(update, self.application.bot))
+        """Handle one update to the end (the handlers have run when this returns)."""
+        try:
+            parsed = Update.de_json(update, self.application.bot)
+        except Exception as error:
+            raise Unreadable(fields_of(error)) from None
+        message = parsed.message or (parsed.callback_query.message if parsed.callback_query else None)
+        if message is not None and getattr(message, "chat", None) is None:
+            raise Unreadable("message.chat")  # PTB reads a message without chat; aiogram refuses it, and so do we
+        await self.application.process_update(parsed)
 
     async def close(self) -> None:
         if self.application.running:

@@ -951,6 +951,10 @@ class FakeBotAPI:
             self._changed.notify_all()
         return update
 
+    async def push_raw(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """An update exactly as given (plus its update_id), even one a library cannot parse."""
+        return await self._push(payload)
+
     def _user_chat(self, user_id: int, chat_id: int | None, language_code: str | None) -> tuple[dict[str, Any], int]:
         user = self.user(user_id, language_code=language_code)
         chat = user_id if chat_id is None else chat_id

@@ -205,3 +205,24 @@ async def test_an_album_that_fails_to_be_stored_gets_the_error_reply_and_one_log
     failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert [r.getMessage() for r in failures] == [f"update from {phone.user_id} failed"]
     assert "Task exception was never retrieved" not in caplog.text
+
+
+async def test_an_update_the_library_cannot_parse_is_skipped_once_and_polling_goes_on(
+    api: FakeBotAPI, bot: TelegramBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    sender = {"id": 7308, "is_bot": False, "first_name": "秘密姓名", "language_code": "en"}
+    chat = {"id": 7308, "type": "private", "first_name": "秘密姓名"}
+    before = len([c for c in api.calls if c.method == "getUpdates"])
+    with caplog.at_level(logging.INFO):
+        # a photo without width, then a message without chat: neither library can read them
+        photo = [{"file_id": "AgAD", "file_unique_id": "u1", "height": 90}]
+        await api.push_raw({"message": {"message_id": 1, "date": 0, "chat": chat, "from": sender, "photo": photo}})
+        await api.push_raw({"message": {"message_id": 2, "date": 0, "from": sender, "text": "私人内容"}})
+        phone = await english(api, 7309)  # the next update is answered
+    polls = len([c for c in api.calls if c.method == "getUpdates"]) - before
+    assert polls <= 6, f"{polls} getUpdates calls"
+    skipped = [r.getMessage() for r in caplog.records if "cannot be read" in r.getMessage()]
+    assert len(skipped) == 2, skipped
+    assert "秘密姓名" not in caplog.text and "私人内容" not in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "What would you like to do?" in phone.last_text
