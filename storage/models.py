@@ -213,6 +213,17 @@ class Subscription(Base):
     notified_at: Mapped[datetime | None]
 
 
+class HandledUpdate(Base):
+    """A Telegram update handled to the end (its transaction committed), kept a day: the same ``update_id``
+    again (a webhook retry, a batch fetched again after a crash) is not handled twice."""
+
+    __tablename__ = "handled_updates"
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    handled_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class StaffChat(Base):
     """A staff chat's own settings: the language its notifications and prompts are written in.
 

@@ -25,6 +25,7 @@ from storage.models import (
     Applicant,
     Conversation,
     Document,
+    HandledUpdate,
     OutboxMessage,
     Question,
     StaffChat,
@@ -575,6 +576,23 @@ class StaffPromptRepository(_Repository):
             .execution_options(synchronize_session=False)
         )
         return matched == 1
+
+
+class HandledUpdateRepository(_Repository):
+    """Which Telegram updates were handled (see :class:`storage.models.HandledUpdate`)."""
+
+    async def seen(self, bot_id: int, update_id: int) -> bool:
+        found = await self._session.scalar(
+            select(HandledUpdate.update_id).where(HandledUpdate.bot_id == bot_id, HandledUpdate.update_id == update_id)
+        )
+        return found is not None
+
+    async def record(self, bot_id: int, update_id: int, *, now: datetime) -> None:
+        insert = self._insert(HandledUpdate).values(bot_id=bot_id, update_id=update_id, handled_at=now)
+        await self._session.execute(insert.on_conflict_do_nothing(index_elements=["bot_id", "update_id"]))
+
+    async def prune(self, before: datetime) -> None:
+        await self._session.execute(delete(HandledUpdate).where(HandledUpdate.handled_at < before))
 
 
 class StaffChatRepository(_Repository):

@@ -18,6 +18,7 @@ from storage.repositories import (
     ApplicantRepository,
     ConversationRepository,
     DocumentRepository,
+    HandledUpdateRepository,
     OutboxRepository,
     QuestionRepository,
     StaffChatRepository,
@@ -37,6 +38,7 @@ class UnitOfWork:
     staff_prompts: StaffPromptRepository
     staff_chats: StaffChatRepository
     questions: QuestionRepository
+    handled_updates: HandledUpdateRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -55,6 +57,7 @@ class UnitOfWork:
         self.staff_prompts = StaffPromptRepository(session)
         self.staff_chats = StaffChatRepository(session)
         self.questions = QuestionRepository(session)
+        self.handled_updates = HandledUpdateRepository(session)
         return self
 
     async def __aexit__(

@@ -17,7 +17,9 @@ from typing import Any, Protocol
 from bot.service import Desk
 from bot.settings import Settings
 from bot.telegram.app import TelegramDesk
+from bot.telegram.once import HandledOnce, bot_id_of
 from bot.telegram.outbox import utc_now
+from bot.telegram.polling import Poller
 from bot.telegram.throttle import Throttle
 from bot.telegram.types import Gateway
 from bot.telegram.webhook import WebhookServer
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 
 class Runtime(Protocol):
     name: str
+    poller: Poller
 
     async def open(self) -> None: ...
     async def start_polling(self) -> None: ...
@@ -76,6 +79,7 @@ class TelegramBot:
         self.runtime: Runtime | None = None
         self.desk: TelegramDesk | None = None
         self.webhook: WebhookServer | None = None
+        self.once: HandledOnce | None = None
 
     async def start(self) -> None:
         settings = self.settings
@@ -102,10 +106,15 @@ class TelegramBot:
         await self.runtime.open()
         assert self.desk is not None
         await self.desk.start()
+        # polled or posted, an update delivered again is handled once
+        self.once = HandledOnce(
+            self.database, bot_id_of(settings.bot_token.get_secret_value()), self.runtime.feed, clock=self.wall_clock
+        )
+        self.runtime.poller.handle = self.once
         if settings.webhook_url:
             assert settings.webhook_secret is not None
             secret = settings.webhook_secret.get_secret_value()
-            self.webhook = WebhookServer(self.runtime.feed, secret, path=settings.webhook_path)
+            self.webhook = WebhookServer(self.once, secret, path=settings.webhook_path)
             await self.webhook.start(settings.webhook_host, settings.webhook_port)
             await self.desk.gateway.set_webhook(settings.webhook_url, secret)
             log.info(

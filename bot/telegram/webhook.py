@@ -3,8 +3,9 @@
 Telegram sends the ``secret_token`` given at ``setWebhook`` in the
 ``X-Telegram-Bot-Api-Secret-Token`` header of every request; anything without
 the right one is refused (401) before it is read, so nobody else can inject
-updates. The update is acknowledged at once and handled in the background:
-Telegram retries slow answers, which would handle an update twice.
+updates. The update is acknowledged (200) only once it has been handled, so an
+update whose handling a crash cut short is delivered again rather than lost;
+a retry of one handled already is skipped (:mod:`bot.telegram.once`).
 """
 
 from __future__ import annotations
@@ -81,8 +82,9 @@ class WebhookServer:
         if not isinstance(update, dict) or "update_id" not in update:
             return web.Response(status=400, text="not an update")
         task = asyncio.get_running_loop().create_task(self._handle(update))
-        self._tasks.add(task)
+        self._tasks.add(task)  # a task of its own: a client hanging up does not cut the handling short
         task.add_done_callback(self._tasks.discard)
+        await asyncio.shield(task)
         return web.Response(text="ok")
 
     async def _handle(self, update: dict[str, Any]) -> None:

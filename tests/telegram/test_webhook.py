@@ -85,3 +85,35 @@ async def test_a_flood_of_refused_webhook_requests_logs_one_warning_with_a_count
     assert len(lines) == 2, lines
     assert "199 more refused" in lines[1]
     assert not fed
+
+
+@pytest.mark.parametrize("runtime", ["aiogram", "ptb"])
+async def test_a_webhook_update_is_answered_after_handling_and_a_redelivery_is_handled_once(
+    api: FakeBotAPI, tmp_path: Path, runtime: str, content: Content
+) -> None:
+    bot = make_bot(
+        api,
+        runtime,
+        tmp_path,
+        content,
+        webhook_url=PUBLIC_URL,
+        webhook_secret=SECRET,
+        webhook_host="127.0.0.1",
+        webhook_port=0,
+    )
+    await bot.start()
+    try:
+        assert bot.webhook is not None
+        endpoint = f"http://127.0.0.1:{bot.webhook.port}/telegram/webhook"
+        api.user(7202, "钱九", language_code="en")
+        update = await api.push_text(7202, "/start")
+        async with httpx.AsyncClient() as client:
+            first = await client.post(endpoint, json=update, headers={SECRET_HEADER: SECRET})
+            assert first.status_code == 200
+            assert len(api.sent_to(7202)) == 1  # handled (and answered) before the 200
+            again = await client.post(endpoint, json=update, headers={SECRET_HEADER: SECRET})  # Telegram retries
+            assert again.status_code == 200
+        assert len(api.sent_to(7202)) == 1
+        assert bot.once is not None and bot.once.skipped == 1
+    finally:
+        await bot.stop()
