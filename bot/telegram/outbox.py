@@ -241,15 +241,17 @@ class OutboxWorker:
         say so once in the log, and queue a one-line alert to the chat it was for (else STAFF_CHAT_ID),
         so staff learn that something did not arrive. An alert that cannot be delivered itself raises none."""
         log.error(
-            "notification %s (%s %s) is a dead letter after %s attempts: %s",
+            "notification %s (%s %s) is a dead letter (attempt %s): %s",
             row.id,
             row.kind,
             row.reference,
             row.attempts,
             error,
         )
-        chat = row.destination or (None if self.staff_chat_id is None else str(self.staff_chat_id))
         async with self.database.uow() as uow:
+            current = await uow.outbox.get(row.id)  # routed since it was claimed, perhaps
+            destination = current.destination if current else row.destination
+            chat = destination or (None if self.staff_chat_id is None else str(self.staff_chat_id))
             await uow.outbox.mark_failed(row.id, f"dead letter: {error}", None, at=self.now())
             if row.kind != DEAD_LETTER and chat is not None:
                 payload = {"number": row.id, "reason": reason}
