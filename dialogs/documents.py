@@ -20,6 +20,8 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import re
+import unicodedata
 import zipfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -172,10 +174,11 @@ def detect(content: bytes) -> str | None:
     (``"gif"``, ``"heic"``, ``"doc"``, ``"zip"``…), or ``None`` when nothing matches.
 
     ``filetype`` decides. Two fallbacks, still on content only: a PDF whose
-    ``%PDF-`` header comes after a few stray bytes (readers accept up to 1 KB of
-    them), and an Office file whose ZIP entries are not in the order
-    ``filetype`` looks for — there the ZIP directory is read with :mod:`zipfile`
-    and the main part decides (``word/document.xml`` or ``xl/workbook.xml``).
+    ``%PDF-`` header comes after what real PDF writers put before it (a byte-order
+    mark, blank lines, NUL padding: :func:`_pdf_header`; never text, so a script with
+    ``%PDF-`` in a comment is not a PDF), and an Office file whose ZIP entries are
+    not in the order ``filetype`` looks for — there the ZIP directory is read with
+    :mod:`zipfile` and the main part decides (``word/document.xml`` or ``xl/workbook.xml``).
     """
     guess = filetype.guess(content)
     extension = guess.extension if guess else None
@@ -183,11 +186,24 @@ def detect(content: bytes) -> str | None:
         return "jpeg"
     if extension in KINDS:
         return extension
-    if extension is None and b"%PDF-" in content[:1024]:
+    if extension is None and _pdf_header(content):
         return "pdf"
     if extension == "zip":
         return _office_kind(content) or "zip"
     return extension
+
+
+#: What may come before ``%PDF-``: a UTF-8 byte-order mark, whitespace and NUL padding, nothing else.
+_PDF_PREFIX = re.compile(rb"(?:\xef\xbb\xbf|[\x00\t\n\x0c\r ])*")
+#: How far to look for the header (PDF readers give up after 1 KB).
+_PDF_PREFIX_LIMIT = 1024
+
+
+def _pdf_header(content: bytes) -> bool:
+    """True when the file starts with ``%PDF-``, after at most a byte-order mark, blank lines or NUL padding."""
+    start = _PDF_PREFIX.match(content, 0, _PDF_PREFIX_LIMIT)
+    end = start.end() if start else 0
+    return content.startswith(b"%PDF-", end)
 
 
 def _office_kind(content: bytes) -> str | None:
@@ -223,3 +239,37 @@ def _mb_up(size: int) -> str:
 def _mb_down(size: int) -> str:
     tenths = math.floor(size * 10 / _MB) / 10
     return f"{tenths:.0f}" if tenths == int(tenths) else f"{tenths:.1f}"
+
+
+#: Longest item title in a file name sent to staff (characters, before ``-N.suffix``).
+STAFF_NAME_LIMIT = 40
+#: Characters no file name shown to staff may hold: path separators and what Windows refuses.
+_UNSAFE_IN_NAMES = frozenset('/\\:*?"<>|')
+#: A remark in brackets closing a title, left out of file names.
+_REMARK = re.compile(r"\s*[（(][^（()）]*[)）]\s*$")
+
+
+def staff_file_name(title: str, number: int, suffix: str) -> str:
+    """The name a document goes to staff under: ``身份证-1.pdf``, from the checklist item's title, the
+    file's number within the item and the suffix of the detected type — never the sender's name, so
+    no ``.bat``, no right-to-left override (``‮fdp.exe``), no line break or NUL reaches the staff chat.
+
+    Control and format characters (Unicode Cc, Cf: bidi overrides, zero-width joiners), line and
+    paragraph separators, path separators and the characters Windows refuses are dropped, a remark
+    in brackets at the end is left out, runs of spaces become one, and the title is cut to
+    :data:`STAFF_NAME_LIMIT` characters.
+    """
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in title
+        if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn") and ch not in _UNSAFE_IN_NAMES or ch.isspace()
+    )
+    kept = _REMARK.sub("", kept) or kept  # "意向协议或工作合同（明确目标任务…）" is the 意向协议或工作合同
+    stem = " ".join(kept.split())[:STAFF_NAME_LIMIT].strip(" .") or "document"
+    clean_suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ""
+    return f"{stem}-{number}{clean_suffix}"
+
+
+def suffix_for_mime(mime: str) -> str:
+    """The stored suffix of a kind by its MIME type (``.pdf``), or nothing for an unknown type."""
+    return next((kind.suffix for kind in KINDS.values() if kind.mime == mime), "")

@@ -286,7 +286,7 @@ def _documents_lines(program: Program, documents: dict[str, list[dict[str, Any]]
     for item in items:
         files = documents.get(item) or []
         if files:
-            names = tr.format_list([f["original_name"] for f in files])
+            names = tr.format_list([f.get("name") or f["original_name"] for f in files])
             lines.append(
                 "- " + tr.gettext("{label}: {value}").format(label=document_name(program, item, tr), value=names)
             )

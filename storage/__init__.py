@@ -18,6 +18,7 @@ command line never loads them by accident::
 from storage.errors import (
     ConcurrentUpdate,
     DuplicateReference,
+    MissingFile,
     NotFound,
     StatusConflict,
     StorageError,
@@ -27,6 +28,7 @@ from storage.errors import (
 __all__ = [
     "ConcurrentUpdate",
     "DuplicateReference",
+    "MissingFile",
     "NotFound",
     "StatusConflict",
     "StorageError",

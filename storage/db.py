@@ -59,6 +59,8 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # deleted rows (an applicant's data erased on request) are overwritten, not left in free pages
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute(
             "PRAGMA synchronous=NORMAL"
         )  # safe with WAL: a power cut may lose the last commit, never corrupt

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from dialogs.events import (
     AWAITING_APPLICANT,
@@ -27,11 +28,16 @@ from dialogs.events import (
 )
 from storage.errors import ConcurrentUpdate, StatusConflict
 from storage.models import OutboxMessage, Question, Submission
+from storage.repositories import StaffMessages
 from storage.uow import UnitOfWork
 
 _CONTACT_FIELDS = ("name", "phone", "employer")
 #: The outbox kind that carries a question to the staff chat of its office.
 STAFF_QUESTION = "staff_question"
+#: The outbox kind that tells staff a submission was withdrawn (its applicant deleted their data).
+WITHDRAWN = "withdrawn"
+#: The outbox kinds that show a submission, with the applicant's contact, in a staff chat.
+SHOWN_KINDS = ("new_submission", "resubmitted")
 
 
 @dataclass
@@ -54,6 +60,8 @@ async def apply_effects(
 ) -> Applied:
     """``asker``: the name the channel shows for the applicant, for staff reading a question."""
     applied = Applied()
+    withdrawn: list[str] = []  # submissions withdrawn: staff are told once the rows about them are deleted
+    shown: dict[str, list[StaffMessages]] = {}
     replayed: set[str] = set()
     generated: dict[str, str] = {}  # "" → the reference made from the id, when the engine left it empty
     for effect in effects:
@@ -74,10 +82,14 @@ async def apply_effects(
             reference = generated.get(effect.reference, effect.reference)
             if reference in replayed:
                 continue
+            if effect.kind == WITHDRAWN:
+                withdrawn.append(reference)  # queued once the rows about it are gone (below)
+                continue
             applied.outbox.append(await uow.outbox.enqueue(effect.kind, reference, effect.payload, now))
         elif isinstance(effect, AmendSubmission):
             await _amend(uow, effect, applicant_id=applicant_id, now=now)
         elif isinstance(effect, ForgetApplicant):
+            shown = await _shown(uow, applicant_id, withdrawn)
             applied.released_files += await uow.applicants.delete(applicant_id)
             applied.forgotten = True
         elif isinstance(effect, SetLanguage):
@@ -95,7 +107,22 @@ async def apply_effects(
             continue  # written to the file store by the caller before the commit (see bot.service)
         else:  # pragma: no cover - a new effect type must be handled here
             raise TypeError(f"storage does not know the effect {effect!r}")
+    if withdrawn and not applied.forgotten:
+        shown = await uow.outbox.staff_messages(withdrawn, SHOWN_KINDS)
+    for reference in withdrawn:
+        if shown.get(reference):
+            # No reference column: the row must not tie the deleted applicant's submission to anything;
+            # its payload (what to edit) is emptied once delivered.
+            withdrawal: dict[str, Any] = {"reference": reference, "messages": shown[reference]}
+            applied.outbox.append(await uow.outbox.enqueue(WITHDRAWN, None, withdrawal, now))
     return applied
+
+
+async def _shown(uow: UnitOfWork, applicant_id: int, withdrawn: list[str]) -> dict[str, list[StaffMessages]]:
+    """Where staff were shown the applicant's submissions, read before their rows are deleted."""
+    if not withdrawn:
+        return {}
+    return await uow.outbox.staff_messages(withdrawn, SHOWN_KINDS)
 
 
 async def _store_question(

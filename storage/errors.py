@@ -29,3 +29,7 @@ class DuplicateReference(StorageError):
 
 class UnsafeName(StorageError):
     """A stored file name that the file store did not generate (path separators, ``..``, …)."""
+
+
+class MissingFile(StorageError):
+    """A stored file named by a document is not in the file store (removed, or the folder lost)."""

@@ -22,7 +22,7 @@ from typing import BinaryIO, NamedTuple
 
 import filetype
 
-from storage.errors import StorageError, UnsafeName
+from storage.errors import MissingFile, UnsafeName
 
 #: A uuid4 hex (from :meth:`FileStore.put`) or a SHA-256 hex (content-addressed, from :meth:`FileStore.write`).
 _NAME = re.compile(r"([0-9a-f]{32}|[0-9a-f]{64})(\.[a-z0-9]{1,8})?")
@@ -93,7 +93,7 @@ class FileStore:
         try:
             return path.open("rb")
         except FileNotFoundError as error:
-            raise StorageError(f"no stored file {stored_name}") from error
+            raise MissingFile(f"no stored file {stored_name}") from error
 
     def read(self, stored_name: str) -> bytes:
         with self.open(stored_name) as handle:

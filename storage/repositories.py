@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 from uuid import uuid4
 
-from sqlalchemy import CursorResult, Update, delete, func, select, update
+from sqlalchemy import CursorResult, Text, Update, cast, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -86,6 +86,14 @@ class DocumentData(Protocol):
     def sha256(self) -> str: ...
 
 
+class StaffMessages(TypedDict):
+    """Messages of one notice in a staff chat: its text parts, and the one with the buttons."""
+
+    chat: str
+    texts: list[int]
+    notice: int | None
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -153,7 +161,7 @@ class ApplicantRepository(_Repository):
     async def delete(self, applicant_id: int) -> list[str]:
         """Delete the applicant with everything that hangs off them (conversation, submissions,
         documents, history, subscriptions, questions to staff with the notifications that carry
-        their words); returns the stored file names their documents used, for the caller to
+        their words, every notification and staff prompt about their submissions); returns the stored file names their documents used, for the caller to
         remove from the file store after the commit."""
         stored = await self._session.scalars(
             select(Document.stored_name)
@@ -163,6 +171,14 @@ class ApplicantRepository(_Repository):
         names = sorted(set(stored))
         asked = await self._session.scalars(select(Question.id).where(Question.applicant_id == applicant_id))
         references = [question_reference(number) for number in asked]
+        # Every notification about their submissions goes too (the decisions sent to them hold their
+        # Telegram id and what staff wrote), and the staff prompts waiting on those submissions.
+        submitted = list(
+            await self._session.scalars(select(Submission.reference).where(Submission.applicant_id == applicant_id))
+        )
+        if submitted:
+            await self._session.execute(delete(StaffPrompt).where(StaffPrompt.reference.in_(submitted)))
+        references += submitted
         if references:
             await self._session.execute(delete(OutboxMessage).where(OutboxMessage.reference.in_(references)))
         for model in (Conversation, Subscription, Question):
@@ -398,12 +414,23 @@ class DocumentRepository(_Repository):
         return list(await self._session.scalars(query))
 
     async def in_use(self, stored_names: list[str]) -> set[str]:
-        """Which of these stored files some document still refers to (the store is content-addressed:
-        two applicants sending the same scan share one file)."""
+        """Which of these stored files a document or a draft still refers to.
+
+        The store is content-addressed: two applicants sending the same bytes (the blank form
+        from the notice) share one file, whether it is in a submitted document or only in the
+        draft of an application not yet confirmed (kept in the conversation's state). A draft is
+        found by the name in its state's JSON text: names are SHA-256 hex, so a match is theirs.
+        """
         if not stored_names:
             return set()
         query = select(Document.stored_name).where(Document.stored_name.in_(stored_names)).distinct()
-        return set(await self._session.scalars(query))
+        used = set(await self._session.scalars(query))
+        state = cast(Conversation.state, Text)
+        for name in set(stored_names) - used:
+            draft = select(Conversation.id).where(state.contains(name, autoescape=True)).limit(1)
+            if await self._session.scalar(draft) is not None:
+                used.add(name)
+        return used
 
 
 class OutboxRepository(_Repository):
@@ -463,9 +490,16 @@ class OutboxRepository(_Repository):
         return list(await self._session.scalars(query.execution_options(populate_existing=True)))
 
     async def mark_sent(
-        self, message_id: int, sent_message_id: str | int | None, *, at: datetime | None = None
+        self,
+        message_id: int,
+        sent_message_id: str | int | None,
+        *,
+        at: datetime | None = None,
+        forget_payload: bool = False,
     ) -> None:
-        """Delivered: never claimed again. Keeps the channel's message id (to edit or reply to it)."""
+        """Delivered: never claimed again. Keeps the channel's message id (to edit or reply to it).
+        ``forget_payload``: empty the payload (it named a deleted applicant's submission)."""
+        extra: dict[str, Any] = {"payload": {}, "progress": None} if forget_payload else {}
         await self._set(
             message_id,
             status="sent",
@@ -473,6 +507,7 @@ class OutboxRepository(_Repository):
             next_attempt_at=None,
             last_error=None,
             updated_at=at or _utcnow(),
+            **extra,
         )
 
     async def mark_failed(
@@ -501,6 +536,34 @@ class OutboxRepository(_Repository):
             .order_by(OutboxMessage.id)
         )
         return list(await self._session.scalars(query.execution_options(populate_existing=True)))
+
+    async def staff_messages(self, references: list[str], kinds: tuple[str, ...]) -> dict[str, list[StaffMessages]]:
+        """The staff-chat messages that show these submissions (the text parts of their notices, which
+        hold the applicant's name and phone), per reference: what to edit when they are withdrawn.
+        Half-sent notices count too (their parts sent so far)."""
+        if not references:
+            return {}
+        query = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.reference.in_(references),
+                OutboxMessage.kind.in_(kinds),
+                OutboxMessage.destination.is_not(None),
+            )
+            .order_by(OutboxMessage.id)
+        )
+        found: dict[str, list[StaffMessages]] = {}
+        for row in await self._session.scalars(query.execution_options(populate_existing=True)):
+            progress = row.progress or {}
+            notice = progress.get("notice") or (int(row.sent_message_id) if row.sent_message_id else None)
+            texts: list[int] = []
+            for part in progress.get("parts") or ([[notice]] if notice is not None else []):
+                texts += [int(message) for message in part]
+                if notice in part:
+                    break  # the documents come after the part with the buttons
+            if texts and row.reference and row.destination:
+                found.setdefault(row.reference, []).append({"chat": row.destination, "texts": texts, "notice": notice})
+        return found
 
     async def pending_count(self) -> int:
         """Notifications still to deliver (given-up ones not counted)."""

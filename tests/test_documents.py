@@ -24,6 +24,7 @@ from dialogs.documents import (
     REFUSAL_KEYS,
     check_document,
     detect,
+    staff_file_name,
 )
 
 ALL = {"pdf", "jpeg", "png", "docx", "xlsx"}
@@ -368,3 +369,28 @@ def test_every_refusal_key_is_listed_for_the_catalogs():
     assert {DOC_EMPTY, DOC_TOO_BIG, DOC_DUPLICATE, DOC_NOT_ACCEPTED, DOC_ZIP, DOC_UNSUPPORTED, DOC_UNKNOWN} == set(
         REFUSAL_KEYS
     )
+
+
+def test_a_script_with_a_pdf_header_in_a_comment_is_not_a_pdf():
+    script = b"@echo off\r\nREM %PDF-1.4\r\nstart calc.exe\r\n"
+    assert detect(script) is None
+    result = check_document(script, declared_name="申请表.bat", accepted=ALL)
+    assert not result.ok and result.error.key == DOC_UNKNOWN
+
+
+@pytest.mark.parametrize("prefix", [b"x", b"REM ", b"%!PS\n", b"<html>", b"\x00\x01"])
+def test_a_pdf_header_after_anything_but_blank_bytes_is_not_a_pdf(prefix):
+    assert detect(prefix + make_pdf()) != "pdf"
+
+
+def test_a_staff_file_name_comes_from_the_item_and_the_type_never_from_the_sender():
+    assert staff_file_name("身份证", 1, ".pdf") == "身份证-1.pdf"
+    # a right-to-left override, a zero-width joiner, line breaks, NUL and path separators are dropped
+    assert staff_file_name("\u202e身份\u200d证\n\r\x00/..\\", 2, ".jpg") == "身份证-2.jpg"
+    assert staff_file_name("学历  学位\t证书", 1, ".pdf") == "学历 学位 证书-1.pdf"
+    long = staff_file_name("很长的材料名称" * 20, 3, ".png")
+    assert len(long) <= 40 + len("-3.png") and long.endswith("-3.png")
+    assert staff_file_name("\u202e\x00", 1, ".pdf") == "document-1.pdf"
+    assert staff_file_name("身份证", 1, ".exe\u202e") == "身份证-1"  # a suffix is one of ours or none
+    assert staff_file_name("意向协议或工作合同（明确目标任务、预期成果等）", 1, ".pdf") == "意向协议或工作合同-1.pdf"
+    assert staff_file_name("Work contract (tasks and results)", 2, ".jpg") == "Work contract-2.jpg"

@@ -15,8 +15,10 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bot.i18n import translator
@@ -24,13 +26,16 @@ from bot.telegram.format import escape, split_text
 from bot.telegram.staff import QUESTION_ANSWER, review_keyboard
 from bot.telegram.staff_language import StaffLanguages
 from bot.telegram.types import Gateway, Keyboard, Refused, RetryLater, TelegramFailure, Unreachable
+from dialogs.bidi import for_reader
+from dialogs.documents import staff_file_name, suffix_for_mime
+from dialogs.i18n import Translator
 from dialogs.loader import Content
-from dialogs.render import render_composed
+from dialogs.render import document_name, render_composed
 from storage.db import Database
-from storage.effects import STAFF_QUESTION
-from storage.errors import NotFound
+from storage.effects import STAFF_QUESTION, WITHDRAWN
+from storage.errors import MissingFile, NotFound
 from storage.files import FileStore
-from storage.models import ANSWER_PROMPT, OutboxMessage
+from storage.models import ANSWER_PROMPT, Document, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +47,23 @@ APPLICANT_KINDS = ("applicant_update", QUESTION_ANSWER)
 MAX_BACKOFF = dt.timedelta(hours=1)
 #: Documents per album (Telegram's limit).
 ALBUM_SIZE = 10
+
+
+#: Attempts a notification gets when the bot itself fails on it (not Telegram) before it is a dead letter.
+MAX_FAULTS = 3
+#: The outbox kind of the alert that a notification was given up.
+DEAD_LETTER = "dead_letter"
+#: Why a notification was given up (in a dead letter's payload).
+MISSING_FILE, BOT_FAULT = "missing_file", "bot_fault"
+
+
+def _where(failure: BaseException) -> str:
+    """An exception's type and the line it came from, without its message (which may quote personal data)."""
+    frames = traceback.extract_tb(failure.__traceback__)
+    if not frames:
+        return type(failure).__name__
+    last = frames[-1]
+    return f"{type(failure).__name__} at {Path(last.filename).name}:{last.lineno} ({last.name})"
 
 
 def utc_now() -> dt.datetime:
@@ -185,6 +207,11 @@ class OutboxWorker:
     async def _try(self, row: OutboxMessage) -> None:
         try:
             sent = await self.deliver(row)
+        except NotFound:
+            raise
+        except MissingFile:
+            # the document's bytes are gone: trying again cannot bring them back
+            await self._dead(row, "a stored file of the notification is missing", MISSING_FILE)
         except RetryLater as failure:
             await self._failed(row, str(failure), self.now() + dt.timedelta(seconds=max(failure.seconds, 1)))
         except Later as failure:
@@ -196,10 +223,42 @@ class OutboxWorker:
                 await self._failed(row, str(failure), self.now() + backoff(row.attempts + 3))
         except (Unreachable, TelegramFailure) as failure:
             await self._failed(row, str(failure), self.now() + backoff(row.attempts))
+        except Exception as failure:  # a bug, or a value the HTTP layer refuses (a NUL in a file name)
+            # Counted like any attempt and given up after a few; the exception's words may quote
+            # what the notification carries (names, files), so only its type and place are kept.
+            where = _where(failure)
+            if row.attempts >= MAX_FAULTS:
+                await self._dead(row, f"{where} after {row.attempts} attempts", BOT_FAULT)
+            else:
+                await self._failed(row, where, self.now() + backoff(row.attempts))
         else:
             async with self.database.uow() as uow:
-                await uow.outbox.mark_sent(row.id, sent, at=self.now())
+                await uow.outbox.mark_sent(row.id, sent, at=self.now(), forget_payload=row.kind == WITHDRAWN)
                 await uow.commit()
+
+    async def _dead(self, row: OutboxMessage, error: str, reason: str) -> None:
+        """Give the row up for good (status ``failed``, no next attempt, ``last_error`` "dead letter: …"),
+        say so once in the log, and queue a one-line alert to the chat it was for (else STAFF_CHAT_ID),
+        so staff learn that something did not arrive. An alert that cannot be delivered itself raises none."""
+        log.error(
+            "notification %s (%s %s) is a dead letter (attempt %s): %s",
+            row.id,
+            row.kind,
+            row.reference,
+            row.attempts,
+            error,
+        )
+        async with self.database.uow() as uow:
+            current = await uow.outbox.get(row.id)  # routed since it was claimed, perhaps
+            destination = current.destination if current else row.destination
+            chat = destination or (None if self.staff_chat_id is None else str(self.staff_chat_id))
+            await uow.outbox.mark_failed(row.id, f"dead letter: {error}", None, at=self.now())
+            if row.kind != DEAD_LETTER and chat is not None:
+                payload = {"number": row.id, "reason": reason}
+                alert = await uow.outbox.enqueue(DEAD_LETTER, row.reference, payload, self.now())
+                await uow.outbox.route(alert.id, chat)
+            await uow.commit()
+        self.wake()
 
     async def _failed(self, row: OutboxMessage, error: str, retry_at: dt.datetime | None) -> None:
         log.warning(
@@ -223,6 +282,8 @@ class OutboxWorker:
             return await self._staff_question(row)
         if row.kind == QUESTION_ANSWER:
             return await self._question_answer(row)
+        if row.kind == DEAD_LETTER:
+            return await self._dead_letter(row)
         log.error("unknown notification kind %r (row %s): given up", row.kind, row.id)
         raise Refused(f"unknown notification kind {row.kind!r}")
 
@@ -234,6 +295,7 @@ class OutboxWorker:
                 return None  # withdrawn before it was delivered: nothing to announce
             documents = await uow.documents.list_for(submission.id)
             earlier = await uow.outbox.delivered(submission.reference, NOTICE_KINDS)
+        every = documents
         if row.kind == "resubmitted":
             wanted = set(row.payload.get("documents") or ())
             documents = [d for d in documents if d.stored_name in wanted]
@@ -242,9 +304,11 @@ class OutboxWorker:
             async with self.database.uow() as uow:
                 await uow.outbox.route(row.id, chat)
                 await uow.commit()
+        tr = await self.staff_languages.translator(chat)
+        named = self._staff_names(content, submission.program, every, tr)  # numbered over all, sent now or before
         by_item: dict[str, list[dict[str, Any]]] = {}
         for document in documents:
-            by_item.setdefault(document.item, []).append({"original_name": document.original_name})
+            by_item.setdefault(document.item, []).append({"name": named[document.id]})
         args = {
             "kind": row.kind,
             "reference": submission.reference,
@@ -255,14 +319,31 @@ class OutboxWorker:
             "created_at": submission.created_at,
             "documents": by_item,
         }
-        tr = await self.staff_languages.translator(chat)
         text = render_composed("@staff_submission", args, content, self.now(), tr)
         pieces = [escape(piece) for piece in split_text(text)]
         parts = [Part(text=piece) for piece in pieces[:-1]]
         parts.append(Part(text=pieces[-1], keyboard=review_keyboard(submission.reference, tr)))
-        files = [(d.stored_name, d.original_name) for d in documents]
+        files = [(d.stored_name, named[d.id]) for d in documents]
         parts += [Part(files=tuple(files[i : i + ALBUM_SIZE])) for i in range(0, len(files), ALBUM_SIZE)]
         return await self._send_parts(row, int(chat), parts)
+
+    @staticmethod
+    def _staff_names(content: Content, program_id: str, documents: list[Document], tr: Translator) -> dict[int, str]:
+        """The file name each document reaches staff under (``身份证-1.pdf``): the checklist item's title
+        in the chat's language, its number within the item, the suffix of the detected type. The
+        sender's own name never reaches the staff chat (it may say ``.bat``, or hide a ``.exe``
+        behind a right-to-left override)."""
+        try:
+            program = content.program(program_id)
+        except KeyError:
+            program = None
+        counts: dict[str, int] = {}
+        names: dict[int, str] = {}
+        for document in documents:
+            counts[document.item] = counts.get(document.item, 0) + 1
+            title = document_name(program, document.item, tr) if program else document.item
+            names[document.id] = staff_file_name(title, counts[document.item], suffix_for_mime(document.mime))
+        return names
 
     def _route(self, row: OutboxMessage, content: Content, earlier: list[OutboxMessage]) -> str:
         """The office's chat from the content; where the first notice went for a resubmission; else STAFF_CHAT_ID."""
@@ -301,25 +382,45 @@ class OutboxWorker:
         return notice
 
     async def _withdrawn(self, row: OutboxMessage) -> int | None:
-        async with self.database.uow() as uow:
-            earlier = await uow.outbox.delivered(row.reference or "", NOTICE_KINDS)
+        """The applicant deleted their data: every staff message that showed the submission (its
+        name, phone, employer) is edited to say it was withdrawn, buttons gone, and a short reply
+        tells the chat. The row names no submission (``reference`` is empty) and its payload, which
+        says what to edit, is emptied once delivered."""
+        reference = str(row.payload.get("reference") or "")
         sent: int | None = None
-        for previous in earlier:
-            if not previous.destination:
-                continue
-            chat = int(previous.destination)
-            notice = int(previous.sent_message_id) if previous.sent_message_id else None
-            if sent is None:
-                tr = await self.staff_languages.translator(chat)
-                text = escape(
-                    render_composed("@staff_withdrawn", {"reference": row.reference}, self._content(), self.now(), tr)
-                )
-                sent = await self.gateway.send_text(chat, text, reply_to=notice)
-            if notice is not None:
-                # the message may be gone or too old to edit: the text above says it all
+        told: set[int] = set()
+        for shown in row.payload.get("messages") or ():
+            chat = int(shown["chat"])
+            tr = await self.staff_languages.translator(chat)
+            text = escape(
+                render_composed("@staff_withdrawn", {"reference": reference}, self._content(), self.now(), tr)
+            )
+            for message in shown.get("texts") or ():
+                # gone, too old to edit, or already edited by an earlier attempt: nothing more to do there
                 with contextlib.suppress(Refused):
-                    await self.gateway.edit_keyboard(chat, notice, None)
+                    await self.gateway.edit_text(chat, int(message), text)
+            if chat not in told:  # edits make no sound: one message in the chat says it
+                told.add(chat)
+                notice = shown.get("notice")
+                sent = await self.gateway.send_text(chat, text, reply_to=int(notice) if notice else None)
         return sent
+
+    async def _dead_letter(self, row: OutboxMessage) -> int | None:
+        """One line to staff: notification N (about a reference) was given up. No names, no phones."""
+        if not row.destination:
+            return None
+        chat = int(row.destination)
+        tr = await self.staff_languages.translator(chat)
+        args = {"number": row.payload.get("number"), "reference": row.reference or "—"}
+        if row.payload.get("reason") == MISSING_FILE:
+            line = tr.gettext(
+                "Notification {number} ({reference}) could not be delivered: a document's stored file is missing. It will not be tried again; the bot's log has the details."
+            )
+        else:
+            line = tr.gettext(
+                "Notification {number} ({reference}) could not be delivered: the bot failed on it several times. It will not be tried again; the bot's log has the details."
+            )
+        return await self.gateway.send_text(chat, escape(for_reader(line.format(**args), tr.lang)))
 
     async def _applicant_update(self, row: OutboxMessage) -> int | None:
         payload = row.payload

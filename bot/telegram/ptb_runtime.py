@@ -132,6 +132,13 @@ class PTBGateway:
             self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=_markup(keyboard))
         )
 
+    async def edit_text(self, chat_id: int, message_id: int, text: str, keyboard: Keyboard | None = None) -> None:
+        await self._call(
+            self.bot.edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, parse_mode="HTML", reply_markup=_markup(keyboard)
+            )
+        )
+
     async def answer_callback(self, callback_id: str, text: str | None = None, *, alert: bool = False) -> None:
         await self._call(self.bot.answer_callback_query(callback_id, text=text, show_alert=alert))
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect, text
 
-from storage.db import Database, make_engine, open_database
+from storage.db import Database, _sqlite_on_connect, make_engine, open_database
 from storage.migrate import migrate
 from storage.models import Base
 from tests.storage.factories import NOW
@@ -72,6 +73,35 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys_enforced(tmp_path: Path
             assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
     finally:
         await db.close()
+
+
+async def test_sqlite_overwrites_deleted_rows_so_erased_data_is_not_left_in_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db"
+    db = await open_database(f"sqlite+aiosqlite:///{path}")
+    secret = "阿依古丽 13912345678 erased"
+    try:
+        async with db.engine.connect() as connection:
+            assert (await connection.execute(text("PRAGMA secure_delete"))).scalar() == 1
+        async with db.uow() as uow:
+            applicant = await uow.applicants.get_or_create("tg", "9001", now=NOW)
+            await uow.applicants.set_contact(applicant.id, now=NOW, name=secret)
+            await uow.commit()
+        async with db.uow() as uow:
+            await uow.applicants.delete(applicant.id)
+            await uow.commit()
+        async with db.engine.connect() as connection:
+            await connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    finally:
+        await db.close()
+    assert secret.encode() not in path.read_bytes()
+    # the bot's connections say so themselves, whatever the SQLite build's default is
+    raw = sqlite3.connect(tmp_path / "other.db")
+    try:
+        raw.execute("PRAGMA secure_delete=OFF")
+        _sqlite_on_connect(raw, None)
+        assert raw.execute("PRAGMA secure_delete").fetchone() == (1,)
+    finally:
+        raw.close()
 
 
 async def test_missing_folders_of_a_sqlite_file_are_created(tmp_path: Path) -> None:
