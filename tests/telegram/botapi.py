@@ -1013,6 +1013,38 @@ class FakeBotAPI:
             }
         )
 
+    async def push_update(self, payload: dict[str, Any], *, update_id: int | None = None) -> dict[str, Any]:
+        """Any update as given, e.g. a hostile one (a channel post, a chat the server does not know);
+        ``update_id`` repeats an earlier one (the bot may then receive the same update twice)."""
+        async with self._changed:
+            update = {"update_id": next(self._update_ids) if update_id is None else update_id, **payload}
+            self._updates.append(update)
+            self.pushed += 1
+            self._changed.notify_all()
+        return update
+
+    async def press_raw(self, user_id: int, message: dict[str, Any], data: str) -> dict[str, Any]:
+        """A button press under ``message`` as given (any chat, a message the server never saw),
+        with any ``data``: what a forged callback looks like to the bot."""
+        query_id = str(next(self._seq) * 1000003)
+        self._callback_ids.add(query_id)
+        user = self.user(user_id)
+        return await self.push_update(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": user,
+                    "message": message,
+                    "chat_instance": str(abs(message["chat"]["id"]) * 7919),
+                    "data": data,
+                }
+            }
+        )
+
+    async def wait_fetched(self, timeout: float = 10) -> None:
+        """Until every pushed update was fetched and confirmed by the bot's getUpdates offset."""
+        await self._until(lambda: not self._updates, timeout, lambda: f"{len(self._updates)} update(s) unconfirmed")
+
     async def push_document(
         self,
         user_id: int,
