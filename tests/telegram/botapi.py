@@ -1041,6 +1041,16 @@ class FakeBotAPI:
             }
         )
 
+    def document_object(
+        self, content: bytes, file_name: str | None, mime_type: str | None, declared_size: int | None = None
+    ) -> dict[str, Any]:
+        """A Document the server knows (its file_id can be fetched), for an update built by hand."""
+        return self._document(content, file_name, mime_type, declared_size)[0]
+
+    def photo_sizes(self, content: bytes, declared_size: int | None = None) -> list[dict[str, Any]]:
+        """PhotoSizes the server knows, for an update built by hand."""
+        return self._photo(content, declared_size)[0]
+
     async def wait_fetched(self, timeout: float = 10) -> None:
         """Until every pushed update was fetched and confirmed by the bot's getUpdates offset."""
         await self._until(lambda: not self._updates, timeout, lambda: f"{len(self._updates)} update(s) unconfirmed")
