@@ -95,6 +95,8 @@ class Counts:
     runtime: str
     sent: int = 0
     handled: int = 0
+    #: Repeated update ids pushed after the bot confirmed the first: never delivered, as on Telegram.
+    not_delivered: int = 0
     unhandled: int = 0
     wrong_chat: int = 0
     seconds: float = 0.0
@@ -103,7 +105,8 @@ class Counts:
 
     def line(self) -> str:
         return (
-            f"{self.runtime}: {self.sent} updates sent, {self.handled} handled, "
+            f"{self.runtime}: {self.sent} updates sent, {self.handled} handled "
+            f"({self.not_delivered} repeats of an update already confirmed never delivered), "
             f"{self.unhandled} unhandled exceptions, {self.wrong_chat} messages to chats that should get none, "
             f"{self.seconds:.1f} s"
         )
@@ -362,6 +365,7 @@ class Processing:
         self.bot = bot
         self.counts = counts
         self.finished = 0
+        self.in_flight: dict[int, tuple[Any, asyncio.Task[Any] | None]] = {}
         runtime = bot.runtime
         assert runtime is not None
         self._ptb_queue: asyncio.Queue[object] | None = None
@@ -370,6 +374,9 @@ class Processing:
             feed: Callable[..., Awaitable[Any]] = dispatcher.feed_update
 
             async def counted(*args: Any, **kwargs: Any) -> Any:
+                update = kwargs.get("update", args[1] if len(args) > 1 else None)
+                task = asyncio.current_task()
+                self.in_flight[id(task)] = (update, task)
                 try:
                     return await feed(*args, **kwargs)
                 except Exception as error:
@@ -378,13 +385,15 @@ class Processing:
                     raise
                 finally:
                     self.finished += 1
+                    self.in_flight.pop(id(task), None)
 
             dispatcher.feed_update = counted
         else:
             self._ptb_queue = runtime.application.update_queue  # type: ignore[attr-defined]  # PTBRuntime has it
 
-    async def done(self, pushed: int, api: FakeBotAPI, timeout: float) -> None:
+    async def done(self, sent: int, api: FakeBotAPI, timeout: float) -> None:
         await api.wait_fetched(timeout)
+        pushed = sent - api.never_delivered  # a repeated update_id the bot had already confirmed never comes
         if self._ptb_queue is not None:
             await asyncio.wait_for(self._ptb_queue.join(), timeout)
             self.finished = pushed
@@ -392,7 +401,13 @@ class Processing:
             deadline = time.monotonic() + timeout
             while self.finished < pushed:  # tasks aiogram started for the last batch
                 if time.monotonic() > deadline:
-                    raise AssertionError(f"aiogram finished {self.finished} of {pushed} updates")
+                    stuck = [
+                        f"{update!r:.600}\n" + "".join(f"  {frame}\n" for frame in (task.get_stack() if task else []))
+                        for update, task in self.in_flight.values()
+                    ]
+                    raise AssertionError(
+                        f"aiogram finished {self.finished} of {pushed} updates; stuck:\n" + "\n".join(stuck)
+                    )
                 await asyncio.sleep(0)
 
 
@@ -436,6 +451,7 @@ async def run(runtime: str, updates: int, seed: int, *, timeout: float = 600) ->
                         pass
                     counts.seconds = time.monotonic() - began
                     counts.handled = processing.finished
+                    counts.not_delivered = api.never_delivered
                     api.calls[:] = api.calls[base_calls:]
                     _count_wrong(api, world, counts)
                 finally:
@@ -453,12 +469,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--updates", type=int, default=10_000, help="hostile updates per runtime")
     parser.add_argument("--runtime", choices=["aiogram", "ptb", "both"], default="both")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--timeout", type=float, default=60, help="seconds the bot may take to finish a batch")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.CRITICAL)  # counted, not printed
     runtimes = ["aiogram", "ptb"] if args.runtime == "both" else [args.runtime]
     bad = 0
     for runtime in runtimes:
-        counts = asyncio.run(run(runtime, args.updates, args.seed))
+        counts = asyncio.run(run(runtime, args.updates, args.seed, timeout=args.timeout))
         print(counts.line())
         for line in counts.errors[:20] + counts.wrong[:20]:
             print("   ", line)

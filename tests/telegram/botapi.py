@@ -361,6 +361,10 @@ class FakeBotAPI:
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self.pushed = 0  # updates pushed so far (by the test side)
+        #: Updates confirmed away before the bot ever received them (a repeated update_id pushed after
+        #: the bot had confirmed that id: Telegram would not deliver it either).
+        self.never_delivered = 0
+        self._delivered: set[int] = set()  # id() of pending updates some getUpdates returned
         self._poll_generation = 0
         self._polls_waiting = 0
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -710,10 +714,19 @@ class FakeBotAPI:
         offset = int(params.get("offset") or 0)
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         timeout = max(float(params.get("timeout") or 0), 0.0)
+        kept = self._updates
         if offset > 0:
-            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            kept = [u for u in self._updates if u["update_id"] >= offset]
         elif offset < 0:
-            self._updates = self._updates[offset:]
+            kept = self._updates[offset:]
+        if kept is not self._updates:
+            alive = {id(u) for u in kept}
+            for dropped in self._updates:
+                if id(dropped) not in alive:
+                    if id(dropped) not in self._delivered:
+                        self.never_delivered += 1
+                    self._delivered.discard(id(dropped))
+            self._updates = kept
         self._poll_generation += 1
         generation = self._poll_generation
         async with self._changed:
@@ -742,7 +755,9 @@ class FakeBotAPI:
             )
         if self.webhook.url:
             raise BotAPIError(409, _WEBHOOK_CONFLICT)
-        return self._updates[:limit]
+        batch = self._updates[:limit]
+        self._delivered.update(id(u) for u in batch)
+        return batch
 
     async def _send_message(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
         chat_id = self._chat_id(params)
