@@ -21,8 +21,9 @@ from dialogs.loader import Content
 from dialogs.state import State
 from storage.db import Database
 from storage.effects import Applied, apply_effects
-from storage.errors import ConcurrentUpdate
+from storage.errors import ConcurrentUpdate, DuplicateReference
 from storage.files import FileStore
+from storage.models import new_reference
 
 #: How often to retry an event whose conversation another event changed meanwhile.
 RETRIES = 3
@@ -43,11 +44,15 @@ class Desk:
         content: Callable[[], Content],
         *,
         default_lang: str = "zh",
+        references: Callable[[], str] = new_reference,
     ):
+        """``references`` draws a fresh submission reference for each event (random; see
+        :func:`storage.models.new_reference`)."""
         self.database = database
         self.files = files
         self._content = content
         self.default_lang = default_lang
+        self._references = references
         #: Called after a commit that queued notifications (the outbox worker wakes up at once).
         self.outbox_listeners: list[Callable[[], None]] = []
         warm_up(content())
@@ -75,7 +80,9 @@ class Desk:
         for attempt in range(RETRIES):
             try:
                 handled = await self._handle_once(channel, user, event, now, lang_hint, display_name)
-            except ConcurrentUpdate:
+            except (ConcurrentUpdate, DuplicateReference):
+                # another event changed the conversation meanwhile, or the reference drawn was taken:
+                # run it again from what is stored now, with a fresh reference
                 if attempt == RETRIES - 1:
                     raise
                 continue
@@ -115,7 +122,8 @@ class Desk:
                 QuestionView(q.text, q.program, q.office, q.asked_at, q.answer, q.answered_at)
                 for q in await uow.questions.list_for(applicant.id)
             ]
-            outcome = handle(state, event, content, now, Context(f"{channel}:{user}", tuple(views), tuple(questions)))
+            context = Context(f"{channel}:{user}", tuple(views), tuple(questions), reference=self._references())
+            outcome = handle(state, event, content, now, context)
             for effect in outcome.effects:
                 if isinstance(effect, StoreFile):
                     # Written before the commit: a file without a row is harmless, a row without its file is not.

@@ -11,10 +11,8 @@ expired" and the current screen again, never an error.
 
 from __future__ import annotations
 
-import base64
 import copy
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,6 +107,9 @@ class Context:
     submissions: tuple[SubmissionView, ...] = ()
     #: The applicant's questions to staff, newest first.
     questions: tuple[QuestionView, ...] = ()
+    #: A fresh random reference the edge drew for this event, given to a submission if the event
+    #: confirms one (the engine draws no randomness itself). Empty: storage draws one.
+    reference: str = ""
 
 
 @dataclass
@@ -496,12 +497,6 @@ def _draft_args(draft: Draft) -> dict[str, Any]:
     }
 
 
-def reference_for(key: str) -> str:
-    """A short reference number derived from the draft's key: the same confirm always gets the same one."""
-    digest = hashlib.sha256(key.encode()).digest()
-    return "AD-" + base64.b32encode(digest)[:8].decode()
-
-
 def confirm(turn: _Turn) -> None:
     state = turn.state
     draft = state.draft
@@ -511,7 +506,9 @@ def confirm(turn: _Turn) -> None:
         turn.show("@closed", [[B("Main menu", "menu")]], program=program.id, track=track.id)
         return
     verdict = assess(program, track, state.facts, turn.content.facts)
-    reference = reference_for(draft.key)
+    # Random, from the edge: a reference made from the person and a counter could be computed by
+    # anyone and came back after a deletion. A replayed confirm is still one submission (``key``).
+    reference = turn.ctx.reference
     documents = _stored(draft)
     turn.effects.append(
         CreateSubmission(

@@ -9,6 +9,8 @@ no time zone type, so :class:`UTCDateTime` stores naive UTC there).
 
 from __future__ import annotations
 
+import re
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -304,6 +306,28 @@ class Question(Base):
     def reference(self) -> str:
         """How outbox rows and staff prompts name the question (``Q-12``)."""
         return question_reference(self.id)
+
+
+#: The characters of a submission's reference: uppercase letters and digits without those read alike
+#: (0 and O, 1, I and L) and U, so that it can be read out over the phone and typed without doubt.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+#: A submission's reference as made now (``AD-7KQ4M-XP2ZT``: ten random characters, about 49 bits, so
+#: that nobody can guess another person's), and the shapes older submissions may still carry
+#: (``AD-725MGLQB``, ``XJ-2026-000123``).
+SUBMISSION_REFERENCE = re.compile(r"AD-[2-9A-Z]{5}-[2-9A-Z]{5}|AD-[A-Z2-7]{8}|[A-Z0-9]{1,4}-\d{4}-\d{6}")
+
+
+def new_reference() -> str:
+    """A fresh random reference from the operating system's CSPRNG. Unique in the database (a UNIQUE
+    column; a collision makes the event run again with another one) and never made from the person
+    or a counter, so deleting one's data and applying again never gives an old reference back."""
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(10))
+    return f"AD-{code[:5]}-{code[5:]}"
+
+
+def is_submission_reference(text: str) -> bool:
+    """Whether ``text`` has the shape of a submission reference (callback data is checked with it)."""
+    return len(text) <= 40 and SUBMISSION_REFERENCE.fullmatch(text) is not None
 
 
 #: Prefix of a question's reference (``Q-`` and the id: no submission reference is only digits after it).

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypedDict
-from uuid import uuid4
 
 from sqlalchemy import CursorResult, Text, Update, cast, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -33,6 +32,7 @@ from storage.models import (
     StatusChange,
     Submission,
     Subscription,
+    new_reference,
     question_id,
     question_reference,
 )
@@ -262,12 +262,12 @@ class SubmissionRepository(_Repository):
     ) -> tuple[Submission, bool]:
         """Create the submission, or return the one already made with ``data.key`` (created False).
 
-        An empty ``data.reference`` gets one made from the id, like ``XJ-2026-000123``.
-        The first status-history line (None → submitted) is written with it.
+        An empty ``data.reference`` gets a random one (:func:`storage.models.new_reference`).
+        A reference another submission holds raises :class:`DuplicateReference` (the caller runs the
+        event again with another). The first status-history line (None → submitted) is written with it.
         """
-        generate = not data.reference
         insert = self._insert(Submission).values(
-            reference=data.reference or f"~{uuid4().hex}",
+            reference=data.reference or new_reference(),
             idempotency_key=data.key,
             applicant_id=applicant_id,
             program=data.program,
@@ -292,11 +292,6 @@ class SubmissionRepository(_Repository):
                 raise DuplicateReference(f"idempotency key {data.key!r} belongs to another applicant")
             return existing, False
         submission_id: int = inserted[0]
-        if generate:
-            reference = make_reference(data.program, now, submission_id)
-            await self._session.execute(
-                update(Submission).where(Submission.id == submission_id).values(reference=reference)
-            )
         self._session.add(
             StatusChange(submission_id=submission_id, from_status=None, to_status="submitted", actor=actor, at=now)
         )
@@ -385,12 +380,6 @@ class SubmissionRepository(_Repository):
         changed = await self._session.get(Submission, submission_id, populate_existing=True)
         assert changed is not None
         return changed
-
-
-def make_reference(program: str, at: datetime, number: int) -> str:
-    """A human reference like ``XJ-2026-000123``: program prefix, year, zero-padded number."""
-    prefix = "".join(ch for ch in program.split("-", 1)[0].upper() if ch.isalnum())[:4] or "AP"
-    return f"{prefix}-{at.year}-{number:06d}"
 
 
 class DocumentRepository(_Repository):
@@ -564,6 +553,15 @@ class OutboxRepository(_Repository):
             if texts and row.reference and row.destination:
                 found.setdefault(row.reference, []).append({"chat": row.destination, "texts": texts, "notice": notice})
         return found
+
+    async def routed(self, reference: str, kinds: tuple[str, ...]) -> set[str]:
+        """The chats notifications of these kinds about ``reference`` were routed to (sent, or being sent)."""
+        query = select(OutboxMessage.destination).where(
+            OutboxMessage.reference == reference,
+            OutboxMessage.kind.in_(kinds),
+            OutboxMessage.destination.is_not(None),
+        )
+        return {chat for chat in await self._session.scalars(query) if chat}
 
     async def pending_count(self) -> int:
         """Notifications still to deliver (given-up ones not counted)."""

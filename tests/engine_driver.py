@@ -29,6 +29,7 @@ from dialogs.events import (
 from dialogs.loader import Content
 from dialogs.render import button_label, render
 from dialogs.state import State
+from storage.models import new_reference
 
 #: Answers for the aid plan's flexible-expert questions, by a piece of the English question.
 EXPERT_ANSWERS = {
@@ -69,7 +70,13 @@ class Driver:
             )
             for s in self.submissions.values()
         )
-        outcome = handle(self.state, event, self.content, self.now, Context(self.user, views, tuple(self.questions)))
+        outcome = handle(
+            self.state,
+            event,
+            self.content,
+            self.now,
+            Context(self.user, views, tuple(self.questions), reference=new_reference()),
+        )
         self.state = outcome.state
         self.replies = outcome.replies
         for effect in outcome.effects:

@@ -242,7 +242,7 @@ def test_whole_application_in_the_terminal_with_a_fix_on_the_review_screen(place
     session.send("0991-3689692")
     assert "Phone: 0991-3689692" in session.screen
     session.press("Confirm and submit")
-    reference = re.search(r"Reference: (AD-[A-Z2-7]+)", session.screen).group(1)
+    reference = re.search(r"Reference: (AD-[A-Z2-9]{5}-[A-Z2-9]{5})", session.screen).group(1)
     session.press("My submissions")
     assert reference in session.screen and "submitted, waiting for review" in session.screen
     assert session.close() == 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 
 from bot.i18n import BabelTranslator, translator
 from bot.service import Desk
@@ -35,6 +35,7 @@ class TelegramDesk:
         clock: Callable[[], dt.datetime],
         *,
         staff_chat_id: int | None = None,
+        admin_ids: Collection[int] = (),
         album_quiet: float = 1.0,
         outbox_poll: float = 1.0,
         throttle: Throttle | None = None,
@@ -70,6 +71,7 @@ class TelegramDesk:
             lang=desk.default_lang,
             on_outbox=self.outbox.wake,
             languages=self.staff_languages,
+            admins=admin_ids,
         )
         desk.outbox_listeners.append(self.outbox.wake)
 
@@ -114,6 +116,11 @@ class TelegramDesk:
         if (callback.data or "").startswith("s:"):
             await self._guard(callback.sender, callback.chat_id, self.staff.on_callback(callback))
             return
+        if not callback.private or self.staff.is_staff_chat(callback.chat_id):
+            # An applicant's button (``x:mine``, a menu) pressed in a staff chat or another group: the
+            # applicant flow runs in private chats only. Stop the spinner; say nothing there.
+            await self._silently_answer(callback)
+            return
         await self._guard(
             callback.sender, callback.chat_id or callback.sender.id, self.applicants.on_callback(callback)
         )
@@ -121,23 +128,33 @@ class TelegramDesk:
     async def admit(self, incoming: Incoming) -> bool:
         """The throttle, run by each runtime's middleware before its handlers: False drops the update.
 
-        Staff chats are not throttled (a reviewer going through a list presses fast).
+        Staff chats are not throttled (a reviewer going through a list presses fast). Updates from
+        other groups, supergroups and channels are dropped before the throttle, so that nothing is
+        ever said there (not even the flood warning): a callback from one is only answered silently.
         """
         chat_id = incoming.chat_id if incoming.chat_id is not None else incoming.sender.id
         if self.staff.is_staff_chat(chat_id):
             return True
+        if not incoming.private:
+            if isinstance(incoming, IncomingCallback):
+                await self._silently_answer(incoming)
+            return False
         verdict = self.throttle.check(incoming.sender.id)
         if verdict == "ok":
             return True
         if isinstance(incoming, IncomingCallback):
-            with contextlib.suppress(TelegramFailure):
-                await self.gateway.answer_callback(incoming.id)  # stop the spinner even so
+            await self._silently_answer(incoming)  # stop the spinner even so
         if verdict == "warn":
             tr = await self._reader(incoming.sender)
             await self.applicants.tell(
                 chat_id, tr.gettext("You are sending messages too fast. Please wait a few seconds, then go on.")
             )
         return False
+
+    async def _silently_answer(self, callback: IncomingCallback) -> None:
+        """Stop a button's spinner without a word."""
+        with contextlib.suppress(TelegramFailure):
+            await self.gateway.answer_callback(callback.id)
 
     async def _reader(self, person: Person) -> BabelTranslator:
         """The person's own language for a message outside the engine; their app's when the database fails."""

@@ -23,7 +23,7 @@ from typing import Any
 
 from bot.i18n import translator
 from bot.telegram.format import escape, split_text
-from bot.telegram.staff import QUESTION_ANSWER, review_keyboard
+from bot.telegram.staff import NOTICE_KINDS, QUESTION_ANSWER, review_keyboard
 from bot.telegram.staff_language import StaffLanguages
 from bot.telegram.types import Gateway, Keyboard, Refused, RetryLater, TelegramFailure, Unreachable
 from dialogs.bidi import for_reader
@@ -39,8 +39,6 @@ from storage.models import ANSWER_PROMPT, Document, OutboxMessage
 
 log = logging.getLogger(__name__)
 
-#: Staff notification kinds whose chat later ones about the same submission go to.
-NOTICE_KINDS = ("new_submission", "resubmitted")
 #: Notifications to an applicant: given up when Telegram refuses them (the bot was blocked).
 APPLICANT_KINDS = ("applicant_update", QUESTION_ANSWER)
 #: Longest wait between two attempts.

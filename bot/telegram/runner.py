@@ -93,6 +93,7 @@ class TelegramBot:
                 gateway,
                 self.clock,
                 staff_chat_id=settings.staff_chat_id,
+                admin_ids=settings.admin_ids,
                 album_quiet=self.album_quiet,
                 outbox_poll=self.outbox_poll,
                 throttle=self.throttle,

@@ -28,22 +28,30 @@ from bot.telegram.staff_language import StaffLanguages
 from bot.telegram.types import Gateway, IncomingCallback, IncomingMessage, Person, TelegramFailure
 from dialogs.bidi import for_reader
 from dialogs.events import AWAITING_APPLICANT
-from dialogs.i18n import LANGUAGE_NAMES, Translator
+from dialogs.i18n import LANGUAGE_NAMES, N_, Translator
 from dialogs.loader import Content
 from dialogs.render import render_composed
 from storage.db import Database
 from storage.errors import NotFound, StatusConflict
-from storage.models import ANSWER_PROMPT, StaffPrompt, question_id
+from storage.models import ANSWER_PROMPT, StaffPrompt, is_submission_reference, question_id
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 #: What each staff button decides; ``accepted`` at once, the others after a comment.
 ACTIONS = {"ok": "accepted", "ret": "returned", "more": "more_requested"}
+#: Staff notification kinds whose chat decides on the submission (later ones go where the first went).
+NOTICE_KINDS = ("new_submission", "resubmitted")
 MAX_COMMENT = 1000
 #: Longest staff answer to a question taken as one reply (Telegram's own limit is 4,096).
 MAX_ANSWER = 3000
 #: The outbox kind that relays a staff answer to the applicant who asked.
 QUESTION_ANSWER = "question_answer"
+
+
+#: Refusals of a decision (translated where shown).
+NOT_A_REVIEWER = N_("Only the reviewers named in the bot's settings can decide on submissions.")
+NOT_HERE = N_("{reference} is reviewed in the staff chat it was sent to; decide there.")
 
 
 def review_keyboard(reference: str, tr: Translator) -> list[list[tuple[str, str]]]:
@@ -58,6 +66,10 @@ def staff_name(person: Person) -> str:
     return f"{person.name[:40]} (tg:{person.id})"
 
 
+class _NotHere(Exception):
+    """The decision came from a chat the submission was not sent to."""
+
+
 class StaffReview:
     def __init__(
         self,
@@ -70,8 +82,12 @@ class StaffReview:
         lang: str = "zh",
         on_outbox: Callable[[], None] = lambda: None,
         languages: StaffLanguages | None = None,
+        admins: Collection[int] = (),
     ) -> None:
+        """``admins`` (ADMIN_IDS): when given, only these Telegram users may decide on submissions;
+        when empty, any member of the staff chat the submission was sent to."""
         self.database = database
+        self.admins = frozenset(admins)
         self.gateway = gateway
         self._content = content
         self.clock = clock
@@ -97,6 +113,15 @@ class StaffReview:
     def is_staff_chat(self, chat_id: int | None) -> bool:
         return chat_id is not None and chat_id in self.staff_chats()
 
+    def may_decide(self, person: Person) -> bool:
+        """With ADMIN_IDS set, only those people decide; without, anyone in the submission's staff chat."""
+        return not self.admins or person.id in self.admins
+
+    @staticmethod
+    async def _routed_here(uow: UnitOfWork, reference: str, chat_id: int) -> bool:
+        """Whether the submission's notice was sent to this chat: decisions are taken there only."""
+        return str(chat_id) in await uow.outbox.routed(reference, NOTICE_KINDS)
+
     # ------------------------------------------------------------------ buttons
 
     async def on_callback(self, callback: IncomingCallback) -> None:
@@ -109,15 +134,23 @@ class StaffReview:
         if not self.is_staff_chat(callback.chat_id):
             await self._answer(callback, _("Only staff can use these buttons, in their staff chat."), tr, alert=True)
             return
-        _s, action, reference = (callback.data or "").split(":", 2)
+        parts = (callback.data or "").split(":")
+        if len(parts) != 3:
+            await self._answer(callback, _("This button is no longer valid."), tr, alert=True)
+            return
+        _s, action, reference = parts
         if action == "lang":
             await self._set_language(callback.chat_id, callback.sender, reference, callback)
             return
         decision = ACTIONS.get(action)
-        if decision is None:
+        if decision is None or not is_submission_reference(reference):
             await self._answer(callback, _("This button is no longer valid."), tr, alert=True)
             return
         assert callback.chat_id is not None
+        if not self.may_decide(callback.sender):
+            log.info("a decision on %s was refused: the person is not in ADMIN_IDS", reference)
+            await self._answer(callback, _(NOT_A_REVIEWER), tr, alert=True)
+            return
         if decision == "accepted":
             await self._decide(
                 callback.chat_id, callback.message_id, callback.sender, reference, decision, None, None, callback
@@ -125,6 +158,10 @@ class StaffReview:
             return
         async with self.database.uow() as uow:
             submission = await uow.submissions.get(reference)
+            here = await self._routed_here(uow, reference, callback.chat_id)
+        if submission is not None and not here:
+            await self._answer(callback, _(NOT_HERE).format(reference=reference), tr, alert=True)
+            return
         if submission is None:
             await self._answer(
                 callback,
@@ -236,6 +273,10 @@ class StaffReview:
         if prompt.answered_at is not None:
             await self._say(message.chat_id, _("This prompt was already answered."), tr, reply_to=message.message_id)
             return
+        if not self.may_decide(message.sender):
+            log.info("a decision on %s was refused: the person is not in ADMIN_IDS", prompt.reference)
+            await self._say(message.chat_id, _(NOT_A_REVIEWER), tr, reply_to=message.message_id)
+            return
         comment = (message.text or "").strip()[:MAX_COMMENT]
         notice = int(prompt.notice_message_id) if prompt.notice_message_id else None
         await self._decide(
@@ -306,6 +347,10 @@ class StaffReview:
                         raise StatusConflict("prompt already answered")
                 else:
                     expected = None
+                if await uow.submissions.get(reference) is None:
+                    raise NotFound(reference)
+                if not await self._routed_here(uow, reference, chat_id):
+                    raise _NotHere(reference)
                 submission = await uow.submissions.change_status(
                     reference, decision, actor=who, at=now, comment=comment, expected=expected
                 )
@@ -332,6 +377,10 @@ class StaffReview:
                 tr,
                 reply_to,
             )
+            return
+        except _NotHere:
+            log.info("a decision on %s from a chat it was not sent to was refused", reference)
+            await self._tell(callback, chat_id, _(NOT_HERE).format(reference=reference), tr, reply_to)
             return
         except StatusConflict:
             async with self.database.uow() as uow:

@@ -56,6 +56,9 @@ class IncomingCallback:
     data: str | None
     chat_id: int | None = None
     message_id: int | None = None
+    #: Pressed under a message in a private chat (or under one Telegram no longer shows: the answer
+    #: then goes to the sender's private chat); False in groups, supergroups and channels.
+    private: bool = True
 
 
 Incoming = IncomingMessage | IncomingCallback

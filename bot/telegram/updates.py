@@ -56,4 +56,5 @@ def incoming_callback(query: Any) -> IncomingCallback:
         data=query.data,
         chat_id=message.chat.id if message is not None else None,
         message_id=message.message_id if message is not None else None,
+        private=message is None or message.chat.type == "private",
     )

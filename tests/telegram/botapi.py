@@ -361,6 +361,10 @@ class FakeBotAPI:
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self.pushed = 0  # updates pushed so far (by the test side)
+        #: Updates confirmed away before the bot ever received them (a repeated update_id pushed after
+        #: the bot had confirmed that id: Telegram would not deliver it either).
+        self.never_delivered = 0
+        self._delivered: set[int] = set()  # id() of pending updates some getUpdates returned
         self._poll_generation = 0
         self._polls_waiting = 0
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -710,10 +714,19 @@ class FakeBotAPI:
         offset = int(params.get("offset") or 0)
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         timeout = max(float(params.get("timeout") or 0), 0.0)
+        kept = self._updates
         if offset > 0:
-            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            kept = [u for u in self._updates if u["update_id"] >= offset]
         elif offset < 0:
-            self._updates = self._updates[offset:]
+            kept = self._updates[offset:]
+        if kept is not self._updates:
+            alive = {id(u) for u in kept}
+            for dropped in self._updates:
+                if id(dropped) not in alive:
+                    if id(dropped) not in self._delivered:
+                        self.never_delivered += 1
+                    self._delivered.discard(id(dropped))
+            self._updates = kept
         self._poll_generation += 1
         generation = self._poll_generation
         async with self._changed:
@@ -742,7 +755,9 @@ class FakeBotAPI:
             )
         if self.webhook.url:
             raise BotAPIError(409, _WEBHOOK_CONFLICT)
-        return self._updates[:limit]
+        batch = self._updates[:limit]
+        self._delivered.update(id(u) for u in batch)
+        return batch
 
     async def _send_message(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
         chat_id = self._chat_id(params)
@@ -1016,6 +1031,48 @@ class FakeBotAPI:
                 }
             }
         )
+
+    async def push_update(self, payload: dict[str, Any], *, update_id: int | None = None) -> dict[str, Any]:
+        """Any update as given, e.g. a hostile one (a channel post, a chat the server does not know);
+        ``update_id`` repeats an earlier one (the bot may then receive the same update twice)."""
+        async with self._changed:
+            update = {"update_id": next(self._update_ids) if update_id is None else update_id, **payload}
+            self._updates.append(update)
+            self.pushed += 1
+            self._changed.notify_all()
+        return update
+
+    async def press_raw(self, user_id: int, message: dict[str, Any], data: str) -> dict[str, Any]:
+        """A button press under ``message`` as given (any chat, a message the server never saw),
+        with any ``data``: what a forged callback looks like to the bot."""
+        query_id = str(next(self._seq) * 1000003)
+        self._callback_ids.add(query_id)
+        user = self.user(user_id)
+        return await self.push_update(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": user,
+                    "message": message,
+                    "chat_instance": str(abs(message["chat"]["id"]) * 7919),
+                    "data": data,
+                }
+            }
+        )
+
+    def document_object(
+        self, content: bytes, file_name: str | None, mime_type: str | None, declared_size: int | None = None
+    ) -> dict[str, Any]:
+        """A Document the server knows (its file_id can be fetched), for an update built by hand."""
+        return self._document(content, file_name, mime_type, declared_size)[0]
+
+    def photo_sizes(self, content: bytes, declared_size: int | None = None) -> list[dict[str, Any]]:
+        """PhotoSizes the server knows, for an update built by hand."""
+        return self._photo(content, declared_size)[0]
+
+    async def wait_fetched(self, timeout: float = 10) -> None:
+        """Until every pushed update was fetched and confirmed by the bot's getUpdates offset."""
+        await self._until(lambda: not self._updates, timeout, lambda: f"{len(self._updates)} update(s) unconfirmed")
 
     async def push_document(
         self,
