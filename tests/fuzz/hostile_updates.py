@@ -392,6 +392,8 @@ class Processing:
             self._ptb_queue = runtime.application.update_queue  # type: ignore[attr-defined]  # PTBRuntime has it
 
     async def done(self, sent: int, api: FakeBotAPI, timeout: float) -> None:
+        # The bot's poller confirms a batch (moves the offset) only once every update of it was handled,
+        # or skipped as unreadable (logged, never fed to the library): all pushed updates are then done.
         await api.wait_fetched(timeout)
         pushed = sent - api.never_delivered  # a repeated update_id the bot had already confirmed never comes
         if self._ptb_queue is not None:
@@ -399,7 +401,7 @@ class Processing:
             self.finished = pushed
         else:
             deadline = time.monotonic() + timeout
-            while self.finished < pushed:  # tasks aiogram started for the last batch
+            while self.in_flight:  # nothing aiogram started is still running
                 if time.monotonic() > deadline:
                     stuck = [
                         f"{update!r:.600}\n" + "".join(f"  {frame}\n" for frame in (task.get_stack() if task else []))
@@ -409,6 +411,7 @@ class Processing:
                         f"aiogram finished {self.finished} of {pushed} updates; stuck:\n" + "\n".join(stuck)
                     )
                 await asyncio.sleep(0)
+            self.finished = pushed
 
 
 async def run(runtime: str, updates: int, seed: int, *, timeout: float = 600) -> Counts:
