@@ -32,6 +32,9 @@ from storage.uow import UnitOfWork
 _CONTACT_FIELDS = ("name", "phone", "employer")
 #: The outbox kind that carries a question to the staff chat of its office.
 STAFF_QUESTION = "staff_question"
+#: The outbox kind that carries a new submission's receipt to its applicant (queued by the channels
+#: whose replies can be lost, see :meth:`bot.service.Desk.handle`).
+APPLICANT_RECEIPT = "applicant_receipt"
 
 
 @dataclass

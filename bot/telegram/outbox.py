@@ -27,7 +27,7 @@ from bot.telegram.types import Gateway, Keyboard, Refused, RetryLater, TelegramF
 from dialogs.loader import Content
 from dialogs.render import render_composed
 from storage.db import Database
-from storage.effects import STAFF_QUESTION
+from storage.effects import APPLICANT_RECEIPT, STAFF_QUESTION
 from storage.errors import NotFound
 from storage.files import FileStore
 from storage.models import ANSWER_PROMPT, OutboxMessage
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 #: Staff notification kinds whose chat later ones about the same submission go to.
 NOTICE_KINDS = ("new_submission", "resubmitted")
 #: Notifications to an applicant: given up when Telegram refuses them (the bot was blocked).
-APPLICANT_KINDS = ("applicant_update", QUESTION_ANSWER)
+APPLICANT_KINDS = ("applicant_update", QUESTION_ANSWER, APPLICANT_RECEIPT)
 #: Longest wait between two attempts.
 MAX_BACKOFF = dt.timedelta(hours=1)
 #: Documents per album (Telegram's limit).
@@ -223,6 +223,8 @@ class OutboxWorker:
             return await self._staff_question(row)
         if row.kind == QUESTION_ANSWER:
             return await self._question_answer(row)
+        if row.kind == APPLICANT_RECEIPT:
+            return await self._receipt(row)
         log.error("unknown notification kind %r (row %s): given up", row.kind, row.id)
         raise Refused(f"unknown notification kind {row.kind!r}")
 
@@ -340,6 +342,34 @@ class OutboxWorker:
                 [(tr.gettext("My submissions"), "x:mine")],
             ]
         return await self._send_parts(row, int(payload["user"]), [Part(text=text, keyboard=keyboard)])
+
+    async def _receipt(self, row: OutboxMessage) -> int | None:
+        """The receipt of a new submission, as the engine words it, from the stored submission."""
+        payload = row.payload
+        if payload.get("channel") != "tg" or not payload.get("user"):
+            return None
+        async with self.database.uow() as uow:
+            submission = await uow.submissions.get(row.reference or "")
+            documents = [] if submission is None else await uow.documents.list_for(submission.id)
+        if submission is None:
+            return None  # the applicant deleted their data before it went out
+        by_item: dict[str, list[dict[str, Any]]] = {}
+        for document in documents:
+            by_item.setdefault(document.item, []).append({"original_name": document.original_name})
+        tr = translator(payload.get("lang") or self.staff_lang)
+        args = {
+            "reference": submission.reference,
+            "program": submission.program,
+            "track": submission.track,
+            "draft": {"documents": by_item},
+        }
+        pieces = [
+            escape(piece) for piece in split_text(render_composed("@receipt", args, self._content(), self.now(), tr))
+        ]
+        parts = [Part(text=piece) for piece in pieces[:-1]]
+        keyboard = [[(tr.gettext("My submissions"), "x:mine")], [(tr.gettext("Main menu"), "x:menu")]]
+        parts.append(Part(text=pieces[-1], keyboard=keyboard))
+        return await self._send_parts(row, int(payload["user"]), parts)
 
     # ------------------------------------------------------------------ questions passed on to staff
 
