@@ -20,13 +20,15 @@ from dialogs.events import Event, Reply, StoreFile
 from dialogs.loader import Content
 from dialogs.state import State
 from storage.db import Database
-from storage.effects import Applied, apply_effects
+from storage.effects import APPLICANT_RECEIPT, Applied, apply_effects
 from storage.errors import ConcurrentUpdate, DuplicateReference
 from storage.files import FileStore
 from storage.models import new_reference
 
 #: How often to retry an event whose conversation another event changed meanwhile.
 RETRIES = 3
+#: The engine's reply confirming a submission, with its reference.
+RECEIPT = "@receipt"
 
 
 @dataclass
@@ -73,13 +75,20 @@ class Desk:
         *,
         lang_hint: str | None = None,
         display_name: str | None = None,
+        queue_receipts: bool = False,
     ) -> Handled:
         """``lang_hint``: the language the channel says the person uses (Telegram's
         ``language_code``), for a first conversation before they pick one. ``display_name``:
-        the channel's name for the person, shown to staff with a question they pass on."""
+        the channel's name for the person, shown to staff with a question they pass on.
+
+        ``queue_receipts``: the channel's replies can be lost (Telegram: sent once, after the
+        commit), so the receipt of a new submission is queued in the outbox (kind
+        ``applicant_receipt``) in the submission's own transaction and taken out of the replies:
+        the outbox worker delivers it, late during an outage but never lost, and only once. The
+        terminal shows it at once, as a reply."""
         for attempt in range(RETRIES):
             try:
-                handled = await self._handle_once(channel, user, event, now, lang_hint, display_name)
+                handled = await self._handle_once(channel, user, event, now, lang_hint, display_name, queue_receipts)
             except (ConcurrentUpdate, DuplicateReference):
                 # another event changed the conversation meanwhile, or the reference drawn was taken:
                 # run it again from what is stored now, with a fresh reference
@@ -103,7 +112,14 @@ class Desk:
                 await asyncio.to_thread(self.files.delete, name)
 
     async def _handle_once(
-        self, channel: str, user: str, event: Event, now: dt.datetime, lang_hint: str | None, display_name: str | None
+        self,
+        channel: str,
+        user: str,
+        event: Event,
+        now: dt.datetime,
+        lang_hint: str | None,
+        display_name: str | None,
+        queue_receipts: bool,
     ) -> Handled:
         content = self.content
         async with self.database.uow() as uow:
@@ -132,6 +148,15 @@ class Desk:
                 applicant.id, channel, outcome.state.to_json(), expected_version=version, now=now
             )
             applied = await apply_effects(uow, outcome.effects, applicant_id=applicant.id, now=now, asker=display_name)
+            replies = outcome.replies
+            if queue_receipts:
+                # a replayed confirm (the submission was there) had its receipt queued the first time
+                for submission, created in applied.submissions:
+                    if created:
+                        payload = {"channel": channel, "user": user, "lang": outcome.state.lang}
+                        row = await uow.outbox.enqueue(APPLICANT_RECEIPT, submission.reference, payload, now)
+                        applied.outbox.append(row)
+                replies = [reply for reply in replies if reply.key != RECEIPT]
             if applicant.language != outcome.state.lang and not applied.forgotten:
                 # What staff send later (a return, an answer) is written in the language the person reads,
                 # guessed from their app at first and theirs once they pick one.
@@ -142,7 +167,7 @@ class Desk:
                     d["stored_name"] for docs in (state.draft.documents if state.draft else {}).values() for d in docs
                 ]
             await uow.commit()
-        return Handled(outcome.state, outcome.replies, applied)
+        return Handled(outcome.state, replies, applied)
 
     async def language(self, channel: str, user: str, lang_hint: str | None = None) -> str:
         """The language a person reads: theirs once known, else the channel's guess, else the default."""

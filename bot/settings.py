@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     staff_chat_id: int | None = None
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     default_locale: Literal["zh", "en", "ug"] = "zh"
+    #: Seconds a notification being sent stays with its worker without a heartbeat: how soon the
+    #: notifications of a bot killed mid-send go out after its restart.
+    outbox_lease_seconds: float = Field(default=30.0, gt=0)
 
     # Webhook mode (beyond CONTRACT §5; long polling when WEBHOOK_URL is unset).
     #: The public HTTPS URL Telegram posts updates to, e.g. https://desk.example.org/telegram/webhook.

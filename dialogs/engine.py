@@ -1016,6 +1016,8 @@ def _global_action(turn: _Turn, rest: str) -> None:
         start_amend(turn, arg)
     elif action == "mine":
         show_submissions(turn)
+    elif action == "menu":
+        show_menu(turn)
     else:
         turn.say("This menu has expired. Here is the current one.")
         redisplay(turn)

@@ -38,6 +38,9 @@ STAFF_QUESTION = "staff_question"
 WITHDRAWN = "withdrawn"
 #: The outbox kinds that show a submission, with the applicant's contact, in a staff chat.
 SHOWN_KINDS = ("new_submission", "resubmitted")
+#: The outbox kind that carries a new submission's receipt to its applicant (queued by the channels
+#: whose replies can be lost, see :meth:`bot.service.Desk.handle`).
+APPLICANT_RECEIPT = "applicant_receipt"
 
 
 @dataclass

@@ -478,6 +478,21 @@ class OutboxRepository(_Repository):
         query = select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
         return list(await self._session.scalars(query.execution_options(populate_existing=True)))
 
+    async def renew_lease(self, message_id: int, ends: datetime, until: datetime) -> bool:
+        """Move a claimed row's lease end from ``ends`` to ``until`` (a worker's heartbeat). False when
+        the row's end is no longer ``ends``: its outcome was recorded, or another worker claimed it."""
+        matched = await self._matched(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.status.in_(("pending", "failed")),
+                OutboxMessage.next_attempt_at == ends,
+            )
+            .values(next_attempt_at=until)
+            .execution_options(synchronize_session=False)
+        )
+        return matched == 1
+
     async def mark_sent(
         self,
         message_id: int,

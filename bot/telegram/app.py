@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Collection
 from bot.i18n import BabelTranslator, translator
 from bot.service import Desk
 from bot.telegram.applicants import CHANNEL, ApplicantChannel, language_of
-from bot.telegram.outbox import OutboxWorker, utc_now
+from bot.telegram.outbox import LEASE, OutboxWorker, utc_now
 from bot.telegram.staff import StaffReview
 from bot.telegram.staff_language import StaffLanguages
 from bot.telegram.throttle import Throttle
@@ -40,6 +40,7 @@ class TelegramDesk:
         outbox_poll: float = 1.0,
         throttle: Throttle | None = None,
         wall_clock: Callable[[], dt.datetime] = utc_now,
+        outbox_lease: dt.timedelta = LEASE,
     ) -> None:
         """``clock`` is the applicants' and staff's (it may run from a set moment, as ``--now`` makes it);
         ``wall_clock`` is the real time the outbox schedules retries by (a test moves its own forward)."""
@@ -59,6 +60,7 @@ class TelegramDesk:
             staff_lang=desk.default_lang,
             wall_clock=wall_clock,
             poll_interval=outbox_poll,
+            lease=outbox_lease,
             staff_chat_lock=lambda chat: self.staff.chat_lock(chat),
             staff_languages=self.staff_languages,
         )

@@ -133,7 +133,13 @@ class ApplicantChannel:
 
     async def _handle(self, person: Person, chat_id: int, event: Event) -> None:
         handled = await self.desk.handle(
-            CHANNEL, str(person.id), event, self.clock(), lang_hint=language_of(person), display_name=person.name
+            CHANNEL,
+            str(person.id),
+            event,
+            self.clock(),
+            lang_hint=language_of(person),
+            display_name=person.name,
+            queue_receipts=True,  # the receipt comes through the outbox: a reply sent once can be lost
         )
         await self.send(chat_id, handled.replies, handled.state.lang)
 

@@ -2,11 +2,19 @@
 
 Rows are written in the same transaction as their cause (a submission, a staff
 decision), so nothing is queued that did not happen and nothing that happened
-is unqueued. The worker claims due rows (a lease: a worker that dies mid-send
-leaves them to be tried again), sends them, and records the sent message ids.
+is unqueued. The worker claims due rows (a lease of seconds, renewed by a
+heartbeat while the worker holds them: rows of a worker that died mid-send are
+tried again within :data:`LEASE`), sends them, and records the sent message ids.
 A notification of several messages (the summary, then the documents) records
 each part as it goes, so a retry sends only what is missing. Telegram's 429 is
 obeyed to the second (``retry_after``); other failures back off exponentially.
+
+What is left of "exactly once": a part is marked ``sending`` before its call
+and its message id recorded after. Telegram's sendMessage has no idempotency
+key and no way to ask whether a message arrived, so a part whose attempt ended
+in between (the process killed during the call, or the answer lost to a
+timeout) is sent again; the retry logs it and counts it in the row's
+``progress["resent"]``, so those possible duplicates can be measured.
 """
 
 from __future__ import annotations
@@ -32,7 +40,7 @@ from dialogs.i18n import Translator
 from dialogs.loader import Content
 from dialogs.render import document_name, render_composed
 from storage.db import Database
-from storage.effects import STAFF_QUESTION, WITHDRAWN
+from storage.effects import APPLICANT_RECEIPT, STAFF_QUESTION, WITHDRAWN
 from storage.errors import MissingFile, NotFound
 from storage.files import FileStore
 from storage.models import ANSWER_PROMPT, Document, OutboxMessage
@@ -40,11 +48,13 @@ from storage.models import ANSWER_PROMPT, Document, OutboxMessage
 log = logging.getLogger(__name__)
 
 #: Notifications to an applicant: given up when Telegram refuses them (the bot was blocked).
-APPLICANT_KINDS = ("applicant_update", QUESTION_ANSWER)
+APPLICANT_KINDS = ("applicant_update", QUESTION_ANSWER, APPLICANT_RECEIPT)
 #: Longest wait between two attempts.
 MAX_BACKOFF = dt.timedelta(hours=1)
 #: Documents per album (Telegram's limit).
 ALBUM_SIZE = 10
+#: How long claimed rows stay hidden from other workers without a heartbeat.
+LEASE = dt.timedelta(seconds=30)
 
 
 #: Attempts a notification gets when the bot itself fails on it (not Telegram) before it is a dead letter.
@@ -103,12 +113,15 @@ class OutboxWorker:
         staff_lang: str = "zh",
         wall_clock: Callable[[], dt.datetime] = utc_now,
         poll_interval: float = 1.0,
-        lease: dt.timedelta = dt.timedelta(minutes=2),
+        lease: dt.timedelta = LEASE,
+        heartbeat: float | None = None,
         staff_chat_lock: Callable[[int], asyncio.Lock] | None = None,
         staff_languages: StaffLanguages | None = None,
     ) -> None:
         """``staff_chat_lock``: the lock staff updates of a chat are handled under (see
-        :meth:`bot.telegram.staff.StaffReview.chat_lock`); without one, a lock of the worker's own."""
+        :meth:`bot.telegram.staff.StaffReview.chat_lock`); without one, a lock of the worker's own.
+        ``heartbeat``: seconds between two renewals of the lease on the rows being sent (a third of
+        the lease by default), so a slow upload keeps its rows while a dead worker's come back soon."""
         self.database = database
         self.files = files
         self.gateway = gateway
@@ -119,6 +132,11 @@ class OutboxWorker:
         self.now = wall_clock
         self.poll_interval = poll_interval
         self.lease = lease
+        self.heartbeat = heartbeat if heartbeat is not None else lease.total_seconds() / 3
+        #: The rows this worker holds now, with the end of their lease as written in the database.
+        self._held: dict[int, dt.datetime] = {}
+        #: Parts sent again after an attempt that ended during their call (possible duplicates).
+        self.resent = 0
         self._own_locks: dict[int, asyncio.Lock] = {}
         self.staff_chat_lock = staff_chat_lock or (lambda chat: self._own_locks.setdefault(chat, asyncio.Lock()))
         self._wake = asyncio.Event()
@@ -173,19 +191,56 @@ class OutboxWorker:
 
     async def run_once(self, limit: int = 10) -> int:
         """Deliver what is due now; returns how many rows were tried."""
+        now = self.now()
         async with self.database.uow() as uow:
-            rows = await uow.outbox.claim_due(self.now(), limit, lease=self.lease)
+            rows = await uow.outbox.claim_due(now, limit, lease=self.lease)
             await uow.commit()
-        for index, row in enumerate(rows):
-            if self._stopping:
-                await self._release(rows[index:])
-                break
-            try:
-                await self._attempt(row)
-            except asyncio.CancelledError:
-                await asyncio.shield(self._release(rows[index:]))
-                raise
+        if not rows:
+            return 0
+        self._held.update({row.id: now + self.lease for row in rows})
+        heartbeat = asyncio.get_running_loop().create_task(self._heartbeat(), name="outbox-heartbeat")
+        try:
+            for index, row in enumerate(rows):
+                if self._stopping:
+                    await self._release(rows[index:])
+                    break
+                try:
+                    await self._attempt(row)
+                except asyncio.CancelledError:
+                    await asyncio.shield(self._release(rows[index:]))
+                    raise
+                finally:
+                    self._held.pop(row.id, None)
+        finally:
+            for row in rows:
+                self._held.pop(row.id, None)
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
         return len(rows)
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(self.heartbeat)
+            try:
+                await self.beat()
+            except Exception:  # a database hiccup: the next beat tries again, the lease has time left
+                log.warning("outbox lease not renewed", exc_info=True)
+
+    async def beat(self) -> None:
+        """Renew the lease of the rows being sent. A row whose outcome was recorded meanwhile (or
+        that another worker claimed after the lease ran out) no longer has the lease end written
+        here, and is left alone."""
+        held = dict(self._held)
+        if not held:
+            return
+        until = self.now() + self.lease
+        async with self.database.uow() as uow:
+            renewed = [row_id for row_id, ends in held.items() if await uow.outbox.renew_lease(row_id, ends, until)]
+            await uow.commit()
+        for row_id in renewed:
+            if row_id in self._held:
+                self._held[row_id] = until
 
     async def _release(self, rows: list[OutboxMessage]) -> None:
         """Hand claimed rows back (due now), instead of leaving them hidden until their lease ends."""
@@ -282,6 +337,8 @@ class OutboxWorker:
             return await self._question_answer(row)
         if row.kind == DEAD_LETTER:
             return await self._dead_letter(row)
+        if row.kind == APPLICANT_RECEIPT:
+            return await self._receipt(row)
         log.error("unknown notification kind %r (row %s): given up", row.kind, row.id)
         raise Refused(f"unknown notification kind {row.kind!r}")
 
@@ -360,24 +417,45 @@ class OutboxWorker:
         progress: dict[str, Any] = dict(row.progress or {})
         done: list[list[int]] = list(progress.get("parts", []))
         notice = progress.get("notice")
+        resent = int(progress.get("resent", 0))
+        if progress.get("sending") == len(done) < len(parts):
+            # the last attempt ended during this part's call: Telegram may have it already
+            resent += 1
+            self.resent += 1
+            log.warning(
+                "notification %s (%s %s): part %s is sent again, its last attempt ended during the call "
+                "(a possible duplicate)",
+                row.id,
+                row.kind,
+                row.reference,
+                len(done) + 1,
+            )
         for index in range(len(done), len(parts)):
             part = parts[index]
-            if part.text is not None:
-                ids = [await self.gateway.send_text(chat, part.text, part.keyboard)]
-                if part.keyboard is not None:
-                    notice = ids[0]
-            else:
-                loaded = [(name, await asyncio.to_thread(self.files.read, stored)) for stored, name in part.files]
-                if len(loaded) == 1:
-                    ids = [await self.gateway.send_document(chat, loaded[0][0], loaded[0][1], reply_to=notice)]
+            await self._progress(row, {"parts": done, "notice": notice, "sending": index, "resent": resent})
+            try:
+                if part.text is not None:
+                    ids = [await self.gateway.send_text(chat, part.text, part.keyboard)]
+                    if part.keyboard is not None:
+                        notice = ids[0]
                 else:
-                    ids = await self.gateway.send_documents(chat, loaded, reply_to=notice)
+                    loaded = [(name, await asyncio.to_thread(self.files.read, stored)) for stored, name in part.files]
+                    if len(loaded) == 1:
+                        ids = [await self.gateway.send_document(chat, loaded[0][0], loaded[0][1], reply_to=notice)]
+                    else:
+                        ids = await self.gateway.send_documents(chat, loaded, reply_to=notice)
+            except (RetryLater, Refused):
+                # Telegram answered that it did not take it: nothing can be there twice
+                await self._progress(row, {"parts": done, "notice": notice, "resent": resent})
+                raise
             done.append(ids)
-            progress = {"parts": done, "notice": notice}
-            async with self.database.uow() as uow:
-                await uow.outbox.record_progress(row.id, progress, at=self.now())
-                await uow.commit()
+            await self._progress(row, {"parts": done, "notice": notice, "resent": resent})
         return notice
+
+    async def _progress(self, row: OutboxMessage, progress: dict[str, Any]) -> None:
+        async with self.database.uow() as uow:
+            await uow.outbox.record_progress(row.id, progress, at=self.now())
+            await uow.commit()
 
     async def _withdrawn(self, row: OutboxMessage) -> int | None:
         """The applicant deleted their data: every staff message that showed the submission (its
@@ -439,6 +517,34 @@ class OutboxWorker:
                 [(tr.gettext("My submissions"), "x:mine")],
             ]
         return await self._send_parts(row, int(payload["user"]), [Part(text=text, keyboard=keyboard)])
+
+    async def _receipt(self, row: OutboxMessage) -> int | None:
+        """The receipt of a new submission, as the engine words it, from the stored submission."""
+        payload = row.payload
+        if payload.get("channel") != "tg" or not payload.get("user"):
+            return None
+        async with self.database.uow() as uow:
+            submission = await uow.submissions.get(row.reference or "")
+            documents = [] if submission is None else await uow.documents.list_for(submission.id)
+        if submission is None:
+            return None  # the applicant deleted their data before it went out
+        by_item: dict[str, list[dict[str, Any]]] = {}
+        for document in documents:
+            by_item.setdefault(document.item, []).append({"original_name": document.original_name})
+        tr = translator(payload.get("lang") or self.staff_lang)
+        args = {
+            "reference": submission.reference,
+            "program": submission.program,
+            "track": submission.track,
+            "draft": {"documents": by_item},
+        }
+        pieces = [
+            escape(piece) for piece in split_text(render_composed("@receipt", args, self._content(), self.now(), tr))
+        ]
+        parts = [Part(text=piece) for piece in pieces[:-1]]
+        keyboard = [[(tr.gettext("My submissions"), "x:mine")], [(tr.gettext("Main menu"), "x:menu")]]
+        parts.append(Part(text=pieces[-1], keyboard=keyboard))
+        return await self._send_parts(row, int(payload["user"]), parts)
 
     # ------------------------------------------------------------------ questions passed on to staff
 

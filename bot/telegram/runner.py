@@ -98,6 +98,7 @@ class TelegramBot:
                 outbox_poll=self.outbox_poll,
                 throttle=self.throttle,
                 wall_clock=self.wall_clock,
+                outbox_lease=dt.timedelta(seconds=settings.outbox_lease_seconds),
             )
             return self.desk
 

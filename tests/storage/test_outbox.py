@@ -100,3 +100,32 @@ async def test_a_row_failed_without_retry_time_is_given_up(db: Database) -> None
         assert await uow.outbox.claim_due(NOW + timedelta(days=365)) == []
         row = await uow.outbox.get(message_id)
     assert row is not None and (row.status, row.next_attempt_at, row.last_error) == ("failed", None, "chat not found")
+
+
+async def test_a_heartbeat_keeps_a_claimed_row_hidden_past_its_first_lease(db: Database) -> None:
+    [message_id] = await _enqueue(db)
+    lease = timedelta(seconds=30)
+    async with db.uow() as uow:
+        await uow.outbox.claim_due(NOW, lease=lease)
+        await uow.commit()
+    async with db.uow() as uow:
+        assert await uow.outbox.renew_lease(message_id, NOW + lease, NOW + timedelta(seconds=50))
+        await uow.commit()
+    async with db.uow() as uow:
+        assert await uow.outbox.claim_due(NOW + timedelta(seconds=40)) == []
+
+
+async def test_a_heartbeat_leaves_a_row_whose_outcome_was_recorded_alone(db: Database) -> None:
+    [failed, sent] = await _enqueue(db, 2)
+    lease = timedelta(seconds=30)
+    async with db.uow() as uow:
+        await uow.outbox.claim_due(NOW, lease=lease)
+        await uow.outbox.mark_failed(failed, "429", NOW + timedelta(seconds=5), at=NOW)
+        await uow.outbox.mark_sent(sent, 7, at=NOW)
+        await uow.commit()
+    async with db.uow() as uow:
+        assert not await uow.outbox.renew_lease(failed, NOW + lease, NOW + timedelta(minutes=5))
+        assert not await uow.outbox.renew_lease(sent, NOW + lease, NOW + timedelta(minutes=5))
+        await uow.commit()
+    async with db.uow() as uow:
+        assert [m.id for m in await uow.outbox.claim_due(NOW + timedelta(seconds=5))] == [failed]

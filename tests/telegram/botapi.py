@@ -365,6 +365,7 @@ class FakeBotAPI:
         #: the bot had confirmed that id: Telegram would not deliver it either).
         self.never_delivered = 0
         self._delivered: set[int] = set()  # id() of pending updates some getUpdates returned
+        self.polls = 0  # getUpdates requests received so far (counted on arrival, before a long poll ends)
         self._poll_generation = 0
         self._polls_waiting = 0
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -730,6 +731,7 @@ class FakeBotAPI:
         self._poll_generation += 1
         generation = self._poll_generation
         async with self._changed:
+            self.polls += 1
             # Wakes an older waiting poll (it now answers 409) and wait_polling() callers.
             self._changed.notify_all()
             if timeout and not self._updates:
@@ -1227,6 +1229,10 @@ class FakeBotAPI:
     async def wait_polling(self, timeout: float = 10) -> None:
         """Wait until a getUpdates long poll is parked on the server (e.g. the bot is up)."""
         await self._until(lambda: self._polls_waiting > 0, timeout, lambda: "no getUpdates long poll waiting")
+
+    async def wait_polls(self, count: int, timeout: float = 10) -> None:
+        """Wait until ``count`` getUpdates requests have arrived in all (a restarted bot asks again)."""
+        await self._until(lambda: self.polls >= count, timeout, lambda: f"{self.polls} of {count} getUpdates requests")
 
     def sent_to(self, chat_id: int) -> list[dict[str, Any]]:
         """Everything the bot sent or edited in ``chat_id``, read or not."""

@@ -93,7 +93,10 @@ async def test_a_notice_refused_with_429_is_delivered_once_after_a_restart(
     uploads = [c for c in api.calls if _uploads(HEALTH_OFFICE_CHAT)(c)]
     assert len(notices) == 1 and len(uploads) == 1
     assert [f.content for f in api.uploaded(HEALTH_OFFICE_CHAT)] == [PDF]
-    assert await _outbox(second.settings.database_url, reference) == [("new_submission", "sent", 2)]
+    assert await _outbox(second.settings.database_url, reference) == [
+        ("new_submission", "sent", 2),
+        ("applicant_receipt", "sent", 1),
+    ]
 
 
 async def test_a_notice_cut_off_half_way_sends_only_the_missing_part(api: FakeBotAPI, tmp_path: Path) -> None:
