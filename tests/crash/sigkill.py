@@ -72,6 +72,7 @@ class Applicant:
     patience: float
     consumed: int = 0
     confirmed: bool = False
+    confirmed_again: int = 0
     reference: str | None = None
     actions: int = 0
     throttled: int = 0
@@ -133,7 +134,15 @@ class Applicant:
                 self.reference = text.split("Reference: ", 1)[1].split()[0]
                 return
             if self.confirmed:
-                continue  # the receipt comes from the outbox; other screens are the bot catching up
+                # The receipt comes from the outbox; other screens are the bot catching up, except the
+                # review shown again: the press met an expired menu (the bot had answered an older update
+                # again after a kill), and a person presses "Confirm" once more.
+                if "Please check your application" in text:
+                    again = self._press(message, "Confirm and submit")
+                    if again is not None:
+                        self.confirmed_again += 1
+                        await self._do(again)
+                continue
             action = self._next(message, text)
             if action is not None:
                 await self._do(action)
@@ -189,6 +198,7 @@ class Report:
     resent: int = 0
     stuck: int = 0
     throttled: int = 0
+    confirmed_again: int = 0
     updates: int = 0
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
@@ -220,7 +230,8 @@ class Report:
             "duplicated",
             f"  receipts: {self.receipts} delivered, {self.lost_receipts} lost, {self.duplicate_receipts} duplicated",
             f"  parts sent again after a kill during their call (possible duplicates): {self.resent}",
-            f"  phones stuck: {self.stuck}; throttled and repeated: {self.throttled}",
+            f"  phones stuck: {self.stuck}; throttled and repeated: {self.throttled}; "
+            f"'Confirm' pressed again on an expired review: {self.confirmed_again}",
             *(f"  ! {problem}" for problem in self.problems),
         ]
 
@@ -340,6 +351,7 @@ def _sent_ok(api: FakeBotAPI, method: str, chat: int) -> list[Call]:
 async def _check(api: FakeBotAPI, bot: Bot, phones: list[Applicant], report: Report) -> None:
     report.confirmed = sum(phone.confirmed for phone in phones)
     report.throttled = sum(phone.throttled for phone in phones)
+    report.confirmed_again = sum(phone.confirmed_again for phone in phones)
     files = FileStore(bot.files_dir)
     notices = [c.params.get("text", "") for c in _sent_ok(api, "sendMessage", STAFF_CHAT)]
     staff_files = [f.content for f in api.uploaded(STAFF_CHAT)]
