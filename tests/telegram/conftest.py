@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import pytest
 from aiogram.client.session.aiohttp import AiohttpSession
+
+from tests.telegram.botapi import FakeBotAPI
+
+
+@pytest.fixture()
+async def api() -> AsyncIterator[FakeBotAPI]:
+    """The fake Bot API server on 127.0.0.1, one per test."""
+    async with FakeBotAPI() as server:
+        yield server
 
 
 @pytest.fixture(autouse=True)

@@ -16,8 +16,10 @@ import atexit
 import concurrent.futures
 import datetime as dt
 import functools
+import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -32,6 +34,7 @@ from bot.telegram.throttle import Throttle
 from bot.telegram.types import Incoming
 from dialogs.loader import SHIPPED, Content, load_content
 from storage.migrate import migrate
+from tests.conftest import ROOT
 from tests.engine_driver import EXPERT_ANSWERS
 from tests.telegram.botapi import FakeBotAPI
 
@@ -344,3 +347,32 @@ async def submit(api: FakeBotAPI, phone: Phone, document: bytes = PDF) -> str:
     match = re.search(r"Reference: (\S+)", receipt)
     assert match is not None
     return match.group(1)
+
+
+def bot_process_env(api: FakeBotAPI, tmp_path: Path, **settings: str) -> dict[str, str]:
+    """The environment of a real ``python -m bot`` on the fake Bot API: this one's, less what a developer's
+    shell may hold for their own bot (language, chats, webhook), plus a database and files under tmp_path."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WEBHOOK_", "DEFAULT_LOCALE", "STAFF_CHAT"))}
+    env.update(
+        BOT_TOKEN=api.token,
+        TELEGRAM_API_BASE=api.base,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        FILES_DIR=str(tmp_path / "files"),
+        STAFF_CHAT_ID="-1001",
+    )
+    env.update(settings)
+    return env
+
+
+async def start_bot_process(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
+    """``python -m bot`` as a user starts it, from the project folder, its output kept for the test."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +42,6 @@ def question_office_content() -> Content:
     """:func:`content_with_question_office`, loaded once (tests only read it)."""
     with tempfile.TemporaryDirectory() as root:
         return load(content_with_question_office(Path(root)))
-
-
-@pytest.fixture()
-async def api() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as server:
-        yield server
 
 
 def started(api: FakeBotAPI, runtime: str, tmp_path: Path) -> TelegramBot:

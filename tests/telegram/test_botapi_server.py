@@ -48,12 +48,6 @@ PDF = b"%PDF-1.7\n" + bytes(range(256)) * 4
 
 
 @pytest.fixture()
-async def api() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture()
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as session:
         yield session

@@ -27,12 +27,6 @@ from tests.telegram.harness import (
 NOT_VALID = "此按钮已失效"
 
 
-@pytest.fixture()
-async def api() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as server:
-        yield server
-
-
 @pytest.fixture(params=["aiogram", "ptb"])
 def runtime(request: pytest.FixtureRequest) -> str:
     return str(request.param)

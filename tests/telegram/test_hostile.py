@@ -39,12 +39,6 @@ from tests.telegram.harness import (
 FORM = "“小组团”援疆团队与柔性援疆专家人才项目申报表"
 
 
-@pytest.fixture()
-async def api() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as server:
-        yield server
-
-
 @pytest.fixture(params=["aiogram", "ptb"])
 async def bot(request: pytest.FixtureRequest, api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[TelegramBot]:
     running = make_bot(api, request.param, tmp_path, office_content(), wall_clock=WallClock())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -15,12 +14,6 @@ from tests.telegram.harness import HEALTH_OFFICE_CHAT, Phone, buttons, make_bot,
 
 RUNTIMES = ["aiogram", "ptb"]
 WELCOME = "Welcome! I help you find a talent program, check your eligibility and apply."
-
-
-@pytest.fixture()
-async def api() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as server:
-        yield server
 
 
 def said(lang: str, msgid: str) -> str:

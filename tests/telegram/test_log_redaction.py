@@ -6,18 +6,16 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import os
 import signal
 import socket
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
 from bot.logredact import MASK, TokenRedactor
-from tests.conftest import ROOT
 from tests.telegram.botapi import FakeBotAPI
+from tests.telegram.harness import bot_process_env, start_bot_process
 
 SECRET = "redaction-test-secret"
 
@@ -32,15 +30,7 @@ def _free_port() -> int:
 @pytest.mark.parametrize(("runtime", "mode"), [("ptb", "polling"), ("ptb", "webhook"), ("aiogram", "webhook")])
 async def test_the_bot_token_never_appears_in_the_log_of_python_m_bot(tmp_path: Path, runtime: str, mode: str) -> None:
     async with FakeBotAPI() as api:
-        env = {k: v for k, v in os.environ.items() if k not in {"DEFAULT_LOCALE", "WEBHOOK_URL", "WEBHOOK_SECRET"}}
-        env.update(
-            BOT_TOKEN=api.token,
-            BOT_RUNTIME=runtime,
-            TELEGRAM_API_BASE=api.base,
-            DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-            FILES_DIR=str(tmp_path / "files"),
-            STAFF_CHAT_ID="-1001",
-        )
+        env = bot_process_env(api, tmp_path, BOT_RUNTIME=runtime)
         port = _free_port()
         if mode == "webhook":
             env.update(
@@ -49,15 +39,7 @@ async def test_the_bot_token_never_appears_in_the_log_of_python_m_bot(tmp_path: 
                 WEBHOOK_PORT=str(port),
                 WEBHOOK_PATH="/hook",
             )
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            cwd=ROOT,
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        process = await start_bot_process(env)
         try:
             api.user(7601, "郑一", language_code="en")
             if mode == "webhook":

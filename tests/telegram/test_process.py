@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
 from tests.telegram.botapi import FakeBotAPI
+from tests.telegram.harness import bot_process_env, start_bot_process
 
 
 async def test_the_run_command_serves_telegram_when_a_token_is_set_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     async with FakeBotAPI() as api:
-        env = {k: v for k, v in os.environ.items() if k not in {"DEFAULT_LOCALE", "STAFF_CHAT_ID", "WEBHOOK_URL"}}
-        env.update(
-            BOT_TOKEN=api.token,
-            TELEGRAM_API_BASE=api.base,
-            DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-            FILES_DIR=str(tmp_path / "files"),
-            STAFF_CHAT_ID="-1001",
-        )
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            cwd=ROOT,
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        process = await start_bot_process(bot_process_env(api, tmp_path))
         try:
             await api.wait_polling(timeout=60)
             api.user(7501, "吴一", language_code="zh")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -15,12 +14,6 @@ from tests.telegram.harness import PDF, Phone, WallClock, Watch, apply_until_doc
 
 RUNTIMES = ["aiogram", "ptb"]
 RECEIVED = "Your application has been received"
-
-
-@pytest.fixture()
-async def api() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as server:
-        yield server
 
 
 async def _until_review(api: FakeBotAPI, phone: Phone) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from bot.telegram.runner import TelegramBot
 from bot.telegram.webhook import SECRET_HEADER, RefusalLog, WebhookServer
 from dialogs.loader import Content
 from tests.telegram.botapi import FakeBotAPI
@@ -18,17 +18,9 @@ SECRET = "desk-webhook-secret_123"
 PUBLIC_URL = "https://desk.example.invalid/telegram/webhook"  # only recorded by the test server, never called
 
 
-@pytest.fixture()
-async def api() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.mark.parametrize("runtime", ["aiogram", "ptb"])
-async def test_an_update_with_the_wrong_secret_is_refused_and_with_the_right_one_answered(
-    api: FakeBotAPI, tmp_path: Path, runtime: str, content: Content
-) -> None:
-    bot = make_bot(
+def webhook_bot(api: FakeBotAPI, runtime: str, tmp_path: Path, content: Content) -> TelegramBot:
+    """The bot in webhook mode, listening on a free port of 127.0.0.1 with the test's secret."""
+    return make_bot(
         api,
         runtime,
         tmp_path,
@@ -38,6 +30,13 @@ async def test_an_update_with_the_wrong_secret_is_refused_and_with_the_right_one
         webhook_host="127.0.0.1",
         webhook_port=0,
     )
+
+
+@pytest.mark.parametrize("runtime", ["aiogram", "ptb"])
+async def test_an_update_with_the_wrong_secret_is_refused_and_with_the_right_one_answered(
+    api: FakeBotAPI, tmp_path: Path, runtime: str, content: Content
+) -> None:
+    bot = webhook_bot(api, runtime, tmp_path, content)
     await bot.start()
     try:
         assert api.webhook.url == PUBLIC_URL and api.webhook.secret_token == SECRET
@@ -91,16 +90,7 @@ async def test_a_flood_of_refused_webhook_requests_logs_one_warning_with_a_count
 async def test_a_webhook_update_is_answered_after_handling_and_a_redelivery_is_handled_once(
     api: FakeBotAPI, tmp_path: Path, runtime: str, content: Content
 ) -> None:
-    bot = make_bot(
-        api,
-        runtime,
-        tmp_path,
-        content,
-        webhook_url=PUBLIC_URL,
-        webhook_secret=SECRET,
-        webhook_host="127.0.0.1",
-        webhook_port=0,
-    )
+    bot = webhook_bot(api, runtime, tmp_path, content)
     await bot.start()
     try:
         assert bot.webhook is not None
