@@ -333,8 +333,8 @@ async def apply_until_documents(phone: Phone) -> None:
     await phone.press("Health (Regional Health Commission)", "Document 1 of 2")
 
 
-async def submit(api: FakeBotAPI, phone: Phone, document: bytes = PDF) -> str:
-    """A whole application (English, one PDF), confirmed; returns its reference."""
+async def until_review(api: FakeBotAPI, phone: Phone, document: bytes = PDF) -> None:
+    """A whole application (English, one PDF) up to its review screen, not yet confirmed."""
     await phone.say("/start")
     await phone.say("/language")
     await phone.press("English", "What would you like to do?")
@@ -343,6 +343,11 @@ async def submit(api: FakeBotAPI, phone: Phone, document: bytes = PDF) -> str:
     await phone.read("Received form.pdf")
     await phone.press("Done with this document", "Document 2 of 2")
     await phone.press("Skip: my unit sends this one", "Please check your application")
+
+
+async def submit(api: FakeBotAPI, phone: Phone, document: bytes = PDF) -> str:
+    """A whole application (English, one PDF), confirmed; returns its reference."""
+    await until_review(api, phone, document)
     receipt = await phone.press("Confirm and submit", "Your application has been received")
     match = re.search(r"Reference: (\S+)", receipt)
     assert match is not None

@@ -10,21 +10,10 @@ import pytest
 from bot.telegram.outbox import MAX_BACKOFF
 from storage.db import open_database
 from tests.telegram.botapi import FakeBotAPI
-from tests.telegram.harness import PDF, Phone, WallClock, Watch, apply_until_documents, make_bot, office_content
+from tests.telegram.harness import Phone, WallClock, Watch, make_bot, office_content, until_review
 
 RUNTIMES = ["aiogram", "ptb"]
 RECEIVED = "Your application has been received"
-
-
-async def _until_review(api: FakeBotAPI, phone: Phone) -> None:
-    await phone.say("/start")
-    await phone.say("/language")
-    await phone.press("English", "What would you like to do?")
-    await apply_until_documents(phone)
-    await api.push_document(phone.user_id, PDF, "form.pdf", "application/pdf")
-    await phone.read("Received form.pdf")
-    await phone.press("Done with this document", "Document 2 of 2")
-    await phone.press("Skip: my unit sends this one", "Please check your application")
 
 
 async def _references(url: str) -> list[str]:
@@ -48,7 +37,7 @@ async def test_a_receipt_lost_to_a_bot_api_outage_arrives_once_when_telegram_is_
     watch = Watch(api, bot)
     phone = Phone(api, 7301, "赵六", language_code="en")
     try:
-        await _until_review(api, phone)
+        await until_review(api, phone)
         # Telegram goes down as the applicant confirms: every message to them fails with 502 (the
         # submission is stored all the same), twice, then it is back.
         api.fail_next("sendMessage", chat_id=phone.chat_id, times=2, error_code=502)
@@ -85,7 +74,7 @@ async def test_a_confirmation_shows_its_receipt_once(api: FakeBotAPI, tmp_path: 
     watch = Watch(api, bot)
     phone = Phone(api, 7301, "赵六", language_code="en")
     try:
-        await _until_review(api, phone)
+        await until_review(api, phone)
         receipt = await phone.press("Confirm and submit", RECEIVED)
         await watch.settled()
         await phone.press("My submissions", "Your submissions")
