@@ -57,10 +57,15 @@ class Content:
         return None if contact_id is None else self.staff_chats.get((program_id, contact_id))
 
     def program(self, program_id: str) -> Program:
-        for program in self.programs:
-            if program.id == program_id:
-                return program
-        raise KeyError(program_id)
+        program = self.find_program(program_id)
+        if program is None:
+            raise KeyError(program_id)
+        return program
+
+    def find_program(self, program_id: str | None) -> Program | None:
+        """The program, or None when this version of the content has none by that id (it may have
+        been removed since a conversation, a stored question or a submission named it)."""
+        return next((p for p in self.programs if p.id == program_id), None) if program_id else None
 
     def tracks(self) -> list[tuple[Program, Track]]:
         """Every (program, track) pair, in the stable order of the programs and their tracks."""

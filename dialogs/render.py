@@ -50,9 +50,8 @@ def office_name(content: Content, program_id: str | None, contact_id: str | None
     (perhaps a newer version than the one a stored question was routed with) no longer has it."""
     if program_id is None or contact_id is None:
         return None
-    try:
-        program = _program(content, program_id)
-    except KeyError:
+    program = content.find_program(program_id)
+    if program is None:
         return None
     contact = next((c for c in program.contacts if c.id == contact_id), None)
     return contact.office.get(tr.lang) if contact else None

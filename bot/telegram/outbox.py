@@ -388,10 +388,7 @@ class OutboxWorker:
         in the chat's language, its number within the item, the suffix of the detected type. The
         sender's own name never reaches the staff chat (it may say ``.bat``, or hide a ``.exe``
         behind a right-to-left override)."""
-        try:
-            program = content.program(program_id)
-        except KeyError:
-            program = None
+        program = content.find_program(program_id)
         counts: dict[str, int] = {}
         names: dict[int, str] = {}
         for document in documents:
