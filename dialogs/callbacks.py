@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import functools
 import types
 import typing
 from typing import Any, ClassVar, Self, TypeVar
@@ -69,10 +68,16 @@ def parse(data: str, *classes: type[CallbackData]) -> CallbackData | None:
     return None
 
 
-@functools.cache
 def _field_types(cls: type[CallbackData]) -> dict[str, Any]:
-    hints = typing.get_type_hints(cls)
-    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+    """Each field's type, resolved once per class (annotations are strings under ``from __future__``)."""
+    found = _FIELD_TYPES.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = _FIELD_TYPES[cls] = {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+    return found
+
+
+_FIELD_TYPES: dict[type[CallbackData], dict[str, Any]] = {}
 
 
 def _encode(value: Any, name: str) -> str:
