@@ -10,7 +10,9 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 #: Bump when the meaning of a field changes; :func:`State.from_json` upgrades older ones.
-FORMAT = 1
+#: 2: steps are :class:`dialogs.flows.model.Step` values and ``trail`` holds the screens shown;
+#: ``result`` became ``ranking``/``verdict``, ``return_to_review`` went into the trail.
+FORMAT = 2
 
 
 @dataclass
@@ -38,11 +40,9 @@ class Draft:
 @dataclass
 class State:
     lang: str = "zh"
-    #: Where the conversation is: ``menu``, ``question``, ``pick_program``, ``pick_track``, ``result``,
-    #: ``info``, ``contact_name``, ``contact_phone``, ``contact_employer``, ``contact_sector``, ``documents``,
-    #: ``review``, ``done``, ``amend`` and ``amend_documents`` (sending documents again), ``forget``.
+    #: Where the conversation is: a :class:`dialogs.flows.model.Step` value (the top of ``trail``).
     step: str = "menu"
-    #: ``find`` (which program fits me), ``check`` (one track), ``info``, ``apply``, ``amend``.
+    #: A :class:`dialogs.flows.model.Flow` value: ``find`` (which program fits me), ``check``, ``info``, ``apply``, ``amend``.
     flow: str | None = None
     program: str | None = None
     track: str | None = None
@@ -57,8 +57,8 @@ class State:
     #: "ask staff" can pass it on and a program picked after an ambiguous question can answer it.
     free_question: str | None = None
     free_question_program: str | None = None
-    #: When re-asking one answer from the review screen, go back there afterwards.
-    return_to_review: bool = False
+    #: The screens shown going forward, each ``{"step", "flow", "args"}``: Back pops it, a restart redraws its top.
+    trail: list[dict[str, Any]] = field(default_factory=list)
     draft: Draft | None = None
     #: How many applications this conversation has started: makes each draft's key unique.
     drafts_started: int = 0
@@ -81,4 +81,35 @@ class State:
         if isinstance(values.get("draft"), dict):
             draft_known = {f.name for f in fields(Draft)}
             values["draft"] = Draft(**{k: v for k, v in values["draft"].items() if k in draft_known})
-        return cls(**values)
+        state = cls(**values)
+        if data.get("format", 1) < 2:
+            state.trail = _trail_of_format_1(state)
+        state.trail = [e for e in state.trail if isinstance(e, dict) and e.get("step") in STEPS]
+        if not state.trail or state.step not in STEPS or state.trail[-1]["step"] != state.step:
+            state.step, state.trail = "menu", []
+        return state
+
+
+#: The step names a state may hold (the values of :class:`dialogs.flows.model.Step`, which imports nothing
+#: from here; kept equal by a test).
+STEPS = frozenset(
+    "menu help language submissions pick_program pick_track info topic question edit_facts ranking verdict"
+    " ineligible closed subscribed contact_name contact_phone contact_employer contact_sector documents review"
+    " done amend amend_documents amended forget answer asked".split()
+)
+
+
+def _trail_of_format_1(state: State) -> list[dict[str, Any]]:
+    """The screen a format-1 conversation was on, as a trail under the menu (it kept no history)."""
+    step, args = state.step, {}
+    if step == "result":
+        step = {"find": "ranking", "check": "verdict"}.get(state.flow or "", "menu")
+    elif step == "question":
+        args = {"fact": state.question}
+    elif step in ("documents", "amend_documents") and state.draft is not None:
+        args = {"item": state.draft.item}
+    if step not in STEPS or step in ("menu", "done"):
+        state.step = "menu"
+        return [{"step": "menu", "flow": None, "args": {}}]
+    state.step = step
+    return [{"step": "menu", "flow": None, "args": {}}, {"step": step, "flow": state.flow, "args": args}]

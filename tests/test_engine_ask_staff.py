@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from dialogs.events import ForwardQuestion
+from dialogs.flows.buttons import AskStaff
 from dialogs.loader import load_content
 from dialogs.routing import question_office
 from tests.engine_driver import Driver
@@ -21,7 +22,7 @@ def asked(d: Driver, question: str | None = QUESTION, program: str | None = AID)
 
 def press_ask_staff(d: Driver) -> str:
     """Press "Ask staff" on the current screen (its data, as the answer's button carries it)."""
-    return d.send_choice(f"{d.state.menu}:ask_staff")
+    return d.send_choice(AskStaff(d.state.menu).pack())
 
 
 def forwarded(d: Driver) -> list[ForwardQuestion]:
@@ -51,7 +52,7 @@ def test_the_office_is_named_in_the_readers_language(content):
 def test_a_double_tap_on_ask_staff_forwards_the_question_once(content):
     d = driver(content)
     asked(d)
-    data = f"{d.state.menu}:ask_staff"
+    data = AskStaff(d.state.menu).pack()
     d.send_choice(data)
     again = d.send_choice(data)  # the same button, pressed again
     assert "This menu has expired" in again

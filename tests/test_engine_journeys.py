@@ -317,7 +317,9 @@ def test_a_file_outside_the_document_step_is_not_taken(content):
 def test_over_long_text_is_refused(content):
     d = driver(content, INSIDE_AID_WINDOW)
     apply_as_expert(d)
-    d.press("Back")  # back to the employer question
+    d.press("Back")  # back to the field of work, the screen before the documents
+    assert "It decides which office reviews your application" in d.screen
+    d.press("Back")  # and to the employer question
     d.text("单" * 500)
     assert "That is too long" in d.screen
 

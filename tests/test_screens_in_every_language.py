@@ -19,6 +19,7 @@ then checked:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -30,7 +31,10 @@ from pydantic import BaseModel
 
 from bot.i18n import BabelTranslator, catalog
 from dialogs.bidi import RLM, strip_marks
+from dialogs.callbacks import parse
 from dialogs.events import ChoiceEvent, CommandEvent, FileEvent, Reply, TextEvent
+from dialogs.flows import buttons
+from dialogs.flows.buttons import MenuItem, Open
 from dialogs.i18n import LANGUAGE_NAMES
 from dialogs.loader import Content
 from dialogs.render import button_label, render, render_composed
@@ -158,12 +162,12 @@ class Journey:
         self._record(f"upload {name}")
 
     def actions(self) -> list[str]:
-        return [data.split(":", 1)[1] for _label, data in self.driver.buttons()]
+        return [action_of(data) for _label, data in self.driver.buttons()]
 
     def tap(self, action: str) -> None:
         """Press the button whose action (its data without the menu number) is ``action``."""
         for _label, data in self.driver.buttons():
-            if data.split(":", 1)[1] == action:
+            if action_of(data) == action:
                 self.driver.send(ChoiceEvent(data))
                 self._record(f"tap {action}")
                 return
@@ -189,6 +193,48 @@ class Journey:
                 self.tap("skip")
 
 
+#: The journey's short names for the buttons' payload classes (the menu number left out).
+ACTIONS: dict[type[buttons.MenuBound], str] = {
+    buttons.Back: "back",
+    buttons.Home: "menu",
+    buttons.AskStaff: "ask_staff",
+    buttons.Skip: "skip",
+    buttons.CheckHere: "check_here",
+    buttons.ApplyHere: "apply_here",
+    buttons.EditFacts: "edit_facts",
+    buttons.Notify: "notify",
+    buttons.NextDocument: "next",
+    buttons.SkipDocument: "skip_doc",
+    buttons.Confirm: "confirm",
+    buttons.Cancel: "cancel",
+    buttons.AmendDone: "am_done",
+    buttons.AmendSend: "am_send",
+    buttons.Forget: "forget",
+    buttons.PickProgram: "p",
+    buttons.PickTrack: "t",
+    buttons.Topic: "i",
+    buttons.Value: "v",
+    buttons.ChangeFact: "f",
+    buttons.Sector: "sec",
+    buttons.EditContact: "edit",
+    buttons.ReplaceDocument: "doc",
+    buttons.AmendItem: "am",
+    buttons.ChooseLanguage: "l",
+    buttons.AnswerFor: "aq",
+    buttons.MoreAbout: "aq_more",
+}
+
+
+def action_of(data: str) -> str:
+    """A button's typed payload as the journey names it: ``find``, ``p:<program>``, ``v:1`` …"""
+    press = parse(data, *buttons.ALL)
+    if isinstance(press, Open):
+        return str(press.item)
+    assert isinstance(press, buttons.MenuBound), data
+    fields = [str(getattr(press, f.name)) for f in dataclasses.fields(press) if f.name != "menu"]
+    return ":".join([ACTIONS[type(press)], *fields])
+
+
 def walk_journey(content: Content, lang: str) -> Journey:
     typed = TYPED[lang]
     j = Journey(content, lang, INSIDE_AID_WINDOW)
@@ -203,7 +249,7 @@ def walk_journey(content: Content, lang: str) -> Journey:
         topics = [a for a in j.actions() if a.startswith("i:")]
         for topic in topics:
             j.tap(topic)
-            j.tap("info_back")
+            j.tap("back")
         j.tap("menu")
 
     # which program fits me: answer everything we are asked, some typed, some skipped
@@ -280,7 +326,7 @@ def walk_journey(content: Content, lang: str) -> Journey:
     j.command("status")
 
     # an old button, an unknown command, the language menu
-    j.driver.send(ChoiceEvent("1:find"))
+    j.driver.send(ChoiceEvent(Open(1, MenuItem.FIND).pack()))
     j._record("an old button")
     j.command("nosuchcommand")
     j.command("language")

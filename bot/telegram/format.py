@@ -24,8 +24,9 @@ from dialogs.render import button_label, render
 MAX_TEXT = 4096
 #: Telegram's limit for a button's callback data, in bytes.
 MAX_CALLBACK = 64
-#: ``<menu>:<action>[:<arg>]`` from the engine (``x`` for notification buttons), ``s:…`` for staff.
-CALLBACK = re.compile(r"^(?:\d{1,9}|x|s):[a-z_]{1,16}(?::[A-Za-z0-9_.\-]{1,48})?$")
+#: The shape of a typed payload (:mod:`dialogs.callbacks`): a short class prefix and a few plain fields,
+#: e.g. ``p:12:xj-aid-talent-2023b2``, ``x:amend:AD-ABCDE-FGHJK``, ``s:ok:…``. The engines read them for real.
+CALLBACK = re.compile(r"^[a-z]{1,4}(?::[A-Za-z0-9_.\-]{0,48}){0,4}$")
 
 
 @dataclass(frozen=True)

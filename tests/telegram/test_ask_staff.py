@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.telegram.runner import TelegramBot
+from dialogs.flows.buttons import AskStaff
 from dialogs.loader import SHIPPED, Content
 from storage.db import open_database
 from storage.models import Question
@@ -88,7 +89,7 @@ async def ask_staff(api: FakeBotAPI, bot: TelegramBot, phone: Phone, question: s
     if "Ask staff" in [label for label, _ in buttons(answer)]:
         return await phone.press("Ask staff", "Your question was passed")
     menu = await _leave_question_in_state(bot, phone.user_id, question, program)
-    await api.press(phone.user_id, answer, f"{menu}:ask_staff", force=True)
+    await api.press(phone.user_id, answer, AskStaff(menu).pack(), force=True)
     return await phone.read("Your question was passed")
 
 

@@ -9,6 +9,7 @@ from bot.telegram.format import MAX_TEXT, outgoing, split_text, utf16_len, valid
 from bot.telegram.throttle import Throttle
 from dialogs.engine import Context, handle
 from dialogs.events import Button, CommandEvent, Reply
+from dialogs.flows.buttons import ReplaceDocument
 from dialogs.state import State
 
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
@@ -46,7 +47,7 @@ def test_short_replies_without_buttons_join_the_next_message(content):
 
 def test_every_button_the_engine_makes_fits_telegrams_64_bytes(content):
     longest_ids = max((len(d.id) for p in content.programs for d in p.documents), default=0)
-    assert valid_callback(f"999999:doc:{'a' * longest_ids}")
+    assert valid_callback(ReplaceDocument(999999, "a" * longest_ids).pack())
     assert valid_callback("x:amend:AD-ABCDEFGH") and valid_callback("s:ok:XJ-2026-000123")
     for forged in ("", "hello", "1:p:<x>", "1:" + "a" * 70, "-1:menu", "1:menu:" + "é"):
         assert not valid_callback(forged)

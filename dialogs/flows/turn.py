@@ -1,0 +1,209 @@
+"""One event being handled: the working copy of the state, what it says, and the navigation trail.
+
+Navigation is a stack of the screens shown going forward (``State.trail``),
+each entry with the step, its flow and the few arguments its screen needs to be
+drawn again. :meth:`Turn.go` shows a step and pushes it; :meth:`Turn.redraw`
+shows the top again (restart, expired button, a message that did not fit);
+:meth:`Turn.back` pops it and shows the screen before, after that step's undo
+hook; :meth:`Turn.home` empties the trail to the menu.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from dialogs import inputs
+from dialogs.callbacks import CallbackData
+from dialogs.events import Button, Effect, Reply
+from dialogs.flows.buttons import MenuBound
+from dialogs.flows.model import REGISTRY, Args, Flow, Step, Unavailable
+from dialogs.loader import Content
+from dialogs.schema import Program, Track
+from dialogs.state import State
+
+if TYPE_CHECKING:
+    from dialogs.flows.context import Context
+
+#: The trail keeps this many screens; older ones are forgotten (Back then falls back to each step's ``back``).
+TRAIL_LIMIT = 40
+
+
+@dataclass(frozen=True)
+class Key:
+    """A button before it is bound to its message: the label and how to build its payload."""
+
+    label: str
+    payload: Callable[[int], CallbackData]
+    args: dict[str, Any] = field(default_factory=dict)
+    literal: bool = False
+
+
+def _payload(cls: type[CallbackData], fields: dict[str, Any]) -> Callable[[int], CallbackData]:
+    if issubclass(cls, MenuBound):
+        return lambda menu: cls(menu=menu, **fields)  # type: ignore[call-arg]
+    made = cls(**fields)
+    return lambda _menu: made
+
+
+def B(label: str, cls: type[CallbackData], **fields: Any) -> Key:  # noqa: N802 - reads like a constructor
+    """A button with a catalog label (a msgid) and a payload of class ``cls``."""
+    return Key(label, _payload(cls, fields))
+
+
+def content_button(label: str, args: dict[str, Any], cls: type[CallbackData], **fields: Any) -> Key:
+    """A button labelled by a composer (``@program_title`` …) from content ``args``."""
+    return Key(label, _payload(cls, fields), args)
+
+
+def literal(text: str, cls: type[CallbackData], **fields: Any) -> Key:
+    """A button whose label is shown as is (a language's own name)."""
+    return Key(text, _payload(cls, fields), {}, literal=True)
+
+
+Rows = list[list[Key]]
+
+
+class Turn:
+    """The working copy of one event's state and what the event produces."""
+
+    def __init__(self, state: State, content: Content, now: dt.datetime, ctx: Context):
+        self.state = copy.deepcopy(state)
+        self.content = content
+        self.now = now
+        self.ctx = ctx
+        self.replies: list[Reply] = []
+        self.effects: list[Effect] = []
+        self._bumped = False
+
+    # ---- output
+
+    def say(self, key: str, buttons: Rows | None = None, *, expects: str | None = None, **args: Any) -> None:
+        """A reply; buttons are bound to a new message number (older messages' buttons expire)."""
+        rows: tuple[tuple[Button, ...], ...] = ()
+        if buttons:
+            if not self._bumped:
+                self.state.menu += 1
+                self._bumped = True
+            menu = self.state.menu
+            rows = tuple(
+                tuple(Button(k.label, k.payload(menu).pack(), k.args, k.literal) for k in row) for row in buttons
+            )
+        self.replies.append(Reply(key, args, rows, expects))
+
+    def show(self, composer: str, buttons: Rows | None = None, *, expects: str | None = None, **args: Any) -> None:
+        """A composed reply (``@name``, built by :mod:`dialogs.render` from the content), not a catalog message."""
+        self.say(composer, buttons, expects=expects, **args)
+
+    def say_n(self, singular: str, plural: str, count: int, **args: Any) -> None:
+        """A message with a number in it, in the plural form the reader's language uses for ``count``."""
+        self.replies.append(Reply(singular, {**args, "count": count}, (), None, plural))
+
+    def refuse(self, refusal: inputs.Refusal) -> None:
+        """Why an answer was not taken: the refusal's message, with its arguments."""
+        self.replies.append(Reply(refusal.key, dict(refusal.args)))
+
+    # ---- what the state names, or Unavailable when the content no longer has it
+
+    def program(self) -> Program | None:
+        return self.content.find_program(self.state.program)
+
+    def track(self) -> Track | None:
+        program = self.program()
+        if program is None or not self.state.track_chosen:
+            return None
+        return next((t for t in program.tracks if t.id == self.state.track), None)
+
+    def need_program(self) -> Program:
+        program = self.program()
+        if program is None:
+            raise Unavailable("no program")
+        return program
+
+    def need_track(self) -> tuple[Program, Track]:
+        program, track = self.program(), self.track()
+        if program is None or track is None:
+            raise Unavailable("no track")
+        return program, track
+
+    # ---- navigation
+
+    @property
+    def top(self) -> dict[str, Any] | None:
+        return self.state.trail[-1] if self.state.trail else None
+
+    def go(self, step: Step, *, fresh: bool = False, **args: Any) -> None:
+        """Show ``step`` and push it on the trail (once: showing the top again does not push it twice).
+
+        ``fresh`` starts the trail again from the menu: after something Back cannot undo
+        (a submission sent, documents sent again), the screens before it are gone."""
+        entry = {"step": str(step), "flow": self.state.flow, "args": copy.deepcopy(args)}
+        trail = self.state.trail
+        if step is Step.MENU or fresh:
+            trail[:] = [] if step is Step.MENU else [{"step": str(Step.MENU), "flow": None, "args": {}}]
+        if not trail or trail[-1] != entry:
+            trail.append(entry)
+            del trail[:-TRAIL_LIMIT]
+        self._draw(entry)
+
+    def again(self, entry: dict[str, Any]) -> None:
+        """Return to a screen shown earlier (where a detour such as "change an answer" began): shown as new."""
+        self.state.flow = entry.get("flow")
+        self.go(Step(entry["step"]), **entry.get("args", {}))
+
+    def redraw(self) -> None:
+        """Show the current screen again."""
+        top = self.top
+        if top is None:
+            self.go(Step.MENU)
+            return
+        self.state.flow = top.get("flow")
+        self._draw(top)
+
+    def back(self) -> None:
+        """Show the screen before this one, undoing what it collected; the step's fallback when none is known."""
+        trail = self.state.trail
+        if not trail:
+            self.go(Step.MENU)
+            return
+        current = Step(trail.pop()["step"])
+        if not trail:
+            fallback = REGISTRY[current].back
+            if fallback is not Step.MENU:
+                trail.append({"step": str(Step.MENU), "flow": None, "args": {}})
+            trail.append({"step": str(fallback), "flow": self.state.flow, "args": {}})
+        entry = trail[-1]
+        undo = REGISTRY[Step(entry["step"])].undo
+        self.state.step, self.state.flow = entry["step"], entry.get("flow")
+        if undo is not None:
+            undo(self, entry.get("args", {}))
+        self._draw(entry)
+
+    def home(self) -> None:
+        """The main menu, with the trail emptied and the current flow ended."""
+        self.go(Step.MENU)
+
+    def _draw(self, entry: dict[str, Any]) -> None:
+        step = Step(entry["step"])
+        self.state.step = step
+        try:
+            REGISTRY[step].screen(self, entry.get("args", {}))
+        except Unavailable:
+            if step is Step.MENU:
+                raise
+            self.go(Step.MENU)
+
+
+def flow_is(turn: Turn, flow: Flow) -> bool:
+    return turn.state.flow == flow
+
+
+def arg(args: Args, name: str) -> Any:
+    """An argument a screen needs; a trail entry without it (an older state) cannot be drawn."""
+    value = args.get(name)
+    if value is None:
+        raise Unavailable(name)
+    return value
