@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from dialogs.flows.model import Step
+
 #: Bump when the meaning of a field changes; :func:`State.from_json` upgrades older ones.
 #: 2: steps are :class:`dialogs.flows.model.Step` values and ``trail`` holds the screens shown;
 #: ``result`` became ``ranking``/``verdict``, ``return_to_review`` went into the trail.
@@ -84,19 +86,15 @@ class State:
         state = cls(**values)
         if data.get("format", 1) < 2:
             state.trail = _trail_of_format_1(state)
-        state.trail = [e for e in state.trail if isinstance(e, dict) and e.get("step") in STEPS]
+        stored: list[Any] = list(state.trail)
+        state.trail = [e for e in stored if isinstance(e, dict) and e.get("step") in STEPS]
         if not state.trail or state.step not in STEPS or state.trail[-1]["step"] != state.step:
             state.step, state.trail = "menu", []
         return state
 
 
-#: The step names a state may hold (the values of :class:`dialogs.flows.model.Step`, which imports nothing
-#: from here; kept equal by a test).
-STEPS = frozenset(
-    "menu help language submissions pick_program pick_track info topic question edit_facts ranking verdict"
-    " ineligible closed subscribed contact_name contact_phone contact_employer contact_sector documents review"
-    " done amend amend_documents amended forget answer asked".split()
-)
+#: The step names a state may hold.
+STEPS = frozenset(str(step) for step in Step)
 
 
 def _trail_of_format_1(state: State) -> list[dict[str, Any]]:

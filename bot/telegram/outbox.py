@@ -36,6 +36,7 @@ from bot.telegram.staff_language import StaffLanguages
 from bot.telegram.types import Gateway, Keyboard, Refused, RetryLater, TelegramFailure, Unreachable
 from dialogs.bidi import for_reader
 from dialogs.documents import staff_file_name, suffix_for_mime
+from dialogs.flows.buttons import Notice, NoticeAction
 from dialogs.i18n import Translator
 from dialogs.loader import Content
 from dialogs.render import document_name, render_composed
@@ -507,11 +508,11 @@ class OutboxWorker:
         args = {**payload, "reference": row.reference}
         text = escape(render_composed("@applicant_update", args, self._content(), self.now(), tr))
         if payload["status"] == "accepted":
-            keyboard = [[(tr.gettext("My submissions"), "x:mine")]]
+            keyboard = [[(tr.gettext("My submissions"), Notice(NoticeAction.MINE).pack())]]
         else:
             keyboard = [
-                [(tr.gettext("Send documents"), f"x:amend:{row.reference}")],
-                [(tr.gettext("My submissions"), "x:mine")],
+                [(tr.gettext("Send documents"), Notice(NoticeAction.AMEND, row.reference).pack())],
+                [(tr.gettext("My submissions"), Notice(NoticeAction.MINE).pack())],
             ]
         return await self._send_parts(row, int(payload["user"]), [Part(text=text, keyboard=keyboard)])
 
@@ -539,7 +540,10 @@ class OutboxWorker:
             escape(piece) for piece in split_text(render_composed("@receipt", args, self._content(), self.now(), tr))
         ]
         parts = [Part(text=piece) for piece in pieces[:-1]]
-        keyboard = [[(tr.gettext("My submissions"), "x:mine")], [(tr.gettext("Main menu"), "x:menu")]]
+        keyboard = [
+            [(tr.gettext("My submissions"), Notice(NoticeAction.MINE).pack())],
+            [(tr.gettext("Main menu"), Notice(NoticeAction.MENU).pack())],
+        ]
         parts.append(Part(text=pieces[-1], keyboard=keyboard))
         return await self._send_parts(row, int(payload["user"]), parts)
 
@@ -613,5 +617,7 @@ class OutboxWorker:
             for piece in split_text(render_composed("@question_answer", args, self._content(), self.now(), tr))
         ]
         parts = [Part(text=piece) for piece in pieces[:-1]]
-        parts.append(Part(text=pieces[-1], keyboard=[[(tr.gettext("My submissions"), "x:mine")]]))
+        parts.append(
+            Part(text=pieces[-1], keyboard=[[(tr.gettext("My submissions"), Notice(NoticeAction.MINE).pack())]])
+        )
         return await self._send_parts(row, int(applicant.external_id), parts)

@@ -132,10 +132,10 @@ def validate(registry: Mapping[Step, StepSpec], roots: frozenset[Step] = frozens
         if not callable(spec.screen):
             raise RegistryError(f"step {step} has no screen")
         for target in (spec.back, *spec.goes_to):
-            if not isinstance(target, Step) or target not in registry:
+            if type(target) is not Step or target not in registry:
                 raise RegistryError(f"step {step} points at {target!r}, which is not a declared step")
         for cls in spec.buttons:
-            if not (isinstance(cls, type) and issubclass(cls, CallbackData)):
+            if CallbackData not in getattr(cls, "__mro__", ()):
                 raise RegistryError(f"step {step} handles {cls!r}, which is not a payload class")
     seen = set(roots)
     todo = list(roots)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from dialogs import inputs
 from dialogs.facts import parse_country
 from dialogs.flows import apply
-from dialogs.flows.buttons import Back, ChangeFact, EditFacts, Home, Skip, Value
+from dialogs.flows.buttons import Back, ChangeFact, Home, Skip, Value
 from dialogs.flows.model import Args, Flow, Step, StepSpec, Unavailable
 from dialogs.flows.turn import B, Rows, Turn, arg, content_button
 from dialogs.i18n import N_, NOTICE_ZONE
@@ -38,7 +38,7 @@ def ask_next(turn: Turn) -> None:
     if fact_id is None:
         finish(turn)
     else:
-        turn.go(Step.QUESTION, fact=fact_id)
+        turn.go(Step.QUESTION, fact=fact_id, number=len(state.asked) + 1)
 
 
 def finish(turn: Turn) -> None:
@@ -73,7 +73,8 @@ def question_screen(turn: Turn, args: Args) -> None:
     rows.append([B("Back", Back), B("Main menu", Home)])
     hint = {"int": N_("Type a number."), "country": N_("Type the country code, e.g. CN.")}.get(fact.type)
     expects = "number" if fact.type == "int" else None
-    turn.show("@question", rows, expects=expects, fact=fact_id, hint=hint, asked=len(state.asked) + 1)
+    number = args.get("number") or len(state.asked) + 1
+    turn.show("@question", rows, expects=expects, fact=fact_id, hint=hint, asked=number)
 
 
 def on_value(turn: Turn, press: Value) -> None:
@@ -132,7 +133,7 @@ def onward(turn: Turn) -> None:
 
 def undo_answer(turn: Turn, args: Args) -> None:
     """Back to a question: its answer is taken back, to be given again."""
-    fact_id = args.get("fact")
+    fact_id = str(args.get("fact"))
     turn.state.facts.pop(fact_id, None)
     if fact_id in turn.state.asked:
         turn.state.asked.remove(fact_id)
@@ -173,7 +174,8 @@ def on_change_fact(turn: Turn, press: ChangeFact) -> None:
     if press.fact not in turn.content.facts:
         turn.redraw()
         return
-    turn.go(Step.QUESTION, fact=press.fact, then=(turn.top or {}).get("args", {}).get("then"))
+    then = (turn.top or {}).get("args", {}).get("then")
+    turn.go(Step.QUESTION, fact=press.fact, number=len(turn.state.asked) + 1, then=then)
 
 
 # ---- reading a typed answer

@@ -44,7 +44,7 @@ class Key:
 
 def _payload(cls: type[CallbackData], fields: dict[str, Any]) -> Callable[[int], CallbackData]:
     if issubclass(cls, MenuBound):
-        return lambda menu: cls(menu=menu, **fields)  # type: ignore[call-arg]
+        return lambda menu: cls(menu=menu, **fields)
     made = cls(**fields)
     return lambda _menu: made
 
