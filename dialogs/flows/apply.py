@@ -7,6 +7,8 @@ returns there once answered.
 
 from __future__ import annotations
 
+from functools import partial
+
 from dialogs import inputs
 from dialogs.eligibility import Verdict, assess
 from dialogs.events import Subscribe
@@ -111,15 +113,14 @@ def ask_contact(turn: Turn) -> None:
     submit.collect_documents(turn)
 
 
-def contact_screen(turn: Turn, args: Args) -> None:
+def contact_screen(step: Step, turn: Turn, args: Args) -> None:
     draft(turn)
-    key, _name = CONTACTS[Step(turn.state.step)]
+    key, _name = CONTACTS[step]
     nav = [[B("Back", Back), B("Main menu", Home)]]
     turn.say(key, nav)
 
 
-def on_contact_text(turn: Turn, text: str) -> None:
-    step = Step(turn.state.step)
+def on_contact_text(step: Step, turn: Turn, text: str) -> None:
     _key, name = CONTACTS[step]
     if step is Step.CONTACT_PHONE:
         parsed = inputs.parse_phone(text)
@@ -142,10 +143,10 @@ def onward(turn: Turn) -> None:
         ask_contact(turn)
 
 
-def undo_contact(turn: Turn, args: Args) -> None:
+def undo_contact(step: Step, turn: Turn, args: Args) -> None:
     """Back to a contact question: the answer is taken back, to be typed again."""
     if turn.state.draft is not None:
-        setattr(turn.state.draft, CONTACTS[Step(turn.state.step)][1], None)
+        setattr(turn.state.draft, CONTACTS[step][1], None)
 
 
 def sector_screen(turn: Turn, args: Args) -> None:
@@ -174,7 +175,13 @@ def undo_sector(turn: Turn, args: Args) -> None:
 
 def specs() -> tuple[StepSpec, ...]:
     contacts = tuple(
-        StepSpec(step, contact_screen, text=on_contact_text, undo=undo_contact, goes_to=CONTACT_ONWARD)
+        StepSpec(
+            step,
+            partial(contact_screen, step),
+            text=partial(on_contact_text, step),
+            undo=partial(undo_contact, step),
+            goes_to=CONTACT_ONWARD,
+        )
         for step in CONTACTS
     )
     return (

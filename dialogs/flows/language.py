@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dialogs.events import SetLanguage
-from dialogs.flows.buttons import ChooseLanguage, Lang
+from dialogs.flows.buttons import Back, ChooseLanguage, Home, Lang
 from dialogs.flows.model import Args, Step, StepSpec
-from dialogs.flows.turn import Key, Turn, literal
+from dialogs.flows.turn import B, Key, Turn, literal
 from dialogs.i18n import LANGUAGE_NAMES
 
 LANGUAGES = tuple(str(lang) for lang in Lang)
@@ -16,7 +16,8 @@ def language_row() -> list[Key]:
 
 
 def language_screen(turn: Turn, args: Args) -> None:
-    turn.say("Choose your language.", [language_row()])
+    rows = [language_row(), [B("Back", Back), B("Main menu", Home)]]
+    turn.say("Choose your language.", rows)
 
 
 def choose(turn: Turn, press: ChooseLanguage) -> None:

@@ -157,6 +157,7 @@ def review_screen(turn: Turn, args: Args) -> None:
         for d in checklist(program, track)
     ]
     rows.append([B("Cancel the application", Cancel)])
+    rows.append([B("Back", Back), B("Main menu", Home)])
     facts = dict(turn.state.facts)
     turn.show("@review", rows, program=program.id, track=track.id, draft=draft_args(draft), facts=facts)
 
