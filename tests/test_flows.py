@@ -109,6 +109,8 @@ def tour(content: Content) -> Recorder:
     d.command("start")
     d.state.facts = {}
     to_review(d)
+    d.press("Cancel the application")
+    d.press("No, back to the review")
     d.press("Confirm and submit")
     [submission] = d.submissions.values()
     d.decisions[submission.reference] = ("returned", "Please send the form signed.")
@@ -251,6 +253,19 @@ def test_after_a_restart_a_result_screen_or_the_language_menu_is_shown_again_not
     resumed = replay(toured, State.from_json(state.to_json()), CommandEvent("resume"))
     assert resumed.state.step == step
     assert "What would you like to do?" not in resumed.screen
+
+
+def test_cancelling_an_application_is_asked_once_more_and_drops_only_the_draft(shipped: Content) -> None:
+    d = start(shipped)
+    to_review(d)
+    d.press("Cancel the application")
+    assert "Cancel this application?" in d.screen and d.state.draft is not None
+    d.press("No, back to the review")
+    assert d.state.step == Step.REVIEW and "form.pdf" in d.screen
+    d.press("Cancel the application")
+    d.press("Yes, cancel it")
+    assert "Cancelled." in d.screen and d.state.step == Step.MENU
+    assert d.state.draft is None and d.state.facts and not d.submissions
 
 
 # --------------------------------------------------------------------------- buttons

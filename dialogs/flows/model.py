@@ -50,6 +50,7 @@ class Step(enum.StrEnum):
     CONTACT_SECTOR = "contact_sector"
     DOCUMENTS = "documents"
     REVIEW = "review"
+    CANCEL_APPLICATION = "cancel_application"
     DONE = "done"
     AMEND = "amend"
     AMEND_DOCUMENTS = "amend_documents"

@@ -162,6 +162,16 @@ def review_screen(turn: Turn, args: Args) -> None:
     turn.show("@review", rows, program=program.id, track=track.id, draft=draft_args(draft), facts=facts)
 
 
+def cancel_screen(turn: Turn, args: Args) -> None:
+    """One tap on "Cancel the application" used to drop the draft with its documents at once."""
+    apply.draft(turn)
+    choice: Rows = [[B("Yes, cancel it", Cancel)], [B("No, back to the review", Back)]]
+    turn.say(
+        "Cancel this application? The contact details and documents you gave for it are dropped; your answers to the questions are kept.",
+        choice,
+    )
+
+
 def on_edit_contact(turn: Turn, press: EditContact) -> None:
     turn.go(CONTACT_STEPS[press.field], then=turn.top)
 
@@ -245,9 +255,25 @@ def specs() -> tuple[StepSpec, ...]:
                 EditContact: on_edit_contact,
                 EditFacts: questions.edit_facts,
                 ReplaceDocument: on_replace,
-                Cancel: menu.cancel,
+                Cancel: lambda turn, _press: turn.go(Step.CANCEL_APPLICATION),
             },
-            goes_to=frozenset({*CONTACT_STEPS.values(), Step.EDIT_FACTS, Step.DOCUMENTS, Step.DONE, Step.CLOSED}),
+            goes_to=frozenset(
+                {
+                    *CONTACT_STEPS.values(),
+                    Step.EDIT_FACTS,
+                    Step.DOCUMENTS,
+                    Step.DONE,
+                    Step.CLOSED,
+                    Step.CANCEL_APPLICATION,
+                }
+            ),
+        ),
+        StepSpec(
+            Step.CANCEL_APPLICATION,
+            cancel_screen,
+            buttons={Cancel: menu.cancel},
+            back=Step.REVIEW,
+            goes_to=frozenset({Step.MENU}),
         ),
         StepSpec(Step.DONE, done_screen),
     )
