@@ -190,6 +190,16 @@ def test_back_returns_to_the_screen_shown_before(toured: Recorder, step: Step) -
     assert screen_of(back.replies, toured.content, state) == screen_of(shown, toured.content, state)
 
 
+def test_back_after_starting_another_flow_shows_the_screen_before_as_it_was(shipped: Content) -> None:
+    d = start(shipped)
+    d.press("Deadlines, contacts and documents")
+    d.press(AID)
+    d.command("find")  # "which program fits me" forgets the program
+    assert d.state.step == Step.QUESTION and d.state.program is None
+    d.press("Back")
+    assert d.state.step == Step.INFO and "What would you like to know about 2023 aid-talent plan" in d.screen
+
+
 # --------------------------------------------------------------------------- the four reported bugs
 
 

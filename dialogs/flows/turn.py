@@ -20,7 +20,7 @@ from dialogs import inputs
 from dialogs.callbacks import CallbackData
 from dialogs.events import Button, Effect, Reply
 from dialogs.flows.buttons import MenuBound
-from dialogs.flows.model import REGISTRY, Args, Flow, Step, Unavailable
+from dialogs.flows.model import REGISTRY, Args, Step, Unavailable
 from dialogs.loader import Content
 from dialogs.schema import Program, Track
 from dialogs.state import State
@@ -135,15 +135,28 @@ class Turn:
     def top(self) -> dict[str, Any] | None:
         return self.state.trail[-1] if self.state.trail else None
 
+    def entry(self, step: Step, args: Args) -> dict[str, Any]:
+        """A trail entry: the step, the arguments of its screen, and the flow, program and track it was
+        shown for (a later flow may have changed them; Back and a restart redraw it as it was)."""
+        state = self.state
+        return {
+            "step": str(step),
+            "flow": None if state.flow is None else str(state.flow),
+            "program": state.program,
+            "track": state.track,
+            "chosen": state.track_chosen,
+            "args": copy.deepcopy(dict(args)),
+        }
+
     def go(self, step: Step, *, fresh: bool = False, **args: Any) -> None:
         """Show ``step`` and push it on the trail (once: showing the top again does not push it twice).
 
         ``fresh`` starts the trail again from the menu: after something Back cannot undo
         (a submission sent, documents sent again), the screens before it are gone."""
-        entry = {"step": str(step), "flow": self.state.flow, "args": copy.deepcopy(args)}
+        entry = self.entry(step, args)
         trail = self.state.trail
         if step is Step.MENU or fresh:
-            trail[:] = [] if step is Step.MENU else [{"step": str(Step.MENU), "flow": None, "args": {}}]
+            trail[:] = [] if step is Step.MENU else [self.entry(Step.MENU, {})]
         if not trail or trail[-1] != entry:
             trail.append(entry)
             del trail[:-TRAIL_LIMIT]
@@ -151,7 +164,7 @@ class Turn:
 
     def again(self, entry: dict[str, Any]) -> None:
         """Return to a screen shown earlier (where a detour such as "change an answer" began): shown as new."""
-        self.state.flow = entry.get("flow")
+        self._restore(entry)
         self.go(Step(entry["step"]), **entry.get("args", {}))
 
     def redraw(self) -> None:
@@ -160,7 +173,7 @@ class Turn:
         if top is None:
             self.go(Step.MENU)
             return
-        self.state.flow = top.get("flow")
+        self._restore(top)
         self._draw(top)
 
     def back(self) -> None:
@@ -173,11 +186,12 @@ class Turn:
         if not trail:
             fallback = REGISTRY[current].back
             if fallback is not Step.MENU:
-                trail.append({"step": str(Step.MENU), "flow": None, "args": {}})
-            trail.append({"step": str(fallback), "flow": self.state.flow, "args": {}})
+                trail.append(self.entry(Step.MENU, {}))
+            trail.append(self.entry(fallback, {}))
         entry = trail[-1]
+        self._restore(entry)
+        self.state.step = entry["step"]
         undo = REGISTRY[Step(entry["step"])].undo
-        self.state.step, self.state.flow = entry["step"], entry.get("flow")
         if undo is not None:
             undo(self, entry.get("args", {}))
         self._draw(entry)
@@ -185,6 +199,13 @@ class Turn:
     def home(self) -> None:
         """The main menu, with the trail emptied and the current flow ended."""
         self.go(Step.MENU)
+
+    def _restore(self, entry: dict[str, Any]) -> None:
+        state = self.state
+        state.flow = entry.get("flow")
+        if "program" in entry:
+            state.program, state.track = entry["program"], entry.get("track")
+            state.track_chosen = bool(entry.get("chosen"))
 
     def _draw(self, entry: dict[str, Any]) -> None:
         step = Step(entry["step"])
@@ -195,10 +216,6 @@ class Turn:
             if step is Step.MENU:
                 raise
             self.go(Step.MENU)
-
-
-def flow_is(turn: Turn, flow: Flow) -> bool:
-    return turn.state.flow == flow
 
 
 def arg(args: Args, name: str) -> Any:
