@@ -120,12 +120,7 @@ def _button_text(button: Button, content: Content, tr: Translator) -> str:
 
 def _value_label(content: Content, fact_id: str, value: Any, tr: Translator) -> str:
     fact = content.facts[fact_id]
-    if fact.type == "bool":
-        return tr.gettext("Yes") if value else tr.gettext("No")
-    labels = fact.value_labels or {}
-    if isinstance(value, str) and value in labels:
-        return labels[value].get(tr.lang)
-    return str(value)
+    return fact.kind.label(fact, value, tr)
 
 
 # --------------------------------------------------------------------------- composers
