@@ -42,7 +42,6 @@ from dialogs.events import (
     StoreFile,
     Subscribe,
 )
-from dialogs.facts import parse_country
 from dialogs.i18n import LANGUAGE_NAMES, N_, NOTICE_ZONE
 from dialogs.loader import Content
 from dialogs.matcher import next_question
@@ -321,18 +320,13 @@ def ask_fact(turn: _Turn, fact_id: str) -> None:
     state = turn.state
     state.step, state.question = "question", fact_id
     fact = turn.content.facts[fact_id]
-    rows: list[list[Button]] = []
-    if fact.type == "bool":
-        rows.append([B("Yes", "v:1"), B("No", "v:0")])
-    elif fact.type in ("choice", "level"):
-        rows += [
-            [Button("@value_label", f"v:{value}", {"fact": fact_id, "value": value})] for value in fact.values or ()
-        ]
+    kind = fact.kind
+    answers = [Button("@value_label", f"v:{token}", {"fact": fact_id, "value": v}) for token, v in kind.buttons(fact)]
+    rows = [answers[i : i + kind.row_width] for i in range(0, len(answers), kind.row_width)]
     rows.append([B("I don't know", "skip")])
     rows.append(NAV)
-    hint = {"int": N_("Type a number."), "country": N_("Type the country code, e.g. CN.")}.get(fact.type)
-    expects = "number" if fact.type == "int" else None
-    turn.show("@question", rows, expects=expects, fact=fact_id, hint=hint, asked=len(state.asked) + 1)
+    hint = kind.hint(fact)
+    turn.show("@question", rows, expects=kind.expects, fact=fact_id, hint=hint, asked=len(state.asked) + 1)
 
 
 def finish_questions(turn: _Turn) -> None:
@@ -787,41 +781,9 @@ def _contact_text(turn: _Turn, step: str, text: str) -> None:
 
 
 def parse_answer(fact: FactDef, text: str, turn: _Turn) -> inputs.Parsed[Any]:
-    """Read a typed answer to a fact's question: numbers, country codes, or a choice typed as text."""
-    if fact.type == "int":
-        number = inputs.parse_int(text, min=fact.min if fact.min is not None else 0, max=fact.max)
-        if number.error is None or not fact.from_birth_date or not _looks_like_date(text):
-            return number
-        today = turn.now.astimezone(ZoneInfo(NOTICE_ZONE)).date()
-        born = inputs.parse_date(text, today=today, past_only=True)
-        if born.error is not None or born.value is None:
-            return born
-        return inputs.parse_int(
-            str(inputs.age_on(born.value, today)), min=fact.min if fact.min is not None else 0, max=fact.max
-        )
-    if fact.type == "country":
-        return parse_country(text)
-    if fact.type == "bool":
-        return inputs.parse_yes_no(text)
-    options = [(value, _value_names(fact, value, turn.state.lang)) for value in fact.values or ()]
-    return inputs.parse_choice(text, options)
-
-
-def _looks_like_date(text: str) -> bool:
-    """A birth date rather than an age: 1980年5月3日, 2月30日, 1980-05-03, 1980/5/3."""
-    if "年" in text or "月" in text:
-        return True
-    return sum(ch.isdigit() for ch in text) >= 6 and any(sep in text for sep in "-/.")
-
-
-def _value_names(fact: FactDef, value: str, lang: str) -> tuple[str, ...]:
-    """The names an answer may be typed as; the reader's language first, as refusals show the first."""
-    label = (fact.value_labels or {}).get(value)
-    names: list[str] = []
-    if label is not None:
-        names.append(label.get(lang))
-        names += [v for v in (label.zh, label.en, label.ug) if v and v not in names]
-    return tuple(names + [value])
+    """Read a typed answer to a fact's question the way its kind reads one, on today's date in Beijing."""
+    today = turn.now.astimezone(ZoneInfo(NOTICE_ZONE)).date()
+    return fact.kind.parse(fact, text, lang=turn.state.lang, today=today)
 
 
 def _files(turn: _Turn, events: tuple[FileEvent, ...]) -> None:
@@ -1064,8 +1026,8 @@ def _a_value(turn: _Turn, raw: str) -> None:
         redisplay(turn)
         return
     fact = turn.content.facts[state.question]
-    value: Any = raw == "1" if fact.type == "bool" else raw
-    if fact.type in ("choice", "level") and raw not in (fact.values or ()):
+    value = fact.kind.from_button(fact, raw)
+    if value is None:
         redisplay(turn)
         return
     _answer_question(turn, value)
