@@ -17,11 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, TypeVar
-from zoneinfo import ZoneInfo
 
 from dialogs import inputs
 from dialogs.countries import country_codes, country_name, parse_country
-from dialogs.i18n import N_, NOTICE_ZONE, Translator
+from dialogs.i18n import N_, Translator
 from dialogs.inputs import Parsed
 
 if TYPE_CHECKING:
@@ -331,8 +330,3 @@ def _registry(*kinds: FactKind) -> dict[str, FactKind]:
 
 #: Every kind by its ``type`` name: a fact definition with another type is refused.
 KINDS: dict[str, FactKind] = _registry(YesNo(), Number(), Choice(), Level(), Country())
-
-
-def today_in_notice_zone(now: dt.datetime) -> dt.date:
-    """The date the notices count in (Beijing), for an answer read on ``now``."""
-    return now.astimezone(ZoneInfo(NOTICE_ZONE)).date()

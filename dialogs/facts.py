@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dialogs.countries import parse_country
 from dialogs.fact_kinds import FactValue
 from dialogs.problems import DialogsError
 from dialogs.schema import FactDef
 
-__all__ = ["FactValue", "Facts", "ProfileError", "parse_country", "parse_profile", "value_problem"]
+__all__ = ["FactValue", "Facts", "ProfileError", "parse_profile", "value_problem"]
 
 Facts = Mapping[str, FactValue]
 
