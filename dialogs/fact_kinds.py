@@ -15,6 +15,7 @@ Babel's CLDR data.
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
@@ -34,8 +35,6 @@ DefinitionProblem = tuple[tuple[str | int, ...], str]
 V = TypeVar("V", bound=FactValue)
 
 ORDERED_OPS = frozenset({"lt", "lte", "gt", "gte"})
-#: Optional fields of a fact definition that only some kinds read; the others refuse them.
-_OPTIONAL_FIELDS = ("values", "value_labels", "min", "max", "unit", "from_birth_date")
 
 
 def _widen(parsed: Parsed[V]) -> Parsed[FactValue]:
@@ -43,14 +42,18 @@ def _widen(parsed: Parsed[V]) -> Parsed[FactValue]:
     return Parsed(value=parsed.value, error=parsed.error)
 
 
-class FactKind:
-    """The base of every kind: unordered values compared by equality, no buttons, no hint."""
+class FactKind(ABC):
+    """The base of every kind: unordered values compared by equality, no buttons, no hint.
+
+    A kind must say which values it takes, which answers the matcher should try
+    and how it reads a typed answer; the rest has a default to override."""
 
     #: The ``type`` written in ``facts.yaml``.
     name: ClassVar[str]
     #: Whether rules may compare values with ``lt lte gt gte`` (then :meth:`rank` orders them).
     ordered: ClassVar[bool] = False
-    #: The optional definition fields this kind reads (see :data:`_OPTIONAL_FIELDS`).
+    #: The optional definition fields this kind reads, among values, value_labels, min, max, unit and
+    #: from_birth_date; a definition setting another one is refused.
     uses: ClassVar[frozenset[str]] = frozenset()
     #: What a typed answer should be (``number``), so a channel does not take it for a button.
     expects: ClassVar[str | None] = None
@@ -61,7 +64,7 @@ class FactKind:
 
     def check(self, fact: FactDef) -> Iterator[DefinitionProblem]:
         """What is wrong with the definition: here, optional fields this kind does not read."""
-        if ({"values", "value_labels"} - self.uses) and (fact.values or fact.value_labels):
+        if "values" not in self.uses and (fact.values or fact.value_labels):
             yield ("values",), f"a {self.name} fact has no list of values"
         if "min" not in self.uses and (fact.min is not None or fact.max is not None):
             yield ("min",), "min and max are for int facts"
@@ -70,9 +73,9 @@ class FactKind:
         if "from_birth_date" not in self.uses and fact.from_birth_date:
             yield ("from_birth_date",), "from_birth_date is for an int fact (an age)"
 
+    @abstractmethod
     def value_problem(self, fact: FactDef, value: object) -> str | None:
         """Why ``value`` cannot be a value of ``fact`` (in a rule, a profile, an answer), or None."""
-        raise NotImplementedError
 
     # ---- rules
 
@@ -96,10 +99,10 @@ class FactKind:
         left, right = self.rank(fact, value), self.rank(fact, operand)
         return {"lt": left < right, "lte": left <= right, "gt": left > right, "gte": left >= right}[op]
 
+    @abstractmethod
     def candidates(self, fact: FactDef, operands: Sequence[FactValue]) -> list[FactValue]:
         """Answers that could make a difference to rules comparing the fact with ``operands``
         (the matcher tries each to pick the most decisive question)."""
-        raise NotImplementedError
 
     # ---- the question
 
@@ -115,9 +118,9 @@ class FactKind:
         """A line under the question saying how to answer (a message id), when buttons do not."""
         return None
 
+    @abstractmethod
     def parse(self, fact: FactDef, text: str, *, lang: str, today: dt.date) -> Parsed[FactValue]:
         """A typed answer as a value, or a refusal saying why not (``lang`` names the reader's language)."""
-        raise NotImplementedError
 
     def label(self, fact: FactDef, value: FactValue, tr: Translator) -> str:
         """The value as the reader reads it (an answer button, "change an answer")."""
