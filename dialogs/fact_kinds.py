@@ -15,13 +15,16 @@ Babel's CLDR data.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, TypeVar
+from zoneinfo import ZoneInfo
 
 from dialogs import inputs
 from dialogs.countries import country_codes, country_name, parse_country
-from dialogs.i18n import N_, Translator
+from dialogs.i18n import N_, NOTICE_ZONE, Translator
 from dialogs.inputs import Parsed
 
 if TYPE_CHECKING:
@@ -324,6 +327,92 @@ class Country(FactKind):
         return f"{name} ({value})" if name else str(value)
 
 
+# --------------------------------------------------------------------------- dates
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class Date(FactKind):
+    """A calendar day, kept as ISO text (``2020-05-03``) so it stays a JSON scalar; rules compare days
+    (``lt: 2021-01-01`` is "before 2021"); typed the way people write dates, an impossible one refused
+    with the reason (2月30日: February never has 30 days)."""
+
+    name = "date"
+    ordered = True
+    expects = "date"
+
+    def value_problem(self, fact: FactDef, value: object) -> str | None:
+        if not isinstance(value, str) or not _ISO_DATE.match(value):
+            return f"'{fact.id}' is a date written YYYY-MM-DD, not {value!r}"
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return f"'{fact.id}': there is no day {value}"
+        return None
+
+    def rank(self, fact: FactDef, value: FactValue) -> int:
+        return dt.date.fromisoformat(str(value)).toordinal()
+
+    def candidates(self, fact: FactDef, operands: Sequence[FactValue]) -> list[FactValue]:
+        days: set[dt.date] = set()
+        for operand in operands:
+            if self.value_problem(fact, operand) is None:
+                day = dt.date.fromisoformat(str(operand))
+                days |= {day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)}
+        return [day.isoformat() for day in sorted(days)] or ["2000-01-01"]
+
+    def hint(self, fact: FactDef) -> str | None:
+        return N_("Type the date, e.g. 2020-05-03.")
+
+    def parse(self, fact: FactDef, text: str, *, lang: str, today: dt.date) -> Parsed[FactValue]:
+        day = inputs.parse_date(text, today=today)
+        return Parsed(error=day.error) if day.value is None else Parsed.accept(day.value.isoformat())
+
+    def label(self, fact: FactDef, value: FactValue, tr: Translator) -> str:
+        if self.value_problem(fact, value) is not None:
+            return str(value)
+        noon = dt.datetime.combine(dt.date.fromisoformat(str(value)), dt.time(12), tzinfo=ZoneInfo(NOTICE_ZONE))
+        return tr.datetime(noon, with_time=False, zone=False)
+
+
+# --------------------------------------------------------------------------- free short text
+
+
+class ShortText(FactKind):
+    """A few words typed freely (a specialty, a hospital): rules test it with eq, ne, in and not_in,
+    ignoring case, width and spaces, so ``in: [儿科]`` holds for " 儿科 " and ``ICU`` for "icu"."""
+
+    name = "text"
+    longest: ClassVar[int] = 100
+
+    def value_problem(self, fact: FactDef, value: object) -> str | None:
+        if not isinstance(value, str) or not value.strip():
+            return f"'{fact.id}' is a short text, not {value!r}"
+        if len(value) > self.longest:
+            return f"'{fact.id}' is at most {self.longest} characters (got {len(value)})"
+        return None
+
+    def same(self, fact: FactDef, value: FactValue, operand: FactValue) -> bool:
+        return isinstance(value, str) and isinstance(operand, str) and _fold(value) == _fold(operand)
+
+    def candidates(self, fact: FactDef, operands: Sequence[FactValue]) -> list[FactValue]:
+        named: list[FactValue] = [o for o in dict.fromkeys(operands) if isinstance(o, str)]
+        other = "?"
+        while any(self.same(fact, other, o) for o in named):
+            other += "?"
+        return [*named, other]
+
+    def hint(self, fact: FactDef) -> str | None:
+        return N_("Type a short answer.")
+
+    def parse(self, fact: FactDef, text: str, *, lang: str, today: dt.date) -> Parsed[FactValue]:
+        return _widen(inputs.check_text(text, max_len=self.longest))
+
+
+def _fold(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
 # --------------------------------------------------------------------------- the registry
 
 
@@ -332,4 +421,4 @@ def _registry(*kinds: FactKind) -> dict[str, FactKind]:
 
 
 #: Every kind by its ``type`` name: a fact definition with another type is refused.
-KINDS: dict[str, FactKind] = _registry(YesNo(), Number(), Choice(), Level(), Country())
+KINDS: dict[str, FactKind] = _registry(YesNo(), Number(), Choice(), Level(), Country(), Date(), ShortText())

@@ -7,14 +7,22 @@ Uyghur, and on small definitions made here for the cases the content does not ha
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.i18n import translator
 from dialogs import inputs
+from dialogs.bidi import strip_marks
+from dialogs.eligibility import Verdict, assess
+from dialogs.explain import verdict_label
 from dialogs.fact_kinds import KINDS, FactKind
-from dialogs.loader import Content
+from dialogs.facts import parse_profile
+from dialogs.loader import Content, load_content
+from dialogs.problems import ContentError
 from dialogs.schema import FactDef
+from tests.engine_driver import Driver
 from tests.test_content_loader import edit, problems_of
 
 TODAY = dt.date(2026, 11, 21)
@@ -268,3 +276,186 @@ def test_a_level_compared_with_lt_loads_and_a_choice_compared_with_lt_does_not(c
 
 def test_the_shipped_content_still_loads_with_its_units(content):
     assert content.facts["age"].unit == "years_of_age" and content.facts["age"].from_birth_date
+
+
+# --------------------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"),
+    [("zh", "2020年5月3日"), ("en", "3 May 2020"), ("ug", "2020-يىلى 5-ئاينىڭ 3-كۈنى"), ("en", "2020/5/3")],
+)
+def test_a_date_is_typed_as_people_write_it_and_kept_as_iso_text(lang, typed):
+    assert KINDS["date"].parse(made(type="date"), typed, lang=lang, today=TODAY).value == "2020-05-03"
+
+
+@pytest.mark.parametrize(
+    ("typed", "key", "args"),
+    [
+        ("2月30日", inputs.DATE_NEVER, {"month": 2, "day": 30, "days": 29}),
+        ("2021年2月29日", inputs.DATE_NOT_LEAP_YEAR, {"year": 2021}),
+        ("1981-04-31", inputs.DATE_NO_SUCH_DAY, {"year": 1981, "month": 4, "day": 31, "days": 30}),
+    ],
+)
+def test_an_impossible_date_is_refused_with_the_reason(typed, key, args):
+    refusal = KINDS["date"].parse(made(type="date"), typed, lang="zh", today=TODAY).error
+    assert refusal is not None and (refusal.key, dict(refusal.args)) == (key, args)
+
+
+@pytest.mark.parametrize(("lang", "label"), [("zh", "2020年5月3日"), ("en", "3 May 2020"), ("ug", "3-ماي، 2020")])
+def test_a_date_is_shown_the_way_the_reader_writes_dates(lang, label):
+    assert KINDS["date"].label(made(type="date"), "2020-05-03", translator(lang)) == label
+
+
+def test_a_date_is_an_existing_day_in_iso_form_and_ordered_by_day():
+    found, kind = made(type="date"), KINDS["date"]
+    assert kind.value_problem(found, "2020-05-03") is None
+    assert kind.value_problem(found, "2020-5-3") == "'x' is a date written YYYY-MM-DD, not '2020-5-3'"
+    assert kind.value_problem(found, "2021-02-29") == "'x': there is no day 2021-02-29"
+    assert kind.value_problem(found, 20200503) is not None
+    assert kind.ordered and kind.compare(found, "lt", "2020-12-31", "2021-01-01")
+    assert not kind.compare(found, "lt", "2021-01-01", "2021-01-01") and kind.compare(
+        found, "gte", "2021-01-01", "2021-01-01"
+    )
+    assert kind.candidates(found, ["2021-03-01"]) == ["2021-02-28", "2021-03-01", "2021-03-02"]
+
+
+def test_a_date_question_has_no_value_buttons_and_says_how_to_write_one():
+    found, kind = made(type="date"), KINDS["date"]
+    assert kind.buttons(found) == () and kind.from_button(found, "2020-05-03") is None
+    assert kind.hint(found) == "Type the date, e.g. 2020-05-03."
+
+
+# --------------------------------------------------------------------------- free short text
+
+
+@pytest.mark.parametrize(("lang", "typed"), [("zh", " 儿科 "), ("en", "Paediatrics"), ("ug", "بالىلار كېسەللىكلىرى")])
+def test_a_short_text_is_taken_as_typed_and_shown_as_it_is(lang, typed):
+    found, kind = made(type="text"), KINDS["text"]
+    value = kind.parse(found, typed, lang=lang, today=TODAY).value
+    assert value == typed.strip()
+    assert kind.label(found, typed.strip(), translator(lang)) == typed.strip()
+
+
+def test_an_empty_or_too_long_short_text_is_refused_with_the_limit():
+    found, kind = made(type="text"), KINDS["text"]
+    assert kind.parse(found, "  ", lang="zh", today=TODAY).error == inputs.Refusal(inputs.TEXT_EMPTY, {})
+    refusal = kind.parse(found, "长" * 101, lang="zh", today=TODAY).error
+    assert refusal is not None and refusal.key == inputs.TEXT_TOO_LONG and refusal.args == {"max": 100, "length": 101}
+    assert kind.value_problem(found, "") is not None and kind.value_problem(found, 3) is not None
+
+
+def test_a_short_text_matches_ignoring_case_width_and_spaces_and_has_no_order():
+    found, kind = made(type="text"), KINDS["text"]
+    assert kind.compare(found, "eq", "ＩＣＵ", "icu") and kind.compare(found, "in", "儿 科", ("儿科", "麻醉"))
+    assert kind.compare(found, "not_in", "内科", ("儿科", "麻醉"))
+    assert not kind.ordered and kind.buttons(found) == ()
+    with pytest.raises(TypeError):
+        kind.rank(found, "儿科")
+    assert kind.candidates(found, ["儿科", "?"]) == ["儿科", "?", "??"]
+
+
+# --------------------------------------------------------------------------- content written with a date and a text fact
+
+FACTS_WITH_DATE_AND_TEXT = """\
+facts:
+  - id: title_since
+    type: date
+    label: {zh: 取得职称时间, en: "Title held since", ug: "ئۇنۋانغا ئېرىشكەن ۋاقىت"}
+    question: {zh: 您何时取得现职称？, en: "When did you obtain your current title?", ug: "ھازىرقى ئۇنۋانىڭىزغا قاچان ئېرىشتىڭىز؟"}
+  - id: specialty
+    type: text
+    label: {zh: 专业, en: "Specialty", ug: "كەسپى"}
+    question: {zh: 您的专业是？, en: "What is your specialty?", ug: "كەسپىڭىز نېمە؟"}
+"""
+
+PROGRAM_WITH_DATE_AND_TEXT = """\
+id: test-program
+draft: true
+notice: {file: test.txt, title: {zh: 测试通知, en: "Test notice", ug: "سىناق ئۇقتۇرۇشى"}}
+title: {zh: 测试项目, en: "Test program", ug: "سىناق تۈرى"}
+short_title: {zh: 测试项目, en: "Test program", ug: "سىناق تۈرى"}
+summary: {zh: 测试, en: "A test", ug: "سىناق"}
+issuer: {zh: 测试厅, en: "Test office", ug: "سىناق ئىدارىسى"}
+region: xinjiang
+tracks:
+  - id: null
+    title: {zh: 测试, en: "Test", ug: "سىناق"}
+    summary: {zh: 测试, en: "Test", ug: "سىناق"}
+requirements:
+  - id: title-before-2021
+    text: {zh: 2021年前取得职称, en: "Title obtained before 2021", ug: "2021-يىلدىن بۇرۇن ئۇنۋانغا ئېرىشكەن"}
+    rule: {fact: title_since, lt: 2021-01-01}
+    source: §一
+  - id: scarce-specialty
+    text: {zh: 儿科或麻醉专业, en: "Paediatrics or anaesthesia", ug: "بالىلار ياكى ناركوز كەسپى"}
+    rule: {fact: specialty, in: [儿科, anaesthesia]}
+    source: §二
+"""
+
+
+@pytest.fixture()
+def dated_content(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    (root / "programs").mkdir(parents=True)
+    (root / "facts.yaml").write_text(FACTS_WITH_DATE_AND_TEXT, encoding="utf-8")
+    (root / "programs" / "test-program.yaml").write_text(PROGRAM_WITH_DATE_AND_TEXT, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("facts", "verdict"),
+    [
+        ({"title_since": "2020-12-31", "specialty": "儿科"}, Verdict.ELIGIBLE),
+        ({"title_since": "2020-12-31", "specialty": "Anaesthesia"}, Verdict.ELIGIBLE),
+        ({"title_since": "2021-01-01", "specialty": "儿科"}, Verdict.INELIGIBLE),
+        ({"title_since": "2019-06-01", "specialty": "内科"}, Verdict.INELIGIBLE),
+        ({"title_since": "2019-06-01"}, Verdict.UNDETERMINED),
+    ],
+)
+def test_content_with_a_date_and_a_text_fact_loads_and_evaluates(dated_content, facts, verdict):
+    content = load_content(dated_content)
+    [(program, track)] = content.tracks()
+    assert assess(program, track, parse_profile(facts, content.facts), content.facts).verdict is verdict
+
+
+def test_a_text_compared_with_lt_and_a_date_that_does_not_exist_are_refused_where_written(dated_content):
+    file = dated_content / "programs" / "test-program.yaml"
+    text = file.read_text(encoding="utf-8")
+    text = text.replace("lt: 2021-01-01", "lt: 2021-02-30").replace(
+        "specialty, in: [儿科, anaesthesia]", "specialty, lt: 儿科"
+    )
+    file.write_text(text, encoding="utf-8")
+    date_line, text_line = (text[: text.index(marker)].count("\n") + 1 for marker in ("lt: 2021-02-30", "lt: 儿科"))
+    with pytest.raises(ContentError) as caught:
+        load_content(dated_content)
+    assert [str(p) for p in caught.value.problems] == [
+        f"content/programs/test-program.yaml:{date_line}: requirements[0].rule.lt: impossible value: 'title_since': there is no day 2021-02-30",
+        f"content/programs/test-program.yaml:{text_line}: requirements[1].rule.lt: 'lt' compares ordered values; 'specialty' is a text fact (use eq, ne, in, not_in)",
+    ]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_applicant_answers_a_date_and_a_text_question_in_the_conversation(dated_content, lang):
+    content = load_content(dated_content)
+    driver = Driver(content, dt.datetime(2026, 11, 21, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    driver.state.lang = lang
+    driver.command("check")
+    driver.send_choice(next(data for _, data in driver.buttons() if data.endswith(":p:test-program")))
+    assert driver.state.question == "title_since" and driver.replies[-1].expects == "date"
+    assert translator(lang).gettext("Type the date, e.g. 2020-05-03.") in strip_marks(driver.screen)
+    driver.text("2月30日")
+    assert driver.state.question == "title_since" and driver.replies[0].key == inputs.DATE_NEVER
+    driver.text("2020-05-03")
+    assert driver.state.facts["title_since"] == "2020-05-03" and driver.state.question == "specialty"
+    driver.text(" 儿科 ")
+    assert driver.state.facts["specialty"] == "儿科" and driver.state.step == "result"
+    tr = translator(lang)
+    verdict = tr.gettext("{title}: {verdict}").format(
+        title=content.programs[0].short_title.get(lang), verdict=verdict_label(Verdict.ELIGIBLE, tr)
+    )
+    assert verdict in strip_marks(driver.screen).splitlines()
+    driver.command("edit")
+    assert KINDS["date"].label(content.facts["title_since"], "2020-05-03", translator(lang)) in strip_marks(
+        driver.labels()[0]
+    )
