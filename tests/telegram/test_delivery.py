@@ -206,4 +206,6 @@ async def test_the_staff_notice_shows_the_verdict_given_at_submission_after_the_
     text = notice.params["text"]  # the office's chat reads Chinese
     zh = translator("zh")
     assert zh.gettext("Eligibility: {verdict}").format(verdict=zh.gettext("eligible")) in text
-    assert zh.gettext("Under the rules as they read today: {verdict}").format(verdict=zh.gettext("not eligible")) in text
+    assert (
+        zh.gettext("Under the rules as they read today: {verdict}").format(verdict=zh.gettext("not eligible")) in text
+    )
