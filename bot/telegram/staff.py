@@ -129,6 +129,9 @@ class StaffReview:
     async def _handle(self, event: StaffEvent, callback: IncomingCallback | None) -> None:
         outcome = await self._decide(event)
         chat_id = event.chat_id
+        if isinstance(event, Press) and not outcome.effects and outcome.prompt is None:
+            # a refusal (not a reviewer, not here, already decided, a forged button): its message id, no names
+            log.info("a staff button in chat %s decided nothing: %s", chat_id, [r.message.key for r in outcome.replies])
         if outcome.prompt is not None and chat_id is not None:
             await self._post_prompt(outcome, chat_id, callback)
             return
