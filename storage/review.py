@@ -1,7 +1,7 @@
 """Staff review through storage: load what the review engine decides from, commit what it decided.
 
 :func:`load_review` reads plain domain views (:mod:`dialogs.review`), never ORM
-rows, so the Telegram layer holds none. :func:`apply_review` runs the engine's
+rows (:mod:`dialogs.review_model`), so the Telegram layer holds none. :func:`apply_review` runs the engine's
 effects inside the caller's unit of work; when the world moved since the view was
 read (a colleague decided first, the prompt was answered, the question is gone)
 it raises :class:`StatusConflict` or :class:`NotFound`, the transaction is rolled
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from dialogs.lifecycle import status_of
-from dialogs.review import (
+from dialogs.review_model import (
     AnswerQuestion,
     AskedQuestion,
     ChangeStatus,

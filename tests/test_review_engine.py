@@ -34,6 +34,9 @@ from dialogs.review import (
     PROMPTS,
     QUESTION_GONE,
     RELAYED,
+    review,
+)
+from dialogs.review_model import (
     AnswerQuestion,
     AskedQuestion,
     ChangeStatus,
@@ -54,7 +57,6 @@ from dialogs.review import (
     TellApplicant,
     Via,
     is_staff_payload,
-    review,
     review_buttons,
     subject,
 )

@@ -26,7 +26,8 @@ from dialogs.events import Reply
 from dialogs.lifecycle import AWAITING_APPLICANT, FINAL_STATUSES, Status, can_move
 from dialogs.loader import Content, load_content
 from dialogs.render import render
-from dialogs.review import (
+from dialogs.review import review
+from dialogs.review_model import (
     AnswerQuestion,
     AskedQuestion,
     ChangeStatus,
@@ -47,7 +48,6 @@ from dialogs.review import (
     Subject,
     TellApplicant,
     Via,
-    review,
     subject,
 )
 

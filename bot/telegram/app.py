@@ -23,7 +23,7 @@ from bot.telegram.staff_language import StaffLanguages
 from bot.telegram.throttle import Throttle
 from bot.telegram.types import Gateway, Incoming, IncomingCallback, IncomingMessage, Person, TelegramFailure
 from dialogs.engine import LANGUAGES, MENU_COMMANDS
-from dialogs.review import is_staff_payload
+from dialogs.review_model import is_staff_payload
 
 log = logging.getLogger(__name__)
 

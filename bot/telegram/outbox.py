@@ -39,7 +39,7 @@ from dialogs.documents import staff_file_name, suffix_for_mime
 from dialogs.i18n import Translator
 from dialogs.loader import Content
 from dialogs.render import document_name, render_composed
-from dialogs.review import PromptPurpose, RecordPrompt, review_buttons
+from dialogs.review_model import PromptPurpose, RecordPrompt, review_buttons
 from storage.db import Database
 from storage.effects import APPLICANT_RECEIPT, SHOWN_KINDS, STAFF_QUESTION, WITHDRAWN
 from storage.errors import MissingFile, NotFound

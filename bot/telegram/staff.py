@@ -1,6 +1,6 @@
 """Staff review in their Telegram chat: the review engine decides, this module orchestrates.
 
-For each staff update: ask the engine what to load (:func:`dialogs.review.subject`),
+For each staff update: ask the engine what to load (:func:`dialogs.review_model.subject`),
 load it through storage, let the pure engine (:func:`dialogs.review.review`) decide,
 commit its effects through storage in one unit of work, then send its replies via
 the Gateway. When the commit finds that the world moved since the load (two staff
@@ -32,7 +32,8 @@ from bot.telegram.types import Gateway, IncomingCallback, IncomingMessage, Perso
 from dialogs.events import Reply
 from dialogs.loader import Content
 from dialogs.render import render
-from dialogs.review import (
+from dialogs.review import review
+from dialogs.review_model import (
     LanguageAsked,
     Press,
     PromptReply,
@@ -42,7 +43,6 @@ from dialogs.review import (
     StaffEvent,
     StaffReply,
     Via,
-    review,
     subject,
 )
 from storage.db import Database
