@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+# The submission lifecycle is :mod:`dialogs.lifecycle`'s; kept importable from here for the engine's flows.
+from dialogs.lifecycle import AWAITING_APPLICANT as AWAITING_APPLICANT
+
 # --------------------------------------------------------------------------- events
 
 
@@ -125,17 +128,11 @@ class ForgetApplicant:
     """The applicant asked to delete their data: conversation, contact, submissions and files."""
 
 
-#: Submission statuses in which it waits for documents from its applicant (after a return or a request).
-AWAITING_APPLICANT = ("returned", "more_requested")
-
-#: Staff notification kinds: a new submission, one sent again after a return or a request,
-#: and one withdrawn because its applicant deleted their data.
-STAFF_KINDS = ("new_submission", "resubmitted", "withdrawn")
-
-
 @dataclass(frozen=True)
 class NotifyStaff:
-    """Queue a staff notification in the outbox, in the same transaction as its cause."""
+    """Queue a staff notification in the outbox, in the same transaction as its cause: a new
+    submission, one sent again after a return or a request, or one withdrawn because its applicant
+    deleted their data."""
 
     kind: Literal["new_submission", "resubmitted", "withdrawn"]
     reference: str

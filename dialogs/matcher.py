@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from dialogs.eligibility import Assessment, Verdict, assess
-from dialogs.facts import FactValue, country_codes
+from dialogs.facts import FactValue
 from dialogs.loader import Content
 from dialogs.schema import FactDef, Program, Rule, Track
 
@@ -30,46 +30,22 @@ class Ranking:
     undecided: tuple[Assessment, ...]
 
 
-def _thresholds(rules: Iterable[Rule], fact: str) -> set[int]:
-    found: set[int] = set()
+def _operands(rules: Iterable[Rule], fact: str) -> list[FactValue]:
+    """Every value ``rules`` compare ``fact`` with, in the order found."""
+    found: list[FactValue] = []
     stack = list(rules)
     while stack:
         rule = stack.pop()
         stack += list(rule.all_ or ()) + list(rule.any_ or ()) + ([rule.not_] if rule.not_ else [])
         if rule.fact == fact:
             for operand in rule.comparisons().values():
-                for value in operand if isinstance(operand, tuple) else (operand,):
-                    if isinstance(value, int) and not isinstance(value, bool):
-                        found.add(value)
+                found += operand if isinstance(operand, tuple) else (operand,)
     return found
 
 
 def candidate_values(fact: FactDef, rules: Sequence[Rule]) -> Sequence[FactValue]:
     """Every answer that could make a difference to ``rules``."""
-    if fact.type == "bool":
-        return [True, False]
-    if fact.type in ("choice", "level"):
-        return list(fact.values or ())
-    if fact.type == "country":
-        named = {v for r in rules for v in _country_operands(r, fact.id)}
-        other = next(code for code in sorted(country_codes()) if code not in named)
-        return sorted(named) + [other]
-    values: set[int] = set()
-    for t in _thresholds(rules, fact.id):
-        values |= {t - 1, t, t + 1}
-    low = fact.min if fact.min is not None else -(10**9)
-    high = fact.max if fact.max is not None else 10**9
-    return sorted(v for v in values if low <= v <= high) or [low]
-
-
-def _country_operands(rule: Rule, fact: str) -> list[str]:
-    out: list[str] = []
-    for child in list(rule.all_ or ()) + list(rule.any_ or ()) + ([rule.not_] if rule.not_ else []):
-        out += _country_operands(child, fact)
-    if rule.fact == fact:
-        for operand in rule.comparisons().values():
-            out += [v for v in (operand if isinstance(operand, tuple) else (operand,)) if isinstance(v, str)]
-    return out
+    return fact.kind.candidates(fact, _operands(rules, fact.id))
 
 
 def assess_all(

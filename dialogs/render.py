@@ -120,12 +120,7 @@ def _button_text(button: Button, content: Content, tr: Translator) -> str:
 
 def _value_label(content: Content, fact_id: str, value: Any, tr: Translator) -> str:
     fact = content.facts[fact_id]
-    if fact.type == "bool":
-        return tr.gettext("Yes") if value else tr.gettext("No")
-    labels = fact.value_labels or {}
-    if isinstance(value, str) and value in labels:
-        return labels[value].get(tr.lang)
-    return str(value)
+    return fact.kind.label(fact, value, tr)
 
 
 # --------------------------------------------------------------------------- composers
@@ -442,15 +437,7 @@ def _staff_submission(args: dict[str, Any], content: Content, now: dt.datetime, 
     if program is not None and contact.get("sector"):
         lines.append(_("Field: {sector}").format(sector=_sector_label(program, contact["sector"], tr)))
     lines.append(_("Submitted: {date}").format(date=tr.datetime(args["created_at"])))
-    if program is not None:
-        try:
-            track = _track(program, args["track"])
-        except KeyError:
-            track = None
-        if track is not None:
-            assessment = assess(program, track, args["facts"], content.facts)
-            lines.append(_("Eligibility: {verdict}").format(verdict=verdict_label(assessment.verdict, tr)))
-            lines += assessment_lines(assessment, tr)
+    lines += _staff_eligibility(program, args, content, tr)
     documents = args["documents"]
     if args["kind"] == "resubmitted":
         lines.append(_("Documents sent now:"))
@@ -461,6 +448,31 @@ def _staff_submission(args: dict[str, Any], content: Content, now: dt.datetime, 
     elif not documents:
         lines.append("- " + _("none"))
     return "\n".join(lines)
+
+
+def _staff_eligibility(program: Program | None, args: dict[str, Any], content: Content, tr: Translator) -> list[str]:
+    """The verdict as it was at submission (``args["verdict"]``, the stored one: staff decide on what the
+    applicant was told), then the reasons as the rules read now, saying so when they now conclude otherwise."""
+    _ = tr.gettext
+    stored = next((v for v in Verdict if v.value == args.get("verdict")), None)
+    track = None
+    if program is not None:
+        try:
+            track = _track(program, args["track"])
+        except KeyError:
+            track = None
+    assessment = None if program is None or track is None else assess(program, track, args["facts"], content.facts)
+    shown = stored or (assessment.verdict if assessment else None)
+    if shown is None:
+        return []
+    lines = [_("Eligibility: {verdict}").format(verdict=verdict_label(shown, tr))]
+    if assessment is not None:
+        if assessment.verdict is not shown:
+            lines.append(
+                _("Under the rules as they read today: {verdict}").format(verdict=verdict_label(assessment.verdict, tr))
+            )
+        lines += assessment_lines(assessment, tr)
+    return lines
 
 
 def _staff_decision(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:

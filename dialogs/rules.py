@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dialogs.facts import Facts, FactValue, rank
+from dialogs.facts import Facts, FactValue
 from dialogs.schema import FactDef, Rule
 
 
@@ -56,14 +56,4 @@ def evaluate(rule: Rule, facts: Facts, registry: Mapping[str, FactDef]) -> Outco
 
 def _compare(rule: Rule, value: FactValue, fact: FactDef) -> bool:
     ((op, operand),) = rule.comparisons().items()
-    if op == "eq":
-        return value == operand and type(value) is type(operand)
-    if op == "ne":
-        return not (value == operand and type(value) is type(operand))
-    if op in ("in", "not_in"):
-        assert isinstance(operand, tuple)  # the schema's in and not_in hold a list of values
-        found = any(value == o and type(value) is type(o) for o in operand)
-        return found if op == "in" else not found
-    assert not isinstance(operand, tuple)  # the ordered comparisons hold one value
-    left, right = rank(fact, value), rank(fact, operand)
-    return {"lt": left < right, "lte": left <= right, "gt": left > right, "gte": left >= right}[op]
+    return fact.kind.compare(fact, op, value, operand)

@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from dialogs.fact_kinds import KINDS, FactKind
+
 Lang = Literal["zh", "en", "ug"]
 LANGS: tuple[Lang, ...] = ("zh", "en", "ug")
 
@@ -56,14 +58,15 @@ class Text(_Model):
 # --------------------------------------------------------------------------- facts
 
 
-FactType = Literal["bool", "int", "choice", "level", "country"]
-
-
 class FactDef(_Model):
-    """One applicant fact: what rules test and what the dialog asks."""
+    """One applicant fact: what rules test and what the dialog asks.
+
+    ``type`` names its kind (:data:`dialogs.fact_kinds.KINDS`): the kind checks
+    the rest of the definition, reads answers and compares values.
+    """
 
     id: Id
-    type: FactType
+    type: str
     label: Text
     question: Text
     help: Text | None = None
@@ -72,8 +75,22 @@ class FactDef(_Model):
     value_labels: dict[str, Text] | None = None
     min: int | None = None
     max: int | None = None
+    #: For ``int``: what the number counts (``years_of_age``, ``years``, ``months``, ``people``).
+    unit: str | None = None
     #: For an age: the applicant may answer with a birth date instead, and the age is worked out.
     from_birth_date: bool = False
+
+    @field_validator("type")
+    @classmethod
+    def _a_known_kind(cls, name: str) -> str:
+        if name not in KINDS:
+            raise ValueError(f"'{name}' is not a known type (known: {', '.join(sorted(KINDS))})")
+        return name
+
+    @property
+    def kind(self) -> FactKind:
+        """The kind of answer this fact takes: its buttons, parsing, labels and comparisons."""
+        return KINDS[self.type]
 
 
 class FactsFile(_Model):

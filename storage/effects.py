@@ -3,7 +3,8 @@
 The caller saves the conversation, calls :func:`apply_effects`, then commits once.
 Replaying the same event (a double tap, or the event re-run after a crash) is
 harmless: the submission is found by its idempotency key and the staff
-notification for it is not queued a second time. A question passed on to staff
+notification for it is not queued a second time (the policy is the domain's:
+:mod:`dialogs.lifecycle`, ``replay_of_confirm`` and ``replay_of_amend``). A question passed on to staff
 is stored with its notification (``staff_question``) in the same transaction.
 """
 
@@ -15,7 +16,6 @@ from datetime import datetime
 from typing import Any
 
 from dialogs.events import (
-    AWAITING_APPLICANT,
     AmendSubmission,
     CreateSubmission,
     Effect,
@@ -26,10 +26,12 @@ from dialogs.events import (
     StoreFile,
     Subscribe,
 )
+from dialogs.lifecycle import Replay, Status, replay_of_amend, replay_of_confirm
 from storage.errors import ConcurrentUpdate, StatusConflict
-from storage.models import OutboxMessage, Question, Submission
+from storage.models import Question, Submission
 from storage.repositories import StaffMessages
 from storage.uow import UnitOfWork
+from storage.views import OutboxItem
 
 _CONTACT_FIELDS = ("name", "phone", "employer")
 #: The outbox kind that carries a question to the staff chat of its office.
@@ -48,7 +50,7 @@ class Applied:
     """What the effects did: each submission with whether it was new, and the queued notifications."""
 
     submissions: list[tuple[Submission, bool]] = field(default_factory=list)
-    outbox: list[OutboxMessage] = field(default_factory=list)
+    outbox: list[OutboxItem] = field(default_factory=list)
     #: Stored files whose documents were deleted: remove them from the file store after the commit
     #: if no other document uses them.
     released_files: list[str] = field(default_factory=list)
@@ -73,7 +75,7 @@ async def apply_effects(
             applied.submissions.append((submission, created))
             if effect.reference != submission.reference:
                 generated[effect.reference] = submission.reference
-            if not created:
+            if replay_of_confirm(created) is Replay.ALREADY_DONE:
                 replayed.update({effect.reference, submission.reference})
                 continue
             for document in effect.documents:
@@ -155,13 +157,14 @@ async def _amend(uow: UnitOfWork, effect: AmendSubmission, *, applicant_id: int,
     engine decides again from the current status.
     """
     submission = await uow.submissions.get(effect.reference)
-    if submission is None or submission.applicant_id != applicant_id or submission.status not in AWAITING_APPLICANT:
+    owned = submission is not None and submission.applicant_id == applicant_id
+    if submission is None or replay_of_amend(submission.status, owned) is not Replay.APPLY:
         raise ConcurrentUpdate(f"{effect.reference} no longer waits for documents from its applicant")
     for document in effect.documents:
         await uow.documents.add(submission.id, document, now=now)
     try:
         await uow.submissions.change_status(
-            effect.reference, "submitted", actor="applicant", at=now, expected=submission.status
+            effect.reference, Status.SUBMITTED, actor="applicant", at=now, expected=submission.status
         )
     except StatusConflict as error:
         raise ConcurrentUpdate(str(error)) from error

@@ -9,7 +9,7 @@ no time zone type, so :class:`UTCDateTime` stores naive UTC there).
 
 from __future__ import annotations
 
-import re
+import enum
 import secrets
 from datetime import UTC, datetime
 from typing import Any
@@ -32,10 +32,21 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-#: Submission statuses; see :data:`storage.repositories.TRANSITIONS` for the allowed moves.
-STATUSES = ("submitted", "returned", "accepted", "more_requested")
-#: Outbox row statuses: ``failed`` with a ``next_attempt_at`` is retried, without one it is given up.
-OUTBOX_STATUSES = ("pending", "sent", "failed")
+from dialogs.lifecycle import Status
+from dialogs.lifecycle import is_submission_reference as is_submission_reference
+
+
+class OutboxStatus(enum.StrEnum):
+    """An outbox row's status: ``failed`` with a ``next_attempt_at`` is retried, without one it is given up."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+def _one_of(values: type[enum.StrEnum]) -> str:
+    """The CHECK constraint that keeps a status column to the enum's values (as the migrations wrote it)."""
+    return "status IN ({})".format(", ".join(f"'{value}'" for value in values))
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -122,7 +133,7 @@ class Submission(Base):
 
     __tablename__ = "submissions"
     __table_args__ = (
-        CheckConstraint("status IN ('submitted', 'returned', 'accepted', 'more_requested')", name="status"),
+        CheckConstraint(_one_of(Status), name="status"),
         Index("ix_submissions_applicant", "applicant_id"),
         # Never reuse an id on SQLite: references may be derived from it.
         {"sqlite_autoincrement": True},
@@ -137,7 +148,9 @@ class Submission(Base):
     #: Name, phone and employer as given for this submission (the applicant may change them later).
     contact: Mapped[dict[str, Any]]
     facts: Mapped[dict[str, Any]]
+    #: The eligibility verdict when it was submitted (staff read this one, whatever the rules say later).
     verdict: Mapped[str] = mapped_column(String(32))
+    #: A :class:`dialogs.lifecycle.Status` value; its moves are :data:`dialogs.lifecycle.TRANSITIONS`.
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -180,7 +193,7 @@ class OutboxMessage(Base):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),
+        CheckConstraint(_one_of(OutboxStatus), name="status"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
     )
 
@@ -241,10 +254,6 @@ class StaffChat(Base):
     updated_at: Mapped[datetime]
 
 
-#: The ``decision`` of a staff prompt that is a question to answer rather than a review decision.
-ANSWER_PROMPT = "answer"
-
-
 class StaffPrompt(Base):
     """A question the bot asked in a staff chat ("reply with your comment"), waiting for the reply.
 
@@ -259,8 +268,8 @@ class StaffPrompt(Base):
     chat_id: Mapped[str] = mapped_column(String(64))
     message_id: Mapped[str] = mapped_column(String(64))
     reference: Mapped[str] = mapped_column(String(40))
-    #: The status the reply decides: ``returned`` or ``more_requested``; or :data:`ANSWER_PROMPT`
-    #: when the prompt is a question passed on to staff (``reference`` is then the question's).
+    #: What the reply does (:class:`dialogs.review.PromptPurpose`): decide ``returned`` or ``more_requested``,
+    #: or ``answer`` a question passed on to staff (``reference`` is then the question's).
     decision: Mapped[str] = mapped_column(String(20))
     #: The submission's status when staff pressed the button: the decision applies only from it.
     seen_status: Mapped[str] = mapped_column(String(20))
@@ -311,10 +320,6 @@ class Question(Base):
 #: The characters of a submission's reference: uppercase letters and digits without those read alike
 #: (0 and O, 1, I and L) and U, so that it can be read out over the phone and typed without doubt.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-#: A submission's reference as made now (``AD-7KQ4M-XP2ZT``: ten random characters, about 49 bits, so
-#: that nobody can guess another person's), and the shapes older submissions may still carry
-#: (``AD-725MGLQB``, ``XJ-2026-000123``).
-SUBMISSION_REFERENCE = re.compile(r"AD-[2-9A-Z]{5}-[2-9A-Z]{5}|AD-[A-Z2-7]{8}|[A-Z0-9]{1,4}-\d{4}-\d{6}")
 
 
 def new_reference() -> str:
@@ -323,11 +328,6 @@ def new_reference() -> str:
     or a counter, so deleting one's data and applying again never gives an old reference back."""
     code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(10))
     return f"AD-{code[:5]}-{code[5:]}"
-
-
-def is_submission_reference(text: str) -> bool:
-    """Whether ``text`` has the shape of a submission reference (callback data is checked with it)."""
-    return len(text) <= 40 and SUBMISSION_REFERENCE.fullmatch(text) is not None
 
 
 #: Prefix of a question's reference (``Q-`` and the id: no submission reference is only digits after it).

@@ -18,14 +18,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogs.lifecycle import Status, can_move, status_of
 from storage.errors import ConcurrentUpdate, DuplicateReference, NotFound, StatusConflict, StorageError
 from storage.models import (
-    STATUSES,
     Applicant,
     Conversation,
     Document,
     HandledUpdate,
     OutboxMessage,
+    OutboxStatus,
     Question,
     StaffChat,
     StaffPrompt,
@@ -36,16 +37,8 @@ from storage.models import (
     question_id,
     question_reference,
 )
+from storage.views import ApplicantRecord, DocumentRecord, OutboxItem, QuestionRecord, SubmissionRecord
 
-#: Allowed status moves. ``accepted`` is final; ``returned`` and ``more_requested`` wait for the
-#: applicant, whose new upload puts the submission back to ``submitted``.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "submitted": frozenset({"accepted", "returned", "more_requested"}),
-    "more_requested": frozenset({"submitted", "accepted", "returned"}),
-    "returned": frozenset({"submitted"}),
-    "accepted": frozenset(),
-}
-FINAL_STATUSES = frozenset(status for status, moves in TRANSITIONS.items() if not moves)
 #: How long a claimed outbox row is hidden from other workers before it is tried again.
 DEFAULT_LEASE = timedelta(minutes=1)
 
@@ -98,6 +91,28 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _item(row: OutboxMessage) -> OutboxItem:
+    return OutboxItem(
+        id=row.id,
+        kind=row.kind,
+        reference=row.reference,
+        payload=dict(row.payload or {}),
+        status=row.status,
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_error=row.last_error,
+        sent_message_id=row.sent_message_id,
+        destination=row.destination,
+        progress=None if row.progress is None else dict(row.progress),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _applicant(row: Applicant | None) -> ApplicantRecord | None:
+    return None if row is None else ApplicantRecord(row.id, row.channel, row.external_id, row.language)
+
+
 class _Repository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -126,6 +141,12 @@ class ApplicantRepository(_Repository):
     async def find(self, channel: str, external_id: str) -> Applicant | None:
         query = select(Applicant).where(Applicant.channel == channel, Applicant.external_id == external_id)
         return await self._session.scalar(query)
+
+    async def record(self, applicant_id: int) -> ApplicantRecord | None:
+        return _applicant(await self.get(applicant_id))
+
+    async def record_of(self, channel: str, external_id: str) -> ApplicantRecord | None:
+        return _applicant(await self.find(channel, external_id))
 
     async def get_or_create(
         self, channel: str, external_id: str, *, now: datetime, language: str | None = None
@@ -275,7 +296,7 @@ class SubmissionRepository(_Repository):
             contact=dict(data.applicant),
             facts=dict(data.facts),
             verdict=data.verdict,
-            status="submitted",
+            status=Status.SUBMITTED.value,
             created_at=now,
             updated_at=now,
         )
@@ -293,7 +314,9 @@ class SubmissionRepository(_Repository):
             return existing, False
         submission_id: int = inserted[0]
         self._session.add(
-            StatusChange(submission_id=submission_id, from_status=None, to_status="submitted", actor=actor, at=now)
+            StatusChange(
+                submission_id=submission_id, from_status=None, to_status=Status.SUBMITTED.value, actor=actor, at=now
+            )
         )
         created = await self._session.get(Submission, submission_id, populate_existing=True)
         assert created is not None
@@ -302,6 +325,24 @@ class SubmissionRepository(_Repository):
     async def get(self, reference: str) -> Submission | None:
         query = select(Submission).where(Submission.reference == reference).execution_options(populate_existing=True)
         return await self._session.scalar(query)
+
+    async def record(self, reference: str) -> SubmissionRecord | None:
+        """The submission as a plain read model (for the channels, which hold no rows)."""
+        row = await self.get(reference)
+        if row is None:
+            return None
+        return SubmissionRecord(
+            id=row.id,
+            reference=row.reference,
+            applicant_id=row.applicant_id,
+            program=row.program,
+            track=row.track,
+            contact=dict(row.contact),
+            facts=dict(row.facts),
+            verdict=row.verdict,
+            status=row.status,
+            created_at=row.created_at,
+        )
 
     async def list_for(self, applicant_id: int) -> list[Submission]:
         """The applicant's submissions, newest first."""
@@ -351,8 +392,10 @@ class SubmissionRepository(_Repository):
         staff member saw) is no longer current, or when another decision landed
         first — the UPDATE only matches the status we checked.
         """
-        if to not in STATUSES:
+        wanted = status_of(to)
+        if wanted is None:
             raise StorageError(f"unknown status {to!r}")
+        to = wanted.value
         row = (
             await self._session.execute(
                 select(Submission.id, Submission.status).where(Submission.reference == reference)
@@ -362,7 +405,7 @@ class SubmissionRepository(_Repository):
             raise NotFound(f"no submission {reference!r}")
         submission_id, current = row
         seen = expected if expected is not None else current
-        if to not in TRANSITIONS.get(seen, frozenset()) or seen != current:
+        if not can_move(seen, to) or seen != current:
             raise StatusConflict(f"{reference} is {current}: cannot move to {to}")
         matched = await self._matched(
             update(Submission)
@@ -402,6 +445,13 @@ class DocumentRepository(_Repository):
         query = select(Document).where(Document.submission_id == submission_id).order_by(Document.id)
         return list(await self._session.scalars(query))
 
+    async def records_for(self, submission_id: int) -> list[DocumentRecord]:
+        """The submission's documents as plain read models, in the order received."""
+        return [
+            DocumentRecord(d.id, d.item, d.stored_name, d.original_name, d.mime)
+            for d in await self.list_for(submission_id)
+        ]
+
     async def in_use(self, stored_names: list[str]) -> set[str]:
         """Which of these stored files a document or a draft still refers to.
 
@@ -430,14 +480,12 @@ class OutboxRepository(_Repository):
     a worker that dies mid-send does not lose the row: it is tried again later.
     """
 
-    async def enqueue(
-        self, kind: str, reference: str | None, payload: Mapping[str, Any], at: datetime
-    ) -> OutboxMessage:
+    async def enqueue(self, kind: str, reference: str | None, payload: Mapping[str, Any], at: datetime) -> OutboxItem:
         row = OutboxMessage(
             kind=kind,
             reference=reference,
             payload=dict(payload),
-            status="pending",
+            status=OutboxStatus.PENDING.value,
             attempts=0,
             next_attempt_at=at,
             created_at=at,
@@ -445,21 +493,23 @@ class OutboxRepository(_Repository):
         )
         self._session.add(row)
         await self._session.flush()
-        return row
+        return _item(row)
 
-    async def get(self, message_id: int) -> OutboxMessage | None:
-        return await self._session.get(OutboxMessage, message_id, populate_existing=True)
+    async def get(self, message_id: int) -> OutboxItem | None:
+        row = await self._session.get(OutboxMessage, message_id, populate_existing=True)
+        return None if row is None else _item(row)
 
-    async def for_reference(self, reference: str) -> list[OutboxMessage]:
+    async def for_reference(self, reference: str) -> list[OutboxItem]:
         query = select(OutboxMessage).where(OutboxMessage.reference == reference).order_by(OutboxMessage.id)
-        return list(await self._session.scalars(query.execution_options(populate_existing=True)))
+        return [_item(row) for row in await self._session.scalars(query.execution_options(populate_existing=True))]
 
-    async def claim_due(
-        self, now: datetime, limit: int = 10, *, lease: timedelta = DEFAULT_LEASE
-    ) -> list[OutboxMessage]:
+    async def claim_due(self, now: datetime, limit: int = 10, *, lease: timedelta = DEFAULT_LEASE) -> list[OutboxItem]:
         """Rows due at ``now`` (pending, or failed with a retry time), oldest first; each claimed
         row gets one more attempt counted and is hidden until ``now + lease``."""
-        due = (OutboxMessage.status.in_(("pending", "failed")), OutboxMessage.next_attempt_at <= now)
+        due = (
+            OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.FAILED)),
+            OutboxMessage.next_attempt_at <= now,
+        )
         candidates = await self._session.scalars(
             select(OutboxMessage.id).where(*due).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
         )
@@ -476,7 +526,7 @@ class OutboxRepository(_Repository):
         if not claimed:
             return []
         query = select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
-        return list(await self._session.scalars(query.execution_options(populate_existing=True)))
+        return [_item(row) for row in await self._session.scalars(query.execution_options(populate_existing=True))]
 
     async def renew_lease(self, message_id: int, ends: datetime, until: datetime) -> bool:
         """Move a claimed row's lease end from ``ends`` to ``until`` (a worker's heartbeat). False when
@@ -485,7 +535,7 @@ class OutboxRepository(_Repository):
             update(OutboxMessage)
             .where(
                 OutboxMessage.id == message_id,
-                OutboxMessage.status.in_(("pending", "failed")),
+                OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.FAILED)),
                 OutboxMessage.next_attempt_at == ends,
             )
             .values(next_attempt_at=until)
@@ -506,7 +556,7 @@ class OutboxRepository(_Repository):
         extra: dict[str, Any] = {"payload": {}, "progress": None} if forget_payload else {}
         await self._set(
             message_id,
-            status="sent",
+            status=OutboxStatus.SENT.value,
             sent_message_id=None if sent_message_id is None else str(sent_message_id),
             next_attempt_at=None,
             last_error=None,
@@ -519,7 +569,11 @@ class OutboxRepository(_Repository):
     ) -> None:
         """A failed attempt: retried from ``retry_at``, or given up for good when it is None."""
         await self._set(
-            message_id, status="failed", last_error=error[:2000], next_attempt_at=retry_at, updated_at=at or _utcnow()
+            message_id,
+            status=OutboxStatus.FAILED.value,
+            last_error=error[:2000],
+            next_attempt_at=retry_at,
+            updated_at=at or _utcnow(),
         )
 
     async def route(self, message_id: int, destination: str) -> None:
@@ -532,14 +586,18 @@ class OutboxRepository(_Repository):
         """Parts delivered so far; committed after each part so a retry does not send them again."""
         await self._set(message_id, progress=dict(progress), updated_at=at or _utcnow())
 
-    async def delivered(self, reference: str, kinds: tuple[str, ...]) -> list[OutboxMessage]:
+    async def delivered(self, reference: str, kinds: tuple[str, ...]) -> list[OutboxItem]:
         """The notifications of these kinds about ``reference`` that reached their chat, oldest first."""
         query = (
             select(OutboxMessage)
-            .where(OutboxMessage.reference == reference, OutboxMessage.kind.in_(kinds), OutboxMessage.status == "sent")
+            .where(
+                OutboxMessage.reference == reference,
+                OutboxMessage.kind.in_(kinds),
+                OutboxMessage.status == OutboxStatus.SENT,
+            )
             .order_by(OutboxMessage.id)
         )
-        return list(await self._session.scalars(query.execution_options(populate_existing=True)))
+        return [_item(row) for row in await self._session.scalars(query.execution_options(populate_existing=True))]
 
     async def staff_messages(self, references: list[str], kinds: tuple[str, ...]) -> dict[str, list[StaffMessages]]:
         """The staff-chat messages that show these submissions (the text parts of their notices, which
@@ -583,7 +641,7 @@ class OutboxRepository(_Repository):
         query = (
             select(func.count())
             .select_from(OutboxMessage)
-            .where(OutboxMessage.status != "sent", OutboxMessage.next_attempt_at.is_not(None))
+            .where(OutboxMessage.status != OutboxStatus.SENT, OutboxMessage.next_attempt_at.is_not(None))
         )
         return int(await self._session.scalar(query) or 0)
 
@@ -722,6 +780,23 @@ class QuestionRepository(_Repository):
         """The question a staff prompt or an outbox row names (``Q-12``), if it still exists."""
         number = question_id(reference)
         return None if number is None else await self.get(number)
+
+    async def record(self, reference: str) -> QuestionRecord | None:
+        """The question a prompt or an outbox row names, as a plain read model."""
+        row = await self.by_reference(reference)
+        if row is None:
+            return None
+        return QuestionRecord(
+            id=row.id,
+            reference=row.reference,
+            applicant_id=row.applicant_id,
+            asker=row.asker,
+            program=row.program,
+            office=row.office,
+            text=row.text,
+            lang=row.lang,
+            asked_at=row.asked_at,
+        )
 
     async def list_for(self, applicant_id: int, limit: int = 10) -> list[Question]:
         """The applicant's latest questions, newest first."""

@@ -26,6 +26,7 @@ from dialogs.flows.driver import GENERIC_TARGETS
 from dialogs.flows.model import REGISTRY, RegistryError, Step, StepSpec, register, validate
 from dialogs.loader import Content, load_content
 from dialogs.render import button_label, render
+from dialogs.review_model import STAFF_PREFIXES, is_staff_payload
 from dialogs.state import FORMAT, State
 from tests.engine_driver import Driver
 from tests.test_engine_journeys import EXPERT, INSIDE_AID_WINDOW, PDF, PNG, TODAY, answer_until_done
@@ -331,9 +332,11 @@ def test_every_payload_class_reads_back_as_what_it_packed(press: CallbackData) -
     assert valid_callback(data)
 
 
-def test_payload_prefixes_are_unique() -> None:
+def test_payload_prefixes_are_unique_and_none_is_staffs() -> None:
     prefixes = [cls.prefix for cls in ALL]
     assert len(prefixes) == len(set(prefixes))
+    assert not set(prefixes) & STAFF_PREFIXES
+    assert not any(is_staff_payload(cls.prefix + ":1") for cls in ALL)
 
 
 # --------------------------------------------------------------------------- the registry

@@ -359,6 +359,7 @@ def staff_messages(content: Content, lang: str, tr: BabelTranslator) -> Iterator
         "track": "flexible-expert",
         "contact": {"name": typed["name"], "phone": "13912345678", "employer": typed["employer"], "sector": "health"},
         "facts": {"region": "other", "title": "senior"},
+        "verdict": "eligible",
         "created_at": INSIDE_AID_WINDOW,
         "documents": {"form": [{"original_name": "form-page1.pdf"}]},
     }

@@ -40,7 +40,6 @@ from aiogram.types import (
 )
 from pydantic import ValidationError
 
-from bot.i18n import get_locale
 from bot.telegram.app import TelegramDesk
 from bot.telegram.polling import Poller, Unreadable, fields_of
 from bot.telegram.types import (
@@ -192,7 +191,6 @@ class IncomingMiddleware(BaseMiddleware):
         if record is None:
             return None
         data["incoming"] = record
-        data["locale"] = get_locale(record.sender.language_code)  # ours, not aiogram's SimpleI18nMiddleware guess
         return await handler(event, data)
 
 

@@ -23,6 +23,7 @@ from bot.telegram.staff_language import StaffLanguages
 from bot.telegram.throttle import Throttle
 from bot.telegram.types import Gateway, Incoming, IncomingCallback, IncomingMessage, Person, TelegramFailure
 from dialogs.engine import LANGUAGES, MENU_COMMANDS
+from dialogs.review_model import is_staff_payload
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ class TelegramDesk:
         await self._guard(message.sender, message.chat_id, self.applicants.on_message(message))
 
     async def on_callback(self, callback: IncomingCallback) -> None:
-        if (callback.data or "").startswith("s:"):
+        if is_staff_payload(callback.data):
             await self._guard(callback.sender, callback.chat_id, self.staff.on_callback(callback))
             return
         if not callback.private or self.staff.is_staff_chat(callback.chat_id):

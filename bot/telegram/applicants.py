@@ -9,16 +9,15 @@ byte is fetched.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
-import weakref
 from collections.abc import Awaitable, Callable, Coroutine
 
 from bot.i18n import get_locale, translator
 from bot.service import Desk
 from bot.telegram.albums import AlbumCollector
 from bot.telegram.format import outgoing, valid_callback
+from bot.telegram.locks import KeyedLocks
 from bot.telegram.types import Gateway, IncomingCallback, IncomingFile, IncomingMessage, Person, TelegramFailure
 from dialogs.documents import MAX_SIZE
 from dialogs.events import ChoiceEvent, CommandEvent, Event, FileEvent, FilesEvent, Reply, TextEvent
@@ -71,14 +70,8 @@ class ApplicantChannel:
         self.clock = clock
         self.max_download = max_download
         self.albums = AlbumCollector(self._guarded_album, quiet=album_quiet)
-        # a lock lives while someone holds or waits for it: no map growing with every user ever seen
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
-
-    def _lock(self, user_id: int) -> asyncio.Lock:
-        lock = self._locks.get(user_id)
-        if lock is None:
-            lock = self._locks[user_id] = asyncio.Lock()
-        return lock
+        #: One event of a user at a time, in order (an album and the text after it must not overtake each other).
+        self._lock: KeyedLocks[int] = KeyedLocks()
 
     async def on_message(self, message: IncomingMessage) -> None:
         if message.file is not None and message.media_group_id is not None:

@@ -31,7 +31,7 @@ from typing import Any
 
 from bot.i18n import translator
 from bot.telegram.format import escape, split_text
-from bot.telegram.staff import NOTICE_KINDS, QUESTION_ANSWER, review_keyboard
+from bot.telegram.locks import KeyedLocks
 from bot.telegram.staff_language import StaffLanguages
 from bot.telegram.types import Gateway, Keyboard, Refused, RetryLater, TelegramFailure, Unreachable
 from dialogs.bidi import for_reader
@@ -40,16 +40,18 @@ from dialogs.flows.buttons import Notice, NoticeAction
 from dialogs.i18n import Translator
 from dialogs.loader import Content
 from dialogs.render import document_name, render_composed
+from dialogs.review_model import PromptPurpose, RecordPrompt, review_buttons
 from storage.db import Database
-from storage.effects import APPLICANT_RECEIPT, STAFF_QUESTION, WITHDRAWN
+from storage.effects import APPLICANT_RECEIPT, SHOWN_KINDS, STAFF_QUESTION, WITHDRAWN
 from storage.errors import MissingFile, NotFound
 from storage.files import FileStore
-from storage.models import ANSWER_PROMPT, Document, OutboxMessage
+from storage.review import APPLICANT_UPDATE, QUESTION_ANSWER, record_prompt
+from storage.views import DocumentRecord, OutboxItem
 
 log = logging.getLogger(__name__)
 
 #: Notifications to an applicant: given up when Telegram refuses them (the bot was blocked).
-APPLICANT_KINDS = ("applicant_update", QUESTION_ANSWER, APPLICANT_RECEIPT)
+APPLICANT_KINDS = (APPLICANT_UPDATE, QUESTION_ANSWER, APPLICANT_RECEIPT)
 #: Longest wait between two attempts.
 MAX_BACKOFF = dt.timedelta(hours=1)
 #: Documents per album (Telegram's limit).
@@ -138,8 +140,7 @@ class OutboxWorker:
         self._held: dict[int, dt.datetime] = {}
         #: Parts sent again after an attempt that ended during their call (possible duplicates).
         self.resent = 0
-        self._own_locks: dict[int, asyncio.Lock] = {}
-        self.staff_chat_lock = staff_chat_lock or (lambda chat: self._own_locks.setdefault(chat, asyncio.Lock()))
+        self.staff_chat_lock = staff_chat_lock or KeyedLocks[int]()
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -243,14 +244,14 @@ class OutboxWorker:
             if row_id in self._held:
                 self._held[row_id] = until
 
-    async def _release(self, rows: list[OutboxMessage]) -> None:
+    async def _release(self, rows: list[OutboxItem]) -> None:
         """Hand claimed rows back (due now), instead of leaving them hidden until their lease ends."""
         async with self.database.uow() as uow:
             for row in rows:
                 await uow.outbox.mark_failed(row.id, "interrupted: the bot stopped", self.now(), at=self.now())
             await uow.commit()
 
-    async def _attempt(self, row: OutboxMessage) -> None:
+    async def _attempt(self, row: OutboxItem) -> None:
         try:
             await self._try(row)
         except NotFound:
@@ -258,7 +259,7 @@ class OutboxWorker:
             # that carry their questions went with it. Nothing is left to record.
             log.info("notification %s (%s %s) was deleted while being sent", row.id, row.kind, row.reference)
 
-    async def _try(self, row: OutboxMessage) -> None:
+    async def _try(self, row: OutboxItem) -> None:
         try:
             sent = await self.deliver(row)
         except NotFound:
@@ -290,7 +291,7 @@ class OutboxWorker:
                 await uow.outbox.mark_sent(row.id, sent, at=self.now(), forget_payload=row.kind == WITHDRAWN)
                 await uow.commit()
 
-    async def _dead(self, row: OutboxMessage, error: str, reason: str) -> None:
+    async def _dead(self, row: OutboxItem, error: str, reason: str) -> None:
         """Give the row up for good (status ``failed``, no next attempt, ``last_error`` "dead letter: …"),
         say so once in the log, and queue a one-line alert to the chat it was for (else STAFF_CHAT_ID),
         so staff learn that something did not arrive. An alert that cannot be delivered itself raises none."""
@@ -314,7 +315,7 @@ class OutboxWorker:
             await uow.commit()
         self.wake()
 
-    async def _failed(self, row: OutboxMessage, error: str, retry_at: dt.datetime | None) -> None:
+    async def _failed(self, row: OutboxItem, error: str, retry_at: dt.datetime | None) -> None:
         log.warning(
             "notification %s (%s %s) attempt %s failed: %s", row.id, row.kind, row.reference, row.attempts, error
         )
@@ -324,13 +325,13 @@ class OutboxWorker:
 
     # ------------------------------------------------------------------ what each kind sends
 
-    async def deliver(self, row: OutboxMessage) -> int | None:
+    async def deliver(self, row: OutboxItem) -> int | None:
         """Send the row's messages not sent yet; returns the id of its main message."""
-        if row.kind == "applicant_update":
+        if row.kind == APPLICANT_UPDATE:
             return await self._applicant_update(row)
-        if row.kind in NOTICE_KINDS:
+        if row.kind in SHOWN_KINDS:
             return await self._notice(row)
-        if row.kind == "withdrawn":
+        if row.kind == WITHDRAWN:
             return await self._withdrawn(row)
         if row.kind == STAFF_QUESTION:
             return await self._staff_question(row)
@@ -343,14 +344,14 @@ class OutboxWorker:
         log.error("unknown notification kind %r (row %s): given up", row.kind, row.id)
         raise Refused(f"unknown notification kind {row.kind!r}")
 
-    async def _notice(self, row: OutboxMessage) -> int | None:
+    async def _notice(self, row: OutboxItem) -> int | None:
         content = self._content()
         async with self.database.uow() as uow:
-            submission = await uow.submissions.get(row.reference or "")
+            submission = await uow.submissions.record(row.reference or "")
             if submission is None:
                 return None  # withdrawn before it was delivered: nothing to announce
-            documents = await uow.documents.list_for(submission.id)
-            earlier = await uow.outbox.delivered(submission.reference, NOTICE_KINDS)
+            documents = await uow.documents.records_for(submission.id)
+            earlier = await uow.outbox.delivered(submission.reference, SHOWN_KINDS)
         every = documents
         if row.kind == "resubmitted":
             wanted = set(row.payload.get("documents") or ())
@@ -372,19 +373,24 @@ class OutboxWorker:
             "track": submission.track,
             "contact": submission.contact,
             "facts": submission.facts,
+            "verdict": submission.verdict,
             "created_at": submission.created_at,
             "documents": by_item,
         }
         text = render_composed("@staff_submission", args, content, self.now(), tr)
         pieces = [escape(piece) for piece in split_text(text)]
         parts = [Part(text=piece) for piece in pieces[:-1]]
-        parts.append(Part(text=pieces[-1], keyboard=review_keyboard(submission.reference, tr)))
+        buttons = review_buttons(submission.reference)
+        keyboard = [[(tr.gettext(button.label), button.data) for button in line] for line in buttons]
+        parts.append(Part(text=pieces[-1], keyboard=keyboard))
         files = [(d.stored_name, named[d.id]) for d in documents]
         parts += [Part(files=tuple(files[i : i + ALBUM_SIZE])) for i in range(0, len(files), ALBUM_SIZE)]
         return await self._send_parts(row, int(chat), parts)
 
     @staticmethod
-    def _staff_names(content: Content, program_id: str, documents: list[Document], tr: Translator) -> dict[int, str]:
+    def _staff_names(
+        content: Content, program_id: str, documents: list[DocumentRecord], tr: Translator
+    ) -> dict[int, str]:
         """The file name each document reaches staff under (``身份证-1.pdf``): the checklist item's title
         in the chat's language, its number within the item, the suffix of the detected type. The
         sender's own name never reaches the staff chat (it may say ``.bat``, or hide a ``.exe``
@@ -398,7 +404,7 @@ class OutboxWorker:
             names[document.id] = staff_file_name(title, counts[document.item], suffix_for_mime(document.mime))
         return names
 
-    def _route(self, row: OutboxMessage, content: Content, earlier: list[OutboxMessage]) -> str:
+    def _route(self, row: OutboxItem, content: Content, earlier: list[OutboxItem]) -> str:
         """The office's chat from the content; where the first notice went for a resubmission; else STAFF_CHAT_ID."""
         for previous in earlier:
             if previous.destination:
@@ -411,7 +417,7 @@ class OutboxWorker:
             raise Later("no staff chat: set STAFF_CHAT_ID, or the office's chat in staff.yaml", dt.timedelta(minutes=5))
         return str(chat)
 
-    async def _send_parts(self, row: OutboxMessage, chat: int, parts: list[Part]) -> int | None:
+    async def _send_parts(self, row: OutboxItem, chat: int, parts: list[Part]) -> int | None:
         progress: dict[str, Any] = dict(row.progress or {})
         done: list[list[int]] = list(progress.get("parts", []))
         notice = progress.get("notice")
@@ -450,12 +456,12 @@ class OutboxWorker:
             await self._progress(row, {"parts": done, "notice": notice, "resent": resent})
         return notice
 
-    async def _progress(self, row: OutboxMessage, progress: dict[str, Any]) -> None:
+    async def _progress(self, row: OutboxItem, progress: dict[str, Any]) -> None:
         async with self.database.uow() as uow:
             await uow.outbox.record_progress(row.id, progress, at=self.now())
             await uow.commit()
 
-    async def _withdrawn(self, row: OutboxMessage) -> int | None:
+    async def _withdrawn(self, row: OutboxItem) -> int | None:
         """The applicant deleted their data: every staff message that showed the submission (its
         name, phone, employer) is edited to say it was withdrawn, buttons gone, and a short reply
         tells the chat. The row names no submission (``reference`` is empty) and its payload, which
@@ -479,7 +485,7 @@ class OutboxWorker:
                 sent = await self.gateway.send_text(chat, text, reply_to=int(notice) if notice else None)
         return sent
 
-    async def _dead_letter(self, row: OutboxMessage) -> int | None:
+    async def _dead_letter(self, row: OutboxItem) -> int | None:
         """One line to staff: notification N (about a reference) was given up. No names, no phones."""
         if not row.destination:
             return None
@@ -496,12 +502,12 @@ class OutboxWorker:
             )
         return await self.gateway.send_text(chat, escape(for_reader(line.format(**args), tr.lang)))
 
-    async def _applicant_update(self, row: OutboxMessage) -> int | None:
+    async def _applicant_update(self, row: OutboxItem) -> int | None:
         payload = row.payload
         if payload.get("channel") != "tg" or not payload.get("user"):
             return None  # the local channel shows it under "My submissions"
         async with self.database.uow() as uow:
-            applicant = await uow.applicants.find("tg", str(payload["user"]))
+            applicant = await uow.applicants.record_of("tg", str(payload["user"]))
         if applicant is None:
             return None  # the applicant deleted their data
         tr = translator(applicant.language or self.staff_lang)
@@ -516,14 +522,14 @@ class OutboxWorker:
             ]
         return await self._send_parts(row, int(payload["user"]), [Part(text=text, keyboard=keyboard)])
 
-    async def _receipt(self, row: OutboxMessage) -> int | None:
+    async def _receipt(self, row: OutboxItem) -> int | None:
         """The receipt of a new submission, as the engine words it, from the stored submission."""
         payload = row.payload
         if payload.get("channel") != "tg" or not payload.get("user"):
             return None
         async with self.database.uow() as uow:
-            submission = await uow.submissions.get(row.reference or "")
-            documents = [] if submission is None else await uow.documents.list_for(submission.id)
+            submission = await uow.submissions.record(row.reference or "")
+            documents = [] if submission is None else await uow.documents.records_for(submission.id)
         if submission is None:
             return None  # the applicant deleted their data before it went out
         by_item: dict[str, list[dict[str, Any]]] = {}
@@ -549,7 +555,7 @@ class OutboxWorker:
 
     # ------------------------------------------------------------------ questions passed on to staff
 
-    async def _staff_question(self, row: OutboxMessage) -> int | None:
+    async def _staff_question(self, row: OutboxItem) -> int | None:
         """The question in its office's staff chat, as a message staff answer by replying to it.
 
         The message and its staff prompt are recorded in one transaction, so a retry after a
@@ -561,7 +567,7 @@ class OutboxWorker:
         """
         content = self._content()
         async with self.database.uow() as uow:
-            question = await uow.questions.by_reference(row.reference or "")
+            question = await uow.questions.record(row.reference or "")
         if question is None:
             return None  # the applicant deleted their data before it went out
         done = (row.progress or {}).get("notice")
@@ -584,25 +590,17 @@ class OutboxWorker:
                 if row.destination is None:
                     await uow.outbox.route(row.id, chat)
                 await uow.outbox.record_progress(row.id, {"parts": [[sent]], "notice": sent}, at=self.now())
-                await uow.staff_prompts.add(
-                    chat_id=chat,
-                    message_id=str(sent),
-                    reference=question.reference,
-                    decision=ANSWER_PROMPT,
-                    seen_status="",
-                    notice_message_id=None,
-                    staff="",
-                    now=self.now(),
-                )
+                prompt = RecordPrompt(int(chat), question.reference, PromptPurpose.ANSWER, None, None, "", self.now())
+                await record_prompt(uow, prompt, sent)
                 await uow.commit()
         return sent
 
-    async def _question_answer(self, row: OutboxMessage) -> int | None:
+    async def _question_answer(self, row: OutboxItem) -> int | None:
         """A staff reply to the applicant's question, in the applicant's language (Telegram only:
         the terminal shows answers under "My submissions")."""
         async with self.database.uow() as uow:
-            question = await uow.questions.by_reference(row.reference or "")
-            applicant = None if question is None else await uow.applicants.get(question.applicant_id)
+            question = await uow.questions.record(row.reference or "")
+            applicant = None if question is None else await uow.applicants.record(question.applicant_id)
         if question is None or applicant is None or applicant.channel != "tg":
             return None
         tr = translator(applicant.language or question.lang)

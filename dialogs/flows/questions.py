@@ -9,19 +9,16 @@ track to decide).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dialogs import inputs
-from dialogs.facts import parse_country
 from dialogs.flows import apply
 from dialogs.flows.buttons import Back, ChangeFact, Home, Skip, Value
 from dialogs.flows.model import Args, Flow, Step, StepSpec, Unavailable
 from dialogs.flows.turn import B, Rows, Turn, arg, content_button
-from dialogs.i18n import N_, NOTICE_ZONE
+from dialogs.i18n import NOTICE_ZONE
 from dialogs.matcher import next_question
-from dialogs.schema import FactDef, Program, Track
+from dialogs.schema import Program, Track
 
 
 def pairs(turn: Turn) -> list[tuple[Program, Track]]:
@@ -61,32 +58,25 @@ def question_screen(turn: Turn, args: Args) -> None:
     state = turn.state
     state.question = fact_id
     fact = turn.content.facts[fact_id]
-    rows: Rows = []
-    if fact.type == "bool":
-        rows.append([B("Yes", Value, value="1"), B("No", Value, value="0")])
-    elif fact.type in ("choice", "level"):
-        rows += [
-            [content_button("@value_label", {"fact": fact_id, "value": value}, Value, value=value)]
-            for value in fact.values or ()
-        ]
+    kind = fact.kind
+    answers = [
+        content_button("@value_label", {"fact": fact_id, "value": value}, Value, value=token)
+        for token, value in kind.buttons(fact)
+    ]
+    rows: Rows = [answers[i : i + kind.row_width] for i in range(0, len(answers), kind.row_width)]
     rows.append([B("I don't know", Skip)])
     rows.append([B("Back", Back), B("Main menu", Home)])
-    hint = {"int": N_("Type a number."), "country": N_("Type the country code, e.g. CN.")}.get(fact.type)
-    expects = "number" if fact.type == "int" else None
     number = args.get("number") or len(state.asked) + 1
-    turn.show("@question", rows, expects=expects, fact=fact_id, hint=hint, asked=number)
+    turn.show("@question", rows, expects=kind.expects, fact=fact_id, hint=kind.hint(fact), asked=number)
 
 
 def on_value(turn: Turn, press: Value) -> None:
     fact = turn.content.facts.get(turn.state.question or "")
-    if fact is None:
+    value = None if fact is None else fact.kind.from_button(fact, press.value)
+    if value is None:
         turn.redraw()
-    elif fact.type == "bool" and press.value in ("0", "1"):
-        answer(turn, press.value == "1")
-    elif fact.type in ("choice", "level") and press.value in (fact.values or ()):
-        answer(turn, press.value)
     else:
-        turn.redraw()
+        answer(turn, value)
 
 
 def on_text(turn: Turn, text: str) -> None:
@@ -94,7 +84,8 @@ def on_text(turn: Turn, text: str) -> None:
     if fact is None:
         turn.redraw()
         return
-    parsed = parse_answer(fact, text, turn.now, turn.state.lang)
+    today = turn.now.astimezone(ZoneInfo(NOTICE_ZONE)).date()
+    parsed = fact.kind.parse(fact, text, lang=turn.state.lang, today=today)
     if parsed.error is not None:
         turn.refuse(parsed.error)
         turn.redraw()
@@ -176,47 +167,6 @@ def on_change_fact(turn: Turn, press: ChangeFact) -> None:
         return
     then = (turn.top or {}).get("args", {}).get("then")
     turn.go(Step.QUESTION, fact=press.fact, number=len(turn.state.asked) + 1, then=then)
-
-
-# ---- reading a typed answer
-
-
-def parse_answer(fact: FactDef, text: str, now: dt.datetime, lang: str) -> inputs.Parsed[Any]:
-    """Read a typed answer to a fact's question: numbers, country codes, or a choice typed as text."""
-    if fact.type == "int":
-        number = inputs.parse_int(text, min=fact.min if fact.min is not None else 0, max=fact.max)
-        if number.error is None or not fact.from_birth_date or not _looks_like_date(text):
-            return number
-        today = now.astimezone(ZoneInfo(NOTICE_ZONE)).date()
-        born = inputs.parse_date(text, today=today, past_only=True)
-        if born.error is not None or born.value is None:
-            return born
-        return inputs.parse_int(
-            str(inputs.age_on(born.value, today)), min=fact.min if fact.min is not None else 0, max=fact.max
-        )
-    if fact.type == "country":
-        return parse_country(text)
-    if fact.type == "bool":
-        return inputs.parse_yes_no(text)
-    options = [(value, _value_names(fact, value, lang)) for value in fact.values or ()]
-    return inputs.parse_choice(text, options)
-
-
-def _looks_like_date(text: str) -> bool:
-    """A birth date rather than an age: 1980年5月3日, 2月30日, 1980-05-03, 1980/5/3."""
-    if "年" in text or "月" in text:
-        return True
-    return sum(ch.isdigit() for ch in text) >= 6 and any(sep in text for sep in "-/.")
-
-
-def _value_names(fact: FactDef, value: str, lang: str) -> tuple[str, ...]:
-    """The names an answer may be typed as; the reader's language first, as refusals show the first."""
-    label = (fact.value_labels or {}).get(value)
-    names: list[str] = []
-    if label is not None:
-        names.append(label.get(lang))
-        names += [v for v in (label.zh, label.en, label.ug) if v and v not in names]
-    return tuple(names + [value])
 
 
 def specs() -> tuple[StepSpec, ...]:

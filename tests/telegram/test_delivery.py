@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.i18n import translator
 from bot.telegram.outbox import MAX_BACKOFF
-from dialogs.loader import Content
+from dialogs.loader import Content, load_content
 from storage.db import open_database
 from tests.telegram.botapi import Call, FakeBotAPI
 from tests.telegram.harness import (
@@ -19,6 +20,7 @@ from tests.telegram.harness import (
     Phone,
     WallClock,
     Watch,
+    content_with_office_chat,
     make_bot,
     office_content,
     submit,
@@ -164,3 +166,46 @@ async def test_two_staff_accepting_at_once_make_one_decision(api: FakeBotAPI, tm
     finally:
         await database.close()
     assert len(decisions) == 1
+
+
+async def test_the_staff_notice_shows_the_verdict_given_at_submission_after_the_rules_changed(
+    api: FakeBotAPI, tmp_path: Path
+) -> None:
+    """The notice is delivered after the content changed (the first attempt met a 429, the bot restarted
+    with new rules): it shows the verdict the applicant was given, and says what today's rules conclude."""
+    clock = WallClock()
+    first = make_bot(api, "aiogram", tmp_path, office_content(), wall_clock=clock)
+    await first.start()
+    api.fail_next("sendMessage", chat_id=HEALTH_OFFICE_CHAT, error_code=429, retry_after=2)
+    try:
+        reference = await submit(api, Phone(api, 7109, "钱七", language_code="en"))
+        await api.wait_for(lambda call: call.failed and call.params.get("chat_id") == HEALTH_OFFICE_CHAT)
+    finally:
+        await first.stop()
+    database = await open_database(first.settings.database_url)
+    try:
+        async with database.uow() as uow:
+            stored = await uow.submissions.record(reference)
+    finally:
+        await database.close()
+    assert stored is not None and stored.verdict == "eligible"
+
+    changed = content_with_office_chat(tmp_path / "changed")
+    program = changed / "programs" / "xj-aid-talent-2023b2.yaml"
+    text = program.read_text(encoding="utf-8")
+    rule = "rule: {fact: region, in: [shanxi, other]}"
+    assert rule in text
+    program.write_text(text.replace(rule, "rule: {fact: region, in: [xinjiang]}"), encoding="utf-8")
+    clock.advance(2)
+    second = make_bot(api, "aiogram", tmp_path, load_content(changed), wall_clock=clock)
+    await second.start()
+    try:
+        [notice] = await api.wait_for(_notice(reference, HEALTH_OFFICE_CHAT), timeout=15)
+    finally:
+        await second.stop()
+    text = notice.params["text"]  # the office's chat reads Chinese
+    zh = translator("zh")
+    assert zh.gettext("Eligibility: {verdict}").format(verdict=zh.gettext("eligible")) in text
+    assert (
+        zh.gettext("Under the rules as they read today: {verdict}").format(verdict=zh.gettext("not eligible")) in text
+    )
