@@ -1,8 +1,8 @@
 """One event being handled: the working copy of the state, what it says, and the navigation trail.
 
 Navigation is a stack of the screens shown going forward (``State.trail``),
-each entry with the step, its flow and the few arguments its screen needs to be
-drawn again. :meth:`Turn.go` shows a step and pushes it; :meth:`Turn.redraw`
+each entry with the step, the flow, program and track it was shown for, and the
+few arguments its screen needs to be drawn again. :meth:`Turn.go` shows a step and pushes it; :meth:`Turn.redraw`
 shows the top again (restart, expired button, a message that did not fit);
 :meth:`Turn.back` pops it and shows the screen before, after that step's undo
 hook; :meth:`Turn.home` empties the trail to the menu.
