@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.i18n import translator  # noqa: E402
-from dialogs import answers  # noqa: E402
+from dialogs import question_reading  # noqa: E402
 from dialogs.answers import answer  # noqa: E402
 from dialogs.loader import Content, load_content  # noqa: E402
 from dialogs.question_index import index_for  # noqa: E402
@@ -92,7 +92,7 @@ def latencies(
     for _ in range(ROUNDS):
         for item in questions:
             tr = translator(item.lang)
-            answers.forget_readings()  # measure the reading itself, not the cache of recent ones
+            question_reading.forget_readings()  # measure the reading itself, not the cache of recent ones
             start = time.perf_counter()
             answer(item.q, content, NOW, tr)
             timings.append(time.perf_counter() - start)

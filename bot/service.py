@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.i18n import LANGUAGES, translator
-from dialogs.answers import warm_up
 from dialogs.engine import Context, QuestionView, SubmissionView, handle
 from dialogs.events import Event, Reply, StoreFile
 from dialogs.loader import Content
+from dialogs.question_reading import warm_up
 from dialogs.state import State
 from storage.db import Database
 from storage.effects import APPLICANT_RECEIPT, Applied, apply_effects

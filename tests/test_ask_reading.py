@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.i18n import translator
-from dialogs.answers import answer, read
+from dialogs.answers import answer
 from dialogs.loader import load_content
 from dialogs.problems import ContentError
+from dialogs.question_reading import read
 from dialogs.segment import PhraseSet, normalise, stem_words, terms, uyghur_key, uyghur_keys
 from dialogs.state import State
 from tests.engine_driver import Driver

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dialogs.answers import read
 from dialogs.events import ForwardQuestion
 from dialogs.flows import info
 from dialogs.flows.buttons import AnswerFor, AskStaff, Home, MenuItem, MoreAbout, Open
 from dialogs.flows.model import Args, Flow, Step, StepSpec, Unavailable
 from dialogs.flows.turn import B, Rows, Turn, content_button
+from dialogs.question_reading import read
 from dialogs.routing import question_office
 
 MAX_QUESTION = 500
