@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 from zoneinfo import ZoneInfo
 
-from dialogs import inputs
+from dialogs import input_dates, input_numbers, input_words
 from dialogs.countries import country_codes, country_name, parse_country
 from dialogs.i18n import N_, NOTICE_ZONE, Translator
 from dialogs.inputs import Parsed
@@ -147,7 +147,7 @@ class YesNo(FactKind):
         return (("1", True), ("0", False))
 
     def parse(self, fact: FactDef, text: str, *, lang: str, today: dt.date) -> Parsed[FactValue]:
-        return _widen(inputs.parse_yes_no(text))
+        return _widen(input_words.parse_yes_no(text))
 
     def label(self, fact: FactDef, value: FactValue, tr: Translator) -> str:
         return tr.gettext("Yes") if value else tr.gettext("No")
@@ -212,13 +212,13 @@ class Number(FactKind):
 
     def parse(self, fact: FactDef, text: str, *, lang: str, today: dt.date) -> Parsed[FactValue]:
         low = fact.min if fact.min is not None else 0
-        number = inputs.parse_int(text, min=low, max=fact.max)
+        number = input_numbers.parse_int(text, min=low, max=fact.max)
         if number.error is None or not fact.from_birth_date or not _looks_like_date(text):
             return _widen(number)
-        born = inputs.parse_date(text, today=today, past_only=True)
+        born = input_dates.parse_date(text, today=today, past_only=True)
         if born.value is None:
             return Parsed(error=born.error)  # the refusal, with its reason (2月30日: February never has 30 days)
-        return _widen(inputs.parse_int(str(inputs.age_on(born.value, today)), min=low, max=fact.max))
+        return _widen(input_numbers.parse_int(str(input_dates.age_on(born.value, today)), min=low, max=fact.max))
 
     def label(self, fact: FactDef, value: FactValue, tr: Translator) -> str:
         unit = UNIT_LABELS.get(fact.unit or "")
@@ -271,7 +271,7 @@ class Choice(FactKind):
         return tuple((value, value) for value in fact.values or ())
 
     def parse(self, fact: FactDef, text: str, *, lang: str, today: dt.date) -> Parsed[FactValue]:
-        return _widen(inputs.parse_choice(text, [(v, self._names(fact, v, lang)) for v in fact.values or ()]))
+        return _widen(input_words.parse_choice(text, [(v, self._names(fact, v, lang)) for v in fact.values or ()]))
 
     def label(self, fact: FactDef, value: FactValue, tr: Translator) -> str:
         labels = fact.value_labels or {}
@@ -365,7 +365,7 @@ class Date(FactKind):
         return N_("Type the date, e.g. 2020-05-03.")
 
     def parse(self, fact: FactDef, text: str, *, lang: str, today: dt.date) -> Parsed[FactValue]:
-        day = inputs.parse_date(text, today=today)
+        day = input_dates.parse_date(text, today=today)
         return Parsed(error=day.error) if day.value is None else Parsed.accept(day.value.isoformat())
 
     def label(self, fact: FactDef, value: FactValue, tr: Translator) -> str:
@@ -406,7 +406,7 @@ class ShortText(FactKind):
         return N_("Type a short answer.")
 
     def parse(self, fact: FactDef, text: str, *, lang: str, today: dt.date) -> Parsed[FactValue]:
-        return _widen(inputs.check_text(text, max_len=self.longest))
+        return _widen(input_words.check_text(text, max_len=self.longest))
 
 
 def _fold(text: str) -> str:

@@ -11,6 +11,10 @@ from dataclasses import dataclass
 import pytest
 
 from dialogs import inputs
+from dialogs.input_dates import age_on, parse_date
+from dialogs.input_numbers import chinese_to_int, parse_int
+from dialogs.input_phones import parse_phone
+from dialogs.input_words import check_text, parse_choice, parse_yes_no
 from dialogs.inputs import (
     CHOICE_AMBIGUOUS,
     CHOICE_NO_SUCH_NUMBER,
@@ -42,14 +46,6 @@ from dialogs.inputs import (
     TEXT_TOO_LONG,
     Parsed,
     Refusal,
-    age_on,
-    check_text,
-    chinese_to_int,
-    parse_choice,
-    parse_date,
-    parse_int,
-    parse_phone,
-    parse_yes_no,
     render,
 )
 

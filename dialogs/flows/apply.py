@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from dialogs import inputs
+from dialogs import input_phones, input_words
 from dialogs.eligibility import Verdict, assess
 from dialogs.events import Subscribe
 from dialogs.flows import check, info, questions, submit
@@ -123,9 +123,9 @@ def contact_screen(step: Step, turn: Turn, args: Args) -> None:
 def on_contact_text(step: Step, turn: Turn, text: str) -> None:
     _key, name = CONTACTS[step]
     if step is Step.CONTACT_PHONE:
-        parsed = inputs.parse_phone(text)
+        parsed = input_phones.parse_phone(text)
     else:
-        parsed = inputs.check_text(text, max_len=MAX_NAME if step is Step.CONTACT_NAME else MAX_EMPLOYER)
+        parsed = input_words.check_text(text, max_len=MAX_NAME if step is Step.CONTACT_NAME else MAX_EMPLOYER)
     if parsed.error is not None:
         turn.refuse(parsed.error)
         turn.redraw()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from dialogs import inputs
+from dialogs import input_words
 from dialogs.callbacks import parse
 from dialogs.events import ChoiceEvent, CommandEvent, Event, FileEvent, FilesEvent
 from dialogs.flows import (
@@ -151,7 +151,7 @@ def text(turn: Turn, typed: str) -> None:
     if spec.text is not None:
         spec.text(turn, typed)
         return
-    checked = inputs.check_text(typed, max_len=ask.MAX_QUESTION)
+    checked = input_words.check_text(typed, max_len=ask.MAX_QUESTION)
     if checked.error is not None or checked.value is None:
         if checked.error is not None:
             turn.refuse(checked.error)

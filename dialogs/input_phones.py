@@ -1,0 +1,86 @@
+"""Mainland China phone numbers typed as answers (a mobile, or a landline with its area code), normalised."""
+
+from __future__ import annotations
+
+import re
+
+from dialogs.inputs import (
+    FRAME,
+    PHONE_FOREIGN,
+    PHONE_INVALID,
+    PHONE_MOBILE_LENGTH,
+    PHONE_NO_AREA_CODE,
+    Parsed,
+    normalise,
+)
+
+#: Area codes of two digits after the 0: Beijing 010 and 020–029; every other area code has three.
+_TWO_DIGIT_AREA = re.compile(r"^0(?:10|2\d)")
+_EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?|x|#)\s*(\d{1,6})$")
+_PHONE_CHARS = re.compile(r"^\+?[\d\s\-.()]+$")
+#: A label typed before the number: "手机：139…", "Tel: 0991…".
+_PHONE_LABEL = re.compile(
+    r"^(?:手机号码|手机号|手机|联系电话|电话号码|电话|座机|固话|mobile|phone|tel|cell)\s*[:：]?\s*"
+)
+
+
+def parse_phone(text: str) -> Parsed[str]:
+    """A mainland phone number, normalised: mobile "13912345678", landline "0991-3689692",
+    with an extension "0991-3689692-123".
+
+    Accepted: a mobile number (1, then 3–9, then nine digits) with an optional
+    +86 / 0086 / 86 prefix; a landline with its area code (0 + two or three
+    digits; which one is fixed by the numbering plan: 010 and 02x are the
+    two-digit codes) and a 7–8 digit local number (8 after a two-digit code)
+    not starting with 0 or 1, also written "+86 991 3689692" or "(0991)3689692".
+    Spaces, dashes, dots and brackets may separate the groups, and a label
+    before the number ("手机：", "Tel:") is dropped. An extension is
+    read only when it is marked ("转123", "分机123", "ext 123", "x123", "#123") or
+    is a third dash group after a complete landline ("0991-3689692-123"); a
+    bare run of digits cannot say where the extension starts, so it is refused.
+    Service numbers (400/800, 95xxx) are not a person's number and are refused.
+    """
+    normal = _PHONE_LABEL.sub("", normalise(text).casefold())
+    extension: str | None = None
+    if m := _EXTENSION.search(normal):
+        extension, normal = m[1], normal[: m.start()].strip(FRAME)
+    if not normal or not _PHONE_CHARS.match(normal):
+        return Parsed.refuse(PHONE_INVALID)
+    digits = re.sub(r"[^\d]", "", normal)
+    international = False
+    if normal.startswith("+") or digits.startswith("00"):
+        if not digits.startswith(("86", "0086")):
+            return Parsed.refuse(PHONE_FOREIGN)
+        digits, international = digits.removeprefix("00")[2:], True
+    elif re.match(r"^861[3-9]\d{9}$", digits):
+        digits, international = digits[2:], True
+    if international:
+        digits = digits.removeprefix("0")  # "+86 (0)991 …"
+        if not re.match(r"^1[3-9]", digits):
+            digits = "0" + digits  # the area code without its trunk 0; +86 10 … is Beijing
+    if re.match(r"^1[3-9]", digits):
+        if extension is not None:
+            return Parsed.refuse(PHONE_INVALID)
+        if len(digits) != 11:
+            return Parsed.refuse(PHONE_MOBILE_LENGTH, count=len(digits))
+        return Parsed.accept(digits)
+    if not digits.startswith("0"):
+        if 7 <= len(digits) <= 8 and digits[0] in "23456789":
+            return Parsed.refuse(PHONE_NO_AREA_CODE, number=digits)
+        return Parsed.refuse(PHONE_INVALID)
+    area_len = 3 if _TWO_DIGIT_AREA.match(digits) else 4
+    area, local = digits[:area_len], digits[area_len:]
+    dashed = [re.sub(r"[^\d]", "", g) for g in normal.split("-")]
+    if extension is None and not international and len(dashed) >= 3 and not _local_ok(area, local):
+        # "0991-3689692-123": the last dash group is an extension when what precedes is a whole number
+        head = "".join(dashed[:-1])
+        if head[:area_len] == area and _local_ok(area, head[area_len:]) and 1 <= len(dashed[-1]) <= 6:
+            local, extension = head[area_len:], dashed[-1]
+    if not _local_ok(area, local):
+        return Parsed.refuse(PHONE_INVALID)
+    return Parsed.accept(f"{area}-{local}" + (f"-{extension}" if extension else ""))
+
+
+def _local_ok(area: str, local: str) -> bool:
+    lengths = (8,) if len(area) == 3 else (7, 8)
+    return len(local) in lengths and local.isdigit() and local[0] not in "01"
