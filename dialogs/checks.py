@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dialogs.fact_kinds import ORDERED_OPS
+from dialogs.fact_kind_base import ORDERED_OPS
 from dialogs.facts import value_problem
 from dialogs.problems import Path
 from dialogs.schedule import closes_at, opens_at

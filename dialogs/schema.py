@@ -15,7 +15,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from dialogs.fact_kinds import KINDS, FactKind
+from dialogs.fact_kind_base import FactKind
+from dialogs.fact_kinds import KINDS
 
 Lang = Literal["zh", "en", "ug"]
 LANGS: tuple[Lang, ...] = ("zh", "en", "ug")
