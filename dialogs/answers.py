@@ -31,7 +31,9 @@ from dialogs.i18n import Translator
 from dialogs.loader import Content
 from dialogs.question_index import Item, QuestionIndex, index_for, phrase_weight
 from dialogs.schedule import applicant_deadline, applicant_windows, program_status
-from dialogs.schema import Intent, Program, Text, Track, applies_to
+from dialogs.schema import Text
+from dialogs.schema_program import Program, Track, applies_to
+from dialogs.schema_questions import Intent
 from dialogs.segment import UYGHUR_WORD, Hit, find, normalise, stem, stem_words
 
 _ENGLISH_WORD = re.compile(r"[a-z]+")

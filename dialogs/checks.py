@@ -15,7 +15,10 @@ from dialogs.fact_kind_base import ORDERED_OPS
 from dialogs.facts import value_problem
 from dialogs.problems import Path
 from dialogs.schedule import closes_at, opens_at
-from dialogs.schema import LANGS, FactDef, Program, Rule, Text
+from dialogs.schema import LANGS, Text
+from dialogs.schema_facts import FactDef
+from dialogs.schema_program import Program
+from dialogs.schema_rules import Rule
 
 Finding = tuple[Path, str]
 

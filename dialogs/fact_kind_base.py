@@ -23,7 +23,7 @@ from dialogs.i18n import Translator
 from dialogs.inputs import Parsed
 
 if TYPE_CHECKING:
-    from dialogs.schema import FactDef
+    from dialogs.schema_facts import FactDef
 
 #: What a fact holds: stored with the conversation as JSON, so only JSON scalars.
 FactValue = bool | int | str

@@ -30,7 +30,7 @@ from dialogs.i18n import N_, NOTICE_ZONE, Translator
 from dialogs.inputs import Parsed
 
 if TYPE_CHECKING:
-    from dialogs.schema import FactDef
+    from dialogs.schema_facts import FactDef
 
 # --------------------------------------------------------------------------- yes/no
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from dialogs.fact_kind_base import FactValue
 from dialogs.problems import DialogsError
-from dialogs.schema import FactDef
+from dialogs.schema_facts import FactDef
 
 __all__ = ["FactValue", "Facts", "ProfileError", "parse_profile", "value_problem"]
 

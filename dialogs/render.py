@@ -22,7 +22,7 @@ from dialogs.i18n import LANGUAGE_NAMES, N_, Translator
 from dialogs.loader import Content
 from dialogs.matcher import rank
 from dialogs.schedule import applicant_deadline, is_open, program_status
-from dialogs.schema import Program, Track
+from dialogs.schema_program import Program, Track
 
 Composer = Callable[[dict[str, Any], Content, dt.datetime, Translator], str]
 

@@ -23,7 +23,7 @@ from dialogs.facts import parse_profile
 from dialogs.flows.buttons import PickProgram
 from dialogs.loader import Content, load_content
 from dialogs.problems import ContentError
-from dialogs.schema import FactDef
+from dialogs.schema_facts import FactDef
 from tests.engine_driver import Driver
 from tests.test_content_loader import edit, problems_of
 
