@@ -32,7 +32,8 @@ from dialogs import question_reading  # noqa: E402
 from dialogs.answers import answer  # noqa: E402
 from dialogs.loader import Content, load_content  # noqa: E402
 from dialogs.question_index import index_for  # noqa: E402
-from dialogs.schema import Faq, Phrasings, Text  # noqa: E402
+from dialogs.schema import Text  # noqa: E402
+from dialogs.schema_questions import Faq, Phrasings  # noqa: E402
 from tests.ask_eval import Labelled, evaluate, load_questions  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -21,7 +21,7 @@ from dialogs.i18n import NOTICE_ZONE
 if TYPE_CHECKING:  # imported where used, to keep the command line quick to start
     from bot.settings import Settings
     from dialogs.loader import Content
-    from dialogs.schema import Program, Track
+    from dialogs.schema_program import Program, Track
 
 PROG = "python -m bot"
 

@@ -23,7 +23,9 @@ from dialogs.loader import Content
 from dialogs.question_index import Item
 from dialogs.question_reading import Reading, read
 from dialogs.schedule import applicant_deadline, applicant_windows, program_status
-from dialogs.schema import Intent, Program, Text, Track, applies_to
+from dialogs.schema import Text
+from dialogs.schema_program import Program, Track, applies_to
+from dialogs.schema_questions import Intent
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dialogs.fact_kinds import ORDERED_OPS
+from dialogs.fact_kind_base import ORDERED_OPS
 from dialogs.facts import value_problem
 from dialogs.problems import Path
 from dialogs.schedule import closes_at, opens_at
-from dialogs.schema import LANGS, FactDef, Program, Rule, Text
+from dialogs.schema import LANGS, Text
+from dialogs.schema_facts import FactDef
+from dialogs.schema_program import Program
+from dialogs.schema_rules import Rule
 
 Finding = tuple[Path, str]
 

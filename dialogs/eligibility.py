@@ -14,7 +14,9 @@ from enum import StrEnum
 
 from dialogs.facts import Facts
 from dialogs.rules import evaluate
-from dialogs.schema import FactDef, Program, Requirement, Track, applies_to
+from dialogs.schema_facts import FactDef
+from dialogs.schema_program import Program, Track, applies_to
+from dialogs.schema_rules import Requirement
 
 
 class Verdict(StrEnum):

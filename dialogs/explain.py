@@ -11,7 +11,7 @@ import datetime as dt
 from dialogs.eligibility import Assessment, Reason, Verdict
 from dialogs.i18n import Translator
 from dialogs.schedule import closes_at, last_moment, opens_at, window_state
-from dialogs.schema import Amount, Contact, Milestone, Program
+from dialogs.schema_program import Amount, Contact, Milestone, Program
 
 
 def contact_line(contact: Contact, tr: Translator) -> str:

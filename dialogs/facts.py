@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dialogs.fact_kinds import FactValue
+from dialogs.fact_kind_base import FactValue
 from dialogs.problems import DialogsError
-from dialogs.schema import FactDef
+from dialogs.schema_facts import FactDef
 
 __all__ = ["FactValue", "Facts", "ProfileError", "parse_profile", "value_problem"]
 

@@ -19,7 +19,10 @@ from pydantic import BaseModel, ValidationError
 
 from dialogs.checks import Finding, check_facts, check_program, check_texts
 from dialogs.problems import ContentError, Problem, field_name
-from dialogs.schema import AskFile, FactDef, FactsFile, FaqFile, GlobalFaq, Program, StaffFile, Track
+from dialogs.schema_facts import FactDef, FactsFile
+from dialogs.schema_program import Program, Track
+from dialogs.schema_questions import AskFile, FaqFile, GlobalFaq
+from dialogs.schema_staff import StaffFile
 from dialogs.yamlfile import YamlFile, read_yaml
 
 #: The content shipped with the bot.

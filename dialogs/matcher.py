@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from dialogs.eligibility import Assessment, Verdict, assess
 from dialogs.facts import FactValue
 from dialogs.loader import Content
-from dialogs.schema import FactDef, Program, Rule, Track
+from dialogs.schema_facts import FactDef
+from dialogs.schema_program import Program, Track
+from dialogs.schema_rules import Rule
 
 Pair = tuple[Program, Track]
 

@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from dialogs.question_index import Item, QuestionIndex, phrase_weight
-from dialogs.schema import Intent
+from dialogs.schema_questions import Intent
 from dialogs.segment import UYGHUR_WORD, Hit, stem
 
 _ENGLISH_WORD = re.compile(r"[a-z]+")

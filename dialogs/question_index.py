@@ -23,7 +23,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from dialogs.loader import Content
-from dialogs.schema import GlobalFaq, Intent, Program, Text
+from dialogs.schema import Text
+from dialogs.schema_program import Program
+from dialogs.schema_questions import GlobalFaq, Intent
 from dialogs.segment import (
     UYGHUR_WORD,
     PhraseSet,

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from dialogs.loader import Content
 from dialogs.question_clues import Cues, Match, find_names, intent_cues, match_items, name_words
 from dialogs.question_index import Item, QuestionIndex, index_for
-from dialogs.schema import Intent, Program
+from dialogs.schema_program import Program
+from dialogs.schema_questions import Intent
 from dialogs.segment import Hit, find, normalise, stem_words
 
 #: How much the best-matching content item adds to an intent's cue score (its coverage is 0..1).

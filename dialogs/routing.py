@@ -10,7 +10,7 @@ the program, routed the same way.
 
 from __future__ import annotations
 
-from dialogs.schema import Contact, Program, applies_to
+from dialogs.schema_program import Contact, Program, applies_to
 
 #: Duties that make a contact the reviewer of a submission, the most specific first.
 REVIEW_TOPICS = ("review", "materials", "general")

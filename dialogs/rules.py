@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dialogs.facts import Facts, FactValue
-from dialogs.schema import FactDef, Rule
+from dialogs.schema_facts import FactDef
+from dialogs.schema_rules import Rule
 
 
 @dataclass(frozen=True)

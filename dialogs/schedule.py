@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from dialogs.schema import Milestone, Program, Track
+from dialogs.schema_program import Milestone, Program, Track
 
 WindowState = Literal["upcoming", "open", "closed"]
 Status = Literal["draft", "upcoming", "open", "closed"]

@@ -17,12 +17,13 @@ from dialogs import inputs
 from dialogs.bidi import strip_marks
 from dialogs.eligibility import Verdict, assess
 from dialogs.explain import verdict_label
-from dialogs.fact_kinds import KINDS, FactKind
+from dialogs.fact_kind_base import FactKind
+from dialogs.fact_kinds import KINDS
 from dialogs.facts import parse_profile
 from dialogs.flows.buttons import PickProgram
 from dialogs.loader import Content, load_content
 from dialogs.problems import ContentError
-from dialogs.schema import FactDef
+from dialogs.schema_facts import FactDef
 from tests.engine_driver import Driver
 from tests.test_content_loader import edit, problems_of
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dialogs.rules import evaluate
-from dialogs.schema import Rule
+from dialogs.schema_rules import Rule
 
 
 def rule(data: dict) -> Rule:

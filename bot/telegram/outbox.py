@@ -39,8 +39,9 @@ from dialogs.documents import staff_file_name, suffix_for_mime
 from dialogs.flows.buttons import Notice, NoticeAction
 from dialogs.i18n import Translator
 from dialogs.loader import Content
-from dialogs.render import document_name, render_composed
+from dialogs.render import render_composed
 from dialogs.review_model import PromptPurpose, RecordPrompt, review_buttons
+from dialogs.screen_parts import document_name
 from storage.db import Database
 from storage.effects import APPLICANT_RECEIPT, SHOWN_KINDS, STAFF_QUESTION, WITHDRAWN
 from storage.errors import MissingFile, NotFound

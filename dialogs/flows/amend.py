@@ -11,7 +11,7 @@ from dialogs.flows.context import SubmissionView
 from dialogs.flows.model import Args, Flow, Step, StepSpec, Unavailable
 from dialogs.flows.submit import checklist
 from dialogs.flows.turn import B, Rows, Turn, arg, content_button
-from dialogs.schema import Program, Track
+from dialogs.schema_program import Program, Track
 from dialogs.state import Draft
 
 #: The checklist item for a document staff asked for that is not on the program's list.

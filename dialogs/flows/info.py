@@ -6,7 +6,7 @@ from dialogs.flows import apply, questions
 from dialogs.flows.buttons import ApplyHere, Back, CheckHere, Home, Intent, PickProgram, PickTrack, Topic
 from dialogs.flows.model import Args, Flow, Step, StepSpec, Unavailable
 from dialogs.flows.turn import B, Key, Rows, Turn, arg, content_button
-from dialogs.schema import Program
+from dialogs.schema_program import Program
 
 
 def nav() -> list[Key]:

@@ -18,7 +18,7 @@ from dialogs.flows.model import Args, Flow, Step, StepSpec, Unavailable
 from dialogs.flows.turn import B, Rows, Turn, arg, content_button
 from dialogs.i18n import NOTICE_ZONE
 from dialogs.matcher import next_question
-from dialogs.schema import Program, Track
+from dialogs.schema_program import Program, Track
 
 
 def pairs(turn: Turn) -> list[tuple[Program, Track]]:

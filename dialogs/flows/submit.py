@@ -30,7 +30,7 @@ from dialogs.flows.model import Args, Step, StepSpec, Unavailable
 from dialogs.flows.turn import B, Rows, Turn, arg, content_button
 from dialogs.routing import reviewing_office
 from dialogs.schedule import is_open
-from dialogs.schema import Document, Program, Track, applies_to
+from dialogs.schema_program import Document, Program, Track, applies_to
 from dialogs.state import Draft
 
 #: The contact step that asks each field, for "Change name/phone/employer" on the review.

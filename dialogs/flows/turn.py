@@ -22,7 +22,7 @@ from dialogs.events import Button, Effect, Reply
 from dialogs.flows.buttons import MenuBound
 from dialogs.flows.model import REGISTRY, Args, Step, Unavailable
 from dialogs.loader import Content
-from dialogs.schema import Program, Track
+from dialogs.schema_program import Program, Track
 from dialogs.state import State
 
 if TYPE_CHECKING:

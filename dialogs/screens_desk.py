@@ -1,0 +1,162 @@
+"""The applicant desk's screens: the welcome, help, a question of the dialog, the results and answers.
+
+The texts a conversation composes from the content rather than from one
+catalog message: "which program fits me" (the ranking), one track's verdict
+with its reasons, a window that is not open, a free question's answer and a
+program's information. :mod:`dialogs.render` finds them by their ``@name``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from dialogs.answers import answer, compose
+from dialogs.eligibility import Verdict, assess
+from dialogs.explain import assessment_lines, milestone_line, verdict_label
+from dialogs.i18n import LANGUAGE_NAMES, Translator
+from dialogs.loader import Content
+from dialogs.matcher import rank
+from dialogs.schedule import applicant_deadline, is_open, program_status
+from dialogs.screen_parts import Composer, program_title
+
+
+def _welcome(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    """The first start: what the bot does, and the language it guessed (the menu offers the others)."""
+    _ = tr.gettext
+    return "\n".join(
+        [
+            _("Welcome! I help you find a talent program, check your eligibility and apply."),
+            _("I am writing in {language}. Tap another language below, or use /language at any time.").format(
+                language=LANGUAGE_NAMES[tr.lang]
+            ),
+        ]
+    )
+
+
+def _help(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    _ = tr.gettext
+    lines = [
+        _(
+            "I answer questions about these talent programs, check your eligibility clause by clause, and take your application with its documents."
+        ),
+        _("Type a question at any time, for example: when is the deadline, whom do I call, what documents are needed."),
+        _(
+            "Commands: /start menu, /programs information, /check eligibility, /apply apply, /status my submissions, /edit change an answer, /back go back, /cancel stop, /language language, /help this help."
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def _question(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    fact = content.facts[args["fact"]]
+    lines = [tr.gettext("Question {n}: {question}").format(n=args["asked"], question=fact.question.get(tr.lang))]
+    if fact.help is not None:
+        lines.append(fact.help.get(tr.lang))
+    hint = args.get("hint")
+    if hint:
+        lines.append(tr.gettext(hint))
+    return "\n".join(lines)
+
+
+def _ranking(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    _ = tr.gettext
+    facts = args["facts"]
+    assessments = [assess(p, t, facts, content.facts) for p, t in content.tracks()]
+    ranking = rank(assessments, {(p.id, t.id): is_open(p, t, now) for p, t in content.tracks()})
+    parts: list[str] = []
+    if ranking.eligible_open:
+        parts.append(_("You are eligible, and the window is open:"))
+        parts += [f"- {program_title(content, a.program.id, a.track.id, tr)}" for a in ranking.eligible_open]
+    if ranking.eligible_closed:
+        parts.append(_("You are eligible, but the window is not open now:"))
+        for a in ranking.eligible_closed:
+            title = program_title(content, a.program.id, a.track.id, tr)
+            deadline = applicant_deadline(a.program, now)
+            if program_status(a.program, now) == "draft":
+                title = _("{program_status} — {deadline}").format(
+                    program_status=title, deadline=_("draft, no call for applications yet")
+                )
+            elif deadline is not None:
+                title = _("{program_status} — {deadline}").format(
+                    program_status=title, deadline=milestone_line(deadline, now, tr)
+                )
+            parts.append(f"- {title}")
+    if ranking.blocked:
+        parts.append(_("Not eligible:"))
+        for a in ranking.blocked:
+            failed = next(r for r in a.reasons if r.met is False)
+            reason = failed.requirement.text.get(tr.lang)
+            why = _("not met: {reason} [{source}]").format(
+                reason=reason, source=a.program.cite(failed.requirement.source)
+            )
+            parts.append(
+                "- "
+                + _("{label}: {value}").format(label=program_title(content, a.program.id, a.track.id, tr), value=why)
+            )
+    if ranking.undecided:
+        parts.append(_("Not decided (some answers were left open):"))
+        parts += [f"- {program_title(content, a.program.id, a.track.id, tr)}" for a in ranking.undecided]
+    if not ranking.eligible_open and not ranking.eligible_closed:
+        parts.insert(0, _("No program fits all your answers."))
+    return "\n".join(parts)
+
+
+def _verdict(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    _ = tr.gettext
+    program = content.program(args["program"])
+    track = program.track(args["track"])
+    assessment = assess(program, track, args["facts"], content.facts)
+    head = _("{title}: {verdict}").format(
+        title=program_title(content, program.id, track.id, tr), verdict=verdict_label(assessment.verdict, tr)
+    )
+    lines = [head, *assessment_lines(assessment, tr)]
+    if assessment.verdict is Verdict.UNDETERMINED:
+        labels = [content.facts[f].label.get(tr.lang) for f in assessment.missing if f in content.facts]
+        lines.append(_("Still unknown: {facts}. The contacts below can help.").format(facts=tr.format_list(labels)))
+    open_now = is_open(program, track, now)
+    if assessment.verdict is Verdict.ELIGIBLE:
+        lines.append(
+            _("Next: you can apply now.") if open_now else _("Next: the window is not open now; see the deadlines.")
+        )
+    return "\n".join(lines)
+
+
+def _closed(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    _ = tr.gettext
+    program = content.program(args["program"])
+    title = program_title(content, program.id, args["track"], tr)
+    if program.draft:
+        return _("{program}: this is a draft policy; no application window has been announced yet.").format(
+            program=title
+        )
+    window = program.window_of(program.track(args["track"]))
+    text = _("Applications for {program} are not open now.").format(program=title)
+    if window is not None:
+        text += "\n" + _("Last window: {window}").format(window=milestone_line(window, now, tr))
+    return text
+
+
+def _answer(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    return answer(
+        args["question"], content, now, tr, program_id=args.get("program"), chosen=bool(args.get("chosen"))
+    ).text
+
+
+def _info(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    program = content.program(args["program"])
+    track = program.track(args["track"]) if args.get("track") is not None or len(program.tracks) == 1 else None
+    return compose(args["intent"], program, track, None, now, tr)
+
+
+#: The desk's composers by their reply key.
+SCREENS: dict[str, Composer] = {
+    "@welcome": _welcome,
+    "@help": _help,
+    "@question": _question,
+    "@ranking": _ranking,
+    "@verdict": _verdict,
+    "@closed": _closed,
+    "@answer": _answer,
+    "@info": _info,
+}
