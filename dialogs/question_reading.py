@@ -115,7 +115,12 @@ def _read(question: str, content: Content, program_id: str | None, chosen: bool)
     # named (卫健委) points at the programs that have it only when no program is named.
     named = (names.named | set(names.worded)) or names.sectored
 
-    candidates = _top({p: s for p, s in names.program.items() if p in named})
+    # In the content's order, not the order names were found in (which follows set iteration and so
+    # PYTHONHASHSEED): the same question must list its programs the same way in every process.
+    order = {p.id: i for i, p in enumerate(content.programs)}
+    candidates = sorted(
+        _top({p: s for p, s in names.program.items() if p in named}), key=lambda p: order.get(p, len(order))
+    )
     names_nothing = not candidates
     if program_id is not None and (chosen or not candidates or program_id in candidates and len(candidates) > 1):
         candidates = [program_id]

@@ -302,3 +302,34 @@ def test_off_topic_question_inside_a_program_conversation_is_not_answered_for_th
     assert "没能理解" in d.screen and "问工作人员" in d.labels()
     d.text("那联系人是谁")  # the conversation's program still holds for a real follow-up
     assert "叶世安" in d.screen
+
+
+def test_an_ambiguous_question_lists_its_programs_in_the_same_order_in_every_process() -> None:
+    """Found by the random walks: the programs came in set-iteration order, which follows
+    PYTHONHASHSEED, so the same question showed its buttons in another order after a restart."""
+    import ast
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from dialogs.loader import load_content\n"
+        "from dialogs.question_reading import read\n"
+        "c = load_content()\n"
+        "print([read(q, c, None).choices for q in ('特贴什么时候截止', 'deadline', '补贴多少钱')])\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+    order = [p.id for p in load_content().programs]
+    for choices in ast.literal_eval(outputs.pop()):
+        assert len(choices) > 1
+        assert list(choices) == sorted(choices, key=order.index)
