@@ -14,6 +14,7 @@ reproducer of each, shortened by delta debugging within ``--shorten`` seconds.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -45,8 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     chooser = RandomChooser(random.Random(args.seed))
     groups: dict[tuple[str, str], Group] = {}
     seen: Counter[str] = Counter()
-    steps = walks = engine_calls = 0
-    engine_seconds = 0.0
+    steps = walks = engine_calls = event_calls = 0
+    engine_seconds = event_seconds = 0.0
     began = time.perf_counter()
     while steps < args.steps:
         walker = new_walker(world, chooser, render=not args.no_render)
@@ -63,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         steps += walker.steps
         engine_seconds += walker.engine_seconds
         engine_calls += walker.engine_calls
+        event_seconds += walker.event_seconds
+        event_calls += walker.event_calls
         seen.update(walker.seen)
         if args.progress and steps // args.progress != (steps - walker.steps) // args.progress:
             print(
@@ -71,11 +74,12 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - began
 
     print(f"steps: {steps:,} in {walks:,} walks of up to {args.walk} (seed {args.seed})")
-    print(f"seconds: {seconds:.1f}, steps/second: {steps / seconds:,.0f}")
+    print(f"seconds: {seconds:.1f}, steps/second: {steps / seconds:,.0f} (walker, invariants and rendering included)")
     print(
-        f"engine: {engine_calls:,} handle() calls (steps + invariant probes) in {engine_seconds:.1f} s,"
-        f" {engine_calls / engine_seconds:,.0f} calls/second"
+        f"pure engine: {event_calls:,} events in {event_seconds:.1f} s inside handle(), {event_calls / event_seconds:,.0f} events/second;"
+        f" with the invariants' probes {engine_calls:,} handle() calls in {engine_seconds:.1f} s"
     )
+    print("load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"screens reached ({len(seen)} kinds): " + ", ".join(f"{k[:40]!r} {n:,}" for k, n in seen.most_common()))
     exceptions = {k: g for k, g in groups.items() if k[0] in ("exception", "render", "bare_start")}
     invariants = {k: g for k, g in groups.items() if k not in exceptions}

@@ -418,6 +418,9 @@ class Walker:
     #: Seconds spent inside the engine (``handle``), probes included, and how many calls.
     engine_seconds: float = 0.0
     engine_calls: int = 0
+    #: Of those, the calls for the walk's own events (not probes), and their seconds: the pure engine's pace.
+    event_seconds: float = 0.0
+    event_calls: int = 0
 
     def __post_init__(self) -> None:
         self.driver = Driver(
@@ -566,8 +569,11 @@ class Walker:
             # As the desk does: the state is kept as it was, the person is told something went wrong.
             return [self._failure("exception", f"{type(exc).__name__} at {_location(exc)}", repr(exc))]
         finally:
-            self.engine_seconds += time.perf_counter() - began
+            spent = time.perf_counter() - began
+            self.engine_seconds += spent
+            self.event_seconds += spent
             self.engine_calls += 1
+            self.event_calls += 1
         replies = self.driver.replies
         if self.reloaded:
             # After new content, a screen about something removed rightly gives way to another: nothing
