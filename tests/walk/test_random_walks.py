@@ -13,6 +13,7 @@ them over its workers; each counts its steps and asserts them, together at least
 from __future__ import annotations
 
 import bisect
+import random
 from collections.abc import Sequence
 
 import pytest
@@ -21,14 +22,14 @@ from hypothesis import strategies as st
 
 from dialogs.engine import LANGUAGES
 from dialogs.loader import Content
-from tests.walk.walker import BUGS, START, Failure, Walker, World
+from tests.walk.walker import BUGS, START, Failure, RandomChooser, Walker, World, new_walker, reproduces, shorten
 
 #: The engine's known bugs (see BUGS in tests/walk/walker.py) whose failures these walks leave out.
 #: Each is one cause the current engine has; remove a flag once the rewrite (issue 14, branch
 #: issue14-flows) fixes it, and the walks hold the engine to that invariant from then on.
 KNOWN_BUGS: frozenset[str] = frozenset(
     {
-        "EDIT_OUTSIDE_A_FLOW_CRASHES",
+        "EDIT_THEN_ANSWER_CRASHES",
         "FREE_QUESTION_ABOUT_A_REMOVED_PROGRAM_CRASHES",
         "BACK_FROM_CHANGE_AN_ANSWER_GOES_TO_MENU",
         "BACK_UNDOES_AN_EARLIER_ANSWER",
@@ -105,3 +106,36 @@ def test_random_walks_keep_the_engine_whole(content: Content, lang: str) -> None
 
     walk()
     assert steps >= MIN_STEPS
+
+
+def test_a_walk_replays_to_the_same_screens_and_failures(content: Content) -> None:
+    """Reproducers are lists of actions: replayed on a fresh walker they must do exactly what the walk did."""
+    world = World.of(content)
+    chooser = RandomChooser(random.Random(7))
+    walker = new_walker(world, chooser)
+    screens, found = [], [f.signature for f in walker.apply(START)]
+    for _ in range(300):
+        found += [f.signature for f in walker.step(chooser)]
+        screens.append(walker.screen)
+    again = Walker(world, walker.lang, walker.now)
+    replayed_screens, replayed = [], []
+    for action in walker.actions:
+        replayed += [f.signature for f in again.apply(action)]
+        replayed_screens.append(again.screen)
+    assert replayed_screens[1:] == screens
+    assert replayed == found
+    assert again.driver.state == walker.driver.state
+
+
+def test_a_shortened_reproducer_ends_in_the_same_failure(content: Content) -> None:
+    world = World.of(content)
+    chooser = RandomChooser(random.Random(3))
+    walker = new_walker(world, chooser)
+    failures = walker.apply(START)
+    while not failures and walker.steps < 2000:
+        failures = walker.step(chooser)
+    if not failures:
+        pytest.skip("no failure in 2,000 steps to shorten")
+    short = shorten(world, failures[0], budget_seconds=5)
+    assert len(short) <= len(failures[0].actions)
+    assert reproduces(world, failures[0], short)

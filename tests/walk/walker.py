@@ -282,7 +282,7 @@ def _location(exc: BaseException) -> str:
 #: The bugs the current engine is known to have (issue 14), by flag name → what happens. The suite
 #: leaves a failure out while its flag is in the test's ``KNOWN_BUGS``; the lead removes flags once fixed.
 BUGS: dict[str, str] = {
-    "EDIT_OUTSIDE_A_FLOW_CRASHES": "after /edit (or 'Change an answer') outside a check/apply flow, a changed answer ends in an AssertionError (no program/track) on every press until /start",
+    "EDIT_THEN_ANSWER_CRASHES": "after /edit (or 'Change an answer'), a changed answer resumes a flow whose program, track or draft is not there: AssertionError in finish_questions (info or find flow: no track) or ask_contact (apply flow stopped at a closed window: no draft)",
     "FREE_QUESTION_ABOUT_A_REMOVED_PROGRAM_CRASHES": "after new content without the program a free question was last answered for, every typed question raises KeyError (the state keeps free_question_program)",
     "BACK_FROM_CHANGE_AN_ANSWER_GOES_TO_MENU": "Back from 'Which answer do you want to change?' shows the main menu, not the screen it was opened from (review, result, …)",
     "BACK_UNDOES_AN_EARLIER_ANSWER": "Back from a question re-asks the last fact answered anywhere (in another flow, or changed via /edit), not the screen shown before",
@@ -308,8 +308,12 @@ APPLICATION_SCREENS = tuple(repr(key) for key in sorted(APPLICATION_KEYS))
 def known_bug(failure: Failure) -> str | None:
     """The flag of the known bug this failure is, or None when it is a new one."""
     kind, sig = failure.kind, failure.signature
-    if kind == "exception" and sig.startswith("AssertionError") and "dialogs/engine.py" in sig:
-        return "EDIT_OUTSIDE_A_FLOW_CRASHES"
+    if (
+        kind == "exception"
+        and sig.startswith("AssertionError at dialogs/engine.py")
+        and sig.endswith(("in finish_questions", "in ask_contact"))
+    ):
+        return "EDIT_THEN_ANSWER_CRASHES"
     if kind == "exception" and sig.startswith("KeyError at dialogs/loader.py") and sig.endswith("in program"):
         return "FREE_QUESTION_ABOUT_A_REMOVED_PROGRAM_CRASHES"
     if kind == "back" and sig.startswith("back from 'Which answer do you want to change?'"):
