@@ -285,7 +285,7 @@ BUGS: dict[str, str] = {
     "EDIT_THEN_ANSWER_CRASHES": "after /edit (or 'Change an answer'), a changed answer resumes a flow whose program, track or draft is not there: AssertionError in finish_questions (info or find flow: no track) or ask_contact (apply flow stopped at a closed window: no draft)",
     "FREE_QUESTION_ABOUT_A_REMOVED_PROGRAM_CRASHES": "after new content without the program a free question was last answered for, every typed question raises KeyError (the state keeps free_question_program)",
     "BACK_FROM_CHANGE_AN_ANSWER_GOES_TO_MENU": "Back from 'Which answer do you want to change?' shows the main menu, not the screen it was opened from (review, result, …)",
-    "BACK_UNDOES_AN_EARLIER_ANSWER": "Back from a question re-asks the last fact answered anywhere (in another flow, or changed via /edit), not the screen shown before",
+    "BACK_FROM_A_QUESTION_FOLLOWS_ANSWERS_NOT_SCREENS": "Back from a question re-asks the last fact answered anywhere (in another flow, or changed via /edit), so it jumps over questions skipped with 'I don't know' (to the main menu from the second question of /find when the first was skipped) and over the screens in between",
     "BACK_GOES_TO_A_FIXED_PARENT": "Back from the program list, a track list, a program's info menu or an info page goes to a fixed screen, not to the one it was opened from (a result, an answer, the ranking)",
     "BACK_COMMAND_ON_AN_INFO_PAGE": "/back on an info page (Deadlines, Contacts, …) shows the program list, while its Back button shows the program's info menu",
     "BACK_FROM_NAME_GOES_TO_MENU": "Back from 'Your full name' (the first screen of an application) shows the main menu, not the screen Apply was pressed on",
@@ -319,7 +319,7 @@ def known_bug(failure: Failure) -> str | None:
     if kind == "back" and sig.startswith("back from 'Which answer do you want to change?'"):
         return "BACK_FROM_CHANGE_AN_ANSWER_GOES_TO_MENU"
     if kind == "back" and sig.startswith("back from '@question'"):
-        return "BACK_UNDOES_AN_EARLIER_ANSWER"
+        return "BACK_FROM_A_QUESTION_FOLLOWS_ANSWERS_NOT_SCREENS"
     if kind == "back" and sig.startswith("back from '@info' went to 'Which program?'"):
         return "BACK_COMMAND_ON_AN_INFO_PAGE"
     if kind == "back" and sig.startswith(tuple(f"back from {screen}" for screen in FIXED_PARENT_SCREENS)):
