@@ -593,8 +593,12 @@ class Walker:
     def _move_to(self, screen: Screen, buttons: list[Button], *, back: bool, back_ok: bool, jump: bool) -> None:
         previous = self.screen
         self.seen[screen.key] += 1
-        if buttons != self.buttons:
+        if sorted(b.data for b in buttons) != sorted(b.data for b in self.buttons):
             self.stale = ([b.data for b in self.buttons] + self.stale)[:STALE_KEPT]
+        # In a fixed order of their own: the engine's order of some buttons (the programs an ambiguous
+        # free question may be about) follows set iteration, so it changes with PYTHONHASHSEED, and a walk
+        # must draw the same choices in every process to replay and to keep the suite deterministic.
+        buttons = sorted(buttons, key=lambda b: (b.label, _args_key(b), b.data))
         self.screen, self.buttons = screen, buttons
         if is_menu(screen) or (jump and screen != previous):
             self.history = [screen]
