@@ -19,10 +19,10 @@ from dialogs.events import Button, Reply
 MENU_KEY = "What would you like to do?"
 #: Arguments that tell one screen of a kind from another (the rest are counters or shown data).
 IDENTIFYING_ARGS = ("program", "track", "fact", "item", "intent", "reference", "question")
+#: Button labels that mean "Back" (the review's cancel confirmation says where it goes back to).
+BACK_LABELS = frozenset({"Back", "No, back to the review"})
 #: Button labels that lead back or out of what the person is doing.
-WAY_OUT_LABELS = frozenset({"Back", "Main menu", "Cancel", "No, keep it", "Cancel the application"})
-#: Button labels that mean "Back".
-BACK_LABELS = frozenset({"Back"})
+WAY_OUT_LABELS = BACK_LABELS | {"Main menu", "Cancel", "No, keep it", "Cancel the application"}
 
 
 @dataclass(frozen=True)
