@@ -287,12 +287,15 @@ BUGS: dict[str, str] = {
     "BACK_FROM_CHANGE_AN_ANSWER_GOES_TO_MENU": "Back from 'Which answer do you want to change?' shows the main menu, not the screen it was opened from (review, result, …)",
     "BACK_FROM_A_QUESTION_FOLLOWS_ANSWERS_NOT_SCREENS": "Back from a question re-asks the last fact answered anywhere (in another flow, or changed via /edit), so it jumps over questions skipped with 'I don't know' (to the main menu from the second question of /find when the first was skipped) and over the screens in between",
     "BACK_GOES_TO_A_FIXED_PARENT": "Back from the program list, a track list, a program's info menu or an info page goes to a fixed screen, not to the one it was opened from (a result, an answer, the ranking)",
+    "BACK_COMMAND_WHERE_NO_BACK_BUTTON_GOES_TO_MENU": "/back on a screen that shows no Back button (a result, an answer, a notice, the deletion question) shows the main menu (or the flow's fixed screen), not the screen shown before",
     "BACK_COMMAND_ON_AN_INFO_PAGE": "/back on an info page (Deadlines, Contacts, …) shows the program list, while its Back button shows the program's info menu",
     "BACK_FROM_NAME_GOES_TO_MENU": "Back from 'Your full name' (the first screen of an application) shows the main menu, not the screen Apply was pressed on",
     "BACK_IN_AN_APPLICATION_FOLLOWS_A_FIXED_ORDER": "Back from a contact or document screen clears and re-asks the previous field of the fixed order (phone ← name, first document ← employer/sector), not the screen shown before (e.g. after 'Change phone' or 'Replace' from the review, or details kept from an earlier draft)",
     "RESTART_LOSES_SCREEN": "after a restart, screens the engine keeps no step for (results, info pages, answers, help, language, submissions, receipts) come back as another screen, mostly the main menu",
     "LANGUAGE_SCREEN_HAS_NO_WAY_OUT": "'Choose your language.' offers only the three languages: no Back or Main menu",
 }
+#: Ends the signature of a Back failure after /back on a screen without a Back button.
+UNBUTTONED = " (/back where no Back button is shown)"
 #: Screens whose Back goes to one fixed screen in the current engine, whatever led to them.
 FIXED_PARENT_SCREENS = (
     "'Which program?'",
@@ -316,6 +319,8 @@ def known_bug(failure: Failure) -> str | None:
         return "EDIT_THEN_ANSWER_CRASHES"
     if kind == "exception" and sig.startswith("KeyError at dialogs/loader.py") and sig.endswith("in program"):
         return "FREE_QUESTION_ABOUT_A_REMOVED_PROGRAM_CRASHES"
+    if kind == "back" and sig.endswith(UNBUTTONED):
+        return "BACK_COMMAND_WHERE_NO_BACK_BUTTON_GOES_TO_MENU"
     if kind == "back" and sig.startswith("back from 'Which answer do you want to change?'"):
         return "BACK_FROM_CHANGE_AN_ANSWER_GOES_TO_MENU"
     if kind == "back" and sig.startswith("back from '@question'"):
@@ -419,6 +424,10 @@ class Walker:
     seen: Counter[str] = field(default_factory=Counter)
     #: Content was reloaded since the last event: the next screen may differ for that reason alone.
     reloaded: bool = False
+    #: The last turn showed no buttons.
+    bare: bool = False
+    #: The step being checked is /back on a screen that shows no Back button.
+    unbuttoned_back: bool = False
     #: Seconds spent inside the engine (``handle``), probes included, and how many calls.
     engine_seconds: float = 0.0
     engine_calls: int = 0
@@ -511,26 +520,26 @@ class Walker:
         """Do ``action`` and check the invariants; the failures found (empty: all held)."""
         self.actions.append(action)
         self.steps += 1
-        #: ``jump``: a command, an earlier screen's button or a notification's takes the person elsewhere:
-        #: what they saw before is no longer the screen Back should return to (a new history starts).
-        back = restart = jump = False
+        self.unbuttoned_back = False
+        # Every screen shown is one Back should return from to the screen before it, however it was reached
+        # (a button, a command, an earlier screen's button, a notification's); /back is a Back everywhere.
+        back = restart = False
         if isinstance(action, Send):
             event: Event = action.event
-            back = isinstance(event, CommandEvent) and event.name == "back" and any(map(is_back, self.buttons))
-            jump = isinstance(event, CommandEvent) and event.name not in ("back", "edit", "resume")
+            back = isinstance(event, CommandEvent) and event.name == "back"
+            self.unbuttoned_back = back and not any(map(is_back, self.buttons))
         elif isinstance(action, Press):
             current = next((b for b in self.buttons if b.label == action.label and _args_key(b) == action.args), None)
             event = ChoiceEvent(current.data if current else action.data)
             back = current is not None and is_back(current)
         elif isinstance(action, Stale):
-            event, jump = ChoiceEvent(action.data), True
+            event = ChoiceEvent(action.data)
         elif isinstance(action, Notification):
             references = [s.reference for s in self.driver.submissions.values()]
             if not references:
                 return []
             reference = references[action.index % len(references)]
             event = ChoiceEvent(notification_data(action.action, reference if action.action == "amend" else None))
-            jump = True
         elif isinstance(action, Restart):
             try:
                 self.driver.state = roundtrip(self.driver.state)
@@ -548,7 +557,7 @@ class Walker:
         else:
             self._staff_decides(action)
             return []
-        return self._deliver(event, back=back, restart=restart, jump=jump)
+        return self._deliver(event, back=back, restart=restart)
 
     def _staff_decides(self, action: StaffDecides) -> None:
         references = [s.reference for s in self.driver.submissions.values()]
@@ -564,8 +573,11 @@ class Walker:
             self.engine_seconds += time.perf_counter() - began
             self.engine_calls += 1
 
-    def _deliver(self, event: Event, *, back: bool, restart: bool, jump: bool) -> list[Failure]:
-        before = self.screen
+    def _deliver(self, event: Event, *, back: bool, restart: bool) -> list[Failure]:
+        # After a turn without buttons (a refusal, "your data has been deleted") the last screen is no
+        # longer what a restart must show again.
+        before = None if self.bare else self.screen
+        jump = False
         began = time.perf_counter()
         try:
             self.driver.deliver(event)
@@ -585,6 +597,7 @@ class Walker:
             back, restart, jump, self.reloaded = False, False, True, False
         failures = self.check(replies, before, back=back, restart=restart)
         screen = screen_of(replies)
+        self.bare = screen is None
         if screen is not None:
             back_ok = not any(f.kind == "back" for f in failures)
             self._move_to(screen, buttons_of(replies), back=back, back_ok=back_ok, jump=jump)
@@ -640,7 +653,8 @@ class Walker:
             failures.append(
                 self._failure(
                     "back",
-                    f"back from {self.history[-1].key!r} went to {screen.key!r} instead of {self.history[-2].key!r}",
+                    f"back from {self.history[-1].key!r} went to {screen.key!r} instead of {self.history[-2].key!r}"
+                    + (UNBUTTONED if self.unbuttoned_back else ""),
                     f"from {self.history[-1]} expected {self.history[-2]}, got {screen}",
                 )
             )
