@@ -44,6 +44,7 @@ from dialogs.events import (
     Event,
     FileEvent,
     FilesEvent,
+    ForgetApplicant,
     Reply,
     TextEvent,
 )
@@ -548,7 +549,10 @@ class Walker:
             event, restart = CommandEvent("resume"), True
         elif isinstance(action, Reload):
             content = self.world.variants[action.variant]
-            self.reloaded = self.reloaded or content is not self.driver.content
+            # Only content with other programs may rightly change where the person is (the same programs
+            # under another version must change nothing).
+            ids = [p.id for p in content.programs]
+            self.reloaded = self.reloaded or ids != [p.id for p in self.driver.content.programs]
             self.driver.content = content
             return []
         elif isinstance(action, Clock):
@@ -578,6 +582,7 @@ class Walker:
         # longer what a restart must show again.
         before = None if self.bare else self.screen
         jump = False
+        effects = len(self.driver.effects)
         began = time.perf_counter()
         try:
             self.driver.deliver(event)
@@ -598,6 +603,9 @@ class Walker:
         failures = self.check(replies, before, back=back, restart=restart)
         screen = screen_of(replies)
         self.bare = screen is None
+        if any(isinstance(e, ForgetApplicant) for e in self.driver.effects[effects:]):
+            # The conversation was deleted: nothing shown before it is a screen to go back to.
+            self.history, self.screen, self.buttons = [], None, []
         if screen is not None:
             back_ok = not any(f.kind == "back" for f in failures)
             self._move_to(screen, buttons_of(replies), back=back, back_ok=back_ok, jump=jump)
