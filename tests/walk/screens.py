@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dialogs.events import Button, Reply
+from dialogs.state import State
 
 #: The main menu's message key: reaching it starts a new history of screens.
 MENU_KEY = "What would you like to do?"
@@ -39,11 +40,15 @@ def _frozen(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def screen_of(replies: Sequence[Reply]) -> Screen | None:
-    """The screen a turn leaves the person on: its last reply with buttons (None: no buttons at all)."""
+def screen_of(replies: Sequence[Reply], state: State | None = None) -> Screen | None:
+    """The screen a turn leaves the person on: its last reply with buttons (None: no buttons at all), with
+    the flow it was shown in (the program list for "Am I eligible" and for "Apply" look alike, but a
+    press on them leads to different places, so Back must tell them apart)."""
     for reply in reversed(replies):
         if reply.buttons:
-            return Screen(reply.key, tuple((k, _frozen(reply.args[k])) for k in IDENTIFYING_ARGS if k in reply.args))
+            args = tuple((k, _frozen(reply.args[k])) for k in IDENTIFYING_ARGS if k in reply.args)
+            flow = getattr(state, "flow", None) if state is not None else None
+            return Screen(reply.key, args + ((("flow", str(flow)),) if flow is not None else ()))
     return None
 
 

@@ -36,16 +36,20 @@ from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.i18n import translator
-from dialogs.engine import LANGUAGES, MENU_COMMANDS, handle
+from dialogs.engine import LANGUAGES, MENU_COMMANDS, Outcome, handle
 from dialogs.events import (
+    AmendSubmission,
     Button,
     ChoiceEvent,
     CommandEvent,
+    CreateSubmission,
     Event,
     FileEvent,
     FilesEvent,
     ForgetApplicant,
+    ForwardQuestion,
     Reply,
+    Subscribe,
     TextEvent,
 )
 from dialogs.loader import Content
@@ -80,6 +84,8 @@ CONTACT_KEYS = frozenset(
 )
 #: Keys of the screens that ask for files.
 DOCUMENT_KEYS = frozenset({"@document_request", "@amend_request"})
+#: Effects Back cannot undo: the screen shown after one starts a new history of screens.
+IRREVERSIBLE = (CreateSubmission, AmendSubmission, ForwardQuestion, Subscribe)
 #: Keys of the screens of an application under way (contact details, documents, review, amending).
 APPLICATION_KEYS = (
     CONTACT_KEYS
@@ -568,11 +574,11 @@ class Walker:
         if references:
             self.driver.decisions[references[action.index % len(references)]] = (action.status, action.comment)
 
-    def _handle(self, state: State, event: Event) -> list[Reply]:
+    def _handle(self, state: State, event: Event) -> Outcome:
         """The engine on a copy of the state, as a probe: nothing is applied."""
         began = time.perf_counter()
         try:
-            return handle(state, event, self.driver.content, self.driver.now, self.driver.context()).replies
+            return handle(state, event, self.driver.content, self.driver.now, self.driver.context())
         finally:
             self.engine_seconds += time.perf_counter() - began
             self.engine_calls += 1
@@ -601,11 +607,16 @@ class Walker:
             # to compare with, and what was shown before is no longer where Back leads.
             back, restart, jump, self.reloaded = False, False, True, False
         failures = self.check(replies, before, back=back, restart=restart)
-        screen = screen_of(replies)
+        screen = screen_of(replies, self.driver.state)
         self.bare = screen is None
-        if any(isinstance(e, ForgetApplicant) for e in self.driver.effects[effects:]):
+        done = self.driver.effects[effects:]
+        if any(isinstance(e, ForgetApplicant) for e in done):
             # The conversation was deleted: nothing shown before it is a screen to go back to.
             self.history, self.screen, self.buttons = [], None, []
+        elif any(isinstance(e, IRREVERSIBLE) for e in done):
+            # What was done cannot be undone by Back (a question passed to staff, a submission sent):
+            # the screen after it starts a new history, as the menu does.
+            jump = True
         if screen is not None:
             back_ok = not any(f.kind == "back" for f in failures)
             self._move_to(screen, buttons_of(replies), back=back, back_ok=back_ok, jump=jump)
@@ -642,15 +653,15 @@ class Walker:
                 failures.append(self._failure("round_trip", "state differs after JSON", f"{state!r}"))
         except Exception as exc:
             failures.append(self._failure("round_trip", f"{type(exc).__name__} at {_location(exc)}", repr(exc)))
-        screen, buttons = screen_of(replies), buttons_of(replies)
+        screen, buttons = screen_of(replies, state), buttons_of(replies)
         if screen is None:
             try:
                 start = self._handle(state, CommandEvent("start"))
             except Exception as exc:
                 failures.append(self._failure("bare_start", f"/start raised {type(exc).__name__}", repr(exc)))
                 return failures
-            shown = screen_of(start)
-            if shown is None or not offers_way_out(shown, buttons_of(start)):
+            shown = screen_of(start.replies, start.state)
+            if shown is None or not offers_way_out(shown, buttons_of(start.replies)):
                 failures.append(self._failure("bare_start", f"/start after {replies[-1].key!r} shows {shown}", ""))
             return failures
         if not offers_way_out(screen, buttons):
@@ -669,7 +680,8 @@ class Walker:
         if restart and before is not None and screen != before:
             failures.append(self._failure("restart", f"restart on {before.key!r} showed {screen.key!r}", ""))
         try:
-            resumed = screen_of(self._handle(roundtrip(state), CommandEvent("resume")))
+            probe = self._handle(roundtrip(state), CommandEvent("resume"))
+            resumed = screen_of(probe.replies, probe.state)
         except Exception as exc:
             failures.append(self._failure("exception", f"{type(exc).__name__} at {_location(exc)} (on resume)", ""))
             return failures
