@@ -8,6 +8,7 @@ staff) so whole journeys can be run without a database.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from dialogs.events import (
     CreateSubmission,
     Event,
     FileEvent,
+    ForgetApplicant,
     ForwardQuestion,
     Reply,
     SetLanguage,
@@ -57,8 +59,12 @@ class Driver:
     decisions: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     #: Questions passed on to staff, newest first (staff answers are set by the test).
     questions: list[QuestionView] = field(default_factory=list)
+    #: Where a confirmed submission's reference comes from (the edge draws one per event); the random
+    #: walks pass a seeded one so that a walk replays to the same references.
+    references: Callable[[], str] = new_reference
 
-    def send(self, event: Event) -> str:
+    def context(self) -> Context:
+        """What the edge would read from storage for the next event: submissions with staff's decisions, questions."""
         views = tuple(
             SubmissionView(
                 s.reference,
@@ -70,13 +76,15 @@ class Driver:
             )
             for s in self.submissions.values()
         )
-        outcome = handle(
-            self.state,
-            event,
-            self.content,
-            self.now,
-            Context(self.user, views, tuple(self.questions), reference=new_reference()),
-        )
+        return Context(self.user, views, tuple(self.questions), reference=self.references())
+
+    def send(self, event: Event) -> str:
+        self.deliver(event)
+        return self.screen
+
+    def deliver(self, event: Event) -> None:
+        """Handle ``event`` and apply its effects as storage would, without rendering (the walks render themselves)."""
+        outcome = handle(self.state, event, self.content, self.now, self.context())
         self.state = outcome.state
         self.replies = outcome.replies
         for effect in outcome.effects:
@@ -91,7 +99,12 @@ class Driver:
                 self.decisions[effect.reference] = ("submitted", None)
             elif isinstance(effect, ForwardQuestion):
                 self.questions.insert(0, QuestionView(effect.question, effect.program, effect.office, self.now))
-        return self.screen
+            elif isinstance(effect, ForgetApplicant):
+                # Storage deletes the applicant's submissions, questions and files with the conversation.
+                self.submissions.clear()
+                self.decisions.clear()
+                self.questions.clear()
+                self.files.clear()
 
     @property
     def screen(self) -> str:

@@ -87,6 +87,16 @@ def _content_changed(turn: Turn) -> None:
         state.program, state.track, state.track_chosen = None, None, False
         state.step, state.flow, state.draft, state.trail = str(Step.MENU), None, None, []
     state.facts = {k: v for k, v in state.facts.items() if k in turn.content.facts}
+    # Screens of the trail shown while a program that is gone was chosen: Back must not bring its id
+    # back (a screen that needs it then shows the menu; one that does not, the menu itself, stays).
+    for entry in state.trail:
+        if entry.get("program") and turn.content.find_program(entry["program"]) is None:
+            entry.update(program=None, track=None, chosen=False)
+    state.asked = [f for f in state.asked if f in turn.content.facts]
+    state.skipped = [f for f in state.skipped if f in turn.content.facts]
+    if turn.content.find_program(state.free_question_program) is None:
+        # The next typed question would be read for a program the content no longer has.
+        state.free_question_program = None
 
 
 def expired(turn: Turn) -> None:
