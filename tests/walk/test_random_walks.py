@@ -22,12 +22,8 @@ from hypothesis import strategies as st
 
 from dialogs.engine import LANGUAGES
 from dialogs.loader import Content
-from tests.walk.walker import BUGS, START, Failure, RandomChooser, Walker, World, new_walker, reproduces, shorten
+from tests.walk.walker import START, Failure, RandomChooser, Walker, World, new_walker, reproduces, shorten
 
-#: The engine's known bugs (see BUGS in tests/walk/walker.py) whose failures these walks leave out.
-#: Each is one cause the current engine has; remove a flag once the rewrite (issue 14, branch
-#: issue14-flows) fixes it, and the walks hold the engine to that invariant from then on.
-KNOWN_BUGS: frozenset[str] = frozenset()
 #: Walks per language and steps per walk: 3 languages x 70 x 100 = 21,000 steps.
 WALKS = 70
 STEPS_PER_WALK = 100
@@ -50,17 +46,9 @@ class DataChooser:
         return bisect.bisect_right(cumulative, self.data.draw(st.integers(0, total - 1)))
 
 
-def unexpected(failures: list[Failure]) -> list[Failure]:
-    return [f for f in failures if f.known not in KNOWN_BUGS]
-
-
 def explain(failure: Failure) -> str:
     steps = "\n  ".join(failure.reproducer())
     return f"[{failure.kind}] {failure.signature}\n{failure.detail[:500]}\nsteps:\n  {steps}"
-
-
-def test_known_bug_flags_name_known_bugs() -> None:
-    assert set(BUGS) >= KNOWN_BUGS
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -84,8 +72,7 @@ def test_random_walks_keep_the_engine_whole(content: Content, lang: str) -> None
         walker = Walker(world, lang, clocks[chooser.index([1] * len(clocks))])
         failures = walker.apply(START)
         while True:
-            bad = unexpected(failures)
-            assert not bad, explain(bad[0])
+            assert not failures, explain(failures[0])
             if walker.steps >= STEPS_PER_WALK:
                 break
             failures = walker.step(chooser)

@@ -11,8 +11,7 @@ program's window. Storage's part is played by :class:`tests.engine_driver.Driver
 After every step the invariants are checked (see :meth:`Walker.check`): no exception; the state reads
 back equal from its JSON; the screen offers a way back or to the menu (a screen without buttons: /start
 works); Back returns to the screen shown before it, where there was one; a restart shows the same screen.
-A failure is grouped by a signature; :func:`known_bug` names the ones the current engine is known to
-have, so the suite can leave those out (by flag) until the rewrite fixes them.
+A failure is grouped by a signature (the exception's type and place, or the invariant and the screens).
 
 Choices come from a :class:`Chooser`: ``random.Random`` for the bench, hypothesis' ``data.draw`` for
 the suite (so hypothesis can shrink a failing walk). Every step is recorded as an :data:`Action` that
@@ -270,7 +269,6 @@ class Failure:
     actions: tuple[Action, ...]
     lang: str
     now: dt.datetime
-    known: str | None = None
 
     def reproducer(self) -> list[str]:
         return [f"lang={self.lang}, clock at {self.now.isoformat()}"] + [str(a) for a in self.actions]
@@ -286,67 +284,8 @@ def _location(exc: BaseException) -> str:
     )
 
 
-#: The bugs the current engine is known to have (issue 14), by flag name → what happens. The suite
-#: leaves a failure out while its flag is in the test's ``KNOWN_BUGS``; the lead removes flags once fixed.
-BUGS: dict[str, str] = {
-    "EDIT_THEN_ANSWER_CRASHES": "after /edit (or 'Change an answer'), a changed answer resumes a flow whose program, track or draft is not there: AssertionError in finish_questions (info or find flow: no track) or ask_contact (apply flow stopped at a closed window: no draft)",
-    "FREE_QUESTION_ABOUT_A_REMOVED_PROGRAM_CRASHES": "after new content without the program a free question was last answered for, every typed question raises KeyError (the state keeps free_question_program)",
-    "BACK_FROM_CHANGE_AN_ANSWER_GOES_TO_MENU": "Back from 'Which answer do you want to change?' shows the main menu, not the screen it was opened from (review, result, …)",
-    "BACK_FROM_A_QUESTION_FOLLOWS_ANSWERS_NOT_SCREENS": "Back from a question re-asks the last fact answered anywhere (in another flow, or changed via /edit), so it jumps over questions skipped with 'I don't know' (to the main menu from the second question of /find when the first was skipped) and over the screens in between",
-    "BACK_GOES_TO_A_FIXED_PARENT": "Back from the program list, a track list, a program's info menu or an info page goes to a fixed screen, not to the one it was opened from (a result, an answer, the ranking)",
-    "BACK_COMMAND_WHERE_NO_BACK_BUTTON_GOES_TO_MENU": "/back on a screen that shows no Back button (a result, an answer, a notice, the deletion question) shows the main menu (or the flow's fixed screen), not the screen shown before",
-    "BACK_COMMAND_ON_AN_INFO_PAGE": "/back on an info page (Deadlines, Contacts, …) shows the program list, while its Back button shows the program's info menu",
-    "BACK_FROM_NAME_GOES_TO_MENU": "Back from 'Your full name' (the first screen of an application) shows the main menu, not the screen Apply was pressed on",
-    "BACK_IN_AN_APPLICATION_FOLLOWS_A_FIXED_ORDER": "Back from a contact or document screen clears and re-asks the previous field of the fixed order (phone ← name, first document ← employer/sector), not the screen shown before (e.g. after 'Change phone' or 'Replace' from the review, or details kept from an earlier draft)",
-    "RESTART_LOSES_SCREEN": "after a restart, screens the engine keeps no step for (results, info pages, answers, help, language, submissions, receipts) come back as another screen, mostly the main menu",
-    "LANGUAGE_SCREEN_HAS_NO_WAY_OUT": "'Choose your language.' offers only the three languages: no Back or Main menu",
-}
 #: Ends the signature of a Back failure after /back on a screen without a Back button.
 UNBUTTONED = " (/back where no Back button is shown)"
-#: Screens whose Back goes to one fixed screen in the current engine, whatever led to them.
-FIXED_PARENT_SCREENS = (
-    "'Which program?'",
-    "'Which track of {program}?'",
-    "'What would you like to know about {program}?'",
-    "'@info'",
-)
-
-#: Screens of an application whose Back goes to the previous field of a fixed order in the current engine.
-APPLICATION_SCREENS = tuple(repr(key) for key in sorted(APPLICATION_KEYS))
-
-
-def known_bug(failure: Failure) -> str | None:
-    """The flag of the known bug this failure is, or None when it is a new one."""
-    kind, sig = failure.kind, failure.signature
-    if (
-        kind == "exception"
-        and sig.startswith("AssertionError at dialogs/engine.py")
-        and sig.endswith(("in finish_questions", "in ask_contact"))
-    ):
-        return "EDIT_THEN_ANSWER_CRASHES"
-    if kind == "exception" and sig.startswith("KeyError at dialogs/loader.py") and sig.endswith("in program"):
-        return "FREE_QUESTION_ABOUT_A_REMOVED_PROGRAM_CRASHES"
-    if kind == "back" and sig.endswith(UNBUTTONED):
-        return "BACK_COMMAND_WHERE_NO_BACK_BUTTON_GOES_TO_MENU"
-    if kind == "back" and sig.startswith("back from 'Which answer do you want to change?'"):
-        return "BACK_FROM_CHANGE_AN_ANSWER_GOES_TO_MENU"
-    if kind == "back" and sig.startswith("back from '@question'"):
-        return "BACK_FROM_A_QUESTION_FOLLOWS_ANSWERS_NOT_SCREENS"
-    if kind == "back" and sig.startswith("back from '@info' went to 'Which program?'"):
-        return "BACK_COMMAND_ON_AN_INFO_PAGE"
-    if kind == "back" and sig.startswith(tuple(f"back from {screen}" for screen in FIXED_PARENT_SCREENS)):
-        return "BACK_GOES_TO_A_FIXED_PARENT"
-    if kind == "back" and sig.startswith(
-        "back from 'Your full name, as on your ID card?' went to 'What would you like to do?'"
-    ):
-        return "BACK_FROM_NAME_GOES_TO_MENU"
-    if kind == "back" and sig.startswith(tuple(f"back from {screen}" for screen in APPLICATION_SCREENS)):
-        return "BACK_IN_AN_APPLICATION_FOLLOWS_A_FIXED_ORDER"
-    if kind == "restart":
-        return "RESTART_LOSES_SCREEN"
-    if kind == "no_way_out" and sig == "no way out of 'Choose your language.'":
-        return "LANGUAGE_SCREEN_HAS_NO_WAY_OUT"
-    return None
 
 
 # --------------------------------------------------------------------------- content variants and clocks
@@ -710,7 +649,6 @@ class Walker:
 
     def _failure(self, kind: str, signature: str, detail: str) -> Failure:
         failure = Failure(kind, signature, detail, tuple(self.actions), self.lang, self.now)
-        failure.known = known_bug(failure)
         return failure
 
 
