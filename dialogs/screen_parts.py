@@ -34,6 +34,17 @@ def program_title(
     return title
 
 
+def stored_title(
+    content: Content, program_id: str, track_id: str | None, tr: Translator, *, with_track: bool = True
+) -> str:
+    """The title of a program named by something stored (a submission, a question): its id when this
+    version of the content no longer has the program or the track."""
+    try:
+        return program_title(content, program_id, track_id, tr, with_track=with_track)
+    except KeyError:
+        return program_id
+
+
 def office_name(content: Content, program_id: str | None, contact_id: str | None, tr: Translator) -> str | None:
     """The office of one of a program's contacts in the reader's language; None when the content
     (perhaps a newer version than the one a stored question was routed with) no longer has it."""

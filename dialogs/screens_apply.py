@@ -16,7 +16,15 @@ from dialogs.eligibility import assess
 from dialogs.explain import verdict_label
 from dialogs.i18n import N_, Translator
 from dialogs.loader import Content
-from dialogs.screen_parts import Composer, document_name, documents_lines, office_name, program_title, sector_label
+from dialogs.screen_parts import (
+    Composer,
+    document_name,
+    documents_lines,
+    office_name,
+    program_title,
+    sector_label,
+    stored_title,
+)
 
 
 def _document_request(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
@@ -88,10 +96,7 @@ def _submissions(args: dict[str, Any], content: Content, now: dt.datetime, tr: T
     labels = {status: _(label) for status, label in STATUS_LABELS.items()}
     lines = [_("Your submissions:")]
     for s in submissions:
-        try:
-            title = program_title(content, s["program"], s["track"], tr)
-        except KeyError:
-            title = s["program"]
+        title = stored_title(content, s["program"], s["track"], tr)
         line = "- " + _("{reference} · {program} · {status} · {date}").format(
             reference=s["reference"],
             program=title,

@@ -16,7 +16,7 @@ from dialogs.explain import assessment_lines, verdict_label
 from dialogs.i18n import Translator
 from dialogs.loader import Content
 from dialogs.schema_program import Program
-from dialogs.screen_parts import Composer, documents_lines, office_name, program_title, sector_label
+from dialogs.screen_parts import Composer, documents_lines, office_name, sector_label, stored_title
 
 
 def _staff_submission(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
@@ -28,11 +28,8 @@ def _staff_submission(args: dict[str, Any], content: Content, now: dt.datetime, 
     }
     lines = [heads[args["kind"]].format(reference=args["reference"])]
     contact = args["contact"]
-    try:
-        program = content.program(args["program"])
-    except KeyError:
-        program = None
-    title = program_title(content, args["program"], args["track"], tr) if program else args["program"]
+    program = content.find_program(args["program"])
+    title = stored_title(content, args["program"], args["track"], tr)
     lines += [
         _("Program: {program}").format(program=title),
         _("Name: {name}").format(name=contact.get("name") or "—"),
@@ -96,10 +93,7 @@ def _staff_decision(args: dict[str, Any], content: Content, now: dt.datetime, tr
 def _applicant_update(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
     """What the applicant is told when staff decide on their submission."""
     _ = tr.gettext
-    try:
-        title = program_title(content, args["program"], args["track"], tr)
-    except KeyError:
-        title = args["program"]
+    title = stored_title(content, args["program"], args["track"], tr)
     texts = {
         "accepted": _("Good news: your submission {reference} to {program} has been accepted."),
         "returned": _("Your submission {reference} to {program} was returned to you for changes."),
@@ -123,13 +117,7 @@ def _staff_question(args: dict[str, Any], content: Content, now: dt.datetime, tr
     """A free question the bot passed on, as staff read it: who asks about what, and how to answer."""
     _ = tr.gettext
     program = args.get("program")
-    if program is None:
-        title = _("not named")
-    else:
-        try:
-            title = program_title(content, program, None, tr, with_track=False)
-        except KeyError:
-            title = program
+    title = _("not named") if program is None else stored_title(content, program, None, tr, with_track=False)
     lines = [
         _("Question {reference} from {name}").format(
             reference=args["reference"], name=args.get("asker") or _("an applicant")
