@@ -83,7 +83,11 @@ _READINGS_KEPT = 256
 
 def read(question: str, content: Content, program_id: str | None = None, *, chosen: bool = False) -> Reading:
     """What ``question`` asks. ``program_id`` is the conversation's program; ``chosen``: the applicant
-    just picked it for this very question (after being asked which program they meant)."""
+    just picked it for this very question (after being asked which program they meant). A program this
+    version of the content no longer has (a conversation, or a screen redrawn, from before admins removed
+    it) is no conversation program at all: the question is read on its own."""
+    if content.find_program(program_id) is None:
+        program_id, chosen = None, False
     key = (content.version, question, program_id, chosen)
     reading = _READINGS.get(key)
     if reading is None:

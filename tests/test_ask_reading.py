@@ -333,3 +333,10 @@ def test_an_ambiguous_question_lists_its_programs_in_the_same_order_in_every_pro
     for choices in ast.literal_eval(outputs.pop()):
         assert len(choices) > 1
         assert list(choices) == sorted(choices, key=order.index)
+
+
+def test_a_question_read_for_a_program_the_content_no_longer_has_is_read_on_its_own() -> None:
+    """Found by the random walks: an answer screen redrawn after admins removed its program raised KeyError."""
+    content = load_content()
+    assert read("什么时候截止？", content, "no-such-program") == read("什么时候截止？", content, None)
+    assert read("什么时候截止？", content, "no-such-program", chosen=True) == read("什么时候截止？", content, None)

@@ -32,6 +32,7 @@ from tests.engine_driver import Driver
 from tests.test_engine_journeys import EXPERT, INSIDE_AID_WINDOW, PDF, PNG, TODAY, answer_until_done
 
 AID = "2023 aid-talent plan (batch 2)"
+AID_ID = "xj-aid-talent-2023b2"
 EXPERTS = "Flexible aid experts"
 
 
@@ -400,3 +401,37 @@ def test_a_stored_state_of_the_first_format_continues_on_its_screen(shipped: Con
     assert result.step == Step.RANKING
     assert State.from_json({"format": FORMAT, "step": "no_such_step"}).step == Step.MENU
     assert State.from_json({"format": 1, "step": "done"}).step == Step.MENU
+
+
+def test_content_without_a_program_leaves_no_way_to_reach_it(content: Content) -> None:
+    """Found by the random walks: after admins removed a program, an answer screen about it, a free
+    question last answered for it, and Back to a screen shown for it each raised KeyError."""
+    without = dataclasses.replace(
+        content, programs=tuple(p for p in content.programs if p.id != AID_ID), version=content.version + "-without"
+    )
+
+    def data_of(d: Driver, label: str) -> str:
+        """The button's data, found while the labels still render (the phone shows what it was sent)."""
+        return next(data for text, data in d.buttons() if text == label)
+
+    d = start(content)
+    d.text("2月30日")
+    d.press(AID)
+    more = data_of(d, "More about this program")
+    d.content = without
+    d.send_choice(more)  # an answer screen about the removed program, redrawn
+    assert d.replies[0].key == "This menu has expired. Here is the current one."
+    assert d.state.program != AID_ID
+    d.text("什么时候截止？")  # read on its own, not for the removed program
+    assert d.state.free_question_program != AID_ID
+
+    d = start(content)
+    d.press("Deadlines, contacts and documents")
+    d.press(AID)
+    d.press("Main menu")
+    d.press("Apply")
+    back = data_of(d, "Back")
+    d.content = without
+    d.send_choice(back)  # the menu the trail kept was shown while the removed program was chosen
+    d.text("XX")
+    assert d.state.program is None
