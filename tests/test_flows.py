@@ -435,3 +435,26 @@ def test_content_without_a_program_leaves_no_way_to_reach_it(content: Content) -
     d.send_choice(back)  # the menu the trail kept was shown while the removed program was chosen
     d.text("XX")
     assert d.state.program is None
+
+
+def test_back_from_a_changed_answer_gives_the_old_answer_back_and_shows_the_list_of_answers(content: Content) -> None:
+    """Found by the 1,000,000-step walk: Back from a question opened by /edit took its answer away, so
+    "Which answer do you want to change?" had nothing to list and the next Back showed the main menu."""
+    d = start(content)
+    d.press("Apply")
+    d.press(AID)
+    d.press(EXPERTS)
+    d.press("I don't know")
+    d.press("I don't know")
+    d.press("Yes")  # inside another key program's support period: not eligible
+    assert d.state.step == Step.INELIGIBLE
+    d.press("Contacts")
+    d.command("edit")
+    d.press('Inside another "2+5" key talent program\'s support period: Yes')
+    d.press("No")
+    assert d.state.step == Step.TOPIC  # back where /edit was used
+    d.press("Back")  # the change is undone: the answer is the one it was before /edit
+    assert d.state.step == Step.QUESTION and d.state.facts["in_key_program"] is True
+    d.press("Back")
+    assert d.state.step == Step.EDIT_FACTS
+    assert 'Inside another "2+5" key talent program\'s support period: Yes' in d.labels()

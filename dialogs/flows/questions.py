@@ -123,8 +123,13 @@ def onward(turn: Turn) -> None:
 
 
 def undo_answer(turn: Turn, args: Args) -> None:
-    """Back to a question: its answer is taken back, to be given again."""
+    """Back to a question: its answer is taken back, to be given again. A question opened to change an
+    answer gets back the answer it had (taking it away would empty "Which answer do you want to
+    change?", the screen Back goes on to)."""
     fact_id = str(args.get("fact"))
+    if "before" in args and fact_id in turn.content.facts:
+        turn.state.facts[fact_id] = args["before"]
+        return
     turn.state.facts.pop(fact_id, None)
     if fact_id in turn.state.asked:
         turn.state.asked.remove(fact_id)
@@ -166,7 +171,8 @@ def on_change_fact(turn: Turn, press: ChangeFact) -> None:
         turn.redraw()
         return
     then = (turn.top or {}).get("args", {}).get("then")
-    turn.go(Step.QUESTION, fact=press.fact, number=len(turn.state.asked) + 1, then=then)
+    kept = {"before": turn.state.facts[press.fact]} if press.fact in turn.state.facts else {}
+    turn.go(Step.QUESTION, fact=press.fact, number=len(turn.state.asked) + 1, then=then, **kept)
 
 
 def specs() -> tuple[StepSpec, ...]:
