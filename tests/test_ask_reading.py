@@ -316,7 +316,7 @@ def test_an_ambiguous_question_lists_its_programs_in_the_same_order_in_every_pro
         "from dialogs.loader import load_content\n"
         "from dialogs.question_reading import read\n"
         "c = load_content()\n"
-        "print([read(q, c, None).choices for q in ('特贴什么时候截止', 'deadline', '补贴多少钱')])\n"
+        "print([read(q, c, None).choices for q in ('特贴什么时候截止', 'How much is the allowance?', 'allowance deadline')])\n"
     )
     outputs = {
         subprocess.run(
