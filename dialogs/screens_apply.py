@@ -38,16 +38,7 @@ def _document_request(args: dict[str, Any], content: Content, now: dt.datetime, 
     ]
     if doc.note is not None:
         lines.append(doc.note.get(tr.lang))
-    lines.append(
-        _("Send it as a PDF, a photo (JPEG or PNG) or a Word/Excel file; several files are fine (one per page).")
-    )
-    if args["received"]:
-        lines.append(
-            tr.ngettext(
-                "{n} file received for this document.", "{n} files received for this document.", args["received"]
-            ).format(n=args["received"])
-        )
-    return "\n".join(lines)
+    return "\n".join(lines + _how_to_send(args["received"], tr))
 
 
 def _review(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
@@ -158,17 +149,25 @@ def _amend(args: dict[str, Any], content: Content, now: dt.datetime, tr: Transla
 def _amend_request(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
     _ = tr.gettext
     program = content.program(args["program"])
+    lines = [_("Send the files for: {document}").format(document=document_name(program, args["item"], tr))]
+    return "\n".join(lines + _how_to_send(args["received"], tr))
+
+
+def _how_to_send(received: int, tr: Translator) -> list[str]:
+    """What a document request says under its title, first time or again: the file types taken, and
+    how many files have come for it so far."""
     lines = [
-        _("Send the files for: {document}").format(document=document_name(program, args["item"], tr)),
-        _("Send it as a PDF, a photo (JPEG or PNG) or a Word/Excel file; several files are fine (one per page)."),
+        tr.gettext(
+            "Send it as a PDF, a photo (JPEG or PNG) or a Word/Excel file; several files are fine (one per page)."
+        )
     ]
-    if args["received"]:
+    if received:
         lines.append(
             tr.ngettext(
-                "{n} file received for this document.", "{n} files received for this document.", args["received"]
-            ).format(n=args["received"])
+                "{n} file received for this document.", "{n} files received for this document.", received
+            ).format(n=received)
         )
-    return "\n".join(lines)
+    return lines
 
 
 #: The composers of applying and following up by their reply key.
