@@ -28,7 +28,12 @@ QUESTIONS = DATA / "questions.yaml"
 HOLDOUT = DATA / "questions_holdout.yaml"
 #: Questions typed in Uyghur (Arabic script), answered in Uyghur: gated on their own.
 UYGHUR = DATA / "questions_ug.yaml"
+#: The sets the accuracy gates are computed on.
 SETS = {"dev": QUESTIONS, "held-out": HOLDOUT, "ug": UYGHUR}
+#: Written for issue 15 from the notices alone, by someone who saw neither the answerer, its content files nor the
+#: sets above; measured once before the answerer was changed for that issue. Reported on its own, not in the gates.
+BLIND = DATA / "questions_blind.yaml"
+ALL_SETS = {**SETS, "blind": BLIND}
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,8 @@ class Labelled:
     intent: str
     program: str | None
     track: str | None = None
+    #: Other intents the label accepts as equally right (the blind set gives a list where two honestly are).
+    also: tuple[str, ...] = ()
     expect: tuple[str, ...] = ()
     ambiguous: tuple[str, ...] = ()
     note: str | None = None
@@ -77,16 +84,18 @@ def load_questions(path: Path | None = None) -> list[Labelled]:
     """One set, or (by default) every set."""
     if path is None:
         return [item for one in SETS.values() for item in load_questions(one)]
-    name = next((k for k, v in SETS.items() if v == path), path.stem)
+    name = next((k for k, v in ALL_SETS.items() if v == path), path.stem)
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     items = []
     for raw in data["questions"]:
+        intents = raw["intent"] if isinstance(raw["intent"], list) else [raw["intent"]]
         items.append(
             Labelled(
                 q=str(raw["q"]),
                 set=name,
                 lang=raw["lang"],
-                intent=raw["intent"],
+                intent=intents[0],
+                also=tuple(intents[1:]),
                 program=raw.get("program"),
                 track=raw.get("track"),
                 expect=tuple(str(e) for e in raw.get("expect") or ()),
@@ -102,7 +111,7 @@ def score(item: Labelled, got: Answer) -> Scored:
         program_ok = got.program is None and set(item.ambiguous) <= set(got.choices)
     else:
         program_ok = got.program == item.program
-    intent_ok = got.intent == item.intent or (item.intent == "other" and got.program is None)
+    intent_ok = got.intent in (item.intent, *item.also) or (item.intent == "other" and got.program is None)
     fact_ok = all(fragment in got.text for fragment in item.expect)
     return Scored(item, got, intent_ok, program_ok, fact_ok)
 
