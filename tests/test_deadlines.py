@@ -23,7 +23,8 @@ BOUNDARIES = [
     ("xj-state-allowance-2020", "2020-03-01T09:00", "open"),  # no opening date in the notice
     ("xj-state-allowance-2020", "2020-05-06T23:59", "open"),  # "5月6日前": the whole day counts
     ("xj-state-allowance-2020", "2020-05-07T00:00", "closed"),
-    ("sx-state-allowance-2023", "2023-03-02T23:59", "upcoming"),  # the Yangquan letter is dated 3 March
+    # no opening date in the notice: 3 March 2023 is the day the Yangquan letter was issued, not an opening
+    ("sx-state-allowance-2023", "2023-03-02T23:59", "open"),
     ("sx-state-allowance-2023", "2023-03-03T00:00", "open"),
     ("sx-state-allowance-2023", "2023-03-31T23:59", "open"),
     ("sx-state-allowance-2023", "2023-04-01T00:00", "closed"),
