@@ -157,3 +157,28 @@ def test_the_office_own_guidance_needs_no_quote(content_copy):
     line = insert_after(content_copy, PROGRAM, ITEM, "    basis: office\n")
     errors, warnings = check_path(content_copy)
     assert errors == [] and item_problems(warnings, line) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"),
+    [
+        ("zh", "办公室说明（通知原文未载明）："),
+        ("en", "Office guidance (not in the notice): "),
+        ("ug", "ئىشخانا يېتەكچىلىكى (ئۇقتۇرۇشتا يېزىلمىغان): "),
+    ],
+)
+def test_the_office_own_guidance_is_shown_as_such(content_copy, lang, label):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from bot.i18n import translator
+    from dialogs.answers import answer
+
+    insert_after(content_copy, PROGRAM, "  - id: fully-funded\n", "    basis: office\n")
+    content = load_content(content_copy)
+    now = dt.datetime(2026, 11, 21, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    reply = answer("少数民族特培有什么待遇", content, now, translator(lang)).text
+    benefit = content.program("xj-minority-backbone-2019").benefits[0].text.get(lang)
+    assert label + benefit in reply
+    plain = answer("少数民族特培有什么待遇", load_content(), now, translator(lang)).text
+    assert label not in plain
