@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from dialogs.explain import amount_text, contact_line, milestone_line, status_label
+from dialogs.grounding import stated
 from dialogs.i18n import Translator
 from dialogs.loader import Content
 from dialogs.question_index import Item
@@ -101,13 +102,13 @@ def _faq_text(reading: Reading, content: Content, tr: Translator) -> str:
     if program_id is None:
         entry = next(f for f in content.faq if f.id == entry_id)
         cites = [content.program(s.program).cite(s.clause) for s in entry.sources]
-        head, answer = "", entry.a
+        head, answer = "", stated(entry, entry.a, tr)
     else:
         program = content.program(program_id)
         faq = next(f for f in program.faq if f.id == entry_id)
         cites = [program.cite(faq.source)]
-        head, answer = program.short_title.get(tr.lang) + "\n", faq.a
-    body = head + answer.get(tr.lang)
+        head, answer = program.short_title.get(tr.lang) + "\n", stated(faq, faq.a, tr)
+    body = head + answer
     if cites:
         body += "\n" + tr.gettext("Source: {sources}").format(sources=tr.format_list(cites))
     return body
@@ -119,8 +120,10 @@ def _focus_lines(reading: Reading, program: Program, tr: Translator) -> str:
     for item in reading.focus:
         text_source = _item_text(program, item)
         if text_source is not None:
-            text, source = text_source
-            lines.append(tr.gettext("{text} ({source})").format(text=text.get(tr.lang), source=program.cite(source)))
+            entry, source = text_source
+            lines.append(
+                tr.gettext("{text} ({source})").format(text=stated(entry, entry.text, tr), source=program.cite(source))
+            )
     if not lines:
         return ""
     return tr.gettext("On what you asked:") + "\n" + _bullets(lines)
@@ -137,7 +140,7 @@ class _Quoted(Protocol):
     def source(self) -> str: ...
 
 
-def _item_text(program: Program, item: Item) -> tuple[Text, str] | None:
+def _item_text(program: Program, item: Item) -> tuple[_Quoted, str] | None:
     pools: dict[str, Sequence[_Quoted]] = {
         "requirement": program.requirements,
         "assessed": program.assessed,
@@ -147,7 +150,7 @@ def _item_text(program: Program, item: Item) -> tuple[Text, str] | None:
     }
     for entry in pools.get(item.kind, ()):
         if entry.id == item.ref:
-            return entry.text, entry.source
+            return entry, entry.source
     return None
 
 
@@ -235,7 +238,7 @@ def _deadline_text(program: Program, track: Track | None, sector: str | None, no
     others = [m for m in program.deadlines if m not in facing]
     lines = [milestone_line(m, now, tr) for m in facing]
     lines += [milestone_line(m, now, tr) for m in others]
-    notes = [m.note.get(tr.lang) for m in facing if m.note]
+    notes = [stated(m, m.note, tr) for m in facing if m.note]
     status = status_label(program_status(program, now), tr)
     body = _("{program} (status: {status})").format(program=head, status=status) + "\n" + _bullets(lines)
     if notes:
@@ -265,7 +268,7 @@ def _contact_text(program: Program, track: Track | None, sector: str | None, now
         what = tr.format_list([d.text.get(tr.lang) for d in duties])
         lines.append(_("{contact} — {duty}").format(contact=contact_line(contact, tr), duty=what))
         if contact.note is not None:
-            lines[-1] = _("{text} {note}").format(text=lines[-1], note=contact.note.get(tr.lang))
+            lines[-1] = _("{text} {note}").format(text=lines[-1], note=stated(contact, contact.note, tr))
     return _("Contacts for {program}:").format(program=head) + "\n" + _bullets(lines)
 
 
@@ -282,7 +285,7 @@ def _documents_text(program: Program, track: Track | None, sector: str | None, n
             name = tr.ngettext("{name} ({n} copy)", "{name} ({n} copies)", doc.copies).format(name=name, n=doc.copies)
         line = _("{document} — provided by {who}").format(document=name, who=who[doc.provided_by])
         if doc.note is not None:
-            line = _("{text} {note}").format(text=line + _("."), note=doc.note.get(tr.lang))
+            line = _("{text} {note}").format(text=line + _("."), note=stated(doc, doc.note, tr))
         lines.append(line)
     return _section(
         _("Documents for {program}:").format(program=head),
@@ -298,7 +301,7 @@ def _benefit_text(program: Program, track: Track | None, sector: str | None, now
     for benefit in program.benefits:
         if not _in_scope(benefit.tracks, track):
             continue
-        line = benefit.text.get(tr.lang)
+        line = stated(benefit, benefit.text, tr)
         if benefit.amount is not None:
             line = _("{text} — {amount}").format(text=line, amount=amount_text(benefit.amount, tr))
         lines.append(line)
@@ -312,7 +315,7 @@ def _benefit_text(program: Program, track: Track | None, sector: str | None, now
 def _quota_text(program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator) -> str:
     _ = tr.gettext
     head = _heading(program, track, tr)
-    lines = [q.text.get(tr.lang) for q in program.quotas if _in_scope(q.tracks, track)]
+    lines = [stated(q, q.text, tr) for q in program.quotas if _in_scope(q.tracks, track)]
     return _section(
         _("Quotas for {program}:").format(program=head),
         lines,
@@ -323,7 +326,7 @@ def _quota_text(program: Program, track: Track | None, sector: str | None, now: 
 def _apply_text(program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator) -> str:
     _ = tr.gettext
     head = _heading(program, track, tr)
-    lines = [s.text.get(tr.lang) for s in program.apply if _in_scope(s.tracks, track)]
+    lines = [stated(s, s.text, tr) for s in program.apply if _in_scope(s.tracks, track)]
     status = status_label(program_status(program, now), tr)
     body = _("How to apply for {program} (status: {status}):").format(program=head, status=status)
     return body + "\n" + _bullets(lines)
@@ -336,7 +339,7 @@ def _eligibility_text(
     tracks = [track] if track is not None else list(program.tracks)
     parts = []
     for t in tracks:
-        lines = [r.text.get(tr.lang) for r in program.requirements if applies_to(r.tracks, t.id)]
+        lines = [stated(r, r.text, tr) for r in program.requirements if applies_to(r.tracks, t.id)]
         parts.append(_("Requirements for {program}:").format(program=_heading(program, t, tr)) + "\n" + _bullets(lines))
     return "\n".join(parts)
 

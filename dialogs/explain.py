@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dialogs.eligibility import Assessment, Reason, Verdict
+from dialogs.grounding import stated
 from dialogs.i18n import Translator
 from dialogs.schedule import closes_at, last_moment, opens_at, window_state
 from dialogs.schema_program import Amount, Contact, Milestone, Program
@@ -37,7 +38,7 @@ def reason_text(program: Program, reason: Reason, tr: Translator) -> str:
     """The requirement in the reader's language; softened ones say exceptions exist and whom to ask."""
     _ = tr.gettext
     requirement = reason.requirement
-    text = requirement.text.get(tr.lang)
+    text = stated(requirement, requirement.text, tr)
     softened = requirement.softened
     if softened is None:
         return text

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from dialogs.checks import Finding, check_facts, check_program, check_texts
 from dialogs.problems import ContentError, Problem, field_name
+from dialogs.quotes import NoticeText, check_quotes, is_missing, item_findings, read_notice
 from dialogs.schema_facts import FactDef, FactsFile
 from dialogs.schema_program import Program, Track
 from dialogs.schema_questions import AskFile, FaqFile, GlobalFaq
@@ -35,6 +36,8 @@ STAFF_FILE = "staff.yaml"
 ASK_FILE = "ask.yaml"
 #: Optional: questions answered across programs or about the bot itself.
 FAQ_FILE = "faq.yaml"
+#: The notices the programs cite, which every quote is checked against (the shipped ones when absent).
+NOTICES_DIR = "notices"
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -125,10 +128,33 @@ def load_facts(file: FsPath, name: str) -> tuple[dict[str, FactDef], list[Proble
     return {f.id: f for f in parsed.facts}, problems, warnings
 
 
+def notices_dir(root: FsPath) -> FsPath:
+    """Where the notices of a content folder are: its own ``notices/``, or the shipped ones."""
+    own = FsPath(root) / NOTICES_DIR
+    return own if own.is_dir() else SHIPPED / NOTICES_DIR
+
+
+def _notice(folder: FsPath, file: str) -> NoticeText | None:
+    path = folder / file
+    return read_notice(path) if path.is_file() else None
+
+
+def _quote_problems(source: YamlFile, findings: Iterable[tuple[Any, str]]) -> tuple[list[Problem], list[Problem]]:
+    """Quote findings as ``(errors, warnings)``: a missing quote warns, a wrong one is refused.
+
+    A missing quote is a warning while content written before quotes existed is
+    being quoted; ``tests/test_content_quotes.py`` fails on any, file by file.
+    """
+    findings = list(findings)
+    errors = _pinned(source, [f for f in findings if not is_missing(f[1])])
+    warnings = _pinned(source, [f for f in findings if is_missing(f[1])], "warning")
+    return errors, warnings
+
+
 def load_program(
-    file: FsPath, name: str, facts: Mapping[str, FactDef]
+    file: FsPath, name: str, facts: Mapping[str, FactDef], notices: FsPath | None = None
 ) -> tuple[Program | None, list[Problem], list[Problem]]:
-    """One program file: ``(program or None, errors, warnings)``."""
+    """One program file: ``(program or None, errors, warnings)``; quotes are checked against ``notices``."""
     source, problems = read_yaml(file, name)
     if source is None:
         return None, problems, []
@@ -137,6 +163,13 @@ def load_program(
         return None, problems, []
     errors = _pinned(source, check_program(program, facts))
     warnings = _pinned(source, check_texts(program, ()), "warning")
+    folder = notices if notices is not None else SHIPPED / NOTICES_DIR
+    notice = _notice(folder, program.notice.file)
+    if notice is None:
+        errors += _pinned(source, [(("notice", "file"), f"no such notice in {folder.name}/: {program.notice.file}")])
+    quote_errors, quote_warnings = _quote_problems(source, check_quotes(program, notice))
+    errors += quote_errors
+    warnings += quote_warnings
     return (program if not errors else None), errors, warnings
 
 
@@ -165,7 +198,7 @@ def load_content(root: FsPath = SHIPPED) -> Content:
     for file in program_files:
         name = _display_name(file, root)
         digest.update(name.encode() + b"\0" + file.read_bytes())
-        program, errors, notes = load_program(file, name, facts)
+        program, errors, notes = load_program(file, name, facts, notices_dir(root))
         problems += errors
         warnings += notes
         if program is None:
@@ -196,7 +229,7 @@ def load_content(root: FsPath = SHIPPED) -> Content:
     faq_file = root / FAQ_FILE
     if faq_file.is_file():
         digest.update(b"faq\0" + faq_file.read_bytes())
-        faq, found, notes = load_faq(faq_file, _display_name(faq_file, root), programs)
+        faq, found, notes = load_faq(faq_file, _display_name(faq_file, root), programs, notices_dir(root))
         problems += found
         warnings += notes
 
@@ -235,9 +268,9 @@ def load_lexicon(file: FsPath, name: str) -> tuple[AskFile | None, list[Problem]
 
 
 def load_faq(
-    file: FsPath, name: str, programs: Iterable[Program]
+    file: FsPath, name: str, programs: Iterable[Program], notices: FsPath | None = None
 ) -> tuple[tuple[GlobalFaq, ...], list[Problem], list[Problem]]:
-    """``faq.yaml``: every source must name a program and the entries' ids must differ."""
+    """``faq.yaml``: every source names a program and quotes its notice; the entries' ids differ."""
     source, problems = read_yaml(file, name)
     if source is None:
         return (), problems, []
@@ -246,19 +279,40 @@ def load_faq(
     parsed, problems = _validate(FaqFile, source)
     if parsed is None:
         return (), problems, []
-    known = {p.id for p in programs}
+    known = {p.id: p for p in programs}
+    folder = notices if notices is not None else SHIPPED / NOTICES_DIR
+    read: dict[str, NoticeText | None] = {}
     findings: list[tuple[tuple[Any, ...], str]] = []
+    quoted: list[tuple[tuple[Any, ...], str]] = []
     seen: set[str] = set()
     for i, entry in enumerate(parsed.faq):
         if entry.id in seen:
             findings.append((("faq", i, "id"), f"duplicate FAQ entry id '{entry.id}'"))
         seen.add(entry.id)
         for j, ref in enumerate(entry.sources):
-            if ref.program not in known:
+            program = known.get(ref.program)
+            if program is None:
                 findings.append((("faq", i, "sources", j, "program"), f"unknown program '{ref.program}'"))
+                continue
+            notice_file = program.notice.file
+            if notice_file not in read:
+                read[notice_file] = _notice(folder, notice_file)
+            grounded = _Grounding(ref.quote, entry.basis)
+            quoted += item_findings(grounded, read[notice_file], ref.clause, ("faq", i, "sources", j))
     errors = _pinned(source, findings)
     warnings = _pinned(source, check_texts(parsed, ()), "warning")
+    quote_errors, quote_warnings = _quote_problems(source, quoted)
+    errors += quote_errors
+    warnings += quote_warnings
     return (parsed.faq if not errors else ()), errors, warnings
+
+
+@dataclass(frozen=True)
+class _Grounding:
+    """A FAQ source's quote with its entry's basis: what :func:`item_findings` reads."""
+
+    quote: object
+    basis: str
 
 
 def load_staff(
@@ -303,5 +357,5 @@ def check_path(path: FsPath) -> tuple[list[Problem], list[Problem]]:
         _, problems, warnings = load_facts(path, str(path))
         return problems, warnings
     shipped = load_content(SHIPPED)
-    _, errors, warnings = load_program(path, str(path), shipped.facts)
+    _, errors, warnings = load_program(path, str(path), shipped.facts, notices_dir(path.parent.parent))
     return errors, warnings

@@ -47,6 +47,23 @@ class ContentModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+#: The exact words of the notice an item rests on: one passage, or several (each checked on its own).
+Quote = Annotated[str, Field(min_length=2)] | tuple[Annotated[str, Field(min_length=2)], ...]
+#: ``notice``: the notice states it (a quote is required). ``office``: the office's own guidance or
+#: explanation, which the notice does not state: no quote, and the bot shows it as the office's words.
+Basis = Literal["notice", "office"]
+
+
+class Grounded(ContentModel):
+    """An item that rests on a clause of the notice: its words (``quote``) and whose statement it is (``basis``).
+
+    :mod:`dialogs.quotes` checks each quote occurs in the clause the item's ``source`` cites.
+    """
+
+    quote: Quote | None = Field(default=None)
+    basis: Basis = "notice"
+
+
 class Text(ContentModel):
     """A user-facing text. Chinese is the reference and is always required."""
 

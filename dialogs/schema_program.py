@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from dialogs.schema import Alias, Clause, ContentModel, Id, Text
+from dialogs.schema import Alias, Clause, ContentModel, Grounded, Id, Text
 from dialogs.schema_questions import Faq
 from dialogs.schema_rules import Assessed, Requirement
 
@@ -45,7 +45,7 @@ class Moment(ContentModel):
         return dt.time.fromisoformat(self.time) if self.time else None
 
 
-class Milestone(ContentModel):
+class Milestone(Grounded):
     """One dated step: an application window, a paper deadline, a unit's reporting deadline."""
 
     id: Id
@@ -76,7 +76,7 @@ class Duty(ContentModel):
     text: Text
 
 
-class Contact(ContentModel):
+class Contact(Grounded):
     id: Id
     names: tuple[str, ...] = ()
     office: Text
@@ -89,7 +89,7 @@ class Contact(ContentModel):
     source: Clause
 
 
-class Sector(ContentModel):
+class Sector(Grounded):
     """A field of work a program distinguishes (which office handles it)."""
 
     id: Id
@@ -104,7 +104,7 @@ class Sector(ContentModel):
 DocumentForm = Literal["online_form", "printed_form", "scan", "photocopy", "original", "disc", "electronic", "paper"]
 
 
-class Document(ContentModel):
+class Document(Grounded):
     id: Id
     tracks: tuple[str | None, ...] = ()
     name: Text
@@ -132,7 +132,7 @@ class Amount(ContentModel):
         return self
 
 
-class Benefit(ContentModel):
+class Benefit(Grounded):
     id: Id
     tracks: tuple[str | None, ...] = ()
     text: Text
@@ -142,7 +142,7 @@ class Benefit(ContentModel):
     source: Clause
 
 
-class Quota(ContentModel):
+class Quota(Grounded):
     """How many may be selected or recommended, and per what."""
 
     id: Id
@@ -157,7 +157,7 @@ class Quota(ContentModel):
     source: Clause
 
 
-class ApplyStep(ContentModel):
+class ApplyStep(Grounded):
     """How to apply: the online site, the paper route, who recommends."""
 
     id: Id

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from dialogs.schema import Alias, Clause, ContentModel, Id, Text
+from dialogs.schema import Alias, Basis, Clause, ContentModel, Grounded, Id, Quote, Text
 
 #: What a free question asks about (CONTRACT §4).
 Intent = Literal["deadline", "contact", "eligibility", "documents", "benefit", "quota", "apply", "programs", "other"]
@@ -45,9 +45,11 @@ class SourceRef(ContentModel):
 
     program: Id
     clause: Clause
+    #: The exact words of that clause the answer rests on (required unless the entry's basis is ``office``).
+    quote: Quote | None = None
 
 
-class Faq(ContentModel):
+class Faq(Grounded):
     """A question the notice answers in a sentence rather than a field: "can a civil servant apply"."""
 
     id: Id
@@ -68,6 +70,8 @@ class GlobalFaq(ContentModel):
     a: Text
     #: The clauses the answer rests on; empty only for questions about using the bot.
     sources: tuple[SourceRef, ...] = ()
+    #: ``office`` when the answer is the office's own guidance rather than the notices' words.
+    basis: Basis = "notice"
 
 
 class FaqFile(ContentModel):

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from dialogs.schema import Clause, ContentModel, Id, Text
+from dialogs.schema import Clause, ContentModel, Grounded, Id, Text
 
 Scalar = bool | int | str
 
@@ -86,7 +86,7 @@ class Softening(ContentModel):
     ask: tuple[Id, ...] = ()
 
 
-class Requirement(ContentModel):
+class Requirement(Grounded):
     id: Id
     #: ``requirement``: must hold. ``exclusion``: the rule describes who is excluded.
     kind: Literal["requirement", "exclusion"] = "requirement"
@@ -98,7 +98,7 @@ class Requirement(ContentModel):
     source: Clause
 
 
-class Assessed(ContentModel):
+class Assessed(Grounded):
     """A condition the reviewers judge (character, merit), stated so applicants know it exists."""
 
     id: Id

@@ -14,6 +14,7 @@ from typing import Any
 
 from dialogs.eligibility import assess
 from dialogs.explain import verdict_label
+from dialogs.grounding import stated
 from dialogs.i18n import N_, Translator
 from dialogs.loader import Content
 from dialogs.screen_parts import (
@@ -37,7 +38,7 @@ def _document_request(args: dict[str, Any], content: Content, now: dt.datetime, 
         )
     ]
     if doc.note is not None:
-        lines.append(doc.note.get(tr.lang))
+        lines.append(stated(doc, doc.note, tr))
     return "\n".join(lines + _how_to_send(args["received"], tr))
 
 
