@@ -56,6 +56,8 @@ _CN_VALUE = {c: i + 1 for i, c in enumerate(_CN)}
 #: A section mark at the start of a line (already normalised, so brackets are half-width).
 _MARK = re.compile(rf"^(?:(?P<l1>[{_CN}]+)、|\((?P<l2>[{_CN}]+)\)|(?P<l3>\d{{1,2}})[.、](?!\d)|\((?P<l4>\d{{1,2}})\))")
 _PART = re.compile(r"^附件(\d+)[:：]?$")
+#: A word processor's bookmark left in front of a heading (001: ``[bookmark: _GoBack]六、…``): not part of the mark.
+_EDITOR_MARK = re.compile(r"^\[bookmark:[^\]]*\]")
 
 
 def normalise(text: str) -> str:
@@ -130,7 +132,7 @@ def parse_notice(raw: str) -> NoticeText:
                 parts[-1] = (f"附件{part.group(1)}", parts[-1][1])
                 parts[-1][1].label = parts[-1][0]
         else:
-            mark = _MARK.match(norm)
+            mark = _MARK.match(_EDITOR_MARK.sub("", norm))
             if mark:
                 label, level = _label(mark)
                 close(position, level)
