@@ -35,7 +35,7 @@ from storage.models import new_reference
 
 #: Answers for the aid plan's flexible-expert questions, by a piece of the English question.
 EXPERT_ANSWERS = {
-    "Where do you work now?": "Another province or region",
+    "Where do you work now?": "Another province or region, or a municipality",
     "civil servant": "No",
     "2+5": "No",
     "another host unit": "No",
