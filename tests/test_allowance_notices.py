@@ -70,6 +70,7 @@ def test_the_draft_proposes_and_never_reads_as_an_open_call(content):
     program = content.program("xj-regional-allowance")
     assert program.draft
     texts = [step.text for step in program.apply] + [benefit.text for benefit in program.benefits]
+    texts += [quota.text for quota in program.quotas]
     texts += [document.note for document in program.documents if document.note is not None]
     for text in texts:
         assert text.zh.startswith("按征求意见稿"), text.zh
