@@ -22,7 +22,6 @@ NOT_YET_QUOTED = {
     "content/programs/xj-regional-allowance.yaml",
     "content/programs/xj-state-allowance-2020.yaml",
     "content/programs/xj-aid-talent-2023b2.yaml",
-    "content/programs/xj-minority-backbone-2019.yaml",
 }
 
 
