@@ -251,6 +251,8 @@ def _contact_text(program: Program, track: Track | None, sector: str | None, now
     _ = tr.gettext
     head = _heading(program, track, tr)
     if not program.contacts:
+        if program.issuer is None:
+            return _("{program}: the notice names no contact person.").format(program=head)
         return _("{program}: the notice names no contact person. It was issued by {issuer}.").format(
             program=head, issuer=program.issuer.get(tr.lang)
         )

@@ -45,6 +45,8 @@ def reason_text(program: Program, reason: Reason, tr: Translator) -> str:
     contacts = [c for c in program.contacts if c.id in softened.ask]
     if softened.word == "generally":
         note = _('The notice says "generally": exceptions are possible.')
+    elif softened.word == "elsewhere":
+        note = _("The notice relaxes this for cases it does not list itself: exceptions are possible.")
     else:
         note = _('The notice says "in principle": exceptions are possible.')
     if contacts:

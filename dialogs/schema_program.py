@@ -196,7 +196,8 @@ class Program(ContentModel):
     title: Text
     short_title: Text
     summary: Text
-    issuer: Text
+    #: The body that issued the notice, only where the notice's text names it.
+    issuer: Text | None = None
     region: Literal["xinjiang", "shanxi"]
     aliases: tuple[Alias, ...] = ()
     tracks: tuple[Track, ...] = Field(min_length=1)

@@ -79,9 +79,15 @@ class Rule(ContentModel):
 
 
 class Softening(ContentModel):
-    """A requirement the notice softens with 一般 / 原则上: still required, but exceptions exist."""
+    """A requirement with exceptions: still required, but failing it may not rule the applicant out.
 
-    word: Literal["generally", "in_principle"]
+    ``generally`` (一般) and ``in_principle`` (原则上) are the notice's own softening
+    words; ``elsewhere`` is a relaxation the notice grants to cases listed somewhere
+    the applicant cannot see (e.g. "some scarce specialties" of an annex the notice
+    does not include), so the bot cannot decide it and must not ask it as a fact.
+    """
+
+    word: Literal["generally", "in_principle", "elsewhere"]
     #: Contacts (ids) who can say whether an exception is possible.
     ask: tuple[Id, ...] = ()
 

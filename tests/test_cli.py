@@ -230,12 +230,12 @@ def test_content_check_lists_each_problem_with_file_line_and_field(cli, content_
 def test_content_check_reports_a_quote_that_is_not_in_the_cited_clause(cli, content_copy):
     file = content_copy / "programs" / "xj-minority-backbone-2019.yaml"
     text = file.read_text(encoding="utf-8")
-    file.write_text(text.replace("  - id: age\n", "  - id: age\n    quote: 具有本科以上学历\n", 1), encoding="utf-8")
+    file.write_text(text.replace('quote: "年龄在45岁以下（含45岁）"', "quote: 具有本科以上学历", 1), encoding="utf-8")
     result = cli("content", "check", str(content_copy))
     assert result.code == 1
     [line] = [out for out in result.out.splitlines() if "本科" in out]
     assert line.startswith("content/programs/xj-minority-backbone-2019.yaml:")
-    assert "requirements[5].quote: '具有本科以上学历' is in the notice, but not in §二(三)" in line
+    assert "requirements[4].quote: '具有本科以上学历' is in the notice, but not in §二(三)" in line
 
 
 def test_commands_refuse_to_run_on_broken_content(cli, content_copy):

@@ -319,7 +319,7 @@ PERSONAS: dict[str, Persona] = {
     "minority-backbone": Persona(
         MINORITY,
         None,
-        "34-year-old Kazakh water engineer at a public institution in Ili, specialty listed in the plan",
+        "34-year-old Kazakh water engineer at a public institution in Ili",
         {
             **CLEAN,
             "nationality": "CN",
@@ -328,12 +328,10 @@ PERSONAS: dict[str, Persona] = {
             "employer": "public_institution",
             "post": "professional",
             "ethnic_minority": True,
-            "specialty_in_plan": True,
             "chinese_proficiency": True,
             "computer_skills": True,
             "education": "bachelor",
             "title": "intermediate",
-            "scarce_specialty": False,
         },
     ),
 }
@@ -1005,13 +1003,6 @@ VARIANTS: list[Variant] = [
         "a Han engineer in Ili, outside the four southern prefectures (§一)",
         ethnic_minority=False,
     ),
-    V(
-        "minority-specialty-not-in-plan",
-        "minority-backbone",
-        "specialty-in-plan",
-        "a specialty not in the plan table (§一 严格按附件2确定的专业推荐)",
-        specialty_in_plan=False,
-    ),
     V("minority-aged-46", "minority-backbone", "age", "a 46-year-old (§二(三) 45岁以下（含45岁）)", age=46),
     V(
         "minority-no-chinese",
@@ -1031,15 +1022,33 @@ VARIANTS: list[Variant] = [
         "minority-associate-degree-in-ili",
         "minority-backbone",
         "education",
-        "an associate (大专) degree, not in the south nor a scarce specialty (§二(四))",
+        "an associate (大专) degree outside the south (§二(四); the scarce-specialty relaxation is a softened reason)",
         education="associate",
     ),
     V(
         "minority-junior-title-in-ili",
         "minority-backbone",
         "title",
-        "a junior title, not in the south nor a scarce specialty (§二(四))",
+        "a junior title outside the south (§二(四); the scarce-specialty relaxation is a softened reason)",
         title="junior",
+    ),
+    V(
+        "minority-secondary-school-in-kashgar",
+        "minority-backbone",
+        "education-floor",
+        "only secondary school, in Kashgar (§二(四) 可放宽至大专学历: not below)",
+        region="xinjiang_south",
+        education="secondary",
+        also=("education",),
+    ),
+    V(
+        "minority-no-title-in-kashgar",
+        "minority-backbone",
+        "title-floor",
+        "no title at all, in Kashgar (§二(四) 可放宽至初级职称: not below)",
+        region="xinjiang_south",
+        title="none",
+        also=("title",),
     ),
 ]
 
@@ -1269,7 +1278,8 @@ RELAXATION_CASES: list[Case] = [
         "the same bachelor's-degree trainee at a regional unit",
         unit_level="regional",
     ),
-    # 004 minority backbone: Han in the south; 大专 + 初级 in the south or a scarce specialty.
+    # 004 minority backbone: Han in the south; 大专 + 初级 in the south. "部分紧缺专业" may also be relaxed,
+    # but the notice lists no specialty as scarce: that is a softened reason (exceptions, whom to ask), not a fact.
     C(
         "minority-han-in-kashgar-is-eligible",
         "minority-backbone",
@@ -1289,37 +1299,20 @@ RELAXATION_CASES: list[Case] = [
         title="junior",
     ),
     C(
-        "minority-associate-junior-scarce-specialty-is-eligible",
-        "minority-backbone",
-        (),
-        "大专 + 初级 in a scarce specialty in Ili (§二(四) 部分紧缺专业可放宽)",
-        scarce_specialty=True,
-        education="associate",
-        title="junior",
-    ),
-    C(
         "minority-associate-junior-elsewhere-fails-both",
         "minority-backbone",
         ("education", "title"),
-        "大专 + 初级 in Ili, no scarce specialty",
+        "大专 + 初级 in Ili: fails both, each softened (some scarce specialties may be relaxed; ask)",
         education="associate",
         title="junior",
     ),
     C(
         "minority-secondary-school-fails-even-in-south",
         "minority-backbone",
-        ("education",),
+        ("education", "education-floor"),
         "only secondary school, in Kashgar: relaxed to 大专, not below",
         region="xinjiang_south",
         education="secondary",
-    ),
-    C(
-        "minority-no-title-fails-even-for-scarce-specialty",
-        "minority-backbone",
-        ("title",),
-        "no title at all in a scarce specialty: relaxed to 初级, not below",
-        scarce_specialty=True,
-        title="none",
     ),
     C(
         "minority-private-enterprise-is-admitted",
@@ -1512,7 +1505,7 @@ def test_a_failed_requirement_wins_over_missing_facts(shipped, persona, failing,
 # --------------------------------------------------------------------------- 5. softened requirements
 
 
-#: Requirements the notices soften with 一般 / 原则上, read from the notice text.
+#: Requirements with exceptions: softened with 一般 / 原则上, or relaxed for cases the notice does not list.
 SOFTENED = {
     (SHANXI, "professional", "senior-title"): "generally",  # §一(一) 一般应具有高级职称
     (SHANXI, "professional", "dual-qualified-as-skilled"): "in_principle",  # §四(二) 原则上按高技能人才推荐
@@ -1530,6 +1523,9 @@ SOFTENED = {
     (AID, "flexible-expert", "expert-senior-or-doctorate"): "generally",  # §二(二)2 一般应具有正高级或博士
     (AID, "flexible-expert", "expert-months"): "in_principle",  # 原则上不少于2个月
     (AID, "backbone-training", "trainee-age"): "in_principle",  # §三(二) 原则上年龄不超过45周岁
+    # 004 §二(四) 部分紧缺专业…可放宽: a relaxation for specialties the notice does not list.
+    (MINORITY, None, "education"): "elsewhere",
+    (MINORITY, None, "title"): "elsewhere",
 }
 
 

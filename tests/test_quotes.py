@@ -109,17 +109,23 @@ def test_a_citation_naming_no_clause_is_refused(notice):
 # --------------------------------------------------------------------------- in the content files
 
 PROGRAM = "programs/xj-minority-backbone-2019.yaml"
-ITEM = "  - id: age\n"
+#: The age requirement's quote as shipped (§二(三)); the tests below change it.
+AGE_QUOTE = '    quote: "年龄在45岁以下（含45岁）"\n'
+
+
+def replace_line(root: Path, relative: str, old: str, new: str) -> int:
+    """Replace the single line ``old`` by ``new`` (any number of lines); return the line number of ``old``."""
+    file = root / relative
+    text = file.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    at = text.index(old)
+    file.write_text(text[:at] + new + text[at + len(old) :], encoding="utf-8")
+    return text[:at].count("\n") + 1
 
 
 def insert_after(root: Path, relative: str, anchor: str, added: str) -> int:
     """Insert ``added`` after the single line ``anchor``; return the line number of ``anchor``."""
-    file = root / relative
-    text = file.read_text(encoding="utf-8")
-    assert text.count(anchor) == 1
-    at = text.index(anchor) + len(anchor)
-    file.write_text(text[:at] + added + text[at:], encoding="utf-8")
-    return text[:at].count("\n")
+    return replace_line(root, relative, anchor, anchor + added)
 
 
 def item_problems(problems, line: int) -> list[str]:
@@ -127,36 +133,35 @@ def item_problems(problems, line: int) -> list[str]:
 
 
 def test_content_check_names_file_line_and_field_of_a_misquote(content_copy):
-    line = insert_after(content_copy, PROGRAM, ITEM, "    quote: 年龄在40岁以下\n")
+    line = replace_line(content_copy, PROGRAM, AGE_QUOTE, "    quote: 年龄在40岁以下\n")
     with pytest.raises(ContentError) as caught:
         load_content(content_copy)
     assert [str(p) for p in caught.value.problems] == [
-        f"content/{PROGRAM}:{line + 1}: requirements[5].quote: '年龄在40岁以下' is not in the notice (word for word)"
+        f"content/{PROGRAM}:{line}: requirements[4].quote: '年龄在40岁以下' is not in the notice (word for word)"
     ]
 
 
 def test_content_check_refuses_a_quote_from_another_clause(content_copy):
-    insert_after(content_copy, PROGRAM, ITEM, "    quote: 具有本科以上学历\n")
+    replace_line(content_copy, PROGRAM, AGE_QUOTE, "    quote: 具有本科以上学历\n")
     errors, _ = check_path(content_copy)
-    assert [p.field for p in errors] == ["requirements[5].quote"]
+    assert [p.field for p in errors] == ["requirements[4].quote"]
     assert "is in the notice, but not in §二(三)" in errors[0].message
 
 
 def test_an_item_resting_on_the_notice_without_a_quote_is_reported(content_copy):
-    line = insert_after(content_copy, PROGRAM, ITEM, "    quote: 年龄在45岁以下（含45岁）\n")
     _, warnings = check_path(content_copy)
-    assert item_problems(warnings, line) == []
-    text = (content_copy / PROGRAM).read_text(encoding="utf-8")
-    (content_copy / PROGRAM).write_text(text.replace("    quote: 年龄在45岁以下（含45岁）\n", ""), encoding="utf-8")
+    assert [w for w in warnings if w.file == f"content/{PROGRAM}" and ".quote" in w.field] == []
+    replace_line(content_copy, PROGRAM, AGE_QUOTE, "")
+    item = 1 + (content_copy / PROGRAM).read_text(encoding="utf-8").split("\n").index("  - id: age")
     _, warnings = check_path(content_copy)
-    [missing] = item_problems(warnings, line)
-    assert missing.startswith(f"content/{PROGRAM}:{line}: requirements[5].quote: warning: no quote")
+    [missing] = item_problems(warnings, item)
+    assert missing.startswith(f"content/{PROGRAM}:{item}: requirements[4].quote: warning: no quote")
 
 
 def test_the_office_own_guidance_needs_no_quote(content_copy):
-    line = insert_after(content_copy, PROGRAM, ITEM, "    basis: office\n")
+    replace_line(content_copy, PROGRAM, AGE_QUOTE, "    basis: office\n")
     errors, warnings = check_path(content_copy)
-    assert errors == [] and item_problems(warnings, line) == []
+    assert errors == [] and [w for w in warnings if w.file == f"content/{PROGRAM}" and ".quote" in w.field] == []
 
 
 @pytest.mark.parametrize(
