@@ -21,7 +21,6 @@ NOT_YET_QUOTED = {
     "content/programs/sx-state-allowance-2023.yaml",
     "content/programs/xj-regional-allowance.yaml",
     "content/programs/xj-state-allowance-2020.yaml",
-    "content/programs/xj-aid-talent-2023b2.yaml",
 }
 
 
