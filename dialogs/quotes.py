@@ -20,7 +20,8 @@ a citation is looked up in the first part that has it unless it names the part
 - sibling marks together: ``五(一)(二)`` is ``五(一)`` and ``五(二)``;
   ``三(一)(三)2`` is ``三(一)`` and ``三(三)2``;
 - a range of items: ``一(一)1-9`` is each of items 1 to 9 of ``一(一)``;
-- several citations joined by ``、``: ``三(三)、§三(三)1``;
+- several citations joined by ``,`` or ``、``: ``§三(三), §三(三)1`` (write ``,``: an English
+  or Uyghur screen that cites them should show no Chinese punctuation);
 - a path followed by words of the notice that mark a place inside it:
   ``四 联系人及联系方式`` is the part of ``四`` from those words on, and
   ``一 以下人员(一)`` is the first ``(一)`` after those words (used where a
@@ -254,7 +255,7 @@ def _resolve_one(notice: NoticeText, citation: str) -> list[Span]:
     part_name, path = _part_of(head)
     if path and not _is_path(path):
         # No path: the first word names the covering text (``市通知``), the rest marks a place in it.
-        path, words = "", words
+        path = ""
     if not path:
         scope = _part(notice, part_name) if part_name else notice.preamble
         return _within_words(notice, scope, words)

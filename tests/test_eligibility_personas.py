@@ -786,13 +786,6 @@ VARIANTS: list[Variant] = [
         "a leader who stays one year (§一(二) 队长支援期一般为3年)",
         support_months=12,
     ),
-    V(
-        "medical-no-aid-agreement",
-        "medical-member",
-        "medical-aid-agreement",
-        "no 以院包科 aid agreement signed yet (§一(二))",
-        agreement_signed=False,
-    ),
     # ---- 003 aid talent, small team
     V(
         "small-team-in-key-program",
@@ -966,13 +959,6 @@ VARIANTS: list[Variant] = [
         "trainee-qualification",
         "regional-unit trainee with a bachelor's degree and an intermediate title (§三(二) 硕士 or 副高级)",
         education="bachelor",
-    ),
-    V(
-        "backbone-no-agreement",
-        "backbone-regional",
-        "trainee-agreement",
-        "no training agreement with the host unit outside Xinjiang (§三(三)2)",
-        agreement_signed=False,
     ),
     # ---- 004 minority backbone
     V(
@@ -1548,3 +1534,15 @@ def test_failing_a_softened_requirement_is_still_ineligible(shipped, key):
     assert reason.met is False
     assert reason.requirement.softened is not None
     assert reason.requirement.softened.ask, "a softened reason must say whom to ask about exceptions"
+
+
+# --------------------------------------------------------------------------- 6. what is not the applicant's to meet
+
+
+@pytest.mark.parametrize("persona", ["medical-member", "backbone-regional"])
+def test_an_agreement_the_applicant_does_not_sign_does_not_decide_the_verdict(shipped, persona):
+    # 003 §一(二): the 以院包科 agreement is between the hospitals; §三(三)2: the training agreement is a step
+    # of the 申报程序 taken by the employer. Neither is asked of the applicant nor rules them out.
+    assessment = assess_as(shipped, PERSONAS[persona], {"agreement_signed": False})
+    assert assessment.verdict is Verdict.ELIGIBLE
+    assert "agreement_signed" not in {fact for r in assessment.reasons for fact in r.requirement.rule.facts()}

@@ -187,3 +187,10 @@ def test_the_office_own_guidance_is_shown_as_such(content_copy, lang, label):
     assert label + benefit in reply
     plain = answer("少数民族特培有什么待遇", load_content(), now, translator(lang)).text
     assert label not in plain
+
+
+def test_a_program_whose_notice_is_not_shipped_is_refused(content_copy):
+    (content_copy / "notices" / "004_5e1263618b041c53.txt").unlink()
+    errors, _ = check_path(content_copy)
+    assert [(p.file, p.field) for p in errors] == [(f"content/{PROGRAM}", "notice.file")]
+    assert "no such notice in notices/: 004_5e1263618b041c53.txt" in errors[0].message
