@@ -35,13 +35,13 @@ from storage.models import new_reference
 
 #: Answers for the aid plan's flexible-expert questions, by a piece of the English question.
 EXPERT_ANSWERS = {
-    "Where do you work now?": "Another province or region, or a municipality",
+    "Where do you work now?": "Another province, autonomous region or municipality",
     "civil servant": "No",
     "2+5": "No",
     "another host unit": "No",
     "letter of intent": "Yes",
     "professional title": "Full senior title",
-    "highest degree": "Doctorate",
+    "highest level of education": "Doctorate",
 }
 
 

@@ -27,7 +27,7 @@ def driver(content, now=TODAY, lang="en") -> Driver:
 
 
 EXPERT = {
-    "region": "Another province or region",
+    "region": "Another province, autonomous region or municipality",
     "civil_servant": "No",
     "in_key_program": "No",
     "applying_elsewhere": "No",

@@ -209,7 +209,7 @@ def check_a_track(d: Driver) -> None:
     d.press("Am I eligible for a program?")
     d.press(AID)
     d.press(EXPERTS)
-    d.press("Another province or region")
+    d.press("Another province, autonomous region or municipality")
 
 
 def test_changing_an_answer_from_a_programs_information_menu_returns_to_that_menu(shipped: Content) -> None:
@@ -218,7 +218,7 @@ def test_changing_an_answer_from_a_programs_information_menu_returns_to_that_men
     d.command("programs")
     d.press(AID)
     d.command("edit")
-    d.press("Place of work: Another province or region")
+    d.press("Place of work: Another province, autonomous region or municipality")
     d.press("Shanxi Province")
     assert "What would you like to know about 2023 aid-talent plan (batch 2)?" in d.screen
     assert d.state.facts["region"] != "elsewhere"
@@ -229,10 +229,10 @@ def test_changing_an_answer_from_a_programs_information_menu_returns_to_that_men
 def test_changing_an_answer_after_leaving_which_program_fits_me_returns_to_the_menu(shipped: Content) -> None:
     d = start(shipped)
     d.press("Which program fits me?")
-    d.press("Another province or region")
+    d.press("Another province, autonomous region or municipality")
     d.command("start")
     d.command("edit")
-    d.press("Place of work: Another province or region")
+    d.press("Place of work: Another province, autonomous region or municipality")
     d.press("Shanxi Province")
     assert d.state.step == Step.MENU and "What would you like to do?" in d.screen
     d.press("Which program fits me?")

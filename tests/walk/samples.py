@@ -15,7 +15,15 @@ GOOD_ANSWERS: dict[str, tuple[str, ...]] = {
     "int": ("35", "5", "0", "12", "一年", "5年", "3个月", "三十五", "45岁", "1980年5月3日", "1990-01-15", "2 years"),
     "country": ("CN", "cn", "中国", "China", "US", "Kazakhstan", "جۇڭگو", "KZ"),
     "bool": ("是", "否", "yes", "No", "有", "没有", "ھەئە", "ياق", "Y", "n"),
-    "choice": ("其他省区市", "Another province or region", "新疆", "1", "2", "医院", "hospital"),
+    "choice": (
+        "其他省区市",
+        "Another province, autonomous region or municipality",
+        "新疆",
+        "1",
+        "2",
+        "医院",
+        "hospital",
+    ),
     "level": ("博士", "Doctorate", "正高级", "Full senior title", "本科", "高级技师", "1"),
 }
 
