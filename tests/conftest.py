@@ -18,11 +18,17 @@ from pathlib import Path
 from typing import TextIO
 
 import pytest
+from hypothesis import settings
 
 from dialogs.loader import SHIPPED, Content, load_content
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
+# No per-example deadline: a test never asserts a wall-clock time, and on a shared 2-core machine
+# a loaded moment made hypothesis fail examples that pass (DeadlineExceeded under a load of 17).
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
+
 #: Settings a developer's shell may hold that would change what a test sees.
 CLEARED_ENV = ("BOT_TOKEN", "DEFAULT_LOCALE", "BOT_DEBUG")
 
