@@ -67,13 +67,30 @@ class Cues:
 def intent_cues(text: str, index: QuestionIndex) -> Cues:
     """The cue words in ``text`` (longest first) and the intents they score."""
     found = Cues()
+    #: Per intent, the spans of its cues with a gap already counted: overlapping ones ("还能*吗" and "能*吗"
+    #: in 还能报吗) are one way of asking, counted once (the weightiest), not summed to outweigh a longer
+    #: cue of another intent ("现在还能报", a date question).
+    counted: dict[Intent, list[tuple[Hit, float]]] = defaultdict(list)
     for phrase, hit in _resolve(index.cues.hits(text)):
         found.spans.append(hit)
         for intent, weight in index.cue_intents[phrase]:
-            found.scores[intent] += weight * (1.0 if hit.exact else _TYPO_FACTOR)
+            weight *= 1.0 if hit.exact else _TYPO_FACTOR
+            if "*" not in phrase:
+                found.scores[intent] += weight
+            else:
+                _count_gapped(found, counted[intent], intent, hit, weight)
             if (phrase, intent) in index.asks:
                 found.asked.add(intent)
     return found
+
+
+def _count_gapped(found: Cues, counted: list[tuple[Hit, float]], intent: Intent, hit: Hit, weight: float) -> None:
+    """Add a gapped cue's weight to its intent, less what an overlapping gapped cue of that intent already gave."""
+    overlapping = [w for h, w in counted if h.start < hit.end and hit.start < h.end]
+    already = max(overlapping, default=0.0)
+    if weight > already:
+        found.scores[intent] += weight - already
+        counted.append((hit, weight))
 
 
 @dataclass
