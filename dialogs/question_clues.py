@@ -106,8 +106,13 @@ class Names:
     worded: dict[str, float] = field(default_factory=dict)
     track: dict[tuple[str, str | None], float] = field(default_factory=lambda: defaultdict(float))
     sector: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+    #: Programs named by a word that is not a place name: 山西 names the Shanxi round, but "山西刀削面"
+    #: is not about it; a program named only by place words is no evidence the question is on topic.
+    by_title: set[str] = field(default_factory=set)
     #: Program names only: blanked before comparing with items (track words like 高级技师 appear in them).
     program_spans: list[Hit] = field(default_factory=list)
+    #: Place names found (region words, and names that are also region words: 山西, yangquan).
+    place_spans: list[Hit] = field(default_factory=list)
     #: Every name found, sectors and regions too.
     all_spans: list[Hit] = field(default_factory=list)
 
@@ -120,6 +125,7 @@ def find_names(text: str, index: QuestionIndex) -> Names:
         owners = {t.program for t in index.name_targets[phrase] if t.kind != "region"}
         weight = _weight(phrase, hit) / max(len(owners), 1)
         per_program: dict[str, float] = {}
+        place = any(t.kind == "region" for t in index.name_targets[phrase])
         for target in index.name_targets[phrase]:
             if target.kind == "region":
                 gain = _REGION_WEIGHT
@@ -132,6 +138,8 @@ def find_names(text: str, index: QuestionIndex) -> Names:
             else:
                 gain = weight
                 found.named.add(target.program)
+                if not place:
+                    found.by_title.add(target.program)
                 if target.kind == "track":
                     found.track[(target.program, target.track)] += weight
             per_program[target.program] = max(per_program.get(target.program, 0.0), gain)
@@ -139,6 +147,8 @@ def find_names(text: str, index: QuestionIndex) -> Names:
             found.program[program] += gain
         if any(t.kind == "program" for t in index.name_targets[phrase]):
             found.program_spans.append(hit)
+        if place:
+            found.place_spans.append(hit)
         found.all_spans.append(hit)
     return found
 
@@ -161,6 +171,7 @@ def name_words(text: str, found: Names, index: QuestionIndex) -> None:
         for program in owners:
             found.program[program] += gain
             found.worded[program] = found.worded.get(program, 0.0) + gain
+            found.by_title.add(program)
 
 
 @dataclass(frozen=True)

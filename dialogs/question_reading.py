@@ -149,14 +149,21 @@ def _read(question: str, content: Content, program_id: str | None, chosen: bool)
     elif scores and max(scores.values()) >= MIN_INTENT:
         intent = max(scores, key=lambda i: scores[i])
 
+    # A program named only by a place word ("山西刀削面怎么做", "good hotel in taiyuan") is no sign the
+    # question is about it: what the rest of the question says must be.
+    placed_only = bool(candidates) and names.named and not (set(candidates) & names.by_title) and program_id is None
     if (
-        intent not in ("other", "programs")
-        and names_nothing
+        intent != "programs"
+        and (names_nothing or placed_only)
         and not chosen
         and faq is None
-        and _mostly_unknown(_without(text, cue_spans), index)
+        and (
+            (intent == "other" and placed_only)
+            or (intent != "other" and _mostly_unknown(_without(text, cue_spans + names.place_spans), index))
+        )
     ):
-        # "食堂几点开门": a question word, but about nothing the notices know (even in a conversation about a program)
+        # "食堂几点开门", "乌鲁木齐天气怎么样": about nothing the notices know (even in a conversation about a
+        # program); a place name the notices mention (an office's address) does not make it known
         intent, candidates = "other", []
     program = candidates[0] if len(candidates) == 1 else None
     if faq is not None and faq.item.program is not None:
