@@ -106,6 +106,8 @@ class QuestionIndex:
     programs: int = 1
     #: Words asking to compare programs: then every program named is shown side by side.
     compare_words: tuple[str, ...] = ()
+    #: Words asking which other programs there are: then the list of every program answers.
+    other_words: tuple[str, ...] = ()
 
     def name_word_weight(self, owners: int) -> float:
         """A word of one program's names only says more than a word three programs share."""
@@ -261,6 +263,7 @@ def build_index(content: Content) -> QuestionIndex:
     index.stop_pattern = re.compile("|".join(map(re.escape, long_stops))) if long_stops else None
     index.programs = max(len(content.programs), 1)
     index.compare_words = tuple(stem_words(normalise(w)) for w in (lexicon.compare if lexicon else ()))
+    index.other_words = tuple(stem_words(normalise(w)) for w in (lexicon.others if lexicon else ()))
     index.name_words = _name_words(content, stopwords)
     bags: list[dict[str, float]] = []
     for program in content.programs:

@@ -194,6 +194,9 @@ def _read(question: str, content: Content, program_id: str | None, chosen: bool)
         # "特贴和特培有啥区别": every program named, side by side, strongest first
         choices = tuple(sorted(names.named, key=lambda p: (-names.program[p], p)))
         program = track = sector = None
+    if faq is None and _asks_for_others(text, index):
+        # "除了援疆还有什么计划": the list of programs, not the one it names as known already
+        intent, program, track, sector, choices = "programs", None, None, None, ()
     focus = tuple(
         m.item
         for m in in_scope
@@ -243,6 +246,11 @@ def _drop_unanswerable(
             del scores[intent]
             for other in others:
                 scores[other] = max(scores.get(other, 0.0), MIN_INTENT)
+
+
+def _asks_for_others(text: str, index: QuestionIndex) -> bool:
+    """Whether the question asks which (other) programs there are ("what other schemes are there")."""
+    return any(find(text, word) for word in index.other_words)
 
 
 def _compares(text: str, index: QuestionIndex) -> bool:
