@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from dialogs.loader import Content
+from dialogs.question_spelling import Speller
 from dialogs.schema import Text
 from dialogs.schema_program import Program
 from dialogs.schema_questions import GlobalFaq, Intent
@@ -108,6 +109,8 @@ class QuestionIndex:
     compare_words: tuple[str, ...] = ()
     #: Words asking which other programs there are: then the list of every program answers.
     other_words: tuple[str, ...] = ()
+    #: The content's English words, to mend a question's typos against ("dedline" → "deadline").
+    speller: Speller = field(default_factory=lambda: Speller(()))
 
     def name_word_weight(self, owners: int) -> float:
         """A word of one program's names only says more than a word three programs share."""
@@ -266,13 +269,18 @@ def build_index(content: Content) -> QuestionIndex:
     index.other_words = tuple(stem_words(normalise(w)) for w in (lexicon.others if lexicon else ()))
     index.name_words = _name_words(content, stopwords)
     bags: list[dict[str, float]] = []
+    words: list[str] = [normalise(p) for p in names] + [normalise(w) for w in _lexicon_words(content)]
     for program in content.programs:
+        words += _texts(program.title, program.short_title, program.summary)
         for item, texts in _program_items(program):
             index.items.append(item)
             bags.append(_bag(index, texts))
+            words += texts
     for item, texts in _global_items(content.faq):
         index.items.append(item)
         bags.append(_bag(index, texts))
+        words += texts
+    index.speller = Speller(words)
 
     df: Counter[str] = Counter()
     for bag in bags:
@@ -292,6 +300,16 @@ def build_index(content: Content) -> QuestionIndex:
             scoped[index.items[number].program][term].append(number)
     index.program_postings = {program: {t: tuple(n) for t, n in terms.items()} for program, terms in scoped.items()}
     return index
+
+
+def _lexicon_words(content: Content) -> list[str]:
+    """Every cue, region, comparison and stop word of ``ask.yaml``, as written."""
+    lexicon = content.lexicon
+    if lexicon is None:
+        return []
+    words = [w for kinds in lexicon.intents.values() for w in (*kinds.asks.all(), *kinds.about.all())]
+    words += [w for region in lexicon.regions.values() for w in region]
+    return words + list(lexicon.compare) + list(lexicon.others) + list(lexicon.stopwords)
 
 
 def _bag(index: QuestionIndex, texts: list[str]) -> dict[str, float]:

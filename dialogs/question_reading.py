@@ -110,7 +110,7 @@ def warm_up(content: Content) -> None:
 
 def _read(question: str, content: Content, program_id: str | None, chosen: bool) -> Reading:
     index = index_for(content)
-    text = stem_words(normalise(question))
+    text = stem_words(index.speller.mend(normalise(question)))
     found_cues = intent_cues(text, index)
     cues, cue_spans = found_cues.scores, found_cues.spans
     names = find_names(text, index)
