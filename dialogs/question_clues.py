@@ -195,7 +195,7 @@ def match_items(text: str, index: QuestionIndex, programs: set[str] | None) -> l
     """The items sharing most terms with the question, best first; only those of ``programs`` (and
     global FAQ) when given. Only the postings of the question's own terms are read, so the cost
     grows with how common its words are, not with the number of items."""
-    weights = index.term_weights(text)
+    weights = index.term_weights(index.subjects.tagged(text))
     # A term no item has is the rarest of all: it counts fully against every item's coverage.
     mass = sum(index.idf.get(t, index.unseen_idf) * w for t, w in weights.items())
     if mass == 0:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from dialogs.loader import Content
 from dialogs.question_spelling import Speller
+from dialogs.question_subjects import Subjects, plain_numbers
 from dialogs.schema import Text
 from dialogs.schema_program import Program
 from dialogs.schema_questions import GlobalFaq, Intent
@@ -47,6 +48,11 @@ _UNIGRAM_WEIGHT = 0.4
 ASK_BONUS = 4.0
 #: "What is…" style topic words only win when nothing more specific is asked.
 _PROGRAMS_CUE_FACTOR = 0.5
+
+
+def as_typed(phrase: str) -> str:
+    """A content phrase in the form questions are read in: normalised, numbers in digits, stemmed."""
+    return stem_words(plain_numbers(normalise(phrase)))
 
 
 def phrase_weight(phrase: str) -> float:
@@ -111,6 +117,8 @@ class QuestionIndex:
     other_words: tuple[str, ...] = ()
     #: The content's English words, to mend a question's typos against ("dedline" → "deadline").
     speller: Speller = field(default_factory=lambda: Speller(()))
+    #: The subject groups of ``ask.yaml``: a clause and a question saying one thing differently meet.
+    subjects: Subjects = field(default_factory=lambda: Subjects({}))
 
     def name_word_weight(self, owners: int) -> float:
         """A word of one program's names only says more than a word three programs share."""
@@ -154,7 +162,7 @@ def _names(content: Content) -> dict[str, list[Target]]:
     names: dict[str, list[Target]] = defaultdict(list)
 
     def add(phrases: Iterable[str], target: Target) -> None:
-        for phrase in {stem_words(normalise(p)) for p in phrases if p and p.strip()}:
+        for phrase in {as_typed(p) for p in phrases if p and p.strip()}:
             if target not in names[phrase]:
                 names[phrase].append(target)
 
@@ -202,10 +210,10 @@ def _cues(content: Content, asks: set[tuple[str, str]]) -> dict[str, list[tuple[
     if content.lexicon is None:
         return cues
     for intent, kinds in content.lexicon.intents.items():
-        for word in {stem_words(normalise(w)) for w in kinds.asks.all()}:
+        for word in {as_typed(w) for w in kinds.asks.all()}:
             cues[word].append((intent, phrase_weight(word) + ASK_BONUS))
             asks.add((word, intent))
-        for word in {stem_words(normalise(w)) for w in kinds.about.all()}:
+        for word in {as_typed(w) for w in kinds.about.all()}:
             weight = phrase_weight(word) * (_PROGRAMS_CUE_FACTOR if intent == "programs" else 1.0)
             if all(w < weight for i, w in cues[word] if i == intent) or not any(i == intent for i, _ in cues[word]):
                 cues[word].append((intent, weight))
@@ -253,6 +261,7 @@ def build_index(content: Content) -> QuestionIndex:
     stopwords = frozenset(uyghur_keys(normalise(w)) for w in (lexicon.stopwords if lexicon else ()))
     names = _names(content)
     asks: set[tuple[str, str]] = set()
+    subjects = Subjects(lexicon.subjects if lexicon else {})
     cues = _cues(content, asks)
     index = QuestionIndex(
         cues=PhraseSet(set(cues)),
@@ -261,12 +270,13 @@ def build_index(content: Content) -> QuestionIndex:
         name_targets=dict(names),
         stopwords=stopwords,
         asks=frozenset(asks),
+        subjects=subjects,
     )
     long_stops = sorted((w for w in stopwords if len(w) > 1 and is_cjk(w)), key=len, reverse=True)
     index.stop_pattern = re.compile("|".join(map(re.escape, long_stops))) if long_stops else None
     index.programs = max(len(content.programs), 1)
-    index.compare_words = tuple(stem_words(normalise(w)) for w in (lexicon.compare if lexicon else ()))
-    index.other_words = tuple(stem_words(normalise(w)) for w in (lexicon.others if lexicon else ()))
+    index.compare_words = tuple(as_typed(w) for w in (lexicon.compare if lexicon else ()))
+    index.other_words = tuple(as_typed(w) for w in (lexicon.others if lexicon else ()))
     index.name_words = _name_words(content, stopwords)
     bags: list[dict[str, float]] = []
     words: list[str] = [normalise(p) for p in names] + [normalise(w) for w in _lexicon_words(content)]
@@ -315,6 +325,8 @@ def _lexicon_words(content: Content) -> list[str]:
 def _bag(index: QuestionIndex, texts: list[str]) -> dict[str, float]:
     bag: dict[str, float] = {}
     for text in texts:
-        for term, weight in index.term_weights(uyghur_keys(text)).items():
+        plain = plain_numbers(text)
+        tagged = uyghur_keys(plain) + " " + " ".join(index.subjects.tokens(stem_words(plain)))
+        for term, weight in index.term_weights(tagged).items():
             bag[term] = max(bag.get(term, 0.0), weight)
     return bag

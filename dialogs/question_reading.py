@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from dialogs.loader import Content
 from dialogs.question_clues import Cues, Match, find_names, intent_cues, match_items, name_words
 from dialogs.question_index import Item, QuestionIndex, index_for
+from dialogs.question_subjects import plain_numbers
 from dialogs.schema_program import Program
 from dialogs.schema_questions import Intent
 from dialogs.segment import Hit, find, normalise, stem_words
@@ -110,7 +111,7 @@ def warm_up(content: Content) -> None:
 
 def _read(question: str, content: Content, program_id: str | None, chosen: bool) -> Reading:
     index = index_for(content)
-    text = stem_words(index.speller.mend(normalise(question)))
+    text = stem_words(plain_numbers(index.speller.mend(normalise(question))))
     found_cues = intent_cues(text, index)
     cues, cue_spans = found_cues.scores, found_cues.spans
     names = find_names(text, index)

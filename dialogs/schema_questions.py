@@ -106,5 +106,8 @@ class AskFile(ContentModel):
     #: Words that ask which other programs there are (除了援疆还有什么计划, what other schemes): the list
     #: of every program answers, whatever program the question names.
     others: tuple[str, ...] = ()
+    #: Groups of ways to say one thing (最多, 不超过, at most…; ``#`` a number): a clause and a question
+    #: holding phrases of one group are taken to speak of the same subject.
+    subjects: dict[Id, tuple[Annotated[str, Field(min_length=1)], ...]] = Field(default_factory=dict)
     #: Words too common to say what a question is about (的, 吗, the, is…): left out of matching.
     stopwords: tuple[str, ...] = ()
