@@ -62,6 +62,8 @@ class Cues:
     #: Intents a question word asks for (什么时候 → deadline), as opposed to topic words.
     asked: set[str] = field(default_factory=set)
     spans: list[Hit] = field(default_factory=list)
+    #: The spans of question words only (什么时候, 几个人), not of topic words (经费, 材料).
+    asking_spans: list[Hit] = field(default_factory=list)
 
 
 def intent_cues(text: str, index: QuestionIndex) -> Cues:
@@ -81,6 +83,8 @@ def intent_cues(text: str, index: QuestionIndex) -> Cues:
                 _count_gapped(found, counted[intent], intent, hit, weight)
             if (phrase, intent) in index.asks:
                 found.asked.add(intent)
+                if not found.asking_spans or found.asking_spans[-1] != hit:
+                    found.asking_spans.append(hit)
     return found
 
 
@@ -111,6 +115,8 @@ class Names:
     by_title: set[str] = field(default_factory=set)
     #: Program names only: blanked before comparing with items (track words like 高级技师 appear in them).
     program_spans: list[Hit] = field(default_factory=list)
+    #: Track names only: blanked when the question is matched with that track's own items.
+    track_spans: list[Hit] = field(default_factory=list)
     #: Place names found (region words, and names that are also region words: 山西, yangquan).
     place_spans: list[Hit] = field(default_factory=list)
     #: Every name found, sectors and regions too.
@@ -149,6 +155,8 @@ def find_names(text: str, index: QuestionIndex) -> Names:
             found.program_spans.append(hit)
         if place:
             found.place_spans.append(hit)
+        if any(t.kind == "track" for t in index.name_targets[phrase]):
+            found.track_spans.append(hit)
         found.all_spans.append(hit)
     return found
 
@@ -191,11 +199,14 @@ class Match:
 _TOP_ITEMS = 64
 
 
-def match_items(text: str, index: QuestionIndex, programs: set[str] | None) -> list[Match]:
+def match_items(text: str, index: QuestionIndex, programs: set[str] | None, said: str | None = None) -> list[Match]:
     """The items sharing most terms with the question, best first; only those of ``programs`` (and
     global FAQ) when given. Only the postings of the question's own terms are read, so the cost
-    grows with how common its words are, not with the number of items."""
-    weights = index.term_weights(index.subjects.tagged(text))
+    grows with how common its words are, not with the number of items. With ``said`` (the question with its
+    question words, which say what it asks about too: 几个人 is a headcount), the subjects of ``ask.yaml``
+    it holds are matched too."""
+    tokens = index.subjects.tokens(said) if said is not None else []
+    weights = index.term_weights(text + " " + " ".join(tokens))
     # A term no item has is the rarest of all: it counts fully against every item's coverage.
     mass = sum(index.idf.get(t, index.unseen_idf) * w for t, w in weights.items())
     if mass == 0:

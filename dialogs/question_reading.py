@@ -23,10 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dialogs.loader import Content
-from dialogs.question_clues import Cues, Match, find_names, intent_cues, match_items, name_words
+from dialogs.question_clues import Cues, Match, Names, find_names, intent_cues, match_items, name_words
 from dialogs.question_index import Item, QuestionIndex, index_for
 from dialogs.question_subjects import plain_numbers
-from dialogs.schema_program import Program
+from dialogs.schema_program import Program, applies_to
 from dialogs.schema_questions import Intent
 from dialogs.segment import Hit, find, normalise, stem_words
 
@@ -132,6 +132,7 @@ def _read(question: str, content: Content, program_id: str | None, chosen: bool)
     rest = _without(text, names.program_spans)
     if len(candidates) != 1:
         candidates = _tie_break(candidates, _without(text, names.all_spans + cue_spans), index) or candidates
+    named_track = _named_track(names, candidates)
     matches = match_items(rest, index, set(candidates) if candidates else None)
 
     scope = set(candidates) if len(candidates) == 1 else None
@@ -149,6 +150,12 @@ def _read(question: str, content: Content, program_id: str | None, chosen: bool)
         intent = faq.item.intent
     elif scores and max(scores.values()) >= MIN_INTENT:
         intent = max(scores, key=lambda i: scores[i])
+    conditions: tuple[Item, ...] = ()
+    if faq is None and named_track is not None:
+        asked_about = _without(rest, names.track_spans + found_cues.asking_spans)
+        conditions = _track_conditions(asked_about, rest, index, candidates[0], named_track, intent)
+    if conditions:
+        intent = "eligibility"
 
     # A program named only by a place word ("山西刀削面怎么做", "good hotel in taiyuan") is no sign the
     # question is about it: what the rest of the question says must be.
@@ -198,11 +205,14 @@ def _read(question: str, content: Content, program_id: str | None, chosen: bool)
     if faq is None and _asks_for_others(text, index):
         # "除了援疆还有什么计划": the list of programs, not the one it names as known already
         intent, program, track, sector, choices = "programs", None, None, None, ()
-    focus = tuple(
-        m.item
-        for m in in_scope
-        if m.item.intent == intent and m.coverage >= FOCUS_MATCH and m.item.kind not in ("faq", "global_faq")
-    )[:2]
+    focus = (
+        conditions
+        or tuple(
+            m.item
+            for m in in_scope
+            if m.item.intent == intent and m.coverage >= FOCUS_MATCH and m.item.kind not in ("faq", "global_faq")
+        )[:2]
+    )
     return Reading(
         intent=intent,
         program=program,
@@ -247,6 +257,52 @@ def _drop_unanswerable(
             del scores[intent]
             for other in others:
                 scores[other] = max(scores.get(other, 0.0), MIN_INTENT)
+
+
+def _named_track(names: Names, candidates: list[str]) -> str | None:
+    """The one track the question names of its one program, if it names one."""
+    if len(candidates) != 1:
+        return None
+    tracks = [t for (p, t), s in names.track.items() if p == candidates[0] and s > 0]
+    return tracks[0] if len(tracks) == 1 else None
+
+
+#: A condition of the named track answers a question worded otherwise when it covers this much of it…
+_CONDITION_MATCH = 0.5
+#: …and this much more than the best item of the intent the question word points at.
+_CONDITION_MARGIN = 0.2
+
+
+def _track_conditions(
+    asked_about: str, said: str, index: QuestionIndex, program: str, track: str, intent: Intent
+) -> tuple[Item, ...]:
+    """The conditions the notice sets for the named track that answer the question better than what its
+    question word points at, best first (none when they do not): "小组团最多几个人" is worded like a quota
+    question, but the notice answers it with the track's condition "团队不超过8人". ``asked_about`` is the
+    question without its names and question words; ``said`` the question with them, as their subject
+    words count (几个人 is a headcount)."""
+    if intent in ("eligibility", "contact", "apply", "programs"):
+        return ()
+    # The condition must speak of what the question asks about in other words (a headcount, a number of
+    # months), not merely share a word with it: "柔性专家能给多少钱" asks for money, whatever else it says.
+    subjects = index.subjects.tokens(said)
+    if not subjects:
+        return ()
+    on_subject = {m.item for m in match_items("", index, {program}, said=said)}
+    matches = [
+        m
+        for m in match_items(index.subjects.blanked(asked_about), index, {program}, said=said)
+        if m.item.program == program and applies_to(m.item.tracks, track)
+    ]
+    own = [m for m in matches if m.item.kind in ("requirement", "assessed") and m.item.tracks and m.item in on_subject]
+    condition = max((m.coverage for m in own), default=0.0)
+    asked = max(
+        (m.coverage for m in matches if m.item.intent == intent and m.item.kind not in ("faq", "global_faq")),
+        default=0.0,
+    )
+    if condition < _CONDITION_MATCH or condition < asked + _CONDITION_MARGIN:
+        return ()
+    return tuple(m.item for m in own if m.coverage >= condition - _CONDITION_MARGIN)[:2]
 
 
 def _asks_for_others(text: str, index: QuestionIndex) -> bool:

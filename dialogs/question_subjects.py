@@ -100,6 +100,13 @@ class Subjects:
         """The tokens of the groups one of whose phrases ``text`` holds."""
         return [token for token, pattern in self._patterns if pattern.search(text)]
 
+    def blanked(self, text: str) -> str:
+        """``text`` with the subject phrases it holds blanked: once read as a subject, 最多 is "at most",
+        not two characters an item must share too."""
+        for _, pattern in self._patterns:
+            text = pattern.sub(lambda m: " " * len(m.group()), text)
+        return text
+
     def tagged(self, text: str) -> str:
         """``text`` with its tokens appended, to be cut into terms."""
         found = self.tokens(text)
