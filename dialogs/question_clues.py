@@ -195,6 +195,9 @@ class Match:
     shared: float
 
 
+#: A subject (a headcount, months) says what a question asks about as much as two content words do.
+SUBJECT_WEIGHT = 2.0
+
 #: How many of the best-matching items a question's reading looks at.
 _TOP_ITEMS = 64
 
@@ -205,8 +208,9 @@ def match_items(text: str, index: QuestionIndex, programs: set[str] | None, said
     grows with how common its words are, not with the number of items. With ``said`` (the question with its
     question words, which say what it asks about too: 几个人 is a headcount), the subjects of ``ask.yaml``
     it holds are matched too."""
-    tokens = index.subjects.tokens(said) if said is not None else []
-    weights = index.term_weights(text + " " + " ".join(tokens))
+    weights = index.term_weights(text)
+    for token in index.subjects.tokens(said) if said is not None else ():
+        weights[token] = SUBJECT_WEIGHT
     # A term no item has is the rarest of all: it counts fully against every item's coverage.
     mass = sum(index.idf.get(t, index.unseen_idf) * w for t, w in weights.items())
     if mass == 0:

@@ -280,8 +280,9 @@ def _track_conditions(
     question word points at, best first (none when they do not): "小组团最多几个人" is worded like a quota
     question, but the notice answers it with the track's condition "团队不超过8人". ``asked_about`` is the
     question without its names and question words; ``said`` the question with them, as their subject
-    words count (几个人 is a headcount)."""
-    if intent in ("eligibility", "contact", "apply", "programs"):
+    words count (几个人 is a headcount). For a question read as eligibility already ("小组团每年要在新疆待几个
+    月"), they are what it asks about."""
+    if intent in ("contact", "apply", "programs"):
         return ()
     # The condition must speak of what the question asks about in other words (a headcount, a number of
     # months), not merely share a word with it: "柔性专家能给多少钱" asks for money, whatever else it says.
@@ -300,7 +301,7 @@ def _track_conditions(
         (m.coverage for m in matches if m.item.intent == intent and m.item.kind not in ("faq", "global_faq")),
         default=0.0,
     )
-    if condition < _CONDITION_MATCH or condition < asked + _CONDITION_MARGIN:
+    if condition < _CONDITION_MATCH or (intent != "eligibility" and condition < asked + _CONDITION_MARGIN):
         return ()
     return tuple(m.item for m in own if m.coverage >= condition - _CONDITION_MARGIN)[:2]
 
