@@ -283,6 +283,8 @@ def build_index(content: Content) -> QuestionIndex:
     for program in content.programs:
         words += _texts(program.title, program.short_title, program.summary)
         for item, texts in _program_items(program):
+            if item.kind == "faq":
+                texts = [_without_program_names(index, t) for t in texts]
             index.items.append(item)
             bags.append(_bag(index, texts))
             words += texts
@@ -310,6 +312,16 @@ def build_index(content: Content) -> QuestionIndex:
             scoped[index.items[number].program][term].append(number)
     index.program_postings = {program: {t: tuple(n) for t, n in terms.items()} for program, terms in scoped.items()}
     return index
+
+
+def _without_program_names(index: QuestionIndex, phrasing: str) -> str:
+    """A FAQ phrasing with the programs' names blanked, as a question's are before the two are compared:
+    "特培要去多久" and "特培要去内地多久" are alike in what they ask, 特培 is only which program."""
+    chars = list(phrasing)
+    for phrase, hit in index.names.hits(phrasing).items():
+        if hit.exact and any(t.kind == "program" for t in index.name_targets[phrase]):
+            chars[hit.start : hit.end] = " " * (hit.end - hit.start)
+    return "".join(chars)
 
 
 def _lexicon_words(content: Content) -> list[str]:

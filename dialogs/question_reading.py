@@ -133,7 +133,7 @@ def _read(question: str, content: Content, program_id: str | None, chosen: bool)
     if len(candidates) != 1:
         candidates = _tie_break(candidates, _without(text, names.all_spans + cue_spans), index) or candidates
     named_track = _named_track(names, candidates)
-    matches = match_items(rest, index, set(candidates) if candidates else None)
+    matches = match_items(rest, index, set(candidates) if candidates else None, said=rest)
 
     scope = set(candidates) if len(candidates) == 1 else None
     in_scope = [m for m in matches if scope is None or m.item.program is None or m.item.program in scope]
