@@ -205,14 +205,7 @@ def _read(question: str, content: Content, program_id: str | None, chosen: bool)
     if faq is None and _asks_for_others(text, index):
         # "除了援疆还有什么计划": the list of programs, not the one it names as known already
         intent, program, track, sector, choices = "programs", None, None, None, ()
-    focus = (
-        conditions
-        or tuple(
-            m.item
-            for m in in_scope
-            if m.item.intent == intent and m.coverage >= FOCUS_MATCH and m.item.kind not in ("faq", "global_faq")
-        )[:2]
-    )
+    focus = conditions or _focus(in_scope, intent, named_track)
     return Reading(
         intent=intent,
         program=program,
@@ -259,6 +252,19 @@ def _drop_unanswerable(
                 scores[other] = max(scores.get(other, 0.0), MIN_INTENT)
 
 
+def _focus(matches: list[Match], intent: Intent, track: str | None) -> tuple[Item, ...]:
+    """The items shown as "what you asked about": the best of the intent's that match well; when the
+    question names a track and some of them concern it, only those (a small team's leader title, not the
+    medical teams' member titles)."""
+    best = [
+        m.item
+        for m in matches
+        if m.item.intent == intent and m.coverage >= FOCUS_MATCH and m.item.kind not in ("faq", "global_faq")
+    ]
+    own = [item for item in best if track is not None and item.tracks and applies_to(item.tracks, track)]
+    return tuple(own or best)[:2]
+
+
 def _named_track(names: Names, candidates: list[str]) -> str | None:
     """The one track the question names of its one program, if it names one."""
     if len(candidates) != 1:
@@ -271,6 +277,8 @@ def _named_track(names: Names, candidates: list[str]) -> str | None:
 _CONDITION_MATCH = 0.5
 #: …and this much more than the best item of the intent the question word points at.
 _CONDITION_MARGIN = 0.2
+#: A question read as eligibility already is led by the condition on its subject when it covers this much.
+_CONDITION_FOCUS = 0.35
 
 
 def _track_conditions(
@@ -301,7 +309,11 @@ def _track_conditions(
         (m.coverage for m in matches if m.item.intent == intent and m.item.kind not in ("faq", "global_faq")),
         default=0.0,
     )
-    if condition < _CONDITION_MATCH or (intent != "eligibility" and condition < asked + _CONDITION_MARGIN):
+    if intent == "eligibility":
+        # already a question about conditions: the track's condition on its subject is what it asks about
+        if condition < _CONDITION_FOCUS:
+            return ()
+    elif condition < _CONDITION_MATCH or condition < asked + _CONDITION_MARGIN:
         return ()
     return tuple(m.item for m in own if m.coverage >= condition - _CONDITION_MARGIN)[:2]
 

@@ -59,6 +59,21 @@ def test_a_tracks_condition_asked_in_other_words_is_quoted_first(content, questi
     assert reading.focus and reading.focus[0].ref == condition
 
 
+@pytest.mark.parametrize(
+    ("question", "condition"),
+    [
+        ("小组团队长要什么职称", "small-team-leader-title"),
+        ("组团式队长要干几年", "medical-leader-period"),
+        ("研修的要多大年纪以下", "trainee-age"),
+    ],
+)
+def test_an_eligibility_question_naming_a_track_is_led_by_that_tracks_condition(content, question, condition):
+    reading = read(question, content)
+    assert reading.intent == "eligibility"
+    assert reading.focus and reading.focus[0].ref == condition
+    assert reading.track in reading.focus[0].tracks  # the named track's own, not another track's
+
+
 def test_the_condition_sentence_leads_the_reply(content):
     reply = answer("小组团最多几个人", content, NOW, translator("zh"))
     assert reply.text.index("团队不超过8人") < reply.text.index("申报条件")
