@@ -62,18 +62,39 @@ class Cues:
     #: Intents a question word asks for (什么时候 → deadline), as opposed to topic words.
     asked: set[str] = field(default_factory=set)
     spans: list[Hit] = field(default_factory=list)
+    #: The spans of question words only (什么时候, 几个人), not of topic words (经费, 材料).
+    asking_spans: list[Hit] = field(default_factory=list)
 
 
 def intent_cues(text: str, index: QuestionIndex) -> Cues:
     """The cue words in ``text`` (longest first) and the intents they score."""
     found = Cues()
+    #: Per intent, the spans of its cues with a gap already counted: overlapping ones ("还能*吗" and "能*吗"
+    #: in 还能报吗) are one way of asking, counted once (the weightiest), not summed to outweigh a longer
+    #: cue of another intent ("现在还能报", a date question).
+    counted: dict[Intent, list[tuple[Hit, float]]] = defaultdict(list)
     for phrase, hit in _resolve(index.cues.hits(text)):
         found.spans.append(hit)
         for intent, weight in index.cue_intents[phrase]:
-            found.scores[intent] += weight * (1.0 if hit.exact else _TYPO_FACTOR)
+            weight *= 1.0 if hit.exact else _TYPO_FACTOR
+            if "*" not in phrase:
+                found.scores[intent] += weight
+            else:
+                _count_gapped(found, counted[intent], intent, hit, weight)
             if (phrase, intent) in index.asks:
                 found.asked.add(intent)
+                if not found.asking_spans or found.asking_spans[-1] != hit:
+                    found.asking_spans.append(hit)
     return found
+
+
+def _count_gapped(found: Cues, counted: list[tuple[Hit, float]], intent: Intent, hit: Hit, weight: float) -> None:
+    """Add a gapped cue's weight to its intent, less what an overlapping gapped cue of that intent already gave."""
+    overlapping = [w for h, w in counted if h.start < hit.end and hit.start < h.end]
+    already = max(overlapping, default=0.0)
+    if weight > already:
+        found.scores[intent] += weight - already
+        counted.append((hit, weight))
 
 
 @dataclass
@@ -89,8 +110,15 @@ class Names:
     worded: dict[str, float] = field(default_factory=dict)
     track: dict[tuple[str, str | None], float] = field(default_factory=lambda: defaultdict(float))
     sector: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+    #: Programs named by a word that is not a place name: 山西 names the Shanxi round, but "山西刀削面"
+    #: is not about it; a program named only by place words is no evidence the question is on topic.
+    by_title: set[str] = field(default_factory=set)
     #: Program names only: blanked before comparing with items (track words like 高级技师 appear in them).
     program_spans: list[Hit] = field(default_factory=list)
+    #: Track names only: blanked when the question is matched with that track's own items.
+    track_spans: list[Hit] = field(default_factory=list)
+    #: Place names found (region words, and names that are also region words: 山西, yangquan).
+    place_spans: list[Hit] = field(default_factory=list)
     #: Every name found, sectors and regions too.
     all_spans: list[Hit] = field(default_factory=list)
 
@@ -103,6 +131,7 @@ def find_names(text: str, index: QuestionIndex) -> Names:
         owners = {t.program for t in index.name_targets[phrase] if t.kind != "region"}
         weight = _weight(phrase, hit) / max(len(owners), 1)
         per_program: dict[str, float] = {}
+        place = any(t.kind == "region" for t in index.name_targets[phrase])
         for target in index.name_targets[phrase]:
             if target.kind == "region":
                 gain = _REGION_WEIGHT
@@ -115,6 +144,8 @@ def find_names(text: str, index: QuestionIndex) -> Names:
             else:
                 gain = weight
                 found.named.add(target.program)
+                if not place:
+                    found.by_title.add(target.program)
                 if target.kind == "track":
                     found.track[(target.program, target.track)] += weight
             per_program[target.program] = max(per_program.get(target.program, 0.0), gain)
@@ -122,6 +153,10 @@ def find_names(text: str, index: QuestionIndex) -> Names:
             found.program[program] += gain
         if any(t.kind == "program" for t in index.name_targets[phrase]):
             found.program_spans.append(hit)
+        if place:
+            found.place_spans.append(hit)
+        if any(t.kind == "track" for t in index.name_targets[phrase]):
+            found.track_spans.append(hit)
         found.all_spans.append(hit)
     return found
 
@@ -144,6 +179,7 @@ def name_words(text: str, found: Names, index: QuestionIndex) -> None:
         for program in owners:
             found.program[program] += gain
             found.worded[program] = found.worded.get(program, 0.0) + gain
+            found.by_title.add(program)
 
 
 @dataclass(frozen=True)
@@ -159,15 +195,22 @@ class Match:
     shared: float
 
 
+#: A subject (a headcount, months) says what a question asks about as much as two content words do.
+SUBJECT_WEIGHT = 2.0
+
 #: How many of the best-matching items a question's reading looks at.
 _TOP_ITEMS = 64
 
 
-def match_items(text: str, index: QuestionIndex, programs: set[str] | None) -> list[Match]:
+def match_items(text: str, index: QuestionIndex, programs: set[str] | None, said: str | None = None) -> list[Match]:
     """The items sharing most terms with the question, best first; only those of ``programs`` (and
     global FAQ) when given. Only the postings of the question's own terms are read, so the cost
-    grows with how common its words are, not with the number of items."""
+    grows with how common its words are, not with the number of items. With ``said`` (the question with its
+    question words, which say what it asks about too: 几个人 is a headcount), the subjects of ``ask.yaml``
+    it holds are matched too."""
     weights = index.term_weights(text)
+    for token in index.subjects.tokens(said) if said is not None else ():
+        weights[token] = SUBJECT_WEIGHT
     # A term no item has is the rarest of all: it counts fully against every item's coverage.
     mass = sum(index.idf.get(t, index.unseen_idf) * w for t, w in weights.items())
     if mass == 0:

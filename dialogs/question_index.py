@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from dialogs.loader import Content
+from dialogs.question_spelling import Speller
+from dialogs.question_subjects import Subjects, plain_numbers
 from dialogs.schema import Text
 from dialogs.schema_program import Program
 from dialogs.schema_questions import GlobalFaq, Intent
@@ -46,6 +48,11 @@ _UNIGRAM_WEIGHT = 0.4
 ASK_BONUS = 4.0
 #: "What is…" style topic words only win when nothing more specific is asked.
 _PROGRAMS_CUE_FACTOR = 0.5
+
+
+def as_typed(phrase: str) -> str:
+    """A content phrase in the form questions are read in: normalised, numbers in digits, stemmed."""
+    return stem_words(plain_numbers(normalise(phrase)))
 
 
 def phrase_weight(phrase: str) -> float:
@@ -106,6 +113,12 @@ class QuestionIndex:
     programs: int = 1
     #: Words asking to compare programs: then every program named is shown side by side.
     compare_words: tuple[str, ...] = ()
+    #: Words asking which other programs there are: then the list of every program answers.
+    other_words: tuple[str, ...] = ()
+    #: The content's English words, to mend a question's typos against ("dedline" → "deadline").
+    speller: Speller = field(default_factory=lambda: Speller(()))
+    #: The subject groups of ``ask.yaml``: a clause and a question saying one thing differently meet.
+    subjects: Subjects = field(default_factory=lambda: Subjects({}))
 
     def name_word_weight(self, owners: int) -> float:
         """A word of one program's names only says more than a word three programs share."""
@@ -149,7 +162,7 @@ def _names(content: Content) -> dict[str, list[Target]]:
     names: dict[str, list[Target]] = defaultdict(list)
 
     def add(phrases: Iterable[str], target: Target) -> None:
-        for phrase in {stem_words(normalise(p)) for p in phrases if p and p.strip()}:
+        for phrase in {as_typed(p) for p in phrases if p and p.strip()}:
             if target not in names[phrase]:
                 names[phrase].append(target)
 
@@ -197,10 +210,10 @@ def _cues(content: Content, asks: set[tuple[str, str]]) -> dict[str, list[tuple[
     if content.lexicon is None:
         return cues
     for intent, kinds in content.lexicon.intents.items():
-        for word in {stem_words(normalise(w)) for w in kinds.asks.all()}:
+        for word in {as_typed(w) for w in kinds.asks.all()}:
             cues[word].append((intent, phrase_weight(word) + ASK_BONUS))
             asks.add((word, intent))
-        for word in {stem_words(normalise(w)) for w in kinds.about.all()}:
+        for word in {as_typed(w) for w in kinds.about.all()}:
             weight = phrase_weight(word) * (_PROGRAMS_CUE_FACTOR if intent == "programs" else 1.0)
             if all(w < weight for i, w in cues[word] if i == intent) or not any(i == intent for i, _ in cues[word]):
                 cues[word].append((intent, weight))
@@ -248,6 +261,7 @@ def build_index(content: Content) -> QuestionIndex:
     stopwords = frozenset(uyghur_keys(normalise(w)) for w in (lexicon.stopwords if lexicon else ()))
     names = _names(content)
     asks: set[tuple[str, str]] = set()
+    subjects = Subjects(lexicon.subjects if lexicon else {})
     cues = _cues(content, asks)
     index = QuestionIndex(
         cues=PhraseSet(set(cues)),
@@ -256,20 +270,29 @@ def build_index(content: Content) -> QuestionIndex:
         name_targets=dict(names),
         stopwords=stopwords,
         asks=frozenset(asks),
+        subjects=subjects,
     )
     long_stops = sorted((w for w in stopwords if len(w) > 1 and is_cjk(w)), key=len, reverse=True)
     index.stop_pattern = re.compile("|".join(map(re.escape, long_stops))) if long_stops else None
     index.programs = max(len(content.programs), 1)
-    index.compare_words = tuple(stem_words(normalise(w)) for w in (lexicon.compare if lexicon else ()))
+    index.compare_words = tuple(as_typed(w) for w in (lexicon.compare if lexicon else ()))
+    index.other_words = tuple(as_typed(w) for w in (lexicon.others if lexicon else ()))
     index.name_words = _name_words(content, stopwords)
     bags: list[dict[str, float]] = []
+    words: list[str] = [normalise(p) for p in names] + [normalise(w) for w in _lexicon_words(content)]
     for program in content.programs:
+        words += _texts(program.title, program.short_title, program.summary)
         for item, texts in _program_items(program):
+            if item.kind == "faq":
+                texts = [_without_program_names(index, t) for t in texts]
             index.items.append(item)
             bags.append(_bag(index, texts))
+            words += texts
     for item, texts in _global_items(content.faq):
         index.items.append(item)
         bags.append(_bag(index, texts))
+        words += texts
+    index.speller = Speller(words)
 
     df: Counter[str] = Counter()
     for bag in bags:
@@ -291,9 +314,31 @@ def build_index(content: Content) -> QuestionIndex:
     return index
 
 
+def _without_program_names(index: QuestionIndex, phrasing: str) -> str:
+    """A FAQ phrasing with the programs' names blanked, as a question's are before the two are compared:
+    "特培要去多久" and "特培要去内地多久" are alike in what they ask, 特培 is only which program."""
+    chars = list(phrasing)
+    for phrase, hit in index.names.hits(phrasing).items():
+        if hit.exact and any(t.kind == "program" for t in index.name_targets[phrase]):
+            chars[hit.start : hit.end] = " " * (hit.end - hit.start)
+    return "".join(chars)
+
+
+def _lexicon_words(content: Content) -> list[str]:
+    """Every cue, region, comparison and stop word of ``ask.yaml``, as written."""
+    lexicon = content.lexicon
+    if lexicon is None:
+        return []
+    words = [w for kinds in lexicon.intents.values() for w in (*kinds.asks.all(), *kinds.about.all())]
+    words += [w for region in lexicon.regions.values() for w in region]
+    return words + list(lexicon.compare) + list(lexicon.others) + list(lexicon.stopwords)
+
+
 def _bag(index: QuestionIndex, texts: list[str]) -> dict[str, float]:
     bag: dict[str, float] = {}
     for text in texts:
-        for term, weight in index.term_weights(uyghur_keys(text)).items():
+        plain = plain_numbers(text)
+        tagged = uyghur_keys(plain) + " " + " ".join(index.subjects.tokens(stem_words(plain)))
+        for term, weight in index.term_weights(tagged).items():
             bag[term] = max(bag.get(term, 0.0), weight)
     return bag

@@ -23,9 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dialogs.loader import Content
-from dialogs.question_clues import Cues, Match, find_names, intent_cues, match_items, name_words
+from dialogs.question_clues import Cues, Match, Names, find_names, intent_cues, match_items, name_words
 from dialogs.question_index import Item, QuestionIndex, index_for
-from dialogs.schema_program import Program
+from dialogs.question_subjects import plain_numbers
+from dialogs.schema_program import Program, applies_to
 from dialogs.schema_questions import Intent
 from dialogs.segment import Hit, find, normalise, stem_words
 
@@ -110,7 +111,7 @@ def warm_up(content: Content) -> None:
 
 def _read(question: str, content: Content, program_id: str | None, chosen: bool) -> Reading:
     index = index_for(content)
-    text = stem_words(normalise(question))
+    text = stem_words(plain_numbers(index.speller.mend(normalise(question))))
     found_cues = intent_cues(text, index)
     cues, cue_spans = found_cues.scores, found_cues.spans
     names = find_names(text, index)
@@ -131,7 +132,8 @@ def _read(question: str, content: Content, program_id: str | None, chosen: bool)
     rest = _without(text, names.program_spans)
     if len(candidates) != 1:
         candidates = _tie_break(candidates, _without(text, names.all_spans + cue_spans), index) or candidates
-    matches = match_items(rest, index, set(candidates) if candidates else None)
+    named_track = _named_track(names, candidates)
+    matches = match_items(rest, index, set(candidates) if candidates else None, said=rest)
 
     scope = set(candidates) if len(candidates) == 1 else None
     in_scope = [m for m in matches if scope is None or m.item.program is None or m.item.program in scope]
@@ -148,15 +150,28 @@ def _read(question: str, content: Content, program_id: str | None, chosen: bool)
         intent = faq.item.intent
     elif scores and max(scores.values()) >= MIN_INTENT:
         intent = max(scores, key=lambda i: scores[i])
+    conditions: tuple[Item, ...] = ()
+    if faq is None and named_track is not None:
+        asked_about = _without(rest, names.track_spans + found_cues.asking_spans)
+        conditions = _track_conditions(asked_about, rest, index, candidates[0], named_track, intent)
+    if conditions:
+        intent = "eligibility"
 
+    # A program named only by a place word ("山西刀削面怎么做", "good hotel in taiyuan") is no sign the
+    # question is about it: what the rest of the question says must be.
+    placed_only = bool(candidates) and names.named and not (set(candidates) & names.by_title) and program_id is None
     if (
-        intent not in ("other", "programs")
-        and names_nothing
+        intent != "programs"
+        and (names_nothing or placed_only)
         and not chosen
         and faq is None
-        and _mostly_unknown(_without(text, cue_spans), index)
+        and (
+            (intent == "other" and placed_only)
+            or (intent != "other" and _mostly_unknown(_without(text, cue_spans + names.place_spans), index))
+        )
     ):
-        # "食堂几点开门": a question word, but about nothing the notices know (even in a conversation about a program)
+        # "食堂几点开门", "乌鲁木齐天气怎么样": about nothing the notices know (even in a conversation about a
+        # program); a place name the notices mention (an office's address) does not make it known
         intent, candidates = "other", []
     program = candidates[0] if len(candidates) == 1 else None
     if faq is not None and faq.item.program is not None:
@@ -187,11 +202,10 @@ def _read(question: str, content: Content, program_id: str | None, chosen: bool)
         # "特贴和特培有啥区别": every program named, side by side, strongest first
         choices = tuple(sorted(names.named, key=lambda p: (-names.program[p], p)))
         program = track = sector = None
-    focus = tuple(
-        m.item
-        for m in in_scope
-        if m.item.intent == intent and m.coverage >= FOCUS_MATCH and m.item.kind not in ("faq", "global_faq")
-    )[:2]
+    if faq is None and _asks_for_others(text, index):
+        # "除了援疆还有什么计划": the list of programs, not the one it names as known already
+        intent, program, track, sector, choices = "programs", None, None, None, ()
+    focus = conditions or _focus(in_scope, intent, named_track)
     return Reading(
         intent=intent,
         program=program,
@@ -236,6 +250,77 @@ def _drop_unanswerable(
             del scores[intent]
             for other in others:
                 scores[other] = max(scores.get(other, 0.0), MIN_INTENT)
+
+
+def _focus(matches: list[Match], intent: Intent, track: str | None) -> tuple[Item, ...]:
+    """The items shown as "what you asked about": the best of the intent's that match well; when the
+    question names a track and some of them concern it, only those (a small team's leader title, not the
+    medical teams' member titles)."""
+    best = [
+        m.item
+        for m in matches
+        if m.item.intent == intent and m.coverage >= FOCUS_MATCH and m.item.kind not in ("faq", "global_faq")
+    ]
+    own = [item for item in best if track is not None and item.tracks and applies_to(item.tracks, track)]
+    return tuple(own or best)[:2]
+
+
+def _named_track(names: Names, candidates: list[str]) -> str | None:
+    """The one track the question names of its one program, if it names one."""
+    if len(candidates) != 1:
+        return None
+    tracks = [t for (p, t), s in names.track.items() if p == candidates[0] and s > 0]
+    return tracks[0] if len(tracks) == 1 else None
+
+
+#: A condition of the named track answers a question worded otherwise when it covers this much of it…
+_CONDITION_MATCH = 0.5
+#: …and this much more than the best item of the intent the question word points at.
+_CONDITION_MARGIN = 0.2
+#: A question read as eligibility already is led by the condition on its subject when it covers this much.
+_CONDITION_FOCUS = 0.35
+
+
+def _track_conditions(
+    asked_about: str, said: str, index: QuestionIndex, program: str, track: str, intent: Intent
+) -> tuple[Item, ...]:
+    """The conditions the notice sets for the named track that answer the question better than what its
+    question word points at, best first (none when they do not): "小组团最多几个人" is worded like a quota
+    question, but the notice answers it with the track's condition "团队不超过8人". ``asked_about`` is the
+    question without its names and question words; ``said`` the question with them, as their subject
+    words count (几个人 is a headcount). For a question read as eligibility already ("小组团每年要在新疆待几个
+    月"), they are what it asks about."""
+    if intent in ("contact", "apply", "programs"):
+        return ()
+    # The condition must speak of what the question asks about in other words (a headcount, a number of
+    # months), not merely share a word with it: "柔性专家能给多少钱" asks for money, whatever else it says.
+    subjects = index.subjects.tokens(said)
+    if not subjects:
+        return ()
+    on_subject = {m.item for m in match_items("", index, {program}, said=said)}
+    matches = [
+        m
+        for m in match_items(index.subjects.blanked(asked_about), index, {program}, said=said)
+        if m.item.program == program and applies_to(m.item.tracks, track)
+    ]
+    own = [m for m in matches if m.item.kind in ("requirement", "assessed") and m.item.tracks and m.item in on_subject]
+    condition = max((m.coverage for m in own), default=0.0)
+    asked = max(
+        (m.coverage for m in matches if m.item.intent == intent and m.item.kind not in ("faq", "global_faq")),
+        default=0.0,
+    )
+    if intent == "eligibility":
+        # already a question about conditions: the track's condition on its subject is what it asks about
+        if condition < _CONDITION_FOCUS:
+            return ()
+    elif condition < _CONDITION_MATCH or condition < asked + _CONDITION_MARGIN:
+        return ()
+    return tuple(m.item for m in own if m.coverage >= condition - _CONDITION_MARGIN)[:2]
+
+
+def _asks_for_others(text: str, index: QuestionIndex) -> bool:
+    """Whether the question asks which (other) programs there are ("what other schemes are there")."""
+    return any(find(text, word) for word in index.other_words)
 
 
 def _compares(text: str, index: QuestionIndex) -> bool:

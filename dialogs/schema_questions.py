@@ -107,5 +107,11 @@ class AskFile(ContentModel):
     regions: dict[Literal["xinjiang", "shanxi"], tuple[Alias, ...]] = Field(default_factory=dict)
     #: Words that ask to compare programs (区别, difference): every program named is then shown.
     compare: tuple[str, ...] = ()
+    #: Words that ask which other programs there are (除了援疆还有什么计划, what other schemes): the list
+    #: of every program answers, whatever program the question names.
+    others: tuple[str, ...] = ()
+    #: Groups of ways to say one thing (最多, 不超过, at most…; ``#`` a number): a clause and a question
+    #: holding phrases of one group are taken to speak of the same subject.
+    subjects: dict[Id, tuple[Annotated[str, Field(min_length=1)], ...]] = Field(default_factory=dict)
     #: Words too common to say what a question is about (的, 吗, the, is…): left out of matching.
     stopwords: tuple[str, ...] = ()
