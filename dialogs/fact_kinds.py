@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
-from dialogs import input_dates, input_numbers, input_words
+from dialogs import input_dates, input_numbers, input_quantities, input_words
 from dialogs.countries import country_codes, country_name, parse_country
 from dialogs.fact_kind_base import DefinitionProblem, FactKind, FactValue, widen
 from dialogs.i18n import N_, NOTICE_ZONE, Translator
@@ -62,12 +62,16 @@ UNIT_LABELS: dict[str, Callable[[Translator, int], str]] = {
     "years_of_age": lambda tr, n: tr.ngettext("{n} year old", "{n} years old", n),
     "years": lambda tr, n: tr.ngettext("{n} year", "{n} years", n),
     "months": lambda tr, n: tr.ngettext("{n} month", "{n} months", n),
+    "months_per_year": lambda tr, n: tr.ngettext("{n} month a year", "{n} months a year", n),
+    "days": lambda tr, n: tr.ngettext("{n} day", "{n} days", n),
     "people": lambda tr, n: tr.ngettext("{n} person", "{n} people", n),
 }
 UNIT_HINTS: dict[str, str] = {
     "years_of_age": N_("Type your age in whole years, e.g. 45."),
     "years": N_("Type a number of years, e.g. 5."),
     "months": N_("Type a number of months, e.g. 6."),
+    "months_per_year": N_("Type how many months a year, e.g. 3 (a whole year is 12)."),
+    "days": N_("Type a number of days, e.g. 45."),
     "people": N_("Type a number of people, e.g. 8."),
 }
 
@@ -114,7 +118,11 @@ class Number(FactKind):
 
     def parse(self, fact: FactDef, text: str, *, lang: str, today: dt.date) -> Parsed[FactValue]:
         low = fact.min if fact.min is not None else 0
-        number = input_numbers.parse_int(text, min=low, max=fact.max)
+        number = (
+            input_quantities.parse_quantity(text, unit=fact.unit, min=low, max=fact.max)
+            if fact.unit in input_quantities.MEASURE
+            else input_numbers.parse_int(text, min=low, max=fact.max)
+        )
         if number.error is None or not fact.from_birth_date or not _looks_like_date(text):
             return widen(number)
         born = input_dates.parse_date(text, today=today, past_only=True)

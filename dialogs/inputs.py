@@ -92,6 +92,29 @@ NUMBER_ESTIMATE = N_("Please give an exact number, not an estimate.")
 NUMBER_OUT_OF_RANGE = N_("{value} is out of range: please give a number from {min} to {max}.")
 NUMBER_TOO_SMALL = N_("{value} is too small: please give a number of at least {min}.")
 
+# Quantities with a unit: the example given fits the question's unit (never "45" at a months question)
+MONTHS_IN_A_YEAR = N_(
+    "A year has only 12 months, so {value} months a year is not possible. Please give a number from {min} to {max}."
+)
+#: By the fact's unit: what to type when no amount was found, or an amount in a unit the question cannot take.
+QUANTITY_MISSING: dict[str, str] = {
+    "months": N_("Please answer with a number of months, for example 6, or a length such as “one year”."),
+    "months_per_year": N_("Please answer with how many months a year, for example 3; a whole year is 12."),
+    "years": N_("Please answer with a number of years, for example 5."),
+    "years_of_age": N_("Please answer with your age in years, for example 45."),
+    "days": N_("Please answer with a number of days, for example 45."),
+    "people": N_("Please answer with a number of people, for example 8."),
+}
+#: By the fact's unit: an amount that is not a whole number of it ("半个月" at a months question).
+QUANTITY_NOT_WHOLE: dict[str, str] = {
+    "months": N_("Please give whole months: for example 1 or 2 rather than a month and a half."),
+    "months_per_year": N_("Please give whole months: for example 1 or 2 rather than a month and a half."),
+    "years": N_("Please give whole years: for example 1 or 2 rather than a year and a half."),
+    "years_of_age": N_("Please give your age in whole years, for example 45."),
+    "days": N_("Please give whole days, for example 45."),
+    "people": N_("Please give a whole number of people, for example 8."),
+}
+
 # Dates
 DATE_UNREADABLE = N_("That is not a date I can read. Please write it like 1980-05-03 or 3 May 1980.")
 DATE_NO_DAY = N_("Please give the day as well, for example 1980-05-03.")
@@ -128,7 +151,7 @@ TEXT_TOO_LONG = N_("That is too long: please keep it to {max} characters (this h
 #: Every key a parser in this module may refuse with (msgids for the catalogs).
 REFUSAL_KEYS: tuple[str, ...] = (
     NUMBER_MISSING, NUMBER_SEVERAL, NUMBER_NOT_WHOLE, NUMBER_NEGATIVE, NUMBER_ESTIMATE, NUMBER_OUT_OF_RANGE,
-    NUMBER_TOO_SMALL,
+    NUMBER_TOO_SMALL, MONTHS_IN_A_YEAR, *QUANTITY_MISSING.values(), *dict.fromkeys(QUANTITY_NOT_WHOLE.values()),
     DATE_UNREADABLE, DATE_NO_DAY, DATE_NO_YEAR, DATE_NEVER, DATE_SHORT_YEAR, DATE_AMBIGUOUS, DATE_NO_SUCH_MONTH, DATE_NO_SUCH_DAY,
     DATE_NOT_LEAP_YEAR, DATE_IN_FUTURE, DATE_TOO_EARLY,
     PHONE_INVALID, PHONE_MOBILE_LENGTH, PHONE_NO_AREA_CODE, PHONE_FOREIGN,

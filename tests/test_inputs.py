@@ -490,9 +490,12 @@ def test_every_key_is_listed_and_every_listed_key_is_distinct():
     constants = {
         v
         for name, v in vars(inputs).items()
-        if name.isupper() and isinstance(v, str) and name.split("_")[0] in {"NUMBER", "DATE", "PHONE", "CHOICE", "TEXT"}
+        if name.isupper()
+        and isinstance(v, str)
+        and name.split("_")[0] in {"NUMBER", "DATE", "PHONE", "CHOICE", "TEXT", "MONTHS", "BIRTH"}
     }
-    assert constants == set(REFUSAL_KEYS)
+    by_unit = {v for name, v in vars(inputs).items() if name.startswith("QUANTITY_") for v in v.values()}
+    assert constants | by_unit == set(REFUSAL_KEYS)
 
 
 @dataclass
