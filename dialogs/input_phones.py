@@ -1,15 +1,28 @@
-"""Mainland China phone numbers typed as answers (a mobile, or a landline with its area code), normalised."""
+"""Phone numbers typed as answers, stored in E.164: mainland numbers as people write them, others with their
+country code.
+
+Mainland numbers keep their careful reading (a mobile, or a landline with its
+area code, "+86" optional, an extension when it is marked). A number with
+another country code ("+852 9123 4567", "+49 30 1234567", "001 415 555 0100")
+is read and validated by ``phonenumbers``, Google's libphonenumber metadata for
+every country: the Shanxi notice admits foreign nationals, and every number
+outside the mainland was refused before (issue 15). Everything is stored in
+E.164 ("+8613912345678"), with an extension as RFC 3966 writes it
+("+869913689692;ext=123"), so staff can dial it from anywhere.
+"""
 
 from __future__ import annotations
 
 import re
 
+import phonenumbers
+
 from dialogs.inputs import (
     FRAME,
-    PHONE_FOREIGN,
     PHONE_INVALID,
     PHONE_MOBILE_LENGTH,
     PHONE_NO_AREA_CODE,
+    PHONE_NOT_VALID_ABROAD,
     Parsed,
     normalise,
 )
@@ -24,7 +37,47 @@ _PHONE_LABEL = re.compile(
 )
 
 
+#: Every country calling code libphonenumber knows (1, 44, 852 …).
+_COUNTRY_CODES = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+
+
 def parse_phone(text: str) -> Parsed[str]:
+    """A phone number in E.164: "+8613912345678", "+869913689692", "+869913689692;ext=123", "+85291234567".
+
+    A number with a country code other than 86 (after "+" or "00") is checked
+    with ``phonenumbers`` against that country's numbering plan; an impossible
+    one is refused saying so. Mainland numbers are read by :func:`parse_mainland`.
+    """
+    normal = _PHONE_LABEL.sub("", normalise(text).casefold())
+    digits = re.sub(r"[^\d]", "", normal)
+    if (normal.startswith("+") or digits.startswith("00")) and not digits.startswith(("86", "0086")):
+        return _abroad(normal, digits)
+    mainland = parse_mainland(text)
+    if mainland.value is None:
+        return mainland
+    if mainland.value.startswith("1"):
+        return Parsed.accept("+86" + mainland.value)
+    area, local, *extension = mainland.value.split("-")
+    return Parsed.accept("+86" + area.removeprefix("0") + local + "".join(f";ext={e}" for e in extension))
+
+
+def _abroad(normal: str, digits: str) -> Parsed[str]:
+    """A number outside the mainland, validated against its own country's numbering plan."""
+    if not _PHONE_CHARS.match(normal):
+        return Parsed.refuse(PHONE_INVALID)
+    international = digits.removeprefix("00")
+    try:
+        number = phonenumbers.parse("+" + international, None)
+    except phonenumbers.NumberParseException:
+        # too short or too long to parse: still name the country code when it is one
+        code = next((international[:n] for n in (1, 2, 3) if int(international[:n] or 0) in _COUNTRY_CODES), None)
+        return Parsed.refuse(PHONE_NOT_VALID_ABROAD, code=f"+{code}") if code else Parsed.refuse(PHONE_INVALID)
+    if not phonenumbers.is_valid_number(number):
+        return Parsed.refuse(PHONE_NOT_VALID_ABROAD, code=f"+{number.country_code}")
+    return Parsed.accept(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def parse_mainland(text: str) -> Parsed[str]:
     """A mainland phone number, normalised: mobile "13912345678", landline "0991-3689692",
     with an extension "0991-3689692-123".
 
@@ -50,7 +103,7 @@ def parse_phone(text: str) -> Parsed[str]:
     international = False
     if normal.startswith("+") or digits.startswith("00"):
         if not digits.startswith(("86", "0086")):
-            return Parsed.refuse(PHONE_FOREIGN)
+            return Parsed.refuse(PHONE_INVALID)  # parse_phone reads numbers of other countries
         digits, international = digits.removeprefix("00")[2:], True
     elif re.match(r"^861[3-9]\d{9}$", digits):
         digits, international = digits[2:], True

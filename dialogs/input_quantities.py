@@ -141,7 +141,7 @@ _FRACTION = re.compile(r"\d\s*[/⁄]\s*\d|分之")
 _ESTIMATE = re.compile(
     r"几|多岁|[\d十百千万年月天岁人]多|个把|来[个年月天岁]|余|左右|上下|大约|大概|约|差不多|以上|以下|不到|超过|至少|最多|"
     r"\babout\b|\baround\b|\bapprox|\bover\b|\bmore than\b|\bless than\b|\bat least\b|\bat most\b|\bsome\b|\bfew\b|"
-    r"\bseveral\b|~|\d\s*\+|تەخمىنەن|كۆپرەك|ئارتۇق|ئەتراپىدا"
+    r"\bseveral\b|-?ish\b|~|\d\s*\+|تەخمىنەن|كۆپرەك|ئارتۇق|ئەتراپىدا"
 )
 
 

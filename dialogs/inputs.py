@@ -132,12 +132,15 @@ DATE_TOO_EARLY = N_("Please check the year: the date must be on or after {earlie
 
 # Phones
 PHONE_INVALID = N_(
-    "That is not a phone number I can use. Please give a mainland mobile number (11 digits starting with 1) "
-    "or a landline with its area code, such as 0991-3689692."
+    "That is not a phone number I can use. Please give a mobile number (11 digits starting with 1), "
+    "a landline with its area code, such as 0991-3689692, or a number outside mainland China "
+    "with its country code, such as +852 9123 4567."
 )
 PHONE_MOBILE_LENGTH = N_("A mobile number has 11 digits; this one has {count}. Please check it.")
 PHONE_NO_AREA_CODE = N_("Please add the area code to the landline number, for example 0991-{number}.")
-PHONE_FOREIGN = N_("Only mainland China numbers can be used: a mobile number, or a landline with its area code.")
+PHONE_NOT_VALID_ABROAD = N_(
+    "That is not a valid phone number for country code {code}. Please check the digits after the country code."
+)
 
 # Choices
 CHOICE_UNKNOWN = N_("Please choose one of the options: {options}.")
@@ -154,7 +157,7 @@ REFUSAL_KEYS: tuple[str, ...] = (
     NUMBER_TOO_SMALL, MONTHS_IN_A_YEAR, *QUANTITY_MISSING.values(), *dict.fromkeys(QUANTITY_NOT_WHOLE.values()),
     DATE_UNREADABLE, DATE_NO_DAY, DATE_NO_YEAR, DATE_NEVER, DATE_SHORT_YEAR, DATE_AMBIGUOUS, DATE_NO_SUCH_MONTH, DATE_NO_SUCH_DAY,
     DATE_NOT_LEAP_YEAR, DATE_IN_FUTURE, DATE_TOO_EARLY,
-    PHONE_INVALID, PHONE_MOBILE_LENGTH, PHONE_NO_AREA_CODE, PHONE_FOREIGN,
+    PHONE_INVALID, PHONE_MOBILE_LENGTH, PHONE_NO_AREA_CODE, PHONE_NOT_VALID_ABROAD,
     CHOICE_UNKNOWN, CHOICE_AMBIGUOUS, CHOICE_NO_SUCH_NUMBER,
     TEXT_EMPTY, TEXT_TOO_LONG,
 )  # fmt: skip

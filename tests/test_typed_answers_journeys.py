@@ -1,0 +1,55 @@
+"""The answers issue 15 found read wrongly, typed in whole conversations (its first bullet).
+
+"一年" at the months-a-year question, a phone number from Hong Kong or Germany at
+the contact step: each typed as an applicant types it, through the engine.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_engine_journeys import EXPERT, INSIDE_AID_WINDOW, PDF, answer_until_done, driver
+
+
+def expert_until_contact(d, months: str) -> None:
+    d.press("Apply")
+    d.press("2023 aid-talent plan (batch 2)")
+    d.press("Flexible aid experts")
+    answer_until_done(d, EXPERT, {"months_in_xj_per_year": months})
+
+
+@pytest.mark.parametrize("months", ["一年", "1年", "a year"])
+def test_a_flexible_expert_who_types_a_year_is_stored_as_twelve_months_and_may_apply(content, months):
+    d = driver(content, INSIDE_AID_WINDOW)
+    expert_until_contact(d, months)
+    assert d.state.facts["months_in_xj_per_year"] == 12
+    assert d.state.step == "contact_name"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("+852 9123 4567", "+85291234567"), ("+49 30 1234567", "+49301234567"), ("138 1234 5678", "+8613812345678")],
+)
+def test_a_phone_number_of_any_country_is_taken_and_submitted_in_e164(content, typed, stored):
+    d = driver(content, INSIDE_AID_WINDOW)
+    expert_until_contact(d, "3个月")
+    d.text("Zhang San")
+    d.text(typed)
+    d.text("Zhejiang University")
+    d.press("Health (Regional Health Commission)")
+    d.upload("form.pdf", PDF)
+    d.press("Done with this document")
+    d.press("Skip: my unit sends this one")
+    assert f"Phone: {stored}" in d.screen
+    d.press("Confirm and submit")
+    [submission] = d.submissions.values()
+    assert submission.applicant["phone"] == stored
+
+
+def test_a_number_impossible_in_its_country_is_refused_and_asked_again(content):
+    d = driver(content, INSIDE_AID_WINDOW)
+    expert_until_contact(d, "3个月")
+    d.text("Zhang San")
+    d.text("+852 1234")
+    assert "not a valid phone number for country code +852" in d.screen
+    assert d.state.step == "contact_phone"
