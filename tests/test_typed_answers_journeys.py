@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.test_documents import make_ole2
 from tests.test_engine_journeys import EXPERT, INSIDE_AID_WINDOW, PDF, answer_until_done, driver
 
 
@@ -53,3 +54,15 @@ def test_a_number_impossible_in_its_country_is_refused_and_asked_again(content):
     d.text("+852 1234")
     assert "not a valid phone number for country code +852" in d.screen
     assert d.state.step == "contact_phone"
+
+
+@pytest.mark.parametrize(("name", "streams"), [("申报表.doc", ("WordDocument",)), ("业绩表.xls", ("Workbook",))])
+def test_an_old_office_file_is_received_for_a_document_item(content, name, streams):
+    d = driver(content, INSIDE_AID_WINDOW)
+    expert_until_contact(d, "3个月")
+    d.text("Zhang San")
+    d.text("13812345678")
+    d.text("Zhejiang University")
+    d.press("Health (Regional Health Commission)")
+    d.upload(name, make_ole2(*streams))
+    assert f"Received {name}." in d.screen
