@@ -22,11 +22,11 @@ import io
 import math
 import re
 import unicodedata
-from struct import error as struct_error
 import zipfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
+from struct import error as struct_error
 
 import filetype
 import olefile
