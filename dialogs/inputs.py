@@ -130,6 +130,16 @@ DATE_NOT_LEAP_YEAR = N_("That date does not exist: {year} is not a leap year, so
 DATE_IN_FUTURE = N_("That date is in the future. Please give a date no later than {today}.")
 DATE_TOO_EARLY = N_("Please check the year: the date must be on or after {earliest}.")
 
+# Birth dates without the day: the age on the date it is worked out on may be one of two
+BIRTH_YEAR_ONLY = N_(
+    "Born in {year}, you are {older} on {on} if born on or before {cutoff}, and {younger} if born later. "
+    "Please add the month of birth, for example {example}."
+)
+BIRTH_DAY_MATTERS = N_(
+    "Born in {year}-{month}, you are {older} on {on} if born on or before {cutoff}, and {younger} if born later. "
+    "Please give the full date of birth, for example {example}."
+)
+
 # Phones
 PHONE_INVALID = N_(
     "That is not a phone number I can use. Please give a mobile number (11 digits starting with 1), "
@@ -156,7 +166,7 @@ REFUSAL_KEYS: tuple[str, ...] = (
     NUMBER_MISSING, NUMBER_SEVERAL, NUMBER_NOT_WHOLE, NUMBER_NEGATIVE, NUMBER_ESTIMATE, NUMBER_OUT_OF_RANGE,
     NUMBER_TOO_SMALL, MONTHS_IN_A_YEAR, *QUANTITY_MISSING.values(), *dict.fromkeys(QUANTITY_NOT_WHOLE.values()),
     DATE_UNREADABLE, DATE_NO_DAY, DATE_NO_YEAR, DATE_NEVER, DATE_SHORT_YEAR, DATE_AMBIGUOUS, DATE_NO_SUCH_MONTH, DATE_NO_SUCH_DAY,
-    DATE_NOT_LEAP_YEAR, DATE_IN_FUTURE, DATE_TOO_EARLY,
+    DATE_NOT_LEAP_YEAR, DATE_IN_FUTURE, DATE_TOO_EARLY, BIRTH_YEAR_ONLY, BIRTH_DAY_MATTERS,
     PHONE_INVALID, PHONE_MOBILE_LENGTH, PHONE_NO_AREA_CODE, PHONE_NOT_VALID_ABROAD,
     CHOICE_UNKNOWN, CHOICE_AMBIGUOUS, CHOICE_NO_SUCH_NUMBER,
     TEXT_EMPTY, TEXT_TOO_LONG,
