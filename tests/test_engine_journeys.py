@@ -182,8 +182,8 @@ def test_checking_one_track_ends_with_each_reason_and_its_clause(content):
         "title": "Junior title",
         "scarce_specialty": "No",
     }
-    answer_until_done(d, answers, {"age": "1980年5月3日"})
-    assert d.state.facts["age"] == 46
+    answer_until_done(d, answers, {"age": "1970年5月3日"})
+    assert d.state.facts["age"] == 48  # on the deadline, 15 March 2019 (on today it would be 56)
     screen = d.screen
     assert "not eligible" in screen
     assert "✗ Aged 45 or under (45 included) [004_5e1263618b041c53.txt §二(三)]" in screen

@@ -66,3 +66,51 @@ def test_an_old_office_file_is_received_for_a_document_item(content, name, strea
     d.press("Health (Regional Health Commission)")
     d.upload(name, make_ole2(*streams))
     assert f"Received {name}." in d.screen
+
+
+BACKBONE = {
+    "region": "The four southern prefectures of Xinjiang",
+    "employer": "An enterprise",
+    "post": "A professional/technical post",
+    "ethnic_minority": "Yes",
+    "specialty_in_plan": "Yes",
+    "chinese_proficiency": "Yes",
+    "computer_skills": "Yes",
+    "education": "Associate degree (大专)",
+    "title": "Junior title",
+    "scarce_specialty": "No",
+}
+
+
+def at_the_age_question(content):
+    """The 2019 backbone training (原则上年龄不超过45周岁, applications close on 15 March 2019), up to the age."""
+    d = driver(content)
+    d.press("Am I eligible for a program?")
+    d.press("2019 minority backbone training")
+    while d.state.question != "age":
+        d.press(BACKBONE.get(d.state.question or "", "I don't know"))
+    return d
+
+
+def test_a_year_and_month_of_birth_is_taken_as_the_age_on_the_deadline(content):
+    d = at_the_age_question(content)
+    d.text("1976年8月")
+    assert d.state.facts["age"] == 42
+
+
+@pytest.mark.parametrize(("birth", "age"), [("1990年", 29), ("1960年", 59)])
+def test_a_year_alone_is_taken_when_both_possible_ages_give_the_same_verdict(content, birth, age):
+    d = at_the_age_question(content)
+    d.text(birth)
+    assert d.state.facts["age"] == age
+    assert "either way it makes no difference to the requirements here" in d.screen
+
+
+def test_a_year_alone_on_both_sides_of_the_age_limit_says_it_depends_on_the_birth_day(content):
+    d = at_the_age_question(content)
+    d.text("1973年")
+    assert "age" not in d.state.facts and d.state.question == "age"
+    assert (
+        "Born in 1973, you are 46 on 2019-03-15 if born on or before 1973-03-15, and 45 if born later. "
+        "Please add the month of birth, for example 1973-08."
+    ) in d.screen
