@@ -24,6 +24,7 @@ from dialogs.inputs import (
     PHONE_NO_AREA_CODE,
     PHONE_NOT_VALID_ABROAD,
     Parsed,
+    Refusal,
     normalise,
 )
 
@@ -54,11 +55,36 @@ def parse_phone(text: str) -> Parsed[str]:
         return _abroad(normal, digits)
     mainland = parse_mainland(text)
     if mainland.value is None:
-        return mainland
+        return _by_the_plan(normal, digits) if mainland.error == Refusal(PHONE_INVALID) else mainland
     if mainland.value.startswith("1"):
         return Parsed.accept("+86" + mainland.value)
     area, local, *extension = mainland.value.split("-")
     return Parsed.accept("+86" + area.removeprefix("0") + local + "".join(f";ext={e}" for e in extension))
+
+
+#: The kinds of number a person can be reached on; service numbers (400, 95xxx) are not among them.
+_PERSONAL = frozenset(
+    {
+        phonenumbers.PhoneNumberType.FIXED_LINE,
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    }
+)
+
+
+def _by_the_plan(normal: str, digits: str) -> Parsed[str]:
+    """A mainland number the careful reading refused, taken when China's numbering plan in ``phonenumbers``
+    holds it to be a landline or a mobile ("0351-1234567"); else the refusal saying what is accepted."""
+    area = 3 if _TWO_DIGIT_AREA.match(digits) else 4
+    if not _PHONE_CHARS.match(normal) or not digits.startswith("0") or digits[area : area + 1] in ("", "0"):
+        return Parsed.refuse(PHONE_INVALID)  # no local number starts with the trunk 0
+    try:
+        number = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:
+        return Parsed.refuse(PHONE_INVALID)
+    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in _PERSONAL:
+        return Parsed.refuse(PHONE_INVALID)
+    return Parsed.accept(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
 def _abroad(normal: str, digits: str) -> Parsed[str]:
@@ -137,3 +163,17 @@ def parse_mainland(text: str) -> Parsed[str]:
 def _local_ok(area: str, local: str) -> bool:
     lengths = (8,) if len(area) == 3 else (7, 8)
     return len(local) in lengths and local.isdigit() and local[0] not in "01"
+
+
+def readable_phone(stored: str) -> str:
+    """A stored number as people read and dial it: "+8613912345678" → "+86 139 1234 5678", an extension as
+    "ext. 123". A number kept before numbers were stored in E.164 ("13912345678") is shown as it was."""
+    number, _, extension = stored.partition(";ext=")
+    if not number.startswith("+"):
+        return stored
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return stored
+    shown = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return f"{shown} ext. {extension}" if extension else shown

@@ -77,12 +77,12 @@ def test_applicant_applies_with_documents_fixes_an_answer_and_sees_the_status(co
     assert "Document 2 of 2" in d.screen
     d.press("Skip: my unit sends this one")
     review = d.screen
-    assert "Please check your application" in review and "Phone: +8613912345678" in review
+    assert "Please check your application" in review and "Phone: +86 139 1234 5678" in review
     assert "form-page1.pdf" in review and "form-page2.png" in review
 
     d.press("Change phone")
     d.text("0991-3689692")
-    assert "Phone: +869913689692" in d.screen
+    assert "Phone: +86 991 368 9692" in d.screen
 
     d.press("Change an answer")
     d.press("Months in Xinjiang per year: 3")

@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dialogs import inputs
 from dialogs.input_dates import age_on, parse_date
 from dialogs.input_numbers import chinese_to_int, parse_int
-from dialogs.input_phones import parse_phone
+from dialogs.input_phones import parse_phone, readable_phone
 from dialogs.input_words import check_text, parse_choice, parse_yes_no
 from dialogs.inputs import (
     CHOICE_AMBIGUOUS,
@@ -297,6 +299,7 @@ def test_age_of_someone_not_yet_born_is_an_error():
         ("0991-3689692分机12", "+869913689692;ext=12"), ("0991-3689692 ext. 12", "+869913689692;ext=12"),
         ("0991-3689692 x12", "+869913689692;ext=12"), ("0991-3689692#12", "+869913689692;ext=12"),
         ("0991-3689692-123", "+869913689692;ext=123"), ("010-65123456-8001", "+861065123456;ext=8001"),
+        ("0351-1234567", "+863511234567"), ("010-12345678", "+861012345678"),  # held valid by China's plan
     ],
 )  # fmt: skip
 def test_mainland_numbers_are_accepted_and_stored_in_e164(text, number):
@@ -338,7 +341,7 @@ def test_a_number_impossible_in_its_country_is_refused_naming_the_country_code(t
     "text",
     [
         "", "abc", "12345678901", "11012345678", "400-123-4567", "800-810-8888", "95588", "110", "12345",
-        "0991-12345", "0991-123456789", "0991-0689692", "010-1234567", "010-12345678", "13912345678转1",
+        "0991-12345", "0991-123456789", "0991-0689692", "010-1234567", "13912345678转1",
         "09913689692123", "0991-3689692-1234567", "139.1234.5678abc", "我的手机13912345678", "13912345678 or 13812345678",
     ],
 )  # fmt: skip
@@ -558,3 +561,22 @@ def test_render_joins_list_arguments_the_way_the_language_does():
         render(Refusal(CHOICE_UNKNOWN, {"options": ("本科", "硕士")}), Echo())
         == "Please choose one of the options: 本科, 硕士."
     )
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+8613912345678", "+86 139 1234 5678"), ("+869913689692;ext=123", "+86 991 368 9692 ext. 123"),
+        ("+85291234567", "+852 9123 4567"), ("13912345678", "13912345678"), ("0991-3689692", "0991-3689692"),
+    ],
+)  # fmt: skip
+def test_a_stored_number_is_shown_grouped_and_an_older_one_as_it_was(stored, shown):
+    assert readable_phone(stored) == shown
+
+
+@given(st.text(max_size=30))
+def test_no_typed_text_makes_the_phone_reader_raise(text):
+    result = parse_phone(text)
+    assert result.ok or result.error is not None
+    if result.value is not None:
+        assert result.value.startswith("+") and readable_phone(result.value)
