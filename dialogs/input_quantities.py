@@ -105,8 +105,15 @@ _CN_TERM = re.compile(
     rf"(?P<num>{_DIGITS}|[{_CN}]+(?:点[{_CN}]+)?)?\s*(?P<half1>半)?\s*(?:个)?\s*(?P<half2>半)?\s*"
     rf"(?P<unit>{_CN_UNIT})(?P<half3>半)?"
 )
-#: A whole year named without a number: "全年", "一整年", "整年" are one year.
-_CN_WHOLE_YEAR = re.compile(r"一?整年|全年")
+#: A whole year named without a number: "全年", "一整年", "the whole year", «پۈتۈن يىل» are one year.
+_WHOLE_YEAR: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"一?整年|全年"), "1年"),
+    (
+        re.compile(r"\b(?:the\s+)?(?:whole|full|entire)\s+year\b|\ball\s+year(?:\s+round)?\b|\byear[\s-]round\b"),
+        "1 year",
+    ),
+    (re.compile(r"پۈتۈن\s+(?:بىر\s+)?يىل\w*|يىل\s+بويى"), "1 يىل"),
+)
 
 _EN_UNITS: dict[str, str] = {
     "year": "year", "years": "year", "yr": "year", "yrs": "year",
@@ -161,7 +168,9 @@ def parse_quantity(text: str, *, unit: str, min: int = 0, max: int | None = None
     "13个月" at a months-a-year question is refused because a year has twelve.
     """
     measure = MEASURE[unit]
-    normal = _CN_WHOLE_YEAR.sub("1年", normalise(text).casefold())
+    normal = normalise(text).casefold()
+    for whole_year, one_year in _WHOLE_YEAR:
+        normal = whole_year.sub(one_year, normal)
     if _NEGATIVE.search(normal):
         return Parsed.refuse(NUMBER_NEGATIVE)
     if _ESTIMATE.search(normal):

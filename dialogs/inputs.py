@@ -6,6 +6,7 @@ silently (issue 3, point 3). Each parser takes the raw text and returns a
 :class:`Parsed`: either the value, or a :class:`Refusal` carrying a message key
 and its arguments. The parsers live by what they read:
 :mod:`dialogs.input_numbers` (whole numbers, Chinese numerals),
+:mod:`dialogs.input_quantities` (amounts with a unit: "一年", "two months", «يېرىم يىل»),
 :mod:`dialogs.input_dates`, :mod:`dialogs.input_phones` and
 :mod:`dialogs.input_words` (one of the options, yes or no, free text). This
 module holds what they all share: the result types, every refusal key, the

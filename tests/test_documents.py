@@ -10,6 +10,8 @@ import zlib
 
 import filetype
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dialogs.documents import (
     DOC_DUPLICATE,
@@ -459,3 +461,9 @@ def test_an_old_word_file_named_xls_is_stored_as_what_it_is_and_flagged():
 def test_an_item_lists_the_old_office_formats_among_those_it_takes():
     result = check_document(GIF, declared_name="photo.gif", accepted=ACCEPTED_KINDS)
     assert result.error is not None and {"Word (DOC/WPS)", "Excel (XLS/ET)"} <= set(result.error.args["accepted"])
+
+
+@given(st.binary(max_size=3000))
+def test_no_content_behind_the_ole2_magic_makes_the_check_raise(tail):
+    result = check_document(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + tail, declared_name="x.doc", accepted=ACCEPTED_KINDS)
+    assert result.ok or result.error is not None

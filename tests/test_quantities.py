@@ -45,7 +45,8 @@ def months_a_year(text: str) -> Parsed[int]:
         ("三个月", 3), ("十二个月", 12), ("12", 12), ("十二", 12), ("每年3个月", 3), ("60天", 2),
         ("a year", 12), ("two months", 2), ("half a year", 6), ("6 months", 6), ("twelve", 12),
         ("3 months a year", 3), ("بىر يىل", 12), ("ئىككى ئاي", 2), ("يېرىم يىل", 6), ("3 ئاي", 3),
-        ("6 ئاي", 6), ("ئون ئىككى ئاي", 12), ("1 يىلدا 3 ئاي", 3),
+        ("6 ئاي", 6), ("ئون ئىككى ئاي", 12), ("1 يىلدا 3 ئاي", 3), ("the whole year", 12), ("all year round", 12),
+        ("پۈتۈن يىل", 12), ("يىل بويى", 12),
     ],
 )  # fmt: skip
 def test_months_a_year_are_read_with_their_unit_in_every_language(text, months):
@@ -133,3 +134,12 @@ def test_no_typed_text_makes_the_reader_raise(text):
     for unit in ("months", "months_per_year", "years", "years_of_age", "days", "people"):
         result = parse_quantity(text, unit=unit, min=0, max=120)
         assert result.ok != (result.error is not None)
+
+
+@given(st.text(max_size=40))
+def test_no_typed_text_makes_any_question_raise(content, text):
+    for fact in content.facts.values():
+        result = fact.kind.parse(fact, text, lang="zh", today=TODAY)
+        assert result.ok != (result.error is not None)
+        if result.ok:
+            assert fact.kind.value_problem(fact, result.value) is None
