@@ -2,7 +2,7 @@
 
 The type is read from the content (magic bytes, with ``filetype``: pure Python,
 and unlike ``puremagic`` it tells PDF, JPEG, PNG, DOCX, XLSX and plain ZIP
-apart), never from the name the sender gave: a phone photo called "学历.pdf" is
+apart; old binary Office files by their OLE2 directory, read with ``olefile``), never from the name the sender gave: a phone photo called "学历.pdf" is
 a JPEG and is judged as one, and the stored file gets the suffix of what it is.
 The name is only compared, so the engine can mention a mismatch.
 
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
 import filetype
+import olefile
 
 from dialogs.i18n import N_
 from dialogs.inputs import Arg, Refusal
@@ -59,6 +60,9 @@ KINDS: Mapping[str, Kind] = {
         Kind("png", "image/png", ".png", "PNG"),
         Kind("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx", "Word (DOCX)"),
         Kind("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx", "Excel (XLSX)"),
+        # Old binary Office files (OLE2): what Chinese offices mostly send; WPS saves its .wps/.et in the same format.
+        Kind("doc", "application/msword", ".doc", "Word (DOC/WPS)", (".wps", ".dot")),
+        Kind("xls", "application/vnd.ms-excel", ".xls", "Excel (XLS/ET)", (".et", ".xlt")),
     )
 }
 
@@ -180,6 +184,8 @@ def detect(content: bytes) -> str | None:
     not in the order ``filetype`` looks for — there the ZIP directory is read with
     :mod:`zipfile` and the main part decides (``word/document.xml`` or ``xl/workbook.xml``).
     """
+    if content.startswith(_OLE2_MAGIC):
+        return _ole2_kind(content)
     guess = filetype.guess(content)
     extension = guess.extension if guess else None
     if extension == "jpg":
@@ -204,6 +210,28 @@ def _pdf_header(content: bytes) -> bool:
     start = _PDF_PREFIX.match(content, 0, _PDF_PREFIX_LIMIT)
     end = start.end() if start else 0
     return content.startswith(b"%PDF-", end)
+
+
+#: The first eight bytes of every OLE2 compound file (.doc .xls .ppt .wps .et .msg …).
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: The stream that makes an OLE2 file a Word (or WPS text) document, an Excel (or WPS sheet) workbook, a slide deck.
+_OLE2_STREAMS: tuple[tuple[str, str], ...] = (
+    ("WordDocument", "doc"),
+    ("Workbook", "xls"),
+    ("Book", "xls"),  # Excel 5/95
+    ("PowerPoint Document", "ppt"),
+)
+
+
+def _ole2_kind(content: bytes) -> str:
+    """Word, Excel or PowerPoint by the streams in the compound file's directory (read with ``olefile``, the
+    standard reader), not by the sender's suffix; "ole2" for another compound file or one that cannot be read."""
+    try:
+        with olefile.OleFileIO(content) as ole:
+            streams = {"/".join(entry) for entry in ole.listdir(streams=True, storages=False)}
+    except Exception:  # noqa: BLE001 - a sender's file is untrusted: whatever olefile trips on, it is no document
+        return "ole2"
+    return next((kind for name, kind in _OLE2_STREAMS if name in streams), "ole2")
 
 
 def _office_kind(content: bytes) -> str | None:

@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
-from dialogs import input_dates, input_numbers, input_words
+from dialogs import input_dates, input_numbers, input_quantities, input_words
 from dialogs.countries import country_codes, country_name, parse_country
 from dialogs.fact_kind_base import DefinitionProblem, FactKind, FactValue, widen
 from dialogs.i18n import N_, NOTICE_ZONE, Translator
-from dialogs.inputs import Parsed
+from dialogs.inputs import BIRTH_DAY_MATTERS, BIRTH_YEAR_ONLY, DATE_IN_FUTURE, Parsed
 
 if TYPE_CHECKING:
     from dialogs.schema_facts import FactDef
@@ -62,12 +62,16 @@ UNIT_LABELS: dict[str, Callable[[Translator, int], str]] = {
     "years_of_age": lambda tr, n: tr.ngettext("{n} year old", "{n} years old", n),
     "years": lambda tr, n: tr.ngettext("{n} year", "{n} years", n),
     "months": lambda tr, n: tr.ngettext("{n} month", "{n} months", n),
+    "months_per_year": lambda tr, n: tr.ngettext("{n} month a year", "{n} months a year", n),
+    "days": lambda tr, n: tr.ngettext("{n} day", "{n} days", n),
     "people": lambda tr, n: tr.ngettext("{n} person", "{n} people", n),
 }
 UNIT_HINTS: dict[str, str] = {
     "years_of_age": N_("Type your age in whole years, e.g. 45."),
     "years": N_("Type a number of years, e.g. 5."),
     "months": N_("Type a number of months, e.g. 6."),
+    "months_per_year": N_("Type how many months a year, e.g. 3 (a whole year is 12)."),
+    "days": N_("Type a number of days, e.g. 45."),
     "people": N_("Type a number of people, e.g. 8."),
 }
 
@@ -114,13 +118,44 @@ class Number(FactKind):
 
     def parse(self, fact: FactDef, text: str, *, lang: str, today: dt.date) -> Parsed[FactValue]:
         low = fact.min if fact.min is not None else 0
-        number = input_numbers.parse_int(text, min=low, max=fact.max)
-        if number.error is None or not fact.from_birth_date or not _looks_like_date(text):
+        number = (
+            input_quantities.parse_quantity(text, unit=fact.unit, min=low, max=fact.max)
+            if fact.unit in input_quantities.MEASURE
+            else input_numbers.parse_int(text, min=low, max=fact.max)
+        )
+        if number.error is None or not fact.from_birth_date:
+            return widen(number)
+        partial = input_dates.parse_birth_month(text)
+        if partial is not None:
+            return self._age_from_month(fact, partial, today)
+        if not _looks_like_date(text):
             return widen(number)
         born = input_dates.parse_date(text, today=today, past_only=True)
         if born.value is None:
             return Parsed(error=born.error)  # the refusal, with its reason (2月30日: February never has 30 days)
         return widen(input_numbers.parse_int(str(input_dates.age_on(born.value, today)), min=low, max=fact.max))
+
+    @staticmethod
+    def _age_from_month(fact: FactDef, partial: Parsed[tuple[int, int | None]], today: dt.date) -> Parsed[FactValue]:
+        """The age from a birth year and month, or the year alone, when the missing part cannot change it on
+        ``today``; otherwise both possible ages and the birth day that separates them, never a guess."""
+        if partial.value is None:
+            return Parsed(error=partial.error)  # 1976年13月: there is no month 13
+        year, month = partial.value
+        bounds = input_dates.age_bounds(year, month, today)
+        if bounds is None:
+            return Parsed.refuse(DATE_IN_FUTURE, today=today.isoformat())
+        youngest, oldest, cutoff = bounds
+        if youngest == oldest:
+            low = fact.min if fact.min is not None else 0
+            return widen(input_numbers.parse_int(str(oldest), min=low, max=fact.max))
+        common: dict[str, str | int] = {"year": year, "older": oldest, "younger": youngest, "on": today.isoformat()}
+        if month is None:
+            return Parsed.refuse(BIRTH_YEAR_ONLY, cutoff=cutoff.isoformat(), example=f"{year}-08", **common)
+        example = dt.date(year, month, 15).isoformat()
+        return Parsed.refuse(
+            BIRTH_DAY_MATTERS, month=f"{month:02d}", cutoff=cutoff.isoformat(), example=example, **common
+        )
 
     def label(self, fact: FactDef, value: FactValue, tr: Translator) -> str:
         unit = UNIT_LABELS.get(fact.unit or "")

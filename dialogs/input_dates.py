@@ -193,3 +193,74 @@ def age_on(birth: dt.date, today: dt.date) -> int:
     if birth > today:
         raise ValueError(f"born {birth.isoformat()}, after {today.isoformat()}")
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+# --------------------------------------------------------------------------- birth dates without the day
+
+#: "1976年8月", "一九七六年八月": a year and a month in characters.
+_PART_CJK_YM = re.compile(rf"^({_N})\s*年\s*({_N})\s*月(?:份)?$")
+#: "1976年", "一九七六年": the year alone.
+_PART_CJK_Y = re.compile(rf"^({_N})\s*年$")
+#: "1976.8", "1976-08", "1976/8".
+_PART_NUM_YM = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")
+#: "Aug 1976", "August 1976", "8/1976".
+_PART_EN_MY = re.compile(r"^([a-z]+)\.?,?\s*(\d{4})$")
+_PART_NUM_MY = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")
+#: «1976-يىلى 8-ئاي», «1976-يىلى ئاۋغۇست», «1976-يىلى».
+_PART_UG_YM = re.compile(rf"^(\d{{4}}){_UG_YEAR}\s*(\d{{1,2}})\s*-?\s*(?:ئاينىڭ|ئايدا|ئاي)$")
+_PART_UG_YMN = re.compile(rf"^(\d{{4}}){_UG_YEAR}\s*{_UG_MONTH_NAME}$")
+_PART_UG_Y = re.compile(rf"^(\d{{4}}){_UG_YEAR}$")
+
+
+def parse_birth_month(text: str) -> Parsed[tuple[int, int | None]] | None:
+    """A birth year with its month ("1976年8月", "1976.8", "1976-08", "Aug 1976", «1976-يىلى 8-ئاي») or the year
+    alone ("1976年", «1976-يىلى») as ``(year, month or None)``; ``None`` when the text is not written so.
+
+    A month that does not exist ("1976年13月") is refused with the reason. Whether the
+    missing day or month matters is for the caller: it depends on the date the age is
+    worked out on (see :func:`age_bounds`).
+    """
+    normal = _DATE_NOISE.sub("", normalise(text).casefold()).strip(FRAME)
+    year: int | None = None
+    month: int | None = None
+    if m := _PART_CJK_YM.match(normal):
+        year, month = _date_part(m[1], year=True), _date_part(m[2])
+        if year is None or month is None:
+            return None
+    elif m := _PART_CJK_Y.match(normal):
+        year = _date_part(m[1], year=True)
+        if year is None:
+            return None
+    elif m := _PART_NUM_YM.match(normal) or _PART_UG_YM.match(normal):
+        year, month = int(m[1]), int(m[2])
+    elif (m := _PART_EN_MY.match(normal)) and m[1] in _MONTHS:
+        year, month = int(m[2]), _MONTHS[m[1]]
+    elif m := _PART_NUM_MY.match(normal):
+        year, month = int(m[2]), int(m[1])
+    elif m := _PART_UG_YMN.match(normal):
+        year, month = int(m[1]), _UG_MONTHS[m[2]]
+    elif m := _PART_UG_Y.match(normal):
+        year = int(m[1])
+    else:
+        return None
+    if year < 1000:
+        return Parsed.refuse(DATE_SHORT_YEAR)
+    if month is not None and not 1 <= month <= 12:
+        return Parsed.refuse(DATE_NO_SUCH_MONTH, month=month)
+    return Parsed.accept((year, month))
+
+
+def age_bounds(year: int, month: int | None, on: dt.date) -> tuple[int, int, dt.date] | None:
+    """The youngest and oldest the applicant can be on ``on`` when born in ``year`` (and ``month``), and the
+    last birth day that gives the older age; ``None`` when even the earliest such day is after ``on``."""
+    first = dt.date(year, month or 1, 1)
+    last = dt.date(year, month or 12, _days_in_month(year, month or 12))
+    if first > on:
+        return None
+    oldest = age_on(first, on)
+    youngest = age_on(min(last, on), on)
+    # the latest birth day that is already a year older on ``on``: the same month and day, ``oldest`` years back
+    cutoff = last
+    if youngest != oldest:
+        cutoff = dt.date(year, on.month, min(on.day, _days_in_month(year, on.month)))
+    return youngest, oldest, cutoff

@@ -1,16 +1,30 @@
-"""Mainland China phone numbers typed as answers (a mobile, or a landline with its area code), normalised."""
+"""Phone numbers typed as answers, stored in E.164: mainland numbers as people write them, others with their
+country code.
+
+Mainland numbers keep their careful reading (a mobile, or a landline with its
+area code, "+86" optional, an extension when it is marked). A number with
+another country code ("+852 9123 4567", "+49 30 1234567", "001 415 555 0100")
+is read and validated by ``phonenumbers``, Google's libphonenumber metadata for
+every country: the Shanxi notice admits foreign nationals, and every number
+outside the mainland was refused before (issue 15). Everything is stored in
+E.164 ("+8613912345678"), with an extension as RFC 3966 writes it
+("+869913689692;ext=123"), so staff can dial it from anywhere.
+"""
 
 from __future__ import annotations
 
 import re
 
+import phonenumbers
+
 from dialogs.inputs import (
     FRAME,
-    PHONE_FOREIGN,
     PHONE_INVALID,
     PHONE_MOBILE_LENGTH,
     PHONE_NO_AREA_CODE,
+    PHONE_NOT_VALID_ABROAD,
     Parsed,
+    Refusal,
     normalise,
 )
 
@@ -24,7 +38,72 @@ _PHONE_LABEL = re.compile(
 )
 
 
+#: Every country calling code libphonenumber knows (1, 44, 852 …).
+_COUNTRY_CODES = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+
+
 def parse_phone(text: str) -> Parsed[str]:
+    """A phone number in E.164: "+8613912345678", "+869913689692", "+869913689692;ext=123", "+85291234567".
+
+    A number with a country code other than 86 (after "+" or "00") is checked
+    with ``phonenumbers`` against that country's numbering plan; an impossible
+    one is refused saying so. Mainland numbers are read by :func:`parse_mainland`.
+    """
+    normal = _PHONE_LABEL.sub("", normalise(text).casefold())
+    digits = re.sub(r"[^\d]", "", normal)
+    if (normal.startswith("+") or digits.startswith("00")) and not digits.startswith(("86", "0086")):
+        return _abroad(normal, digits)
+    mainland = parse_mainland(text)
+    if mainland.value is None:
+        return _by_the_plan(normal, digits) if mainland.error == Refusal(PHONE_INVALID) else mainland
+    if mainland.value.startswith("1"):
+        return Parsed.accept("+86" + mainland.value)
+    area, local, *extension = mainland.value.split("-")
+    return Parsed.accept("+86" + area.removeprefix("0") + local + "".join(f";ext={e}" for e in extension))
+
+
+#: The kinds of number a person can be reached on; service numbers (400, 95xxx) are not among them.
+_PERSONAL = frozenset(
+    {
+        phonenumbers.PhoneNumberType.FIXED_LINE,
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    }
+)
+
+
+def _by_the_plan(normal: str, digits: str) -> Parsed[str]:
+    """A mainland number the careful reading refused, taken when China's numbering plan in ``phonenumbers``
+    holds it to be a landline or a mobile ("0351-1234567"); else the refusal saying what is accepted."""
+    area = 3 if _TWO_DIGIT_AREA.match(digits) else 4
+    if not _PHONE_CHARS.match(normal) or not digits.startswith("0") or digits[area : area + 1] in ("", "0"):
+        return Parsed.refuse(PHONE_INVALID)  # no local number starts with the trunk 0
+    try:
+        number = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:
+        return Parsed.refuse(PHONE_INVALID)
+    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in _PERSONAL:
+        return Parsed.refuse(PHONE_INVALID)
+    return Parsed.accept(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def _abroad(normal: str, digits: str) -> Parsed[str]:
+    """A number outside the mainland, validated against its own country's numbering plan."""
+    if not _PHONE_CHARS.match(normal):
+        return Parsed.refuse(PHONE_INVALID)
+    international = digits.removeprefix("00")
+    try:
+        number = phonenumbers.parse("+" + international, None)
+    except phonenumbers.NumberParseException:
+        # too short or too long to parse: still name the country code when it is one
+        code = next((international[:n] for n in (1, 2, 3) if int(international[:n] or 0) in _COUNTRY_CODES), None)
+        return Parsed.refuse(PHONE_NOT_VALID_ABROAD, code=f"+{code}") if code else Parsed.refuse(PHONE_INVALID)
+    if not phonenumbers.is_valid_number(number):
+        return Parsed.refuse(PHONE_NOT_VALID_ABROAD, code=f"+{number.country_code}")
+    return Parsed.accept(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def parse_mainland(text: str) -> Parsed[str]:
     """A mainland phone number, normalised: mobile "13912345678", landline "0991-3689692",
     with an extension "0991-3689692-123".
 
@@ -50,7 +129,7 @@ def parse_phone(text: str) -> Parsed[str]:
     international = False
     if normal.startswith("+") or digits.startswith("00"):
         if not digits.startswith(("86", "0086")):
-            return Parsed.refuse(PHONE_FOREIGN)
+            return Parsed.refuse(PHONE_INVALID)  # parse_phone reads numbers of other countries
         digits, international = digits.removeprefix("00")[2:], True
     elif re.match(r"^861[3-9]\d{9}$", digits):
         digits, international = digits[2:], True
@@ -84,3 +163,17 @@ def parse_phone(text: str) -> Parsed[str]:
 def _local_ok(area: str, local: str) -> bool:
     lengths = (8,) if len(area) == 3 else (7, 8)
     return len(local) in lengths and local.isdigit() and local[0] not in "01"
+
+
+def readable_phone(stored: str) -> str:
+    """A stored number as people read and dial it: "+8613912345678" → "+86 139 1234 5678", an extension as
+    "ext. 123". A number kept before numbers were stored in E.164 ("13912345678") is shown as it was."""
+    number, _, extension = stored.partition(";ext=")
+    if not number.startswith("+"):
+        return stored
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return stored
+    shown = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return f"{shown} ext. {extension}" if extension else shown

@@ -6,6 +6,7 @@ silently (issue 3, point 3). Each parser takes the raw text and returns a
 :class:`Parsed`: either the value, or a :class:`Refusal` carrying a message key
 and its arguments. The parsers live by what they read:
 :mod:`dialogs.input_numbers` (whole numbers, Chinese numerals),
+:mod:`dialogs.input_quantities` (amounts with a unit: "一年", "two months", «يېرىم يىل»),
 :mod:`dialogs.input_dates`, :mod:`dialogs.input_phones` and
 :mod:`dialogs.input_words` (one of the options, yes or no, free text). This
 module holds what they all share: the result types, every refusal key, the
@@ -92,6 +93,29 @@ NUMBER_ESTIMATE = N_("Please give an exact number, not an estimate.")
 NUMBER_OUT_OF_RANGE = N_("{value} is out of range: please give a number from {min} to {max}.")
 NUMBER_TOO_SMALL = N_("{value} is too small: please give a number of at least {min}.")
 
+# Quantities with a unit: the example given fits the question's unit (never "45" at a months question)
+MONTHS_IN_A_YEAR = N_(
+    "A year has only 12 months, so {value} months a year is not possible. Please give a number from {min} to {max}."
+)
+#: By the fact's unit: what to type when no amount was found, or an amount in a unit the question cannot take.
+QUANTITY_MISSING: dict[str, str] = {
+    "months": N_("Please answer with a number of months, for example 6, or a length such as “one year”."),
+    "months_per_year": N_("Please answer with how many months a year, for example 3; a whole year is 12."),
+    "years": N_("Please answer with a number of years, for example 5."),
+    "years_of_age": N_("Please answer with your age in years, for example 45."),
+    "days": N_("Please answer with a number of days, for example 45."),
+    "people": N_("Please answer with a number of people, for example 8."),
+}
+#: By the fact's unit: an amount that is not a whole number of it ("半个月" at a months question).
+QUANTITY_NOT_WHOLE: dict[str, str] = {
+    "months": N_("Please give whole months: for example 1 or 2 rather than a month and a half."),
+    "months_per_year": N_("Please give whole months: for example 1 or 2 rather than a month and a half."),
+    "years": N_("Please give whole years: for example 1 or 2 rather than a year and a half."),
+    "years_of_age": N_("Please give your age in whole years, for example 45."),
+    "days": N_("Please give whole days, for example 45."),
+    "people": N_("Please give a whole number of people, for example 8."),
+}
+
 # Dates
 DATE_UNREADABLE = N_("That is not a date I can read. Please write it like 1980-05-03 or 3 May 1980.")
 DATE_NO_DAY = N_("Please give the day as well, for example 1980-05-03.")
@@ -107,14 +131,27 @@ DATE_NOT_LEAP_YEAR = N_("That date does not exist: {year} is not a leap year, so
 DATE_IN_FUTURE = N_("That date is in the future. Please give a date no later than {today}.")
 DATE_TOO_EARLY = N_("Please check the year: the date must be on or after {earliest}.")
 
+# Birth dates without the day: the age on the date it is worked out on may be one of two
+BIRTH_YEAR_ONLY = N_(
+    "Born in {year}, you are {older} on {on} if born on or before {cutoff}, and {younger} if born later. "
+    "Please add the month of birth, for example {example}."
+)
+BIRTH_DAY_MATTERS = N_(
+    "Born in {year}-{month}, you are {older} on {on} if born on or before {cutoff}, and {younger} if born later. "
+    "Please give the full date of birth, for example {example}."
+)
+
 # Phones
 PHONE_INVALID = N_(
-    "That is not a phone number I can use. Please give a mainland mobile number (11 digits starting with 1) "
-    "or a landline with its area code, such as 0991-3689692."
+    "That is not a phone number I can use. Please give a mobile number (11 digits starting with 1), "
+    "a landline with its area code, such as 0991-3689692, or a number outside mainland China "
+    "with its country code, such as +852 9123 4567."
 )
 PHONE_MOBILE_LENGTH = N_("A mobile number has 11 digits; this one has {count}. Please check it.")
 PHONE_NO_AREA_CODE = N_("Please add the area code to the landline number, for example 0991-{number}.")
-PHONE_FOREIGN = N_("Only mainland China numbers can be used: a mobile number, or a landline with its area code.")
+PHONE_NOT_VALID_ABROAD = N_(
+    "That is not a valid phone number for country code {code}. Please check the digits after the country code."
+)
 
 # Choices
 CHOICE_UNKNOWN = N_("Please choose one of the options: {options}.")
@@ -128,10 +165,10 @@ TEXT_TOO_LONG = N_("That is too long: please keep it to {max} characters (this h
 #: Every key a parser in this module may refuse with (msgids for the catalogs).
 REFUSAL_KEYS: tuple[str, ...] = (
     NUMBER_MISSING, NUMBER_SEVERAL, NUMBER_NOT_WHOLE, NUMBER_NEGATIVE, NUMBER_ESTIMATE, NUMBER_OUT_OF_RANGE,
-    NUMBER_TOO_SMALL,
+    NUMBER_TOO_SMALL, MONTHS_IN_A_YEAR, *QUANTITY_MISSING.values(), *dict.fromkeys(QUANTITY_NOT_WHOLE.values()),
     DATE_UNREADABLE, DATE_NO_DAY, DATE_NO_YEAR, DATE_NEVER, DATE_SHORT_YEAR, DATE_AMBIGUOUS, DATE_NO_SUCH_MONTH, DATE_NO_SUCH_DAY,
-    DATE_NOT_LEAP_YEAR, DATE_IN_FUTURE, DATE_TOO_EARLY,
-    PHONE_INVALID, PHONE_MOBILE_LENGTH, PHONE_NO_AREA_CODE, PHONE_FOREIGN,
+    DATE_NOT_LEAP_YEAR, DATE_IN_FUTURE, DATE_TOO_EARLY, BIRTH_YEAR_ONLY, BIRTH_DAY_MATTERS,
+    PHONE_INVALID, PHONE_MOBILE_LENGTH, PHONE_NO_AREA_CODE, PHONE_NOT_VALID_ABROAD,
     CHOICE_UNKNOWN, CHOICE_AMBIGUOUS, CHOICE_NO_SUCH_NUMBER,
     TEXT_EMPTY, TEXT_TOO_LONG,
 )  # fmt: skip

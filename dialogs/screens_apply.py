@@ -16,6 +16,7 @@ from dialogs.eligibility import assess
 from dialogs.explain import verdict_label
 from dialogs.grounding import stated
 from dialogs.i18n import N_, Translator
+from dialogs.input_phones import readable_phone
 from dialogs.loader import Content
 from dialogs.screen_parts import (
     Composer,
@@ -52,7 +53,7 @@ def _review(args: dict[str, Any], content: Content, now: dt.datetime, tr: Transl
             program=program_title(content, program.id, args["track"], tr)
         ),
         _("Name: {name}").format(name=draft["name"]),
-        _("Phone: {phone}").format(phone=draft["phone"]),
+        _("Phone: {phone}").format(phone=readable_phone(draft["phone"])),
         _("Employer: {employer}").format(employer=draft["employer"]),
         *(
             [_("Field: {sector}").format(sector=sector_label(program, draft.get("sector"), tr))]

@@ -14,6 +14,7 @@ from typing import Any
 from dialogs.eligibility import Verdict, assess
 from dialogs.explain import assessment_lines, verdict_label
 from dialogs.i18n import Translator
+from dialogs.input_phones import readable_phone
 from dialogs.loader import Content
 from dialogs.schema_program import Program
 from dialogs.screen_parts import Composer, documents_lines, office_name, sector_label, stored_title
@@ -33,7 +34,7 @@ def _staff_submission(args: dict[str, Any], content: Content, now: dt.datetime, 
     lines += [
         _("Program: {program}").format(program=title),
         _("Name: {name}").format(name=contact.get("name") or "—"),
-        _("Phone: {phone}").format(phone=contact.get("phone") or "—"),
+        _("Phone: {phone}").format(phone=readable_phone(contact.get("phone") or "—")),
         _("Employer: {employer}").format(employer=contact.get("employer") or "—"),
     ]
     if program is not None and contact.get("sector"):

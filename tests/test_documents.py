@@ -10,6 +10,8 @@ import zlib
 
 import filetype
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dialogs.documents import (
     DOC_DUPLICATE,
@@ -26,6 +28,7 @@ from dialogs.documents import (
     detect,
     staff_file_name,
 )
+from dialogs.flows.uploads import ACCEPTED_KINDS
 
 ALL = {"pdf", "jpeg", "png", "docx", "xlsx"}
 
@@ -144,6 +147,40 @@ def make_pptx() -> bytes:
 
 def make_plain_zip() -> bytes:
     return make_zip([("材料/学历.txt", "not a document"), ("材料/身份证.txt", "nor this")])
+
+
+def make_ole2(*streams: str) -> bytes:
+    """A minimal OLE2 compound file (version 3, 512-byte sectors) whose directory holds empty ``streams``:
+    the header, one FAT sector, one directory sector. Built here, never a real user's file."""
+    free, end, fat_sect, nostream = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+    entries = ["Root Entry", *streams]
+    assert len(entries) <= 4
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+        + struct.pack("<109I", 0, *[free] * 108)
+    )
+    fat = struct.pack("<128I", fat_sect, end, *[free] * 126)
+    directory = b""
+    for i, name in enumerate(entries):
+        encoded = (name + "\0").encode("utf-16-le")
+        kind = 5 if i == 0 else 2
+        child = 1 if i == 0 and len(entries) > 1 else nostream
+        right = i + 1 if 0 < i < len(entries) - 1 else nostream
+        directory += (
+            encoded.ljust(64, b"\0")
+            + struct.pack("<HBB", len(encoded), kind, 1)
+            + struct.pack("<III", nostream, right, child)
+            + b"\0" * 16
+            + b"\0" * 4
+            + b"\0" * 16
+            + struct.pack("<IQ", end, 0)
+        )
+    directory = directory.ljust(512, b"\0")
+    return header + fat + directory
 
 
 GIF = (
@@ -329,10 +366,12 @@ def test_a_broken_zip_is_refused_as_a_zip_not_guessed_to_be_office():
     [
         (make_pptx(), "PPTX"),
         (GIF, "GIF"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + b"\xec\xa5\xc1\x00" + b"\0" * 100, "DOC"),
+        (make_ole2("PowerPoint Document", "\x05SummaryInformation"), "PPT"),
+        (make_ole2("__substg1.0_0037001F"), "OLE2"),  # an Outlook message is a compound file, not a document
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + b"\xec\xa5\xc1\x00" + b"\0" * 100, "OLE2"),
         (b"Rar!\x1a\x07\x00" + b"\0" * 20, "RAR"),
     ],
-    ids=["pptx", "gif", "doc", "rar"],
+    ids=["pptx", "gif", "ppt", "msg", "broken-ole2", "rar"],
 )
 def test_other_known_types_are_refused_by_name(content, found):
     result = check_document(content, declared_name="file.pdf", accepted=ALL)
@@ -394,3 +433,37 @@ def test_a_staff_file_name_comes_from_the_item_and_the_type_never_from_the_sende
     assert staff_file_name("身份证", 1, ".exe\u202e") == "身份证-1"  # a suffix is one of ours or none
     assert staff_file_name("意向协议或工作合同（明确目标任务、预期成果等）", 1, ".pdf") == "意向协议或工作合同-1.pdf"
     assert staff_file_name("Work contract (tasks and results)", 2, ".jpg") == "Work contract-2.jpg"
+
+
+# --------------------------------------------------------------------------- old Office files (issue 15)
+
+
+@pytest.mark.parametrize(
+    ("streams", "kind", "mime", "name"),
+    [
+        (("\x01CompObj", "WordDocument", "1Table"), "doc", "application/msword", "申报表.doc"),
+        (("WordDocument", "\x05SummaryInformation"), "doc", "application/msword", "申报表.wps"),
+        (("Workbook", "\x05DocumentSummaryInformation"), "xls", "application/vnd.ms-excel", "业绩表.xls"),
+        (("Book",), "xls", "application/vnd.ms-excel", "业绩表.et"),
+    ],
+)
+def test_old_word_excel_and_wps_files_are_taken_by_their_ole2_streams(streams, kind, mime, name):
+    result = check_document(make_ole2(*streams), declared_name=name, accepted=ACCEPTED_KINDS)
+    assert result.ok and (result.kind, result.mime) == (kind, mime)
+    assert not result.name_mismatch
+
+
+def test_an_old_word_file_named_xls_is_stored_as_what_it_is_and_flagged():
+    result = check_document(make_ole2("WordDocument"), declared_name="业绩表.xls", accepted=ACCEPTED_KINDS)
+    assert result.ok and result.suffix == ".doc" and result.name_mismatch
+
+
+def test_an_item_lists_the_old_office_formats_among_those_it_takes():
+    result = check_document(GIF, declared_name="photo.gif", accepted=ACCEPTED_KINDS)
+    assert result.error is not None and {"Word (DOC/WPS)", "Excel (XLS/ET)"} <= set(result.error.args["accepted"])
+
+
+@given(st.binary(max_size=3000))
+def test_no_content_behind_the_ole2_magic_makes_the_check_raise(tail):
+    result = check_document(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + tail, declared_name="x.doc", accepted=ACCEPTED_KINDS)
+    assert result.ok or result.error is not None

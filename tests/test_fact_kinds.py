@@ -78,7 +78,7 @@ def test_a_unit_on_a_choice_and_an_unknown_unit_are_refused_where_they_are_writt
     )
     assert problems_of(content_copy) == [
         f"content/facts.yaml:{role + 2}: facts[26].unit: a unit is for int facts",
-        f"content/facts.yaml:{line}: facts[28].unit: unknown unit 'persons' (known: years_of_age, years, months, people)",
+        f"content/facts.yaml:{line}: facts[28].unit: unknown unit 'persons' (known: years_of_age, years, months, months_per_year, days, people)",
     ]
 
 
@@ -133,7 +133,8 @@ def test_a_number_is_typed_with_its_unit_in_the_hint_and_no_buttons(content):
     [
         ("age", 45, ("45岁", "45 years old", "45 ياش")),
         ("frontline_years", 1, ("1年", "1 year", "1 يىل")),
-        ("months_in_xj_per_year", 6, ("6个月", "6 months", "6 ئاي")),
+        ("months_in_xj_per_year", 6, ("每年6个月", "6 months a year", "يىلىغا 6 ئاي")),
+        ("support_months", 18, ("18个月", "18 months", "18 ئاي")),
         ("team_size", 8, ("8人", "8 people", "8 كىشى")),
     ],
 )

@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dialogs import inputs
 from dialogs.input_dates import age_on, parse_date
 from dialogs.input_numbers import chinese_to_int, parse_int
-from dialogs.input_phones import parse_phone
+from dialogs.input_phones import parse_phone, readable_phone
 from dialogs.input_words import check_text, parse_choice, parse_yes_no
 from dialogs.inputs import (
     CHOICE_AMBIGUOUS,
@@ -37,10 +39,10 @@ from dialogs.inputs import (
     NUMBER_OUT_OF_RANGE,
     NUMBER_SEVERAL,
     NUMBER_TOO_SMALL,
-    PHONE_FOREIGN,
     PHONE_INVALID,
     PHONE_MOBILE_LENGTH,
     PHONE_NO_AREA_CODE,
+    PHONE_NOT_VALID_ABROAD,
     REFUSAL_KEYS,
     TEXT_EMPTY,
     TEXT_TOO_LONG,
@@ -281,25 +283,26 @@ def test_age_of_someone_not_yet_born_is_an_error():
 @pytest.mark.parametrize(
     ("text", "number"),
     [
-        ("13912345678", "13912345678"), ("139 1234 5678", "13912345678"), ("139-1234-5678", "13912345678"),
-        ("１３９１２３４５６７８", "13912345678"), ("+86 139 1234 5678", "13912345678"), ("+8613912345678", "13912345678"),
-        ("+86-139-1234-5678", "13912345678"), ("008613912345678", "13912345678"), ("0086 139 1234 5678", "13912345678"),
-        ("8613912345678", "13912345678"), ("86 13912345678", "13912345678"), ("(+86) 13912345678", "13912345678"),
-        ("19912345678", "19912345678"), ("15000000000", "15000000000"), ("手机：13912345678", "13912345678"),
-        ("电话13912345678", "13912345678"), ("Tel: 0991-3689692", "0991-3689692"), ("座机 0991 3689692", "0991-3689692"),
-        ("0991-3689692", "0991-3689692"), ("09913689692", "0991-3689692"), ("0991 3689692", "0991-3689692"),
-        ("(0991)3689692", "0991-3689692"), ("（0991）3689692", "0991-3689692"), ("0991-368-9692", "0991-3689692"),
-        ("010-65123456", "010-65123456"), ("01065123456", "010-65123456"), ("021 6123 4567", "021-61234567"),
-        ("029-88888888", "029-88888888"), ("0998-2345678", "0998-2345678"), ("0351-4040404", "0351-4040404"),
-        ("+86 991 3689692", "0991-3689692"), ("+86 10 6512 3456", "010-65123456"), ("0086-991-3689692", "0991-3689692"),
-        ("+86 (0)991 3689692", "0991-3689692"),
-        ("0991-3689692转123", "0991-3689692-123"), ("0991-3689692 转 8001", "0991-3689692-8001"),
-        ("0991-3689692分机12", "0991-3689692-12"), ("0991-3689692 ext. 12", "0991-3689692-12"),
-        ("0991-3689692 x12", "0991-3689692-12"), ("0991-3689692#12", "0991-3689692-12"),
-        ("0991-3689692-123", "0991-3689692-123"), ("010-65123456-8001", "010-65123456-8001"),
+        ("13912345678", "+8613912345678"), ("139 1234 5678", "+8613912345678"), ("139-1234-5678", "+8613912345678"),
+        ("１３９１２３４５６７８", "+8613912345678"), ("+86 139 1234 5678", "+8613912345678"), ("+8613912345678", "+8613912345678"),
+        ("+86-139-1234-5678", "+8613912345678"), ("008613912345678", "+8613912345678"), ("0086 139 1234 5678", "+8613912345678"),
+        ("8613912345678", "+8613912345678"), ("86 13912345678", "+8613912345678"), ("(+86) 13912345678", "+8613912345678"),
+        ("19912345678", "+8619912345678"), ("15000000000", "+8615000000000"), ("手机：13912345678", "+8613912345678"),
+        ("电话13912345678", "+8613912345678"), ("Tel: 0991-3689692", "+869913689692"), ("座机 0991 3689692", "+869913689692"),
+        ("0991-3689692", "+869913689692"), ("09913689692", "+869913689692"), ("0991 3689692", "+869913689692"),
+        ("(0991)3689692", "+869913689692"), ("（0991）3689692", "+869913689692"), ("0991-368-9692", "+869913689692"),
+        ("010-65123456", "+861065123456"), ("01065123456", "+861065123456"), ("021 6123 4567", "+862161234567"),
+        ("029-88888888", "+862988888888"), ("0998-2345678", "+869982345678"), ("0351-4040404", "+863514040404"),
+        ("+86 991 3689692", "+869913689692"), ("+86 10 6512 3456", "+861065123456"), ("0086-991-3689692", "+869913689692"),
+        ("+86 (0)991 3689692", "+869913689692"),
+        ("0991-3689692转123", "+869913689692;ext=123"), ("0991-3689692 转 8001", "+869913689692;ext=8001"),
+        ("0991-3689692分机12", "+869913689692;ext=12"), ("0991-3689692 ext. 12", "+869913689692;ext=12"),
+        ("0991-3689692 x12", "+869913689692;ext=12"), ("0991-3689692#12", "+869913689692;ext=12"),
+        ("0991-3689692-123", "+869913689692;ext=123"), ("010-65123456-8001", "+861065123456;ext=8001"),
+        ("0351-1234567", "+863511234567"), ("010-12345678", "+861012345678"),  # held valid by China's plan
     ],
 )  # fmt: skip
-def test_mainland_numbers_are_accepted_and_normalised(text, number):
+def test_mainland_numbers_are_accepted_and_stored_in_e164(text, number):
     assert parse_phone(text) == Parsed(value=number)
 
 
@@ -317,16 +320,28 @@ def test_a_landline_without_area_code_asks_for_it(text, number):
     assert refused(parse_phone(text), PHONE_NO_AREA_CODE) == {"number": number}
 
 
-@pytest.mark.parametrize("text", ["+1 415 555 1234", "+852 2123 4567", "001 415 555 1234", "+44 20 7946 0958"])
-def test_numbers_outside_the_mainland_are_refused_saying_so(text):
-    refused(parse_phone(text), PHONE_FOREIGN)
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("+852 9123 4567", "+85291234567"), ("+49 30 1234567", "+49301234567"), ("+1 415 555 0100", "+14155550100"),
+        ("+852 2123 4567", "+85221234567"), ("001 415 555 0100", "+14155550100"), ("+44 20 7946 0958", "+442079460958"),
+        ("Tel: +49 (30) 123-4567", "+49301234567"), ("＋８５２ ９１２３ ４５６７", "+85291234567"),
+    ],
+)  # fmt: skip
+def test_numbers_outside_the_mainland_are_accepted_with_their_country_code_in_e164(text, number):
+    assert parse_phone(text) == Parsed(value=number)
+
+
+@pytest.mark.parametrize(("text", "code"), [("+852 1234", "+852"), ("+49 1", "+49"), ("+1 415 555", "+1")])
+def test_a_number_impossible_in_its_country_is_refused_naming_the_country_code(text, code):
+    assert refused(parse_phone(text), PHONE_NOT_VALID_ABROAD) == {"code": code}
 
 
 @pytest.mark.parametrize(
     "text",
     [
         "", "abc", "12345678901", "11012345678", "400-123-4567", "800-810-8888", "95588", "110", "12345",
-        "0991-12345", "0991-123456789", "0991-0689692", "010-1234567", "010-12345678", "13912345678转1",
+        "0991-12345", "0991-123456789", "0991-0689692", "010-1234567", "13912345678转1",
         "09913689692123", "0991-3689692-1234567", "139.1234.5678abc", "我的手机13912345678", "13912345678 or 13812345678",
     ],
 )  # fmt: skip
@@ -490,9 +505,12 @@ def test_every_key_is_listed_and_every_listed_key_is_distinct():
     constants = {
         v
         for name, v in vars(inputs).items()
-        if name.isupper() and isinstance(v, str) and name.split("_")[0] in {"NUMBER", "DATE", "PHONE", "CHOICE", "TEXT"}
+        if name.isupper()
+        and isinstance(v, str)
+        and name.split("_")[0] in {"NUMBER", "DATE", "PHONE", "CHOICE", "TEXT", "MONTHS", "BIRTH"}
     }
-    assert constants == set(REFUSAL_KEYS)
+    by_unit = {v for name, v in vars(inputs).items() if name.startswith("QUANTITY_") for v in v.values()}
+    assert constants | by_unit == set(REFUSAL_KEYS)
 
 
 @dataclass
@@ -543,3 +561,22 @@ def test_render_joins_list_arguments_the_way_the_language_does():
         render(Refusal(CHOICE_UNKNOWN, {"options": ("本科", "硕士")}), Echo())
         == "Please choose one of the options: 本科, 硕士."
     )
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+8613912345678", "+86 139 1234 5678"), ("+869913689692;ext=123", "+86 991 368 9692 ext. 123"),
+        ("+85291234567", "+852 9123 4567"), ("13912345678", "13912345678"), ("0991-3689692", "0991-3689692"),
+    ],
+)  # fmt: skip
+def test_a_stored_number_is_shown_grouped_and_an_older_one_as_it_was(stored, shown):
+    assert readable_phone(stored) == shown
+
+
+@given(st.text(max_size=30))
+def test_no_typed_text_makes_the_phone_reader_raise(text):
+    result = parse_phone(text)
+    assert result.ok or result.error is not None
+    if result.value is not None:
+        assert result.value.startswith("+") and readable_phone(result.value)

@@ -240,7 +240,7 @@ def test_whole_application_in_the_terminal_with_a_fix_on_the_review_screen(place
     session.send("12345")
     assert "That is not a phone number I can use" in session.screen or "11 digits" in session.screen
     session.send("0991-3689692")
-    assert "Phone: 0991-3689692" in session.screen
+    assert "Phone: +86 991 368 9692" in session.screen
     session.press("Confirm and submit")
     reference = re.search(r"Reference: (AD-[A-Z2-9]{5}-[A-Z2-9]{5})", session.screen).group(1)
     session.press("My submissions")

@@ -28,7 +28,12 @@ MAX_EMPLOYER = 100
 #: The contact steps, what each asks, and the draft field it fills.
 CONTACTS: dict[Step, tuple[str, str]] = {
     Step.CONTACT_NAME: (N_("Your full name, as on your ID card?"), "name"),
-    Step.CONTACT_PHONE: (N_("Your phone number? A mobile number, or a landline with its area code."), "phone"),
+    Step.CONTACT_PHONE: (
+        N_(
+            "Your phone number? A mobile number, a landline with its area code, or a number abroad with its country code."
+        ),
+        "phone",
+    ),
     Step.CONTACT_EMPLOYER: (N_("The name of your employer (your unit)?"), "employer"),
 }
 #: What collecting contact details may show next.

@@ -12,13 +12,20 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from dialogs.age_reference import age_day, same_either_way
 from dialogs.flows import apply
 from dialogs.flows.buttons import Back, ChangeFact, Home, Skip, Value
 from dialogs.flows.model import Args, Flow, Step, StepSpec, Unavailable
 from dialogs.flows.turn import B, Rows, Turn, arg, content_button
-from dialogs.i18n import NOTICE_ZONE
+from dialogs.i18n import N_, NOTICE_ZONE
+from dialogs.inputs import BIRTH_DAY_MATTERS, BIRTH_YEAR_ONLY
 from dialogs.matcher import next_question
 from dialogs.schema_program import Program, Track
+
+#: Said when a birth year leaves two possible ages and neither changes anything for the tracks in question.
+AGE_EITHER_WAY = N_(
+    "Born in {year}, you are {younger} or {older} on {on}; either way it makes no difference to the requirements here."
+)
 
 
 def pairs(turn: Turn) -> list[tuple[Program, Track]]:
@@ -84,8 +91,20 @@ def on_text(turn: Turn, text: str) -> None:
     if fact is None:
         turn.redraw()
         return
-    today = turn.now.astimezone(ZoneInfo(NOTICE_ZONE)).date()
-    parsed = fact.kind.parse(fact, text, lang=turn.state.lang, today=today)
+    deciding = pairs(turn)
+    # an age typed as a birth date is the age on the program's deadline (see dialogs.age_reference)
+    day = age_day(deciding, turn.now) if fact.from_birth_date else turn.now.astimezone(ZoneInfo(NOTICE_ZONE)).date()
+    parsed = fact.kind.parse(fact, text, lang=turn.state.lang, today=day)
+    if parsed.error is not None and parsed.error.key in (BIRTH_YEAR_ONLY, BIRTH_DAY_MATTERS):
+        # two possible ages: taken when they decide nothing differently here, and said so
+        said = parsed.error.args
+        older, younger = int(str(said["older"])), int(str(said["younger"]))
+        if fact.kind.value_problem(fact, older) is None and same_either_way(
+            deciding, turn.state.facts, turn.content.facts, fact.id, (older, younger)
+        ):
+            turn.say(AGE_EITHER_WAY, year=said["year"], younger=younger, older=older, on=said["on"])
+            answer(turn, older)
+            return
     if parsed.error is not None:
         turn.refuse(parsed.error)
         turn.redraw()

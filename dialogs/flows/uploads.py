@@ -11,7 +11,7 @@ from dialogs.flows.turn import Turn
 from dialogs.state import Draft
 
 #: File kinds a checklist item takes.
-ACCEPTED_KINDS = frozenset({"pdf", "jpeg", "png", "docx", "xlsx"})
+ACCEPTED_KINDS = frozenset({"pdf", "jpeg", "png", "docx", "xlsx", "doc", "xls"})
 
 
 def receive(turn: Turn, events: tuple[FileEvent, ...]) -> None:

@@ -98,7 +98,7 @@ async def test_applicant_journey_and_staff_round_trip(api: FakeBotAPI, bot: Tele
     album = await applicant.read("2 files received for this document.")
     assert "Received 2 files" in album
     review = await applicant.press("Done with this document", "Please check your application")
-    assert "张三" in review and "13912345678" in review and "申请表.pdf" in review and "推荐表第2页.pdf" in review
+    assert "张三" in review and "+86 139 1234 5678" in review and "申请表.pdf" in review and "推荐表第2页.pdf" in review
     receipt = await applicant.press("Confirm and submit", "Your application has been received")
     reference = re.search(r"Reference: (\S+)", receipt).group(1)
     status = await applicant.say("/status", reference)
@@ -106,7 +106,7 @@ async def test_applicant_journey_and_staff_round_trip(api: FakeBotAPI, bot: Tele
 
     # the health office's chat gets the summary with buttons, then the four documents
     notice = await staff.read(reference)
-    assert "张三" in notice and "13912345678" in notice and "浙江大学" in notice
+    assert "张三" in notice and "+86 139 1234 5678" in notice and "浙江大学" in notice
     assert "项目申报表-1.pdf" in notice and "申请表.pdf" not in notice  # named by the item, not by the sender
     notice_message = staff.seen[-1]
     assert [label for label, _ in buttons(notice_message)] == ["接受", "退回并说明原因", "要求补充一份材料"]

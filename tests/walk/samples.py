@@ -60,11 +60,13 @@ BAD_ANSWERS: tuple[str, ...] = (
 #: Contact details by the screen asking for them (a walk types another screen's now and then too).
 CONTACT_TEXT: dict[str, tuple[str, ...]] = {
     "Your full name, as on your ID card?": ("张三", "Alim Tursun", "ئالىم تۇرسۇن", "a" * 120, "1"),
-    "Your phone number? A mobile number, or a landline with its area code.": (
+    "Your phone number? A mobile number, a landline with its area code, or a number abroad with its country code.": (
         "139 1234 5678",
         "13912345678",
         "+86 139 1234 5678",
         "0991-1234567",
+        "+852 9123 4567",
+        "+49 30 1234567",
         "12345",
         "电话",
     ),

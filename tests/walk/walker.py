@@ -77,7 +77,7 @@ COMMANDS: tuple[str, ...] = tuple(
 CONTACT_KEYS = frozenset(
     {
         "Your full name, as on your ID card?",
-        "Your phone number? A mobile number, or a landline with its area code.",
+        "Your phone number? A mobile number, a landline with its area code, or a number abroad with its country code.",
         "The name of your employer (your unit)?",
     }
 )
