@@ -126,6 +126,8 @@ class Screen:
     where: str
     text: str
     labels: list[str]
+    #: Each message of the screen on its own (a channel sends them one by one): what reply lengths measure.
+    messages: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -145,9 +147,9 @@ class Journey:
 
     def _record(self, where: str) -> None:
         replies: list[Reply] = self.driver.replies
-        text = "\n".join(render(r, self.content, self.driver.now, self.tr) for r in replies)
+        messages = [render(r, self.content, self.driver.now, self.tr) for r in replies]
         labels = [button_label(b, self.content, self.tr) for r in replies for row in r.buttons for b in row]
-        self.screens.append(Screen(where, text, labels))
+        self.screens.append(Screen(where, "\n".join(messages), labels, messages))
 
     def command(self, name: str, args: str = "") -> None:
         self.driver.send(CommandEvent(name, args))
