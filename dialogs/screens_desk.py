@@ -13,7 +13,14 @@ from typing import Any
 
 from dialogs.answers import answer, compose
 from dialogs.eligibility import Verdict, assess
-from dialogs.explain import assessment_lines, milestone_line, verdict_label
+from dialogs.explain import (
+    ask_line,
+    assessment_lines,
+    exception_contacts,
+    milestone_line,
+    policy_contacts,
+    verdict_label,
+)
 from dialogs.i18n import LANGUAGE_NAMES, Translator
 from dialogs.loader import Content
 from dialogs.matcher import rank
@@ -111,14 +118,22 @@ def _verdict(args: dict[str, Any], content: Content, now: dt.datetime, tr: Trans
         title=program_title(content, program.id, track.id, tr), verdict=verdict_label(assessment.verdict, tr)
     )
     lines = [head, *assessment_lines(assessment, tr)]
+    # Whom to ask, said once after the requirements: about the exceptions a softened rule the
+    # applicant does not (yet) meet allows, and about what is still unknown.
+    unsettled = [r for r in assessment.reasons if r.met is not True]
+    contacts = exception_contacts(program, unsettled)
     if assessment.verdict is Verdict.UNDETERMINED:
         labels = [content.facts[f].label.get(tr.lang) for f in assessment.missing if f in content.facts]
-        lines.append(_("Still unknown: {facts}. The contacts below can help.").format(facts=tr.format_list(labels)))
+        lines.append(_("Still unknown: {facts}.").format(facts=tr.format_list(labels)))
+        contacts += [c for c in policy_contacts(program) if c not in contacts]
     open_now = is_open(program, track, now)
     if assessment.verdict is Verdict.ELIGIBLE:
         lines.append(
             _("Next: you can apply now.") if open_now else _("Next: the window is not open now; see the deadlines.")
         )
+    ask = ask_line(contacts, tr)
+    if ask is not None:
+        lines.append(ask)
     return "\n".join(lines)
 
 
@@ -138,9 +153,13 @@ def _closed(args: dict[str, Any], content: Content, now: dt.datetime, tr: Transl
 
 
 def _answer(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
-    return answer(
-        args["question"], content, now, tr, program_id=args.get("program"), chosen=bool(args.get("chosen"))
-    ).text
+    """One message of a free question's answer, the first or (after "More") the one asked for; the whole
+    answer when the engine did not cut it into messages (no ``page``)."""
+    got = answer(args["question"], content, now, tr, program_id=args.get("program"), chosen=bool(args.get("chosen")))
+    page = args.get("page")
+    if not isinstance(page, int):
+        return got.text
+    return got.pages[max(0, min(page, len(got.pages) - 1))]
 
 
 def _info(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:

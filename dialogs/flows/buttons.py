@@ -229,6 +229,14 @@ class MoreAbout(MenuBound):
     program: str
 
 
+@dataclass(frozen=True)
+class MoreOfAnswer(MenuBound):
+    """The next message of a free question's answer that did not fit in one: ``page`` counts from 0."""
+
+    prefix = "ma"
+    page: int
+
+
 # ---- on notifications, bound to a submission rather than to a message
 
 
@@ -269,6 +277,7 @@ ALL: tuple[type[CallbackData], ...] = (
     ChooseLanguage,
     AnswerFor,
     MoreAbout,
+    MoreOfAnswer,
     Notice,
 )
 
