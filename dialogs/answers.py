@@ -131,6 +131,8 @@ def _focus_lines(reading: Reading, program: Program, track: Track | None, tr: Tr
     applicant looks first; the full list of the topic follows (behind "More" if long)."""
     lines = []
     for item in reading.focus:
+        if track is not None and item.tracks and not _in_scope(item.tracks, track):
+            continue  # an item of another track: the small team's question is not answered by the medical team's rule
         text_source = _item_text(program, item)
         if text_source is not None:
             text, source = text_source
@@ -210,8 +212,11 @@ def _bullets(lines: list[str]) -> str:
     return "\n".join(f"- {line}" for line in lines)
 
 
-def _section(title: str, lines: list[str], empty: str) -> str:
-    """A titled list, or the sentence saying the notice has nothing on it."""
+def _section(title: str, lines: list[str], empty: str, tr: Translator) -> str:
+    """A titled list (one item: on the title's line, so the answer is the first line), or the sentence
+    saying the notice has nothing on it."""
+    if len(lines) == 1:
+        return tr.gettext("{heading} {item}").format(heading=title, item=lines[0])
     return title + "\n" + _bullets(lines) if lines else empty
 
 
@@ -323,6 +328,7 @@ def _documents_text(program: Program, track: Track | None, sector: str | None, n
         _("Documents for {program}:").format(program=head),
         lines,
         _not_stated(_("{program}: the notice lists no documents."), program, tr),
+        tr,
     )
 
 
@@ -341,6 +347,7 @@ def _benefit_text(program: Program, track: Track | None, sector: str | None, now
         _("What {program} gives:").format(program=head),
         lines,
         _not_stated(_("{program}: the notice does not state an amount or other benefit."), program, tr),
+        tr,
     )
 
 
@@ -352,6 +359,7 @@ def _quota_text(program: Program, track: Track | None, sector: str | None, now: 
         _("Quotas for {program}:").format(program=head),
         lines,
         _not_stated(_("{program}: the notice sets no numeric quota."), program, tr),
+        tr,
     )
 
 

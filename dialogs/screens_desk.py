@@ -18,12 +18,12 @@ from dialogs.explain import (
     assessment_lines,
     exception_contacts,
     milestone_line,
-    policy_contacts,
     verdict_label,
 )
 from dialogs.i18n import LANGUAGE_NAMES, Translator
 from dialogs.loader import Content
 from dialogs.matcher import rank
+from dialogs.routing import question_office
 from dialogs.schedule import applicant_deadline, is_open, program_status
 from dialogs.screen_parts import Composer, program_title
 
@@ -125,7 +125,9 @@ def _verdict(args: dict[str, Any], content: Content, now: dt.datetime, tr: Trans
     if assessment.verdict is Verdict.UNDETERMINED:
         labels = [content.facts[f].label.get(tr.lang) for f in assessment.missing if f in content.facts]
         lines.append(_("Still unknown: {facts}.").format(facts=tr.format_list(labels)))
-        contacts += [c for c in policy_contacts(program) if c not in contacts]
+        office = question_office(program, track.id)
+        if office is not None and office not in contacts:
+            contacts.append(office)
     open_now = is_open(program, track, now)
     if assessment.verdict is Verdict.ELIGIBLE:
         lines.append(
