@@ -155,13 +155,9 @@ def _closed(args: dict[str, Any], content: Content, now: dt.datetime, tr: Transl
 
 
 def _answer(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
-    """One message of a free question's answer, the first or (after "More") the one asked for; the whole
-    answer when the engine did not cut it into messages (no ``page``)."""
-    got = answer(args["question"], content, now, tr, program_id=args.get("program"), chosen=bool(args.get("chosen")))
-    page = args.get("page")
-    if not isinstance(page, int):
-        return got.text
-    return got.pages[max(0, min(page, len(got.pages) - 1))]
+    return answer(
+        args["question"], content, now, tr, program_id=args.get("program"), chosen=bool(args.get("chosen"))
+    ).text
 
 
 def _info(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:

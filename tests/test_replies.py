@@ -18,7 +18,7 @@ from dialogs.answers import answer
 from dialogs.bidi import strip_marks
 from dialogs.eligibility import assess
 from dialogs.events import ChoiceEvent
-from dialogs.flows.buttons import MoreOfAnswer
+from dialogs.flows.buttons import More
 from dialogs.flows.context import Context
 from dialogs.pages import LIMIT, split_pages
 from dialogs.render import render_composed
@@ -162,12 +162,12 @@ def test_more_shows_the_rest_of_a_long_answer_until_all_of_it_was_seen(content, 
     assert len(whole.pages) > 1
     seen = [strip_marks(d.screen)]
     for _ in range(len(whole.pages) - 1):
-        [more] = [data for _label, data in d.buttons() if data.startswith(MoreOfAnswer.prefix + ":")]
+        [more] = [data for _label, data in d.buttons() if data.startswith(More.prefix + ":")]
         d.send_choice(more)
         seen.append(strip_marks(d.screen))
     assert seen == list(whole.pages)
     assert all(len(page) < LIMIT for page in seen)
-    assert not any(data.startswith(MoreOfAnswer.prefix + ":") for _label, data in d.buttons())  # the last one
+    assert not any(data.startswith(More.prefix + ":") for _label, data in d.buttons())  # the last one
     d.command("back")
     assert strip_marks(d.screen) == whole.pages[-2]
 
@@ -181,7 +181,7 @@ def test_the_more_button_is_labelled_with_where_it_leads(content):
 def test_a_more_button_from_an_older_message_has_expired(content):
     d = driver(content)
     d.text(LONG_QUESTION["en"])
-    [old] = [data for _label, data in d.buttons() if data.startswith(MoreOfAnswer.prefix + ":")]
+    [old] = [data for _label, data in d.buttons() if data.startswith(More.prefix + ":")]
     d.command("start")
     d.send(ChoiceEvent(old))
     assert d.screen.startswith("This menu has expired. Here is the current one.")

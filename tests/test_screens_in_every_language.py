@@ -227,7 +227,7 @@ ACTIONS: dict[type[buttons.MenuBound], str] = {
     buttons.ChooseLanguage: "l",
     buttons.AnswerFor: "aq",
     buttons.MoreAbout: "aq_more",
-    buttons.MoreOfAnswer: "more",
+    buttons.More: "more",
 }
 
 

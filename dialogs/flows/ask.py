@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from dialogs.answers import answer
 from dialogs.events import ForwardQuestion
 from dialogs.flows import info
-from dialogs.flows.buttons import AnswerFor, AskStaff, Home, MenuItem, MoreAbout, MoreOfAnswer, Open
+from dialogs.flows.buttons import AnswerFor, AskStaff, Home, MenuItem, MoreAbout, Open
 from dialogs.flows.model import Args, Flow, Step, StepSpec, Unavailable
-from dialogs.flows.turn import B, Key, Rows, Turn, content_button
-from dialogs.i18n import N_
+from dialogs.flows.turn import B, Rows, Turn, content_button
 from dialogs.question_reading import read
 from dialogs.routing import question_office
 
@@ -29,43 +24,19 @@ def answer_free_question(turn: Turn, question: str, program_id: str | None, *, c
 
 
 def answer_screen(turn: Turn, args: Args) -> None:
-    """One message of the answer; "More" when the rest did not fit in it. When the question fits several
-    programs, a button per program asks which one; when nothing matched well, "Ask staff" passes it on."""
+    """The answer ("More" for the rest of a long one is added by :meth:`Turn.show`). When the question fits
+    several programs, a button per program asks which one; when nothing matched well, "Ask staff" passes it on."""
     question, program_id, chosen = args.get("question"), args.get("program"), bool(args.get("chosen"))
     if not isinstance(question, str):
         raise Unavailable("no question")
     reading = read(question, turn.content, program_id, chosen=chosen)
-    rows: Rows = []
-    where: dict[str, Any] = {}
-    if turn.ctx.translator is not None:
-        tr = turn.ctx.translator(turn.state.lang)
-        pages = len(answer(question, turn.content, turn.now, tr, program_id, chosen=chosen).pages)
-        page = args.get("page") or 0
-        page = min(page, pages - 1) if isinstance(page, int) and page >= 0 else 0
-        where["page"] = page
-        if page + 1 < pages:
-            rows.append([Key(N_("More ({page} of {pages})"), _more(page + 1), {"page": page + 2, "pages": pages})])
-    rows += [[content_button("@program_title", {"program": p}, AnswerFor, program=p)] for p in reading.choices]
+    rows: Rows = [[content_button("@program_title", {"program": p}, AnswerFor, program=p)] for p in reading.choices]
     if reading.program is not None and reading.intent in INFO_INTENTS:
         rows.append([B("More about this program", MoreAbout, program=reading.program)])
     if not reading.sure:
         rows.append([B("Ask staff", AskStaff)])
     rows.append([B("Main menu", Home)])
-    turn.show("@answer", rows, question=question, program=program_id, chosen=chosen, **where)
-
-
-def _more(page: int) -> Callable[[int], MoreOfAnswer]:
-    return lambda menu: MoreOfAnswer(menu=menu, page=page)
-
-
-def on_more_of_answer(turn: Turn, press: MoreOfAnswer) -> None:
-    """The next message of the answer on screen (the one the pressed "More" belongs to)."""
-    top = turn.top or {}
-    shown = dict(top.get("args") or {})
-    if not isinstance(shown.get("question"), str):
-        turn.redraw()
-        return
-    turn.go(Step.ANSWER, **{**shown, "page": press.page})
+    turn.show("@answer", rows, question=question, program=program_id, chosen=chosen)
 
 
 def on_answer_for(turn: Turn, press: AnswerFor) -> None:
@@ -133,7 +104,7 @@ def specs() -> tuple[StepSpec, ...]:
         StepSpec(
             Step.ANSWER,
             answer_screen,
-            buttons={AnswerFor: on_answer_for, MoreAbout: on_more, MoreOfAnswer: on_more_of_answer},
+            buttons={AnswerFor: on_answer_for, MoreAbout: on_more},
             goes_to=frozenset({Step.ANSWER, Step.INFO}),
         ),
         StepSpec(Step.ASKED, asked_screen),

@@ -230,10 +230,10 @@ class MoreAbout(MenuBound):
 
 
 @dataclass(frozen=True)
-class MoreOfAnswer(MenuBound):
-    """The next message of a free question's answer that did not fit in one: ``page`` counts from 0."""
+class More(MenuBound):
+    """The next message of a screen too long for one (an answer, a topic of a program): ``page`` counts from 0."""
 
-    prefix = "ma"
+    prefix = "mr"
     page: int
 
 
@@ -277,7 +277,7 @@ ALL: tuple[type[CallbackData], ...] = (
     ChooseLanguage,
     AnswerFor,
     MoreAbout,
-    MoreOfAnswer,
+    More,
     Notice,
 )
 

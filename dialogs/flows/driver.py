@@ -30,7 +30,19 @@ from dialogs.flows import (
     submissions,
     submit,
 )
-from dialogs.flows.buttons import ALL, LEGACY, AskStaff, Back, Home, MenuBound, MenuItem, Notice, NoticeAction, Open
+from dialogs.flows.buttons import (
+    ALL,
+    LEGACY,
+    AskStaff,
+    Back,
+    Home,
+    MenuBound,
+    MenuItem,
+    More,
+    Notice,
+    NoticeAction,
+    Open,
+)
 from dialogs.flows.context import Context, Outcome
 from dialogs.flows.model import REGISTRY, Flow, Step, Unavailable, register, validate
 from dialogs.flows.turn import Turn
@@ -123,6 +135,8 @@ def choice(turn: Turn, data: str) -> None:
         OPEN[press.item](turn)
     elif isinstance(press, AskStaff):
         ask.ask_staff(turn, press)
+    elif isinstance(press, More):
+        turn.more(press.page)
     else:
         handler = REGISTRY[Step(turn.state.step)].buttons.get(type(press))
         if handler is None:
