@@ -23,9 +23,10 @@ from dialogs.loader import Content
 from dialogs.pages import split_pages
 from dialogs.question_index import Item
 from dialogs.question_reading import Reading, read
+from dialogs.routing import question_office
 from dialogs.schedule import applicant_deadline, applicant_windows, program_status
 from dialogs.schema import Text
-from dialogs.schema_program import Program, Track, applies_to
+from dialogs.schema_program import Contact, Program, Track, applies_to
 from dialogs.schema_questions import Intent
 
 
@@ -179,7 +180,7 @@ def _unsure_text(program: Program, track: Track | None, sector: str | None, now:
     body = _(
         "I am not sure what you are asking about {program}. You can ask about its deadlines, contacts, documents, benefits, quotas, requirements and how to apply, or ask staff."
     ).format(program=_heading(program, track, tr))
-    ask = ask_line(policy_contacts(program), tr)
+    ask = ask_line(_whom_to_ask(program, track), tr)
     if ask is None:
         return body + "\n\n" + _contact_text(program, track, sector, now, tr)
     return body + "\n" + ask
@@ -220,11 +221,18 @@ def _section(title: str, lines: list[str], empty: str, tr: Translator) -> str:
     return title + "\n" + _bullets(lines) if lines else empty
 
 
-def _not_stated(message: str, program: Program, tr: Translator) -> str:
+def _not_stated(message: str, program: Program, track: Track | None, tr: Translator) -> str:
     """The notice is silent on what was asked: say so under its full title, and say whom to ask."""
     text = message.format(program=tr.gettext("“{title}”").format(title=program.title.get(tr.lang)))
-    ask = ask_line(policy_contacts(program), tr)
+    ask = ask_line(_whom_to_ask(program, track), tr)
     return text if ask is None else text + "\n" + ask
+
+
+def _whom_to_ask(program: Program, track: Track | None) -> list[Contact]:
+    """The office that answers questions on this program (and track), as staff questions are routed;
+    failing one, the policy contacts (the aid plan's nine sector offices only when nothing narrower fits)."""
+    office = question_office(program, track.id if track is not None else None)
+    return [office] if office is not None else policy_contacts(program)
 
 
 def _in_scope(tracks: tuple[str | None, ...], track: Track | None) -> bool:
@@ -327,7 +335,7 @@ def _documents_text(program: Program, track: Track | None, sector: str | None, n
     return _section(
         _("Documents for {program}:").format(program=head),
         lines,
-        _not_stated(_("{program}: the notice lists no documents."), program, tr),
+        _not_stated(_("{program}: the notice lists no documents."), program, track, tr),
         tr,
     )
 
@@ -346,7 +354,7 @@ def _benefit_text(program: Program, track: Track | None, sector: str | None, now
     return _section(
         _("What {program} gives:").format(program=head),
         lines,
-        _not_stated(_("{program}: the notice does not state an amount or other benefit."), program, tr),
+        _not_stated(_("{program}: the notice does not state an amount or other benefit."), program, track, tr),
         tr,
     )
 
@@ -358,7 +366,7 @@ def _quota_text(program: Program, track: Track | None, sector: str | None, now: 
     return _section(
         _("Quotas for {program}:").format(program=head),
         lines,
-        _not_stated(_("{program}: the notice sets no numeric quota."), program, tr),
+        _not_stated(_("{program}: the notice sets no numeric quota."), program, track, tr),
         tr,
     )
 
