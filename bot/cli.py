@@ -131,7 +131,14 @@ def _pick(content: Content, program_id: str | None, track_id: str | None) -> lis
 def cmd_check(args: argparse.Namespace) -> int:
     from bot.i18n import translator
     from dialogs.eligibility import assess
-    from dialogs.explain import assessment_lines, reason_text, verdict_label
+    from dialogs.explain import (
+        ask_line,
+        assessment_lines,
+        contact_line,
+        exception_contacts,
+        reason_text,
+        verdict_label,
+    )
     from dialogs.facts import parse_profile
     from dialogs.schedule import is_open
 
@@ -157,6 +164,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 text=reason_text(program, reason, tr),
                 source=program.cite(requirement.source),
                 softened=requirement.softened.word if requirement.softened else None,
+                ask=[contact_line(c, tr) for c in exception_contacts(program, [reason])],
             )
             reasons.append(entry)
         open_now = is_open(program, track, now)
@@ -180,6 +188,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             )
         )
         lines += [f"  {line}" for line in assessment_lines(assessment, tr)]
+        ask = ask_line(exception_contacts(program, [r for r in assessment.reasons if r.met is not True]), tr)
+        if ask is not None:
+            lines.append(f"  {ask}")
     if args.json:
         _emit({"results": results})
     else:

@@ -138,7 +138,9 @@ class Desk:
                 QuestionView(q.text, q.program, q.office, q.asked_at, q.answer, q.answered_at)
                 for q in await uow.questions.list_for(applicant.id)
             ]
-            context = Context(f"{channel}:{user}", tuple(views), tuple(questions), reference=self._references())
+            context = Context(
+                f"{channel}:{user}", tuple(views), tuple(questions), reference=self._references(), translator=translator
+            )
             outcome = handle(state, event, content, now, context)
             for effect in outcome.effects:
                 if isinstance(effect, StoreFile):

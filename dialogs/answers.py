@@ -17,15 +17,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from dialogs.explain import amount_text, contact_line, milestone_line, status_label
+from dialogs.explain import amount_text, ask_line, contact_line, milestone_line, policy_contacts, status_label
 from dialogs.grounding import stated
 from dialogs.i18n import Translator
 from dialogs.loader import Content
+from dialogs.pages import split_pages
 from dialogs.question_index import Item
 from dialogs.question_reading import Reading, read
+from dialogs.routing import question_office
 from dialogs.schedule import applicant_deadline, applicant_windows, program_status
 from dialogs.schema import Text
-from dialogs.schema_program import Program, Track, applies_to
+from dialogs.schema_program import Contact, Program, Track, applies_to
 from dialogs.schema_questions import Intent
 
 
@@ -40,6 +42,11 @@ class Answer:
     #: Programs the question could mean, when it was ambiguous.
     choices: tuple[str, ...] = field(default=())
     sure: bool = True
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        """The reply as sent: the first message (the answer first) and what the "More" button shows next."""
+        return split_pages(self.text)
 
 
 def answer(
@@ -91,8 +98,13 @@ def compose_reading(reading: Reading, content: Content, now: dt.datetime, tr: Tr
     track = program.track(reading.track) if reading.track is not None or len(program.tracks) == 1 else None
     if reading.intent == "other":
         return _unsure_text(program, track, reading.sector, now, tr)
-    body = compose(reading.intent, program, track, reading.sector, now, tr)
-    focus = _focus_lines(reading, program, tr)
+    if reading.intent == "contact":
+        # The contact the question names (a person, an office) leads; the others follow.
+        named = tuple(item.ref for item in reading.focus if item.kind == "contact")
+        body = _contact_text(program, track, reading.sector, now, tr, lead=named)
+    else:
+        body = compose(reading.intent, program, track, reading.sector, now, tr)
+    focus = _focus_lines(reading, program, track, tr)
     return (focus + "\n\n" + body) if focus else body
 
 
@@ -114,19 +126,28 @@ def _faq_text(reading: Reading, content: Content, tr: Translator) -> str:
     return body
 
 
-def _focus_lines(reading: Reading, program: Program, tr: Translator) -> str:
-    """The items that match the question best, quoted with their clause, before the full list."""
+def _focus_lines(reading: Reading, program: Program, track: Track | None, tr: Translator) -> str:
+    """The items that match the question best, with their clause, before the full list.
+
+    The best one is the first line, under the program's name: the answer where the
+    applicant looks first; the full list of the topic follows (behind "More" if long)."""
     lines = []
     for item in reading.focus:
+        if track is not None and item.tracks and not _in_scope(item.tracks, track):
+            continue  # an item of another track: the small team's question is not answered by the medical team's rule
         text_source = _item_text(program, item)
         if text_source is not None:
             entry, source = text_source
-            lines.append(
-                tr.gettext("{text} ({source})").format(text=stated(entry, entry.text, tr), source=program.cite(source))
-            )
+            text = entry.text
+            line = stated(entry, text, tr)
+            amount = next((b.amount for b in program.benefits if item.kind == "benefit" and b.id == item.ref), None)
+            if amount is not None:
+                line = tr.gettext("{text} — {amount}").format(text=line, amount=amount_text(amount, tr))
+            lines.append(tr.gettext("{text} ({source})").format(text=line, source=program.cite(source)))
     if not lines:
         return ""
-    return tr.gettext("On what you asked:") + "\n" + _bullets(lines)
+    first = tr.gettext("{label}: {value}").format(label=_heading(program, track, tr), value=lines[0])
+    return "\n".join([first, *(f"- {line}" for line in lines[1:])])
 
 
 class _Quoted(Protocol):
@@ -155,12 +176,16 @@ def _item_text(program: Program, item: Item) -> tuple[_Quoted, str] | None:
 
 
 def _unsure_text(program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator) -> str:
-    """The program is clear but not what is asked: say so, and give whom to ask."""
+    """The program is clear but not what is asked: say so, and give whom to ask (the policy contacts,
+    not every office the notice names)."""
     _ = tr.gettext
     body = _(
         "I am not sure what you are asking about {program}. You can ask about its deadlines, contacts, documents, benefits, quotas, requirements and how to apply, or ask staff."
     ).format(program=_heading(program, track, tr))
-    return body + "\n\n" + _contact_text(program, track, sector, now, tr)
+    ask = ask_line(_whom_to_ask(program, track), tr)
+    if ask is None:
+        return body + "\n\n" + _contact_text(program, track, sector, now, tr)
+    return body + "\n" + ask
 
 
 def compose(
@@ -190,20 +215,26 @@ def _bullets(lines: list[str]) -> str:
     return "\n".join(f"- {line}" for line in lines)
 
 
-def _section(title: str, lines: list[str], empty: str) -> str:
-    """A titled list, or the sentence saying the notice has nothing on it."""
+def _section(title: str, lines: list[str], empty: str, tr: Translator) -> str:
+    """A titled list (one item: on the title's line, so the answer is the first line), or the sentence
+    saying the notice has nothing on it."""
+    if len(lines) == 1:
+        return tr.gettext("{heading} {item}").format(heading=title, item=lines[0])
     return title + "\n" + _bullets(lines) if lines else empty
 
 
-def _not_stated(message: str, program: Program, tr: Translator) -> str:
+def _not_stated(message: str, program: Program, track: Track | None, tr: Translator) -> str:
     """The notice is silent on what was asked: say so under its full title, and say whom to ask."""
     text = message.format(program=tr.gettext("“{title}”").format(title=program.title.get(tr.lang)))
-    askable = [c for c in program.contacts if any(t in ("policy", "general") for d in c.duties for t in d.topics)]
-    if askable:
-        text += "\n" + tr.gettext("To ask: {contacts}").format(
-            contacts=tr.format_list([contact_line(c, tr) for c in askable])
-        )
-    return text
+    ask = ask_line(_whom_to_ask(program, track), tr)
+    return text if ask is None else text + "\n" + ask
+
+
+def _whom_to_ask(program: Program, track: Track | None) -> list[Contact]:
+    """The office that answers questions on this program (and track), as staff questions are routed;
+    failing one, the policy contacts (the aid plan's nine sector offices only when nothing narrower fits)."""
+    office = question_office(program, track.id if track is not None else None)
+    return [office] if office is not None else policy_contacts(program)
 
 
 def _in_scope(tracks: tuple[str | None, ...], track: Track | None) -> bool:
@@ -227,6 +258,7 @@ def programs_overview(content: Content, now: dt.datetime, tr: Translator) -> str
 
 
 def _deadline_text(program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator) -> str:
+    """The applicant's deadline in the first line, with where it stands now; the other dates after."""
     _ = tr.gettext
     head = _heading(program, track, tr)
     if program.draft:
@@ -236,18 +268,31 @@ def _deadline_text(program: Program, track: Track | None, sector: str | None, no
         ).format(program=head, status=status)
     facing = applicant_windows(program) if track is None else [m for m in [program.window_of(track)] if m]
     others = [m for m in program.deadlines if m not in facing]
-    lines = [milestone_line(m, now, tr) for m in facing]
-    lines += [milestone_line(m, now, tr) for m in others]
+    lines = [milestone_line(m, now, tr) for m in facing + others]
     notes = [stated(m, m.note, tr) for m in facing if m.note]
-    status = status_label(program_status(program, now), tr)
-    body = _("{program} (status: {status})").format(program=head, status=status) + "\n" + _bullets(lines)
+    if facing:
+        body = _("{program_status} — {deadline}").format(program_status=head, deadline=lines[0]) + "\n"
+        body += _bullets(lines[1:]) + ("\n" if lines[1:] else "")
+    else:
+        status = status_label(program_status(program, now), tr)
+        body = _("{program} (status: {status})").format(program=head, status=status) + "\n" + _bullets(lines) + "\n"
     if notes:
-        body += "\n" + "\n".join(notes)
+        body += "\n".join(notes) + "\n"
     citations = sorted({program.cite(m.source) for m in facing + others})
-    return body + "\n" + _("Source: {sources}").format(sources=tr.format_list(citations))
+    return body + _("Source: {sources}").format(sources=tr.format_list(citations))
 
 
-def _contact_text(program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator) -> str:
+def _contact_text(
+    program: Program,
+    track: Track | None,
+    sector: str | None,
+    now: dt.datetime,
+    tr: Translator,
+    *,
+    lead: tuple[str, ...] = (),
+) -> str:
+    """The contact for this track or field (or the one named in ``lead``) first, on the first line with
+    the phone; the others after."""
     _ = tr.gettext
     head = _heading(program, track, tr)
     if not program.contacts:
@@ -265,13 +310,15 @@ def _contact_text(program: Program, track: Track | None, sector: str | None, now
             chosen.append((contact, duties))
     if not chosen:
         chosen = [(c, list(c.duties)) for c in program.contacts]
+    chosen.sort(key=lambda pair: pair[0].id not in lead)
     lines = []
     for contact, duties in chosen:
         what = tr.format_list([d.text.get(tr.lang) for d in duties])
         lines.append(_("{contact} — {duty}").format(contact=contact_line(contact, tr), duty=what))
         if contact.note is not None:
             lines[-1] = _("{text} {note}").format(text=lines[-1], note=stated(contact, contact.note, tr))
-    return _("Contacts for {program}:").format(program=head) + "\n" + _bullets(lines)
+    first = _("Contact for {program}: {contact}").format(program=head, contact=lines[0])
+    return "\n".join([first, *(f"- {line}" for line in lines[1:])])
 
 
 def _documents_text(program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator) -> str:
@@ -292,7 +339,8 @@ def _documents_text(program: Program, track: Track | None, sector: str | None, n
     return _section(
         _("Documents for {program}:").format(program=head),
         lines,
-        _not_stated(_("{program}: the notice lists no documents."), program, tr),
+        _not_stated(_("{program}: the notice lists no documents."), program, track, tr),
+        tr,
     )
 
 
@@ -310,7 +358,8 @@ def _benefit_text(program: Program, track: Track | None, sector: str | None, now
     return _section(
         _("What {program} gives:").format(program=head),
         lines,
-        _not_stated(_("{program}: the notice does not state an amount or other benefit."), program, tr),
+        _not_stated(_("{program}: the notice does not state an amount or other benefit."), program, track, tr),
+        tr,
     )
 
 
@@ -321,7 +370,8 @@ def _quota_text(program: Program, track: Track | None, sector: str | None, now: 
     return _section(
         _("Quotas for {program}:").format(program=head),
         lines,
-        _not_stated(_("{program}: the notice sets no numeric quota."), program, tr),
+        _not_stated(_("{program}: the notice sets no numeric quota."), program, track, tr),
+        tr,
     )
 
 
@@ -337,12 +387,23 @@ def _apply_text(program: Program, track: Track | None, sector: str | None, now: 
 def _eligibility_text(
     program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator
 ) -> str:
+    """The requirements; for a program of several tracks asked as a whole, those every track shares
+    once, then what each track adds (the same rule is not repeated under every track)."""
     _ = tr.gettext
     tracks = [track] if track is not None else list(program.tracks)
+    every = [r for r in program.requirements if all(applies_to(r.tracks, t.id) for t in tracks)]
+    if len(tracks) == 1:
+        heading = _("Requirements for {program}:").format(program=_heading(program, tracks[0], tr))
+        return heading + "\n" + _bullets([stated(r, r.text, tr) for r in every])
     parts = []
+    if every:
+        parts.append(_("Requirements for {program}, every track:").format(program=_heading(program, None, tr)))
+        parts.append(_bullets([stated(r, r.text, tr) for r in every]))
     for t in tracks:
-        lines = [stated(r, r.text, tr) for r in program.requirements if applies_to(r.tracks, t.id)]
-        parts.append(_("Requirements for {program}:").format(program=_heading(program, t, tr)) + "\n" + _bullets(lines))
+        own = [stated(r, r.text, tr) for r in program.requirements if applies_to(r.tracks, t.id) and r not in every]
+        if own:
+            parts.append(_("Requirements for {program}:").format(program=_heading(program, t, tr)))
+            parts.append(_bullets(own))
     return "\n".join(parts)
 
 

@@ -7,6 +7,7 @@ gettext catalogs through the :class:`~dialogs.i18n.Translator`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from dialogs.eligibility import Assessment, Reason, Verdict
 from dialogs.grounding import stated
@@ -35,25 +36,42 @@ def contact_line(contact: Contact, tr: Translator) -> str:
 
 
 def reason_text(program: Program, reason: Reason, tr: Translator) -> str:
-    """The requirement in the reader's language; softened ones say exceptions exist and whom to ask."""
+    """The requirement in the reader's language; a softened one says that exceptions exist.
+
+    Whom to ask about the exceptions is said once per reply, after the requirements
+    (:func:`exception_contacts`, :func:`ask_line`): several softened rules of one track
+    name the same offices, and repeating them under every rule buried the verdict."""
     _ = tr.gettext
     requirement = reason.requirement
     text = stated(requirement, requirement.text, tr)
     softened = requirement.softened
     if softened is None:
         return text
-    contacts = [c for c in program.contacts if c.id in softened.ask]
     if softened.word == "generally":
         note = _('The notice says "generally": exceptions are possible.')
     elif softened.word == "elsewhere":
         note = _("The notice relaxes this for cases it does not list itself: exceptions are possible.")
     else:
         note = _('The notice says "in principle": exceptions are possible.')
-    if contacts:
-        note = _("{note} Ask: {contacts}.").format(
-            note=note, contacts=tr.format_list([contact_line(c, tr) for c in contacts])
-        )
     return _("{text} ({note})").format(text=text, note=note)
+
+
+def exception_contacts(program: Program, reasons: Sequence[Reason]) -> list[Contact]:
+    """The contacts the softened requirements among ``reasons`` name, each once, in the program's order."""
+    named = {c for r in reasons if r.requirement.softened is not None for c in r.requirement.softened.ask}
+    return [c for c in program.contacts if c.id in named]
+
+
+def policy_contacts(program: Program) -> list[Contact]:
+    """The contacts who answer questions on the policy or in general: whom to ask what the notice leaves open."""
+    return [c for c in program.contacts if any(t in ("policy", "general") for d in c.duties for t in d.topics)]
+
+
+def ask_line(contacts: Sequence[Contact], tr: Translator) -> str | None:
+    """The one contact paragraph of a reply: ``None`` when there is nobody to name (never an empty "ask:")."""
+    if not contacts:
+        return None
+    return tr.gettext("To ask: {contacts}").format(contacts=tr.format_list([contact_line(c, tr) for c in contacts]))
 
 
 def verdict_label(verdict: Verdict, tr: Translator) -> str:
@@ -124,7 +142,9 @@ def amount_text(amount: Amount, tr: Translator) -> str:
 
 
 def assessment_lines(assessment: Assessment, tr: Translator) -> list[str]:
-    """One line per requirement, marked ✓ met, ✗ not met, ? not known yet, with its clause."""
+    """One line per requirement, marked ✓ met, ✗ not met, ? not known yet, with its clause.
+
+    Whom to ask about exceptions is not repeated here: see :func:`exception_contacts`."""
     program = assessment.program
     return [
         f"{met_mark(r.met)} {reason_text(program, r, tr)} [{program.cite(r.requirement.source)}]"

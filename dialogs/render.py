@@ -21,6 +21,7 @@ from dialogs.bidi import for_reader
 from dialogs.events import Button, Reply
 from dialogs.i18n import Translator
 from dialogs.loader import Content
+from dialogs.pages import split_pages
 from dialogs.screen_parts import Composer, document_name, office_name
 
 
@@ -37,6 +38,19 @@ def _composers(*tables: Mapping[str, Composer]) -> dict[str, Composer]:
 
 COMPOSERS: dict[str, Composer] = _composers(screens_desk.SCREENS, screens_apply.SCREENS, screens_staff.SCREENS)
 
+#: Composed screens on one topic that may be too long for one message: the engine cuts them into
+#: messages of at most :data:`dialogs.pages.LIMIT` characters and offers "More" for the next one.
+#: (Not the review before confirming, nor a verdict: what they warn of must not hide behind a tap.)
+PAGED = frozenset({"@answer", "@info"})
+
+
+def composed_pages(
+    name: str, args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator
+) -> tuple[str, ...]:
+    """A composed screen as the messages it is sent in (one, unless it is a :data:`PAGED` one too long)."""
+    text = COMPOSERS[name](args, content, now, tr)
+    return split_pages(text) if name in PAGED else (text,)
+
 
 def _arg(value: Any, content: Content, tr: Translator) -> Any:
     if isinstance(value, dict) and value.get("@content") == "program":
@@ -51,7 +65,12 @@ def _arg(value: Any, content: Content, tr: Translator) -> Any:
 def render(reply: Reply, content: Content, now: dt.datetime, tr: Translator) -> str:
     """The reply's text for the reader, with direction marks where the language is written right to left."""
     if reply.key.startswith("@"):
-        return for_reader(COMPOSERS[reply.key](dict(reply.args), content, now, tr), tr.lang)
+        args = dict(reply.args)
+        page = args.pop("page", None)
+        if isinstance(page, int):
+            pages = composed_pages(reply.key, args, content, now, tr)
+            return for_reader(pages[max(0, min(page, len(pages) - 1))], tr.lang)
+        return for_reader(COMPOSERS[reply.key](args, content, now, tr), tr.lang)
     args = {k: _arg(v, content, tr) for k, v in reply.args.items()}
     if reply.plural is not None:
         template = tr.ngettext(reply.key, reply.plural, int(reply.args["count"]))

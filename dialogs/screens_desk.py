@@ -13,10 +13,17 @@ from typing import Any
 
 from dialogs.answers import answer, compose
 from dialogs.eligibility import Verdict, assess
-from dialogs.explain import assessment_lines, milestone_line, verdict_label
+from dialogs.explain import (
+    ask_line,
+    assessment_lines,
+    exception_contacts,
+    milestone_line,
+    verdict_label,
+)
 from dialogs.i18n import LANGUAGE_NAMES, Translator
 from dialogs.loader import Content
 from dialogs.matcher import rank
+from dialogs.routing import question_office
 from dialogs.schedule import applicant_deadline, is_open, program_status
 from dialogs.screen_parts import Composer, program_title
 
@@ -111,14 +118,24 @@ def _verdict(args: dict[str, Any], content: Content, now: dt.datetime, tr: Trans
         title=program_title(content, program.id, track.id, tr), verdict=verdict_label(assessment.verdict, tr)
     )
     lines = [head, *assessment_lines(assessment, tr)]
+    # Whom to ask, said once after the requirements: about the exceptions a softened rule the
+    # applicant does not (yet) meet allows, and about what is still unknown.
+    unsettled = [r for r in assessment.reasons if r.met is not True]
+    contacts = exception_contacts(program, unsettled)
     if assessment.verdict is Verdict.UNDETERMINED:
         labels = [content.facts[f].label.get(tr.lang) for f in assessment.missing if f in content.facts]
-        lines.append(_("Still unknown: {facts}. The contacts below can help.").format(facts=tr.format_list(labels)))
+        lines.append(_("Still unknown: {facts}.").format(facts=tr.format_list(labels)))
+        office = question_office(program, track.id)
+        if office is not None and office not in contacts:
+            contacts.append(office)
     open_now = is_open(program, track, now)
     if assessment.verdict is Verdict.ELIGIBLE:
         lines.append(
             _("Next: you can apply now.") if open_now else _("Next: the window is not open now; see the deadlines.")
         )
+    ask = ask_line(contacts, tr)
+    if ask is not None:
+        lines.append(ask)
     return "\n".join(lines)
 
 

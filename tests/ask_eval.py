@@ -4,7 +4,9 @@ questions_holdout.yaml in Chinese and English, questions_ug.yaml in Uyghur).
 A question is right when the intent and the program are right (for an
 ambiguous question: the bot asks back, offering every program the label lists)
 and the reply holds every fragment the label expects (the asked fact: a phone,
-a name, an amount). Used by the evaluation test and by ``bench/ask.py``.
+a name, an amount) in what the applicant sees first or one tap away: the first
+message of the answer or the one its "More" button shows (a fact further back
+does not count). Used by the evaluation test and by ``bench/ask.py``.
 """
 
 from __future__ import annotations
@@ -112,7 +114,8 @@ def score(item: Labelled, got: Answer) -> Scored:
     else:
         program_ok = got.program == item.program
     intent_ok = got.intent in (item.intent, *item.also) or (item.intent == "other" and got.program is None)
-    fact_ok = all(fragment in got.text for fragment in item.expect)
+    seen = "\n".join(got.pages[:2])  # the first message, and the one "More" shows
+    fact_ok = all(fragment in seen for fragment in item.expect)
     return Scored(item, got, intent_ok, program_ok, fact_ok)
 
 

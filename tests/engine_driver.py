@@ -76,7 +76,7 @@ class Driver:
             )
             for s in self.submissions.values()
         )
-        return Context(self.user, views, tuple(self.questions), reference=self.references())
+        return Context(self.user, views, tuple(self.questions), reference=self.references(), translator=translator)
 
     def send(self, event: Event) -> str:
         self.deliver(event)

@@ -63,6 +63,7 @@ TYPED = {
         "employer": "浙江大学",
         "question": "援疆项目什么时候截止？",
         "question2": "联系人是谁",
+        "long_question": "山西特贴的申报条件",
         "off_topic": "食堂几点开门",
         "staff_question": "我的单位不在名单上，怎么办？",
         "comment": "请补充盖章的推荐表。",
@@ -73,6 +74,7 @@ TYPED = {
         "employer": "Zhejiang University",
         "question": "When is the deadline of the aid plan?",
         "question2": "who is the contact",
+        "long_question": "What are the requirements of the Shanxi allowance?",
         "off_topic": "when does the canteen open",
         "staff_question": "My unit is not on the list, what should I do?",
         "comment": "Please add the stamped recommendation form.",
@@ -83,6 +85,7 @@ TYPED = {
         "employer": "شىنجاڭ ئۇنىۋېرسىتېتى",
         "question": "ياردەم پروگراممىسىنىڭ ئاخىرقى مۇددىتى قاچان؟",
         "question2": "ئالاقىلاشقۇچى كىم",
+        "long_question": "شەنشى ئالاھىدە تولۇقلىمىسىنىڭ شەرتلىرى نېمە",
         "off_topic": "ئاشخانا قاچان ئېچىلىدۇ",
         "staff_question": "ئورنىمىز تىزىملىكتە يوق، قانداق قىلىمەن؟",
         "comment": "تامغا بېسىلغان تەۋسىيە جەدۋىلىنى قوشۇڭ.",
@@ -126,6 +129,8 @@ class Screen:
     where: str
     text: str
     labels: list[str]
+    #: Each message of the screen on its own (a channel sends them one by one): what reply lengths measure.
+    messages: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -145,9 +150,9 @@ class Journey:
 
     def _record(self, where: str) -> None:
         replies: list[Reply] = self.driver.replies
-        text = "\n".join(render(r, self.content, self.driver.now, self.tr) for r in replies)
+        messages = [render(r, self.content, self.driver.now, self.tr) for r in replies]
         labels = [button_label(b, self.content, self.tr) for r in replies for row in r.buttons for b in row]
-        self.screens.append(Screen(where, text, labels))
+        self.screens.append(Screen(where, "\n".join(messages), labels, messages))
 
     def command(self, name: str, args: str = "") -> None:
         self.driver.send(CommandEvent(name, args))
@@ -222,6 +227,7 @@ ACTIONS: dict[type[buttons.MenuBound], str] = {
     buttons.ChooseLanguage: "l",
     buttons.AnswerFor: "aq",
     buttons.MoreAbout: "aq_more",
+    buttons.More: "more",
 }
 
 
@@ -312,6 +318,9 @@ def walk_journey(content: Content, lang: str) -> Journey:
     # free questions, one the notices do not answer, and one passed on to staff
     j.text(typed["question"])
     j.text(typed["question2"])
+    j.text(typed["long_question"])  # an answer longer than one message: its rest behind "More"
+    j.tap("more:1")
+    j.text("9")  # a button number the screen does not have
     j.text(typed["off_topic"])
     if "ask_staff" in j.actions():
         j.tap("ask_staff")
@@ -454,6 +463,7 @@ def test_the_journey_reaches_every_part_of_the_bot(journeys, lang):
         "tap am_send",
         "tap forget",
         "tap notify",
+        "tap more:1",
     ):
         assert part in where, f"the {lang} journey never did {part}"
     assert len(screens) > 120

@@ -24,8 +24,8 @@ def answer_free_question(turn: Turn, question: str, program_id: str | None, *, c
 
 
 def answer_screen(turn: Turn, args: Args) -> None:
-    """When the question fits several programs, a button per program asks which one; when nothing
-    matched well, "Ask staff" passes it on to people."""
+    """The answer ("More" for the rest of a long one is added by :meth:`Turn.show`). When the question fits
+    several programs, a button per program asks which one; when nothing matched well, "Ask staff" passes it on."""
     question, program_id, chosen = args.get("question"), args.get("program"), bool(args.get("chosen"))
     if not isinstance(question, str):
         raise Unavailable("no question")

@@ -229,6 +229,14 @@ class MoreAbout(MenuBound):
     program: str
 
 
+@dataclass(frozen=True)
+class More(MenuBound):
+    """The next message of a screen too long for one (an answer, a topic of a program): ``page`` counts from 0."""
+
+    prefix = "mr"
+    page: int
+
+
 # ---- on notifications, bound to a submission rather than to a message
 
 
@@ -269,6 +277,7 @@ ALL: tuple[type[CallbackData], ...] = (
     ChooseLanguage,
     AnswerFor,
     MoreAbout,
+    More,
     Notice,
 )
 

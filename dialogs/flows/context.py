@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dialogs.events import Effect, Reply
+from dialogs.i18n import Translator
 from dialogs.state import State
 
 
@@ -44,6 +46,10 @@ class Context:
     #: A fresh random reference the edge drew for this event, given to a submission if the event
     #: confirms one (the engine draws no randomness itself). Empty: storage draws one.
     reference: str = ""
+    #: The translator of a language, as channels render with it: lets the engine know how many messages a
+    #: long answer takes in the reader's language, to offer "More" for the rest. Without one, answers are
+    #: shown whole (nothing is cut that could not be reached).
+    translator: Callable[[str], Translator] | None = None
 
 
 @dataclass

@@ -9,6 +9,8 @@ buttons, and every command. The registry is assembled and validated on import.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Callable
 
 from dialogs import input_words
@@ -28,7 +30,19 @@ from dialogs.flows import (
     submissions,
     submit,
 )
-from dialogs.flows.buttons import ALL, LEGACY, AskStaff, Back, Home, MenuBound, MenuItem, Notice, NoticeAction, Open
+from dialogs.flows.buttons import (
+    ALL,
+    LEGACY,
+    AskStaff,
+    Back,
+    Home,
+    MenuBound,
+    MenuItem,
+    More,
+    Notice,
+    NoticeAction,
+    Open,
+)
 from dialogs.flows.context import Context, Outcome
 from dialogs.flows.model import REGISTRY, Flow, Step, Unavailable, register, validate
 from dialogs.flows.turn import Turn
@@ -121,6 +135,8 @@ def choice(turn: Turn, data: str) -> None:
         OPEN[press.item](turn)
     elif isinstance(press, AskStaff):
         ask.ask_staff(turn, press)
+    elif isinstance(press, More):
+        turn.more(press.page)
     else:
         handler = REGISTRY[Step(turn.state.step)].buttons.get(type(press))
         if handler is None:
@@ -166,7 +182,40 @@ def text(turn: Turn, typed: str) -> None:
         if checked.error is not None:
             turn.refuse(checked.error)
         return
+    number = option_number(checked.value)
+    if number is not None:
+        no_such_option(turn, number)
+        return
     ask.answer_free_question(turn, checked.value, turn.state.program or turn.state.free_question_program)
+
+
+#: A button's number typed on its own: "9", "９", "#9", "第9个", "option 9" (three digits at most: "2020" is a year).
+_BUTTON_NUMBER = re.compile(r"^(?:第|选|选择|option|choice|number|no\.?|#)?\s*(?P<n>\d{1,3})\s*(?:个|项|号)?[.。)）]?$")
+
+
+def option_number(text: str) -> int | None:
+    """The number of a button when ``text`` is nothing but one, else ``None`` (a question, an answer)."""
+    m = _BUTTON_NUMBER.match(unicodedata.normalize("NFKC", text).casefold().strip())
+    return int(m["n"]) if m else None
+
+
+def no_such_option(turn: Turn, number: int) -> None:
+    """A number typed where the screen offers buttons and no answer is a number: the applicant meant a
+    button (the terminal numbers them) that is not there. Said so, with the screen's buttons again,
+    rather than read as a free question (a lone "9" matched nothing and got the whole overview)."""
+    shown = len(turn.replies)
+    turn.redraw()
+    count = sum(len(row) for reply in turn.replies[shown:] for row in reply.buttons)
+    if count:
+        turn.say_n(
+            "There is no option {number}: choose the {count} button below.",
+            "There is no option {number}: choose one of the {count} buttons below.",
+            count,
+            number=number,
+        )
+    else:
+        turn.say("There is no option {number} here.", number=number)
+    turn.replies.insert(shown, turn.replies.pop())
 
 
 # ---- commands

@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING, Any
 from dialogs import inputs
 from dialogs.callbacks import CallbackData
 from dialogs.events import Button, Effect, Reply
-from dialogs.flows.buttons import MenuBound
+from dialogs.flows.buttons import MenuBound, More
 from dialogs.flows.model import REGISTRY, Args, Step, Unavailable
+from dialogs.i18n import N_
 from dialogs.loader import Content
+from dialogs.render import PAGED, composed_pages
 from dialogs.schema_program import Program, Track
 from dialogs.state import State
 
@@ -78,6 +80,8 @@ class Turn:
         self.replies: list[Reply] = []
         self.effects: list[Effect] = []
         self._bumped = False
+        #: The message of a long screen to show (see :meth:`show`), from the trail entry being drawn.
+        self._page = 0
 
     # ---- output
 
@@ -95,7 +99,20 @@ class Turn:
         self.replies.append(Reply(key, args, rows, expects))
 
     def show(self, composer: str, buttons: Rows | None = None, *, expects: str | None = None, **args: Any) -> None:
-        """A composed reply (``@name``, built by :mod:`dialogs.render` from the content), not a catalog message."""
+        """A composed reply (``@name``, built by :mod:`dialogs.render` from the content), not a catalog message.
+
+        A single-topic screen too long for one message is shown one message at a time: the page the
+        trail entry asks for, with "More" for the next one above the screen's buttons. How long it is
+        depends on the reader's language, so it is measured with the edge's translator; without one
+        (a bare :class:`Context`) the screen is shown whole."""
+        if composer in PAGED and self.ctx.translator is not None:
+            pages = composed_pages(composer, args, self.content, self.now, self.ctx.translator(self.state.lang))
+            page = max(0, min(self._page, len(pages) - 1))
+            args["page"] = page
+            if page + 1 < len(pages):
+                label = N_("More ({page} of {pages})")
+                more = Key(label, _payload(More, {"page": page + 1}), {"page": page + 2, "pages": len(pages)})
+                buttons = [[more], *(buttons or [])]
         self.say(composer, buttons, expects=expects, **args)
 
     def say_n(self, singular: str, plural: str, count: int, **args: Any) -> None:
@@ -207,9 +224,20 @@ class Turn:
             state.program, state.track = entry["program"], entry.get("track")
             state.track_chosen = bool(entry.get("chosen"))
 
+    def more(self, page: int) -> None:
+        """The next message of the screen on top (its "More" was pressed), pushed like a screen of its own
+        so that Back returns to the message before."""
+        top = self.top
+        if top is None:
+            self.go(Step.MENU)
+            return
+        self.go(Step(top["step"]), **{**top.get("args", {}), "page": page})
+
     def _draw(self, entry: dict[str, Any]) -> None:
         step = Step(entry["step"])
         self.state.step = step
+        page = entry.get("args", {}).get("page")
+        self._page = page if isinstance(page, int) and page > 0 else 0
         try:
             REGISTRY[step].screen(self, entry.get("args", {}))
         except Unavailable:
