@@ -403,6 +403,9 @@ def dated_content(tmp_path: Path) -> Path:
     (root / "programs").mkdir(parents=True)
     (root / "facts.yaml").write_text(FACTS_WITH_DATE_AND_TEXT, encoding="utf-8")
     (root / "programs" / "test-program.yaml").write_text(PROGRAM_WITH_DATE_AND_TEXT, encoding="utf-8")
+    # The notice the program cites: content check verifies its clauses (and quotes) against it.
+    (root / "notices").mkdir()
+    (root / "notices" / "test.txt").write_text("一、2021年前取得职称\n二、儿科或麻醉专业\n", encoding="utf-8")
     return root
 
 
