@@ -21,6 +21,7 @@ from dialogs.matcher import next_question
 from dialogs.routing import needs_sector
 from dialogs.schedule import is_open
 from dialogs.state import Draft
+from dialogs.submission_checks import earlier_submission, firm_unknown
 
 MAX_NAME = 50
 MAX_EMPLOYER = 100
@@ -36,7 +37,7 @@ CONTACT_ONWARD = frozenset({*CONTACTS, Step.CONTACT_SECTOR, Step.DOCUMENTS, Step
 #: Where the applicant may be once the questions are done.
 AFTER_QUESTIONS = frozenset({Step.INELIGIBLE}) | CONTACT_ONWARD
 #: Where starting an application may lead.
-STARTS = frozenset({Step.CLOSED, Step.QUESTION}) | AFTER_QUESTIONS
+STARTS = frozenset({Step.CLOSED, Step.QUESTION, Step.ALREADY_SUBMITTED}) | AFTER_QUESTIONS
 
 
 def start_application(turn: Turn) -> None:
@@ -44,6 +45,9 @@ def start_application(turn: Turn) -> None:
     program, track = turn.need_track()
     if not is_open(program, track, turn.now):
         turn.go(Step.CLOSED)
+        return
+    if earlier_submission(turn.ctx.submissions, program.id, track.id) is not None:
+        turn.go(Step.ALREADY_SUBMITTED)  # one track takes one submission: point to it before any question
         return
     draft = state.draft
     if draft is None or draft.amends is not None or (draft.program, draft.track) != (program.id, track.id):
@@ -62,6 +66,10 @@ def after_questions(turn: Turn) -> None:
     verdict = assess(program, track, turn.state.facts, turn.content.facts)
     if verdict.verdict is Verdict.INELIGIBLE and not check.only_softened_failures(verdict):
         turn.go(Step.INELIGIBLE)
+        return
+    unknown = firm_unknown(verdict, turn.state.skipped) if verdict.verdict is Verdict.INELIGIBLE else None
+    if unknown is not None:
+        turn.go(Step.QUESTION, fact=unknown, number=len(turn.state.asked) + 1)
     else:
         ask_contact(turn)
 
