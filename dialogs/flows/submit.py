@@ -270,8 +270,8 @@ def refused_screen(turn: Turn, args: Args) -> None:
 
 
 def on_edit_after_refusal(turn: Turn, press: EditFacts) -> None:
-    """The answer changed from the refusal leads back to the review (not to the refusal), where confirm checks
-    the new answers again; Back from the question still returns to the refusal's review."""
+    """The answer changed from the refusal leads back to the review, where confirm checks the new answers
+    again; the refusal leaves the trail, so Back from the list of answers leads to the review as well."""
     trail = turn.state.trail
     review = trail[-2] if len(trail) >= 2 and trail[-2]["step"] == Step.REVIEW else None
     if review is None:
