@@ -271,13 +271,12 @@ def refused_screen(turn: Turn, args: Args) -> None:
 
 def on_edit_after_refusal(turn: Turn, press: EditFacts) -> None:
     """The answer changed from the refusal leads back to the review, where confirm checks the new answers
-    again; the refusal leaves the trail, so Back from the list of answers leads to the review as well."""
+    again (Back from the list of answers still shows the refusal, the screen before it)."""
     trail = turn.state.trail
     review = trail[-2] if len(trail) >= 2 and trail[-2]["step"] == Step.REVIEW else None
     if review is None:
         questions.edit_facts(turn, press)
         return
-    trail.pop()
     turn.go(Step.EDIT_FACTS, then=review)
 
 
