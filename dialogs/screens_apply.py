@@ -13,10 +13,11 @@ import datetime as dt
 from typing import Any
 
 from dialogs.eligibility import Assessment, Verdict, assess
-from dialogs.explain import verdict_label
+from dialogs.explain import status_label, verdict_label
 from dialogs.i18n import N_, Translator
 from dialogs.loader import Content
 from dialogs.routing import reviewing_office
+from dialogs.schedule import is_open, program_status
 from dialogs.screen_parts import (
     Composer,
     document_name,
@@ -101,7 +102,13 @@ def _submit_refused(args: dict[str, Any], content: Content, now: dt.datetime, tr
     fitting = fitting_tracks(content, args["facts"], (program.id, args["track"]))
     if fitting:
         lines.append(_("Your answers so far fit:"))
-        lines += [f"- {program_title(content, a.program.id, a.track.id, tr)}" for a in fitting]
+        for a in fitting:
+            title = program_title(content, a.program.id, a.track.id, tr)
+            if not is_open(a.program, a.track, now):  # fits, but cannot be applied for now: say so
+                title = _("{label}: {value}").format(
+                    label=title, value=status_label(program_status(a.program, now), tr)
+                )
+            lines.append(f"- {title}")
     else:
         lines.append(
             _(

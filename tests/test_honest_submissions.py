@@ -368,3 +368,20 @@ def test_status_words_in_chinese_say_not_yet_reviewed_until_staff_accept(content
     line = next(line for line in d.command("status").splitlines() if submission.reference in line)
     assert "经审核已受理" in line
     assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日", line)
+
+
+def test_a_fitting_track_whose_window_is_not_open_is_named_with_its_state(content):
+    d = driver(content, INSIDE_AID_WINDOW)
+    trainee = {
+        **MINORITY_FACTS,
+        **{k: EXPERT_FACTS[k] for k in ("civil_servant", "in_key_program", "applying_elsewhere")},
+    }
+    aid_review(
+        d,
+        "Training of Xinjiang's backbone professionals",
+        {**trainee, "agreement_signed": True, "unit_level": "prefecture"},
+    )
+    d.state.facts["civil_servant"] = True  # every aid track excludes civil servants; the 2019 training does not
+    screen = d.press("Confirm and submit")
+    assert not created(d)
+    assert "- 2019 minority backbone training: closed" in screen
