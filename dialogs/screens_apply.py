@@ -99,25 +99,36 @@ def _submit_refused(args: dict[str, Any], content: Content, now: dt.datetime, tr
         ),
         *firm_failure_lines(assessment, tr),
     ]
-    fitting = fitting_tracks(content, args["facts"], (program.id, args["track"]))
-    if fitting:
-        lines.append(_("Your answers so far fit:"))
-        for a in fitting:
-            title = program_title(content, a.program.id, a.track.id, tr)
-            if not is_open(a.program, a.track, now):  # fits, but cannot be applied for now: say so
-                title = _("{label}: {value}").format(
-                    label=title, value=status_label(program_status(a.program, now), tr)
-                )
-            lines.append(f"- {title}")
-    else:
-        lines.append(
+    lines += _fitting_lines(content, args["facts"], (program.id, args["track"]), now, tr)
+    lines.append(_("If an answer was wrong, change it and send again."))
+    return "\n".join(lines)
+
+
+def _fitting_lines(
+    content: Content, facts: dict[str, Any], besides: tuple[str, str | None], now: dt.datetime, tr: Translator
+) -> list[str]:
+    """The other tracks the answers so far fit (with their window's state when it is not open), or that none do."""
+    _ = tr.gettext
+    fitting = fitting_tracks(content, facts, besides)
+    if not fitting:
+        return [
             _(
                 "No other track fits all your answers so far. The fit-finder asks what it still needs to know; "
                 "the contacts can tell you more."
             )
-        )
-    lines.append(_("If an answer was wrong, change it and send again."))
-    return "\n".join(lines)
+        ]
+    lines = [_("Your answers so far fit:")]
+    for a in fitting:
+        title = program_title(content, a.program.id, a.track.id, tr)
+        if not is_open(a.program, a.track, now):  # fits, but cannot be applied for now: say so
+            title = _("{label}: {value}").format(label=title, value=status_label(program_status(a.program, now), tr))
+        lines.append(f"- {title}")
+    return lines
+
+
+def _fitting(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    """Under "you cannot apply for this track": what the same answers do fit."""
+    return "\n".join(_fitting_lines(content, args["facts"], (args["program"], args["track"]), now, tr))
 
 
 def _already_submitted(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
@@ -277,6 +288,7 @@ SCREENS: dict[str, Composer] = {
     "@submit_refused": _submit_refused,
     "@already_submitted": _already_submitted,
     "@missing_documents": _missing_documents,
+    "@fitting_tracks": _fitting,
     "@submissions": _submissions,
     "@amend": _amend,
     "@amend_request": _amend_request,

@@ -385,3 +385,15 @@ def test_a_fitting_track_whose_window_is_not_open_is_named_with_its_state(conten
     screen = d.press("Confirm and submit")
     assert not created(d)
     assert "- 2019 minority backbone training: closed" in screen
+
+
+def test_applying_with_an_answer_a_firm_rule_refuses_names_the_tracks_that_fit(content):
+    d = driver(content, INSIDE_AID_WINDOW)
+    d.state.facts = {**TEAM_LEADER_FACTS, "team_size": 12}
+    d.press("Apply")
+    d.press(AID)
+    screen = d.press("Small aid teams")
+    assert d.state.step == Step.INELIGIBLE and not created(d)
+    assert "You cannot apply for this track" in screen
+    assert "Your answers so far fit:\n- 2023 aid-talent plan (batch 2) — Flexible aid experts" in screen
+    assert "Which program fits me?" in d.labels()

@@ -13,7 +13,7 @@ from dialogs import input_phones, input_words
 from dialogs.eligibility import Verdict, assess
 from dialogs.events import Subscribe
 from dialogs.flows import check, info, questions, submit
-from dialogs.flows.buttons import Back, Home, Intent, Notify, Sector, Topic
+from dialogs.flows.buttons import Back, Home, Intent, MenuItem, Notify, Open, Sector, Topic
 from dialogs.flows.model import Args, Step, StepSpec, Unavailable
 from dialogs.flows.turn import B, Rows, Turn, content_button
 from dialogs.i18n import N_
@@ -76,9 +76,13 @@ def after_questions(turn: Turn) -> None:
 
 def ineligible_screen(turn: Turn, args: Args) -> None:
     program, track = turn.need_track()
-    rows: Rows = [[B("Contacts", Topic, intent=Intent.CONTACT)], [B("Main menu", Home)]]
+    rows: Rows = [
+        [B("Which program fits me?", Open, item=MenuItem.FIND), B("Contacts", Topic, intent=Intent.CONTACT)],
+        [B("Main menu", Home)],
+    ]
     turn.show("@verdict", rows, program=program.id, track=track.id, facts=dict(turn.state.facts))
     turn.say("You cannot apply for this track: a requirement is not met (see above).")
+    turn.show("@fitting_tracks", program=program.id, track=track.id, facts=dict(turn.state.facts))
 
 
 def closed_screen(turn: Turn, args: Args) -> None:
