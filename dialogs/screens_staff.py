@@ -18,6 +18,7 @@ from dialogs.input_phones import readable_phone
 from dialogs.loader import Content
 from dialogs.schema_program import Program
 from dialogs.screen_parts import Composer, documents_lines, office_name, sector_label, stored_title
+from dialogs.submit_notes import softened_warning
 
 
 def _staff_submission(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
@@ -30,6 +31,7 @@ def _staff_submission(args: dict[str, Any], content: Content, now: dt.datetime, 
     lines = [heads[args["kind"]].format(reference=args["reference"])]
     contact = args["contact"]
     program = content.find_program(args["program"])
+    lines += _softened_flag(program, args, content, tr)
     title = stored_title(content, args["program"], args["track"], tr)
     lines += [
         _("Program: {program}").format(program=title),
@@ -51,6 +53,16 @@ def _staff_submission(args: dict[str, Any], content: Content, now: dt.datetime, 
     elif not documents:
         lines.append("- " + _("none"))
     return "\n".join(lines)
+
+
+def _softened_flag(program: Program | None, args: dict[str, Any], content: Content, tr: Translator) -> list[str]:
+    """First under the heading: a requirement the notice softens (一般 / 原则上) that the applicant fails, with the
+    notice's word, so that staff decide on the exception knowingly (the applicant was warned before sending)."""
+    if program is None or not any(t.id == args["track"] for t in program.tracks):
+        return []
+    return softened_warning(
+        assess(program, program.track(args["track"]), args["facts"], content.facts), tr, for_staff=True
+    )
 
 
 def _staff_eligibility(program: Program | None, args: dict[str, Any], content: Content, tr: Translator) -> list[str]:

@@ -15,6 +15,11 @@ class ConcurrentUpdate(StorageError):
     """The row changed since it was read (a stale version); reload and retry the event."""
 
 
+class DuplicateSubmission(ConcurrentUpdate):
+    """The applicant already has a submission to this track (made by another event meanwhile: a double tap
+    on a new draft, a second device). Re-run the event: the engine, now seeing it, points to it instead."""
+
+
 class StatusConflict(StorageError):
     """A status change was refused: the submission is already decided, or someone else decided first."""
 

@@ -19,7 +19,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.lifecycle import Status, can_move, status_of
-from storage.errors import ConcurrentUpdate, DuplicateReference, NotFound, StatusConflict, StorageError
+from storage.errors import (
+    ConcurrentUpdate,
+    DuplicateReference,
+    DuplicateSubmission,
+    NotFound,
+    StatusConflict,
+    StorageError,
+)
 from storage.models import (
     Applicant,
     Conversation,
@@ -285,8 +292,32 @@ class SubmissionRepository(_Repository):
 
         An empty ``data.reference`` gets a random one (:func:`storage.models.new_reference`).
         A reference another submission holds raises :class:`DuplicateReference` (the caller runs the
-        event again with another). The first status-history line (None → submitted) is written with it.
+        event again with another). A second submission by the same applicant to the same track raises
+        :class:`DuplicateSubmission` (the engine refuses it too; this is the guard for two events the engine
+        decided at once). The first status-history line (None → submitted) is written with it.
         """
+        same_key = await self._session.scalar(select(Submission).where(Submission.idempotency_key == data.key))
+        if same_key is not None:
+            if same_key.applicant_id != applicant_id:  # never hand one person's submission to another
+                raise DuplicateReference(f"idempotency key {data.key!r} belongs to another applicant")
+            return same_key, False
+        # A write to the applicant's row first: it locks that row on PostgreSQL and takes SQLite's one write
+        # lock (whose transaction only begins at a write), so two events checking for a submission to this
+        # track at once take turns, and the second finds the first.
+        await self._session.execute(
+            update(Applicant).where(Applicant.id == applicant_id).values(updated_at=Applicant.updated_at)
+        )
+        track = Submission.track.is_(None) if data.track is None else Submission.track == data.track
+        earlier = await self._session.scalar(
+            select(Submission.reference).where(
+                Submission.applicant_id == applicant_id,
+                Submission.program == data.program,
+                track,
+                Submission.idempotency_key != data.key,
+            )
+        )
+        if earlier is not None:
+            raise DuplicateSubmission(f"the applicant already has submission {earlier} to this track")
         insert = self._insert(Submission).values(
             reference=data.reference or new_reference(),
             idempotency_key=data.key,

@@ -101,7 +101,7 @@ def test_applicant_applies_with_documents_fixes_an_answer_and_sees_the_status(co
     assert any(isinstance(e, NotifyStaff) and e.reference == submission.reference for e in d.effects)
 
     d.press("My submissions")
-    assert submission.reference in d.screen and "submitted, waiting for review" in d.screen
+    assert submission.reference in d.screen and "submitted: sent to the office, not yet reviewed" in d.screen
 
 
 def test_replayed_confirm_creates_the_same_submission_key(content):

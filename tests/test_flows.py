@@ -111,6 +111,15 @@ def tour(content: Content) -> Recorder:
     d.command("start")
     d.state.facts = {}
     to_review(d)
+    d.press("Change an answer")
+    d.press("Civil servant: No")
+    d.press("Yes")
+    d.press("Confirm and submit")
+    assert d.state.step == Step.SUBMIT_REFUSED and not d.submissions
+    d.press("Change an answer")
+    d.press("Civil servant: Yes")
+    d.press("No")
+    assert d.state.step == Step.REVIEW
     d.press("Cancel the application")
     d.press("No, back to the review")
     d.press("Confirm and submit")
@@ -123,6 +132,11 @@ def tour(content: Content) -> Recorder:
     d.press("Send to staff")
     d.text("Can I bring my cat to the office?")
     d.press("Ask staff")
+    d.press("Main menu")
+    d.press("Apply")
+    d.press(AID)
+    d.press(EXPERTS)
+    assert d.state.step == Step.ALREADY_SUBMITTED
     d.now = TODAY
     d.press("Main menu")
     d.press("Apply")
@@ -270,6 +284,15 @@ def test_after_a_restart_a_result_screen_or_the_language_menu_is_shown_again_not
 def test_cancelling_an_application_is_asked_once_more_and_drops_only_the_draft(shipped: Content) -> None:
     d = start(shipped)
     to_review(d)
+    d.press("Change an answer")
+    d.press("Civil servant: No")
+    d.press("Yes")
+    d.press("Confirm and submit")
+    assert d.state.step == Step.SUBMIT_REFUSED and not d.submissions
+    d.press("Change an answer")
+    d.press("Civil servant: Yes")
+    d.press("No")
+    assert d.state.step == Step.REVIEW
     d.press("Cancel the application")
     assert "Cancel this application?" in d.screen and d.state.draft is not None
     d.press("No, back to the review")

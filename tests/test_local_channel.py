@@ -244,7 +244,7 @@ def test_whole_application_in_the_terminal_with_a_fix_on_the_review_screen(place
     session.press("Confirm and submit")
     reference = re.search(r"Reference: (AD-[A-Z2-9]{5}-[A-Z2-9]{5})", session.screen).group(1)
     session.press("My submissions")
-    assert reference in session.screen and "submitted, waiting for review" in session.screen
+    assert reference in session.screen and "submitted: sent to the office, not yet reviewed" in session.screen
     assert session.close() == 0
 
     assert count(place["DATABASE_URL"], "submissions") == 1
@@ -284,7 +284,7 @@ def test_a_confirm_replayed_after_the_submission_creates_nothing_more(place, pro
     review = session.screen
     confirm_number = re.search(r"\[(\d+)\] Confirm and submit", review).group(1)
     session.send(confirm_number)
-    assert "Your application has been received" in session.screen
+    assert "; not yet reviewed." in session.screen
     session.kill()
 
     again = terminal("--now", INSIDE_AID_WINDOW)

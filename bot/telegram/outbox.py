@@ -541,6 +541,7 @@ class OutboxWorker:
             "reference": submission.reference,
             "program": submission.program,
             "track": submission.track,
+            "sector": submission.contact.get("sector"),
             "draft": {"documents": by_item},
         }
         pieces = [

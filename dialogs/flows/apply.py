@@ -13,7 +13,7 @@ from dialogs import input_phones, input_words
 from dialogs.eligibility import Verdict, assess
 from dialogs.events import Subscribe
 from dialogs.flows import check, info, questions, submit
-from dialogs.flows.buttons import Back, Home, Intent, Notify, Sector, Topic
+from dialogs.flows.buttons import Back, Home, Intent, MenuItem, Notify, Open, Sector, Topic
 from dialogs.flows.model import Args, Step, StepSpec, Unavailable
 from dialogs.flows.turn import B, Rows, Turn, content_button
 from dialogs.i18n import N_
@@ -21,6 +21,7 @@ from dialogs.matcher import next_question
 from dialogs.routing import needs_sector
 from dialogs.schedule import is_open
 from dialogs.state import Draft
+from dialogs.submission_checks import earlier_submission, firm_unknown
 
 MAX_NAME = 50
 MAX_EMPLOYER = 100
@@ -41,7 +42,7 @@ CONTACT_ONWARD = frozenset({*CONTACTS, Step.CONTACT_SECTOR, Step.DOCUMENTS, Step
 #: Where the applicant may be once the questions are done.
 AFTER_QUESTIONS = frozenset({Step.INELIGIBLE}) | CONTACT_ONWARD
 #: Where starting an application may lead.
-STARTS = frozenset({Step.CLOSED, Step.QUESTION}) | AFTER_QUESTIONS
+STARTS = frozenset({Step.CLOSED, Step.QUESTION, Step.ALREADY_SUBMITTED}) | AFTER_QUESTIONS
 
 
 def start_application(turn: Turn) -> None:
@@ -49,6 +50,9 @@ def start_application(turn: Turn) -> None:
     program, track = turn.need_track()
     if not is_open(program, track, turn.now):
         turn.go(Step.CLOSED)
+        return
+    if earlier_submission(turn.ctx.submissions, program.id, track.id) is not None:
+        turn.go(Step.ALREADY_SUBMITTED)  # one track takes one submission: point to it before any question
         return
     draft = state.draft
     if draft is None or draft.amends is not None or (draft.program, draft.track) != (program.id, track.id):
@@ -67,15 +71,23 @@ def after_questions(turn: Turn) -> None:
     verdict = assess(program, track, turn.state.facts, turn.content.facts)
     if verdict.verdict is Verdict.INELIGIBLE and not check.only_softened_failures(verdict):
         turn.go(Step.INELIGIBLE)
+        return
+    unknown = firm_unknown(verdict, turn.state.skipped) if verdict.verdict is Verdict.INELIGIBLE else None
+    if unknown is not None:
+        turn.go(Step.QUESTION, fact=unknown, number=len(turn.state.asked) + 1)
     else:
         ask_contact(turn)
 
 
 def ineligible_screen(turn: Turn, args: Args) -> None:
     program, track = turn.need_track()
-    rows: Rows = [[B("Contacts", Topic, intent=Intent.CONTACT)], [B("Main menu", Home)]]
+    rows: Rows = [
+        [B("Which program fits me?", Open, item=MenuItem.FIND), B("Contacts", Topic, intent=Intent.CONTACT)],
+        [B("Main menu", Home)],
+    ]
     turn.show("@verdict", rows, program=program.id, track=track.id, facts=dict(turn.state.facts))
     turn.say("You cannot apply for this track: a requirement is not met (see above).")
+    turn.show("@fitting_tracks", program=program.id, track=track.id, facts=dict(turn.state.facts))
 
 
 def closed_screen(turn: Turn, args: Args) -> None:

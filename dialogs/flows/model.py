@@ -51,6 +51,8 @@ class Step(enum.StrEnum):
     DOCUMENTS = "documents"
     REVIEW = "review"
     CANCEL_APPLICATION = "cancel_application"
+    SUBMIT_REFUSED = "submit_refused"
+    ALREADY_SUBMITTED = "already_submitted"
     DONE = "done"
     AMEND = "amend"
     AMEND_DOCUMENTS = "amend_documents"

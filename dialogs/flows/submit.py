@@ -10,8 +10,8 @@ import copy
 from typing import Any
 
 from dialogs.eligibility import assess
-from dialogs.events import CreateSubmission, NotifyStaff
-from dialogs.flows import apply, menu, questions, uploads
+from dialogs.events import AWAITING_APPLICANT, CreateSubmission, NotifyStaff
+from dialogs.flows import apply, info, menu, questions, uploads
 from dialogs.flows.buttons import (
     Back,
     Cancel,
@@ -20,11 +20,15 @@ from dialogs.flows.buttons import (
     EditContact,
     EditFacts,
     Home,
+    Intent,
     MenuItem,
     NextDocument,
+    Notice,
+    NoticeAction,
     Open,
     ReplaceDocument,
     SkipDocument,
+    Topic,
 )
 from dialogs.flows.model import Args, Step, StepSpec, Unavailable
 from dialogs.flows.turn import B, Rows, Turn, arg, content_button
@@ -32,6 +36,7 @@ from dialogs.routing import reviewing_office
 from dialogs.schedule import is_open
 from dialogs.schema_program import Document, Program, Track, applies_to
 from dialogs.state import Draft
+from dialogs.submission_checks import earlier_submission, firm_failures, missing_items, softened_failures
 
 #: The contact step that asks each field, for "Change name/phone/employer" on the review.
 CONTACT_STEPS = {
@@ -189,13 +194,27 @@ def on_replace(turn: Turn, press: ReplaceDocument) -> None:
 
 
 def on_confirm(turn: Turn, _press: Confirm) -> None:
+    """Send the application, unless the notice would not take it: a second one for this track, a requirement
+    stated firmly and failed, or an item of the applicant's own with no file. A softened requirement failed
+    goes through, flagged for staff (the applicant saw the warning on the review)."""
     state = turn.state
     program, track = turn.need_track()
     draft = apply.draft(turn)
     if not is_open(program, track, turn.now):
         turn.go(Step.CLOSED)
         return
+    if earlier_submission(turn.ctx.submissions, program.id, track.id) is not None:
+        turn.go(Step.ALREADY_SUBMITTED)
+        return
     verdict = assess(program, track, state.facts, turn.content.facts)
+    if firm_failures(verdict):
+        turn.go(Step.SUBMIT_REFUSED)
+        return
+    missing = missing_items(program, track, draft.documents)
+    if missing:
+        turn.show("@missing_documents", program=program.id, items=list(missing))
+        collect_documents(turn, missing[0], then=turn.top)
+        return
     # Random, from the edge: a reference made from the person and a counter could be computed by
     # anyone and came back after a deletion. A replayed confirm is still one submission (``key``).
     reference = turn.ctx.reference
@@ -219,10 +238,70 @@ def on_confirm(turn: Turn, _press: Confirm) -> None:
         )
     )
     office = reviewing_office(program, track.id, draft.sector)
-    where = {"program": program.id, "track": track.id, "office": office.id if office else None}
+    where: dict[str, Any] = {"program": program.id, "track": track.id, "office": office.id if office else None}
+    softened = [r.requirement.id for r in softened_failures(verdict)]
+    if softened:
+        where["softened"] = softened
     turn.effects.append(NotifyStaff("new_submission", reference, where))
     state.draft = None
-    turn.go(Step.DONE, fresh=True, reference=reference, program=program.id, track=track.id, draft=draft_args(draft))
+    turn.go(
+        Step.DONE,
+        fresh=True,
+        reference=reference,
+        program=program.id,
+        track=track.id,
+        sector=draft.sector,
+        draft=draft_args(draft),
+    )
+
+
+def refused_screen(turn: Turn, args: Args) -> None:
+    """Why the application cannot be sent (each firm requirement failed, with its clause) and what fits instead."""
+    program, track = turn.need_track()
+    apply.draft(turn)
+    if not firm_failures(assess(program, track, turn.state.facts, turn.content.facts)):
+        raise Unavailable("nothing stops the submission now")
+    rows: Rows = [
+        [B("Change an answer", EditFacts)],
+        [B("Which program fits me?", Open, item=MenuItem.FIND), B("Contacts", Topic, intent=Intent.CONTACT)],
+        [B("Back", Back), B("Main menu", Home)],
+    ]
+    turn.show("@submit_refused", rows, program=program.id, track=track.id, facts=dict(turn.state.facts))
+
+
+def on_edit_after_refusal(turn: Turn, press: EditFacts) -> None:
+    """The answer changed from the refusal leads back to the review, where confirm checks the new answers
+    again (Back from the list of answers still shows the refusal, the screen before it)."""
+    trail = turn.state.trail
+    review = trail[-2] if len(trail) >= 2 and trail[-2]["step"] == Step.REVIEW else None
+    if review is None:
+        questions.edit_facts(turn, press)
+        return
+    turn.go(Step.EDIT_FACTS, then=review)
+
+
+def already_submitted_screen(turn: Turn, args: Args) -> None:
+    """The submission already made to this track, instead of a second one: its reference and status, and
+    the way to add to it (sending documents is open while staff wait for the applicant)."""
+    program, track = turn.need_track()
+    earlier = earlier_submission(turn.ctx.submissions, program.id, track.id)
+    if earlier is None:
+        raise Unavailable("no earlier submission")
+    rows: Rows = []
+    if earlier.status in AWAITING_APPLICANT:
+        rows.append([B("Send documents", Notice, action=NoticeAction.AMEND, reference=earlier.reference)])
+    rows += [
+        [B("My submissions", Open, item=MenuItem.MINE), B("Contacts", Topic, intent=Intent.CONTACT)],
+        [B("Back", Back), B("Main menu", Home)],
+    ]
+    turn.show(
+        "@already_submitted",
+        rows,
+        program=program.id,
+        track=track.id,
+        reference=earlier.reference,
+        status=earlier.status,
+    )
 
 
 def done_screen(turn: Turn, args: Args) -> None:
@@ -233,6 +312,7 @@ def done_screen(turn: Turn, args: Args) -> None:
         reference=arg(args, "reference"),
         program=arg(args, "program"),
         track=args.get("track"),
+        sector=args.get("sector"),
         draft=arg(args, "draft"),
     )
 
@@ -265,8 +345,23 @@ def specs() -> tuple[StepSpec, ...]:
                     Step.DONE,
                     Step.CLOSED,
                     Step.CANCEL_APPLICATION,
+                    Step.SUBMIT_REFUSED,
+                    Step.ALREADY_SUBMITTED,
                 }
             ),
+        ),
+        StepSpec(
+            Step.SUBMIT_REFUSED,
+            refused_screen,
+            buttons={EditFacts: on_edit_after_refusal, Topic: info.on_topic},
+            back=Step.REVIEW,
+            goes_to=frozenset({Step.EDIT_FACTS, Step.TOPIC}),
+        ),
+        StepSpec(
+            Step.ALREADY_SUBMITTED,
+            already_submitted_screen,
+            buttons={Topic: info.on_topic},
+            goes_to=frozenset({Step.TOPIC}),
         ),
         StepSpec(
             Step.CANCEL_APPLICATION,

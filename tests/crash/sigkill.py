@@ -46,7 +46,7 @@ from tests.telegram.harness import buttons
 ROOT = Path(__file__).resolve().parents[2]
 STAFF_CHAT = -1009009
 NOW = "2023-06-10T10:00+08:00"  # inside the 2023 aid-talent plan's application window
-RECEIVED = "Your application has been received"
+RECEIVED = "; not yet reviewed."
 FIRST_USER = 810_000
 #: A journey takes 19 actions; more when a kill makes the bot handle an update again (a /start
 #: handled twice brings the menu back, and the person applies from there again).

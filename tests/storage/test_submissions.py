@@ -9,6 +9,7 @@ import pytest
 
 from storage import DuplicateReference, NotFound, StatusConflict
 from storage.db import Database
+from storage.errors import ConcurrentUpdate, DuplicateSubmission
 from storage.models import is_submission_reference
 from tests.storage.factories import NOW, confirm
 
@@ -66,6 +67,44 @@ async def test_two_confirms_at_once_create_one_submission(db: Database, applican
         assert len(await uow.submissions.list_for(applicant_id)) == 1
 
 
+async def test_a_second_submission_to_the_same_track_is_refused_and_no_row_is_made(
+    db: Database, applicant_id: int
+) -> None:
+    await _submit(db, applicant_id)
+    with pytest.raises(DuplicateSubmission) as refused:
+        await _submit(db, applicant_id, key="conv-1:confirm:2", reference="XJ-2026-000002")
+    assert isinstance(refused.value, ConcurrentUpdate)  # the desk re-runs the event, which then points to the first
+    async with db.uow() as uow:
+        assert [s.reference for s in await uow.submissions.list_for(applicant_id)] == ["XJ-2026-000001"]
+
+
+async def test_two_new_drafts_for_one_track_confirmed_at_once_make_one_submission(
+    db: Database, applicant_id: int
+) -> None:
+    async def press_confirm(key: str, reference: str) -> str:
+        async with db.uow() as uow:
+            submission, _ = await uow.submissions.create_once(
+                confirm(key=key, reference=reference), applicant_id=applicant_id, now=NOW
+            )
+            await asyncio.sleep(0)
+            await uow.commit()
+            return submission.reference
+
+    results = await asyncio.gather(
+        press_confirm("device-1", "XJ-2026-000001"), press_confirm("device-2", "XJ-2026-000002"), return_exceptions=True
+    )
+    assert sorted(type(r).__name__ for r in results) == ["DuplicateSubmission", "str"]
+    async with db.uow() as uow:
+        assert len(await uow.submissions.list_for(applicant_id)) == 1
+
+
+async def test_the_same_applicant_may_apply_to_another_track(db: Database, applicant_id: int) -> None:
+    await _submit(db, applicant_id)
+    await _submit(db, applicant_id, key="conv-1:confirm:2", reference="XJ-2026-000002", track="small-team")
+    async with db.uow() as uow:
+        assert len(await uow.submissions.list_for(applicant_id)) == 2
+
+
 async def test_an_empty_reference_gets_a_random_one_not_the_program_year_and_id(
     db: Database, applicant_id: int
 ) -> None:
@@ -78,7 +117,7 @@ async def test_an_empty_reference_gets_a_random_one_not_the_program_year_and_id(
 async def test_a_reference_held_by_another_submission_is_refused(db: Database, applicant_id: int) -> None:
     await _submit(db, applicant_id)
     with pytest.raises(DuplicateReference):
-        await _submit(db, applicant_id, key="another-key")
+        await _submit(db, applicant_id, key="another-key", track="small-team")
 
 
 async def test_a_key_already_used_by_another_applicant_is_refused(db: Database, applicant_id: int) -> None:
@@ -94,7 +133,9 @@ async def test_an_applicants_submissions_are_listed_newest_first(db: Database, a
     await _submit(db, applicant_id, key="k1", reference="XJ-2026-000001")
     async with db.uow() as uow:
         await uow.submissions.create_once(
-            confirm(key="k2", reference="XJ-2026-000002"), applicant_id=applicant_id, now=NOW + timedelta(days=1)
+            confirm(key="k2", reference="XJ-2026-000002", track="small-team"),
+            applicant_id=applicant_id,
+            now=NOW + timedelta(days=1),
         )
         await uow.commit()
     async with db.uow() as uow:
@@ -198,7 +239,7 @@ async def test_documents_are_listed_in_the_order_received(db: Database, applican
 
 async def test_what_staff_said_last_is_read_for_all_submissions_at_once(db: Database, applicant_id: int) -> None:
     first = await _submit(db, applicant_id)
-    second = await _submit(db, applicant_id, key="conv-1:confirm:2", reference="XJ-2026-000002")
+    second = await _submit(db, applicant_id, key="conv-1:confirm:2", reference="XJ-2026-000002", track="small-team")
     async with db.uow() as uow:
         await uow.submissions.change_status(
             first, "returned", actor="staff:1", comment="身份证照片不清楚", at=NOW + timedelta(hours=1)

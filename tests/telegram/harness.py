@@ -348,7 +348,7 @@ async def until_review(api: FakeBotAPI, phone: Phone, document: bytes = PDF) -> 
 async def submit(api: FakeBotAPI, phone: Phone, document: bytes = PDF) -> str:
     """A whole application (English, one PDF), confirmed; returns its reference."""
     await until_review(api, phone, document)
-    receipt = await phone.press("Confirm and submit", "Your application has been received")
+    receipt = await phone.press("Confirm and submit", "; not yet reviewed.")
     match = re.search(r"Reference: (\S+)", receipt)
     assert match is not None
     return match.group(1)

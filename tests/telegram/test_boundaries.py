@@ -79,7 +79,7 @@ async def test_a_decision_from_another_staff_chat_is_refused(api: FakeBotAPI, bo
         update = await api.press(outsider.user_id, menu, f"s:{action}:{reference}", force=True)
         answer = await answer_to(api, update)
         assert answer.params["show_alert"] is True and "所在的工作群" in answer.params["text"]
-    assert "submitted, waiting for review" in await status_of(applicant, reference)
+    assert "submitted: sent to the office, not yet reviewed" in await status_of(applicant, reference)
     assert not [c for c in sends_to(api, FALLBACK_CHAT) if "回复" in c.params.get("text", "")]  # no prompt there
 
 
@@ -94,7 +94,7 @@ async def test_with_admin_ids_set_only_those_reviewers_decide(runtime: str, api:
         notice, accept = member.last_with("接受")
         answer = await answer_to(api, await api.press(member.user_id, notice, accept))
         assert answer.params["show_alert"] is True and "审核人员" in answer.params["text"]
-        assert "submitted, waiting for review" in await status_of(applicant, reference)
+        assert "submitted: sent to the office, not yet reviewed" in await status_of(applicant, reference)
         # the reviewer asks for a comment; a member who is not one replying to the prompt decides nothing
         reviewer = Phone(api, 8511, "陈老师", chat_id=HEALTH_OFFICE_CHAT)
         reviewer.seen = list(member.seen)
@@ -105,7 +105,7 @@ async def test_with_admin_ids_set_only_those_reviewers_decide(runtime: str, api:
         )
         refusal = await member.read("审核人员")
         assert "审核人员" in refusal
-        assert "submitted, waiting for review" in await status_of(applicant, reference)
+        assert "submitted: sent to the office, not yet reviewed" in await status_of(applicant, reference)
         await api.push_text(
             reviewer.user_id, "材料不全", chat_id=HEALTH_OFFICE_CHAT, reply_to_message_id=prompt["message_id"]
         )
@@ -168,7 +168,7 @@ async def test_a_reapplication_after_deleting_ones_data_gets_a_new_reference_and
     # the deletion took the old prompt with it (it held the reference): the reply is staff talking,
     # it decides nothing, and the new submission waits for its own review
     assert [c for c in api.calls[before:] if c.method.lower() == "sendmessage"] == []
-    assert "submitted, waiting for review" in await status_of(applicant, new)
+    assert "submitted: sent to the office, not yet reviewed" in await status_of(applicant, new)
 
 
 async def test_a_reference_already_taken_is_drawn_again(api: FakeBotAPI, bot: TelegramBot) -> None:

@@ -99,7 +99,7 @@ async def test_a_stranger_pressing_a_staff_button_in_a_private_chat_decides_noth
     )
     assert answer.params["show_alert"] is True
     await applicant.say("/status", reference)
-    assert "submitted, waiting for review" in applicant.seen[-1]["text"]
+    assert "submitted: sent to the office, not yet reviewed" in applicant.seen[-1]["text"]
 
 
 async def test_staff_ask_for_one_more_document_and_the_applicant_sends_it(api: FakeBotAPI, bot: TelegramBot) -> None:

@@ -59,7 +59,7 @@ async def english_until_documents(phone: Phone) -> None:
 async def confirm(phone: Phone) -> str:
     await phone.press("Done with this document", "Document 2 of 2")
     await phone.press("Skip: my unit sends this one", "Please check your application")
-    receipt = await phone.press("Confirm and submit", "Your application has been received")
+    receipt = await phone.press("Confirm and submit", "; not yet reviewed.")
     match = re.search(r"Reference: (\S+)", receipt)
     assert match is not None
     return match.group(1)

@@ -99,10 +99,10 @@ async def test_applicant_journey_and_staff_round_trip(api: FakeBotAPI, bot: Tele
     assert "Received 2 files" in album
     review = await applicant.press("Done with this document", "Please check your application")
     assert "张三" in review and "+86 139 1234 5678" in review and "申请表.pdf" in review and "推荐表第2页.pdf" in review
-    receipt = await applicant.press("Confirm and submit", "Your application has been received")
+    receipt = await applicant.press("Confirm and submit", "; not yet reviewed.")
     reference = re.search(r"Reference: (\S+)", receipt).group(1)
     status = await applicant.say("/status", reference)
-    assert "submitted, waiting for review" in status
+    assert "submitted: sent to the office, not yet reviewed" in status
 
     # the health office's chat gets the summary with buttons, then the four documents
     notice = await staff.read(reference)

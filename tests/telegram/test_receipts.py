@@ -13,7 +13,7 @@ from tests.telegram.botapi import FakeBotAPI
 from tests.telegram.harness import Phone, WallClock, Watch, make_bot, office_content, until_review
 
 RUNTIMES = ["aiogram", "ptb"]
-RECEIVED = "Your application has been received"
+RECEIVED = "; not yet reviewed."
 
 
 async def _references(url: str) -> list[str]:
