@@ -1,6 +1,9 @@
 """Which question to ask next, so that every track is decided with as few questions as possible.
 
-Only facts that some still-undecided track needs are candidates. For each, we
+Only facts that can change the verdict of a still-undecided track are candidates
+(:mod:`dialogs.relevance`): a fact whose every answer leaves every verdict as it is,
+given what is known and what never will be (skipped questions, facts resting on a
+list the notice does not contain), is never asked. For each candidate, we
 try every answer it could have (for numbers: the thresholds the rules compare
 with, and their neighbours) and count how many undecided tracks that answer
 would decide; the fact with the best worst case wins, ties broken by the best
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 from dialogs.eligibility import Assessment, Verdict, assess
 from dialogs.facts import FactValue
 from dialogs.loader import Content
+from dialogs.relevance import list_facts, mattering_for_all
 from dialogs.schema_facts import FactDef
 from dialogs.schema_program import Program, Track
 from dialogs.schema_rules import Rule
@@ -64,8 +68,11 @@ def next_question(
     if not undecided:
         return None
     order = {fact_id: i for i, fact_id in enumerate(content.facts)}
-    skip = set(skipped)
-    candidates = sorted({f for a in undecided for f in a.missing} - skip, key=lambda f: order.get(f, len(order)))
+    never = set(skipped) | list_facts(content.facts)
+    candidates = sorted(
+        set(mattering_for_all(undecided, facts, content.facts, never)) - never,
+        key=lambda f: order.get(f, len(order)),
+    )
     rules = [r.rule for a in undecided for r in (x.requirement for x in a.reasons)]
     best: tuple[tuple[int, float, int], str] | None = None
     for fact_id in candidates:
