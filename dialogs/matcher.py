@@ -19,6 +19,7 @@ from dialogs.eligibility import Assessment, Verdict, assess
 from dialogs.facts import FactValue
 from dialogs.loader import Content
 from dialogs.relevance import list_facts, mattering_for_all
+from dialogs.rules import operands
 from dialogs.schema_facts import FactDef
 from dialogs.schema_program import Program, Track
 from dialogs.schema_rules import Rule
@@ -36,22 +37,9 @@ class Ranking:
     undecided: tuple[Assessment, ...]
 
 
-def _operands(rules: Iterable[Rule], fact: str) -> list[FactValue]:
-    """Every value ``rules`` compare ``fact`` with, in the order found."""
-    found: list[FactValue] = []
-    stack = list(rules)
-    while stack:
-        rule = stack.pop()
-        stack += list(rule.all_ or ()) + list(rule.any_ or ()) + ([rule.not_] if rule.not_ else [])
-        if rule.fact == fact:
-            for operand in rule.comparisons().values():
-                found += operand if isinstance(operand, tuple) else (operand,)
-    return found
-
-
 def candidate_values(fact: FactDef, rules: Sequence[Rule]) -> Sequence[FactValue]:
     """Every answer that could make a difference to ``rules``."""
-    return fact.kind.candidates(fact, _operands(rules, fact.id))
+    return fact.kind.candidates(fact, operands(rules, fact.id))
 
 
 def assess_all(

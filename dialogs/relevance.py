@@ -23,10 +23,10 @@ from dataclasses import dataclass
 
 from dialogs.eligibility import Assessment, Verdict, requirements_of
 from dialogs.facts import FactValue
-from dialogs.rules import evaluate
+from dialogs.rules import operands, settle
 from dialogs.schema_facts import FactDef
 from dialogs.schema_program import Program, Track
-from dialogs.schema_rules import Requirement, Rule
+from dialogs.schema_rules import Requirement
 
 #: A group whose answers multiply beyond this many is not searched: all its facts count as mattering
 #: (asking one question too many is better than never asking one that decides). No content comes close.
@@ -103,7 +103,7 @@ _CACHE_SIZE = 20_000
 
 def _value(requirement: Requirement, facts: Mapping[str, FactValue], registry: Mapping[str, FactDef]) -> bool | None:
     """Whether the applicant passes the requirement (an exclusion: is not excluded), or None if unknown."""
-    met = evaluate(requirement.rule, facts, registry).value
+    met = settle(requirement.rule, facts, registry).value
     return met if met is None or requirement.kind == "requirement" else not met
 
 
@@ -118,18 +118,6 @@ def _all3(values: Iterable[bool | None]) -> bool | None:
     return result
 
 
-def _operands(rules: Iterable[Rule], fact: str) -> list[FactValue]:
-    found: list[FactValue] = []
-    stack = list(rules)
-    while stack:
-        rule = stack.pop()
-        stack += list(rule.all_ or ()) + list(rule.any_ or ()) + ([rule.not_] if rule.not_ else [])
-        if rule.fact == fact:
-            for operand in rule.comparisons().values():
-                found += operand if isinstance(operand, tuple) else (operand,)
-    return found
-
-
 def _mattering(
     program: Program,
     track: Track,
@@ -139,7 +127,7 @@ def _mattering(
 ) -> frozenset[str]:
     open_requirements: list[tuple[Requirement, frozenset[str]]] = []
     for requirement in requirements_of(program, track):
-        outcome = evaluate(requirement.rule, facts, registry)
+        outcome = settle(requirement.rule, facts, registry)
         if outcome.value is None:
             open_requirements.append((requirement, frozenset(outcome.missing) - unknowable))
     groups = _groups(open_requirements)
@@ -184,7 +172,7 @@ def _search(
     """Every value the group can take, and per fact: (some answer change moves the group's value,
     some answer change moves it to or from *false*)."""
     rules = [r.rule for r in requirements]
-    choices = [registry[v].kind.candidates(registry[v], _operands(rules, v)) for v in variables]
+    choices = [registry[v].kind.candidates(registry[v], operands(rules, v)) for v in variables]
     size = 1
     for c in choices:
         size *= len(c)

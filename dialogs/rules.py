@@ -4,11 +4,18 @@ A fact test on a missing fact is *unknown*. ``all`` is false as soon as one part
 is false, ``any`` is true as soon as one part is true; otherwise an unknown part
 makes the whole unknown. Alongside the value we return the missing facts that
 keep an unknown rule undecided — exactly what a dialog still has to ask.
+
+Three-valued logic alone leaves some rules unknown that every answer would
+decide the same way: a medical team of ten meets "at least 8 for a prefecture
+hospital, at least 6 for a county one" whatever the hospital. :func:`settle`
+tries the answers that can make a difference (each kind's candidates) and
+decides such a rule, so nobody is asked a question whose answer cannot matter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from dialogs.facts import Facts, FactValue
@@ -58,3 +65,58 @@ def evaluate(rule: Rule, facts: Facts, registry: Mapping[str, FactDef]) -> Outco
 def _compare(rule: Rule, value: FactValue, fact: FactDef) -> bool:
     ((op, operand),) = rule.comparisons().items()
     return fact.kind.compare(fact, op, value, operand)
+
+
+#: A rule whose missing facts have more answer combinations than this is left as three-valued logic
+#: reads it (the content's largest has a few dozen).
+SETTLE_LIMIT = 5_000
+
+_SETTLED: dict[tuple[int, int, frozenset[tuple[str, FactValue]]], tuple[Rule, Mapping[str, FactDef], Outcome]] = {}
+
+
+def settle(rule: Rule, facts: Facts, registry: Mapping[str, FactDef]) -> Outcome:
+    """Like :func:`evaluate`, but an unknown rule that every answer to its missing facts decides the
+    same way is decided that way."""
+    outcome = evaluate(rule, facts, registry)
+    if outcome.value is not None:
+        return outcome
+    read = rule.facts()
+    key = (id(rule), id(registry), frozenset((k, v) for k, v in facts.items() if k in read))
+    hit = _SETTLED.get(key)
+    if hit is not None and hit[0] is rule and hit[1] is registry:
+        return hit[2]
+    settled = _settle(rule, facts, registry, outcome)
+    if len(_SETTLED) >= 50_000:
+        _SETTLED.clear()
+    _SETTLED[key] = (rule, registry, settled)
+    return settled
+
+
+def _settle(rule: Rule, facts: Facts, registry: Mapping[str, FactDef], outcome: Outcome) -> Outcome:
+    missing = list(outcome.missing)
+    choices = [registry[f].kind.candidates(registry[f], operands(rule, f)) for f in missing]
+    size = 1
+    for c in choices:
+        size *= len(c)
+    if size > SETTLE_LIMIT:
+        return outcome
+    values = {
+        evaluate(rule, {**facts, **dict(zip(missing, answers, strict=True))}, registry).value
+        for answers in itertools.product(*choices)
+    }
+    if len(values) == 1 and None not in values:
+        return Outcome(values.pop())
+    return outcome
+
+
+def operands(rules: Rule | Iterable[Rule], fact: str) -> list[FactValue]:
+    """Every value ``rules`` compare ``fact`` with, in the order found."""
+    found: list[FactValue] = []
+    stack = [rules] if isinstance(rules, Rule) else list(rules)
+    while stack:
+        node = stack.pop()
+        stack += list(node.all_ or ()) + list(node.any_ or ()) + ([node.not_] if node.not_ else [])
+        if node.fact == fact:
+            for operand in node.comparisons().values():
+                found += operand if isinstance(operand, tuple) else (operand,)
+    return found
