@@ -20,6 +20,7 @@ from typing import Protocol
 from dialogs.explain import amount_text, contact_line, milestone_line, status_label
 from dialogs.i18n import Translator
 from dialogs.loader import Content
+from dialogs.open_ends import reviewer_lines
 from dialogs.question_index import Item
 from dialogs.question_reading import Reading, read
 from dialogs.schedule import applicant_deadline, applicant_windows, program_status
@@ -338,6 +339,7 @@ def _eligibility_text(
     for t in tracks:
         lines = [r.text.get(tr.lang) for r in program.requirements if applies_to(r.tracks, t.id)]
         parts.append(_("Requirements for {program}:").format(program=_heading(program, t, tr)) + "\n" + _bullets(lines))
+        parts += reviewer_lines(program, t, tr)
     return "\n".join(parts)
 
 

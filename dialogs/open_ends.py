@@ -96,13 +96,15 @@ def needed_lines(program: Program, needs: StillNeeded, registry: Mapping[str, Fa
         labels = [registry[f].label.get(tr.lang) for f in needs.facts]
         lines.append(_("Still unknown: {facts}. The contacts below can help.").format(facts=tr.format_list(labels)))
     names = [text.get(tr.lang) for f in needs.lists if (text := registry[f].needs_list) is not None]
-    if names:
-        line = _("It depends on {lists}: the notice refers to it but does not include it, so I cannot ask you.")
-        line = line.format(lists=tr.format_list(list(dict.fromkeys(names))))
-        contacts = policy_contacts(program, tr)
-        if contacts:
-            line += " " + _("Ask: {contacts}.").format(contacts=tr.format_list(contacts))
-        lines.append(line)
+    for name in dict.fromkeys(names):
+        lines.append(
+            _("It depends on {list}: the notice refers to it but does not include it, so I cannot ask you.").format(
+                list=name
+            )
+        )
+    contacts = policy_contacts(program, tr)
+    if names and contacts:
+        lines.append(_("Ask: {contacts}.").format(contacts=tr.format_list(contacts)))
     return lines
 
 
