@@ -65,13 +65,14 @@ def next_question(
     best: tuple[tuple[int, float, int], str] | None = None
     for fact_id in candidates:
         values = candidate_values(content.facts[fact_id], rules)
+        affected = [a for a in undecided if fact_id in a.missing]  # no other track's verdict can move
         decided = []
         for value in values:
             trial = {**facts, fact_id: value}
             decided.append(
                 sum(
                     1
-                    for a in undecided
+                    for a in affected
                     if assess(a.program, a.track, trial, content.facts).verdict is not Verdict.UNDETERMINED
                 )
             )

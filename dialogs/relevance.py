@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from dialogs.eligibility import Assessment, Verdict, requirements_of
 from dialogs.facts import FactValue
-from dialogs.rules import operands, settle
+from dialogs.rules import distinct_answers, reads, settle
 from dialogs.schema_facts import FactDef
 from dialogs.schema_program import Program, Track
 from dialogs.schema_rules import Requirement
@@ -50,8 +50,8 @@ def mattering(
     if assessment.verdict is not Verdict.UNDETERMINED:
         return ()
     program, track = assessment.program, assessment.track
-    read = frozenset(f for r in requirements_of(program, track) for f in r.rule.facts())
-    known: Known = frozenset((k, v) for k, v in facts.items() if k in read)
+    read = frozenset(f for r in assessment.reasons for f in reads(r.requirement.rule))
+    known: Known = frozenset((k, facts[k]) for k in read if k in facts)
     key = (id(program), track.id, id(registry), known, frozenset(unknowable) & read)
     hit = _CACHE.get(key)
     if hit is None or hit[0] is not program or hit[1] is not registry:
@@ -172,7 +172,7 @@ def _search(
     """Every value the group can take, and per fact: (some answer change moves the group's value,
     some answer change moves it to or from *false*)."""
     rules = [r.rule for r in requirements]
-    choices = [registry[v].kind.candidates(registry[v], operands(rules, v)) for v in variables]
+    choices = [distinct_answers(rules, registry[v]) for v in variables]
     size = 1
     for c in choices:
         size *= len(c)

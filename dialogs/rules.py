@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from dialogs.facts import Facts, FactValue
 from dialogs.schema_facts import FactDef
-from dialogs.schema_rules import Rule
+from dialogs.schema_rules import Rule, Scalar
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,8 @@ def settle(rule: Rule, facts: Facts, registry: Mapping[str, FactDef]) -> Outcome
     outcome = evaluate(rule, facts, registry)
     if outcome.value is not None:
         return outcome
-    read = rule.facts()
-    key = (id(rule), id(registry), frozenset((k, v) for k, v in facts.items() if k in read))
+    read = reads(rule)
+    key = (id(rule), id(registry), frozenset((k, facts[k]) for k in read if k in facts))
     hit = _SETTLED.get(key)
     if hit is not None and hit[0] is rule and hit[1] is registry:
         return hit[2]
@@ -92,9 +92,22 @@ def settle(rule: Rule, facts: Facts, registry: Mapping[str, FactDef]) -> Outcome
     return settled
 
 
+_READS: dict[int, tuple[Rule, frozenset[str]]] = {}
+
+
+def reads(rule: Rule) -> frozenset[str]:
+    """``rule.facts()``, worked out once per rule (settling asks at every evaluation)."""
+    hit = _READS.get(id(rule))
+    if hit is None or hit[0] is not rule:
+        if len(_READS) >= 50_000:
+            _READS.clear()
+        hit = _READS[id(rule)] = (rule, rule.facts())
+    return hit[1]
+
+
 def _settle(rule: Rule, facts: Facts, registry: Mapping[str, FactDef], outcome: Outcome) -> Outcome:
     missing = list(outcome.missing)
-    choices = [registry[f].kind.candidates(registry[f], operands(rule, f)) for f in missing]
+    choices = [distinct_answers(rule, registry[f]) for f in missing]
     size = 1
     for c in choices:
         size *= len(c)
@@ -107,6 +120,27 @@ def _settle(rule: Rule, facts: Facts, registry: Mapping[str, FactDef], outcome: 
     if len(values) == 1 and None not in values:
         return Outcome(values.pop())
     return outcome
+
+
+def distinct_answers(rules: Rule | Iterable[Rule], fact: FactDef) -> list[FactValue]:
+    """One candidate answer (:meth:`FactKind.candidates`) per way of meeting ``rules``' tests of ``fact``:
+    two answers every test of the fact treats alike behave alike, so searching one of them is enough."""
+    tests = _tests(rules, fact.id)
+    seen: dict[tuple[bool, ...], FactValue] = {}
+    for value in fact.kind.candidates(fact, [v for _, o in tests for v in (o if isinstance(o, tuple) else (o,))]):
+        seen.setdefault(tuple(fact.kind.compare(fact, op, value, operand) for op, operand in tests), value)
+    return list(seen.values())
+
+
+def _tests(rules: Rule | Iterable[Rule], fact: str) -> list[tuple[str, Scalar | tuple[Scalar, ...]]]:
+    found: list[tuple[str, Scalar | tuple[Scalar, ...]]] = []
+    stack = [rules] if isinstance(rules, Rule) else list(rules)
+    while stack:
+        node = stack.pop()
+        stack += list(node.all_ or ()) + list(node.any_ or ()) + ([node.not_] if node.not_ else [])
+        if node.fact == fact:
+            found += node.comparisons().items()
+    return found
 
 
 def operands(rules: Rule | Iterable[Rule], fact: str) -> list[FactValue]:
