@@ -21,6 +21,7 @@ from dialogs.explain import amount_text, ask_line, contact_line, milestone_line,
 from dialogs.grounding import stated
 from dialogs.i18n import Translator
 from dialogs.loader import Content
+from dialogs.open_ends import condition_lines, reviewer_lines
 from dialogs.pages import split_pages
 from dialogs.question_index import Item
 from dialogs.question_reading import Reading, read
@@ -394,16 +395,22 @@ def _eligibility_text(
     every = [r for r in program.requirements if all(applies_to(r.tracks, t.id) for t in tracks)]
     if len(tracks) == 1:
         heading = _("Requirements for {program}:").format(program=_heading(program, tracks[0], tr))
-        return heading + "\n" + _bullets([stated(r, r.text, tr) for r in every])
+        lines = [heading, _bullets([stated(r, r.text, tr) for r in every])]
+        return "\n".join(lines + reviewer_lines(program, tracks[0], tr))
     parts = []
     if every:
         parts.append(_("Requirements for {program}, every track:").format(program=_heading(program, None, tr)))
         parts.append(_bullets([stated(r, r.text, tr) for r in every]))
+    # What reviewers judge, like the rules: the conditions of every track once, then each track's own.
+    parts += condition_lines(program, [a for a in program.assessed if not a.tracks], tr)
     for t in tracks:
         own = [stated(r, r.text, tr) for r in program.requirements if applies_to(r.tracks, t.id) and r not in every]
-        if own:
+        judged = [a for a in program.assessed if a.tracks and applies_to(a.tracks, t.id)]
+        if own or judged:
             parts.append(_("Requirements for {program}:").format(program=_heading(program, t, tr)))
+        if own:
             parts.append(_bullets(own))
+        parts += condition_lines(program, judged, tr)
     return "\n".join(parts)
 
 

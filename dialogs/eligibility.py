@@ -2,7 +2,8 @@
 
 Verdicts follow CONTRACT §3: ``ineligible`` when any requirement fails or any
 exclusion applies; else ``undetermined`` when a needed fact is missing; else
-``eligible``. Softened requirements (一般 / 原则上) count like any other; their
+``eligible``. A requirement every possible answer decides the same way is decided
+(:func:`dialogs.rules.settle`). Softened requirements (一般 / 原则上) count like any other; their
 reasons say that exceptions are possible and whom to ask (see :mod:`dialogs.explain`).
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from dialogs.facts import Facts
-from dialogs.rules import evaluate
+from dialogs.rules import settle
 from dialogs.schema_facts import FactDef
 from dialogs.schema_program import Program, Track, applies_to
 from dialogs.schema_rules import Requirement
@@ -50,7 +51,7 @@ def requirements_of(program: Program, track: Track) -> list[Requirement]:
 def assess(program: Program, track: Track, facts: Facts, registry: Mapping[str, FactDef]) -> Assessment:
     reasons = []
     for requirement in requirements_of(program, track):
-        outcome = evaluate(requirement.rule, facts, registry)
+        outcome = settle(requirement.rule, facts, registry)
         met = outcome.value
         if requirement.kind == "exclusion" and met is not None:
             met = not met

@@ -1,6 +1,9 @@
 """Which question to ask next, so that every track is decided with as few questions as possible.
 
-Only facts that some still-undecided track needs are candidates. For each, we
+Only facts that can change the verdict of a still-undecided track are candidates
+(:mod:`dialogs.relevance`): a fact whose every answer leaves every verdict as it is,
+given what is known and what never will be (skipped questions, facts resting on a
+list the notice does not contain), is never asked. For each candidate, we
 try every answer it could have (for numbers: the thresholds the rules compare
 with, and their neighbours) and count how many undecided tracks that answer
 would decide; the fact with the best worst case wins, ties broken by the best
@@ -15,6 +18,8 @@ from dataclasses import dataclass
 from dialogs.eligibility import Assessment, Verdict, assess
 from dialogs.facts import FactValue
 from dialogs.loader import Content
+from dialogs.relevance import list_facts, mattering_for_all
+from dialogs.rules import operands
 from dialogs.schema_facts import FactDef
 from dialogs.schema_program import Program, Track
 from dialogs.schema_rules import Rule
@@ -32,22 +37,9 @@ class Ranking:
     undecided: tuple[Assessment, ...]
 
 
-def _operands(rules: Iterable[Rule], fact: str) -> list[FactValue]:
-    """Every value ``rules`` compare ``fact`` with, in the order found."""
-    found: list[FactValue] = []
-    stack = list(rules)
-    while stack:
-        rule = stack.pop()
-        stack += list(rule.all_ or ()) + list(rule.any_ or ()) + ([rule.not_] if rule.not_ else [])
-        if rule.fact == fact:
-            for operand in rule.comparisons().values():
-                found += operand if isinstance(operand, tuple) else (operand,)
-    return found
-
-
 def candidate_values(fact: FactDef, rules: Sequence[Rule]) -> Sequence[FactValue]:
     """Every answer that could make a difference to ``rules``."""
-    return fact.kind.candidates(fact, _operands(rules, fact.id))
+    return fact.kind.candidates(fact, operands(rules, fact.id))
 
 
 def assess_all(
@@ -64,19 +56,23 @@ def next_question(
     if not undecided:
         return None
     order = {fact_id: i for i, fact_id in enumerate(content.facts)}
-    skip = set(skipped)
-    candidates = sorted({f for a in undecided for f in a.missing} - skip, key=lambda f: order.get(f, len(order)))
+    never = set(skipped) | list_facts(content.facts)
+    candidates = sorted(
+        set(mattering_for_all(undecided, facts, content.facts, never)) - never,
+        key=lambda f: order.get(f, len(order)),
+    )
     rules = [r.rule for a in undecided for r in (x.requirement for x in a.reasons)]
     best: tuple[tuple[int, float, int], str] | None = None
     for fact_id in candidates:
         values = candidate_values(content.facts[fact_id], rules)
+        affected = [a for a in undecided if fact_id in a.missing]  # no other track's verdict can move
         decided = []
         for value in values:
             trial = {**facts, fact_id: value}
             decided.append(
                 sum(
                     1
-                    for a in undecided
+                    for a in affected
                     if assess(a.program, a.track, trial, content.facts).verdict is not Verdict.UNDETERMINED
                 )
             )

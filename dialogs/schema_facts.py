@@ -35,6 +35,10 @@ class FactDef(ContentModel):
     unit: str | None = None
     #: For an age: the applicant may answer with a birth date instead, and the age is worked out.
     from_birth_date: bool = False
+    #: The list the answer rests on, when the notice names it but does not contain it (an annex the
+    #: applicant does not have, "the scarce specialties" it never lists): nobody can answer from the
+    #: notice, so the fact is never asked and a verdict resting on it says so and whom to ask.
+    needs_list: Text | None = None
 
     @field_validator("type")
     @classmethod

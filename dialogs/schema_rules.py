@@ -110,4 +110,7 @@ class Assessed(Grounded):
     id: Id
     tracks: tuple[str | None, ...] = ()
     text: Text
+    #: A few words naming the condition, where one line is all there is room for (the verdict, the staff
+    #: notice); without it those show the text's first clause (:mod:`dialogs.open_ends`).
+    title: Text | None = None
     source: Clause

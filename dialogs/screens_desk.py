@@ -9,20 +9,23 @@ program's information. :mod:`dialogs.render` finds them by their ``@name``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from dialogs.answers import answer, compose
-from dialogs.eligibility import Verdict, assess
+from dialogs.eligibility import Assessment, Verdict, assess
 from dialogs.explain import (
     ask_line,
     assessment_lines,
     exception_contacts,
     milestone_line,
+    policy_contacts,
     verdict_label,
 )
 from dialogs.i18n import LANGUAGE_NAMES, Translator
 from dialogs.loader import Content
 from dialogs.matcher import rank
+from dialogs.open_ends import needed, needed_lines, open_verdict_label, reviewer_lines
 from dialogs.routing import question_office
 from dialogs.schedule import applicant_deadline, is_open, program_status
 from dialogs.screen_parts import Composer, program_title
@@ -103,10 +106,27 @@ def _ranking(args: dict[str, Any], content: Content, now: dt.datetime, tr: Trans
             )
     if ranking.undecided:
         parts.append(_("Not decided (some answers were left open):"))
-        parts += [f"- {program_title(content, a.program.id, a.track.id, tr)}" for a in ranking.undecided]
+        parts += [f"- {_undecided_line(a, facts, content, tr)}" for a in ranking.undecided]
     if not ranking.eligible_open and not ranking.eligible_closed:
         parts.insert(0, _("No program fits all your answers."))
     return "\n".join(parts)
+
+
+def _undecided_line(assessment: Assessment, facts: Mapping[str, Any], content: Content, tr: Translator) -> str:
+    """An undecided track with exactly what it waits for: the answers that can still decide it, or the
+    list the notice does not contain."""
+    _ = tr.gettext
+    title = program_title(content, assessment.program.id, assessment.track.id, tr)
+    needs = needed(assessment, facts, content.facts)
+    if needs.facts:
+        labels = [content.facts[f].label.get(tr.lang) for f in needs.facts]
+        return _("{program}: still needed: {facts}").format(program=title, facts=tr.format_list(labels))
+    names = [t.get(tr.lang) for f in needs.lists if (t := content.facts[f].needs_list) is not None]
+    if names:
+        return _("{program}: depends on {lists}, which the notice does not include").format(
+            program=title, lists=tr.format_list(list(dict.fromkeys(names)))
+        )
+    return title
 
 
 def _verdict(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
@@ -114,20 +134,20 @@ def _verdict(args: dict[str, Any], content: Content, now: dt.datetime, tr: Trans
     program = content.program(args["program"])
     track = program.track(args["track"])
     assessment = assess(program, track, args["facts"], content.facts)
-    head = _("{title}: {verdict}").format(
-        title=program_title(content, program.id, track.id, tr), verdict=verdict_label(assessment.verdict, tr)
-    )
-    lines = [head, *assessment_lines(assessment, tr)]
+    needs = needed(assessment, args["facts"], content.facts)
+    label = open_verdict_label(needs, tr) or verdict_label(assessment.verdict, tr)
+    head = _("{title}: {verdict}").format(title=program_title(content, program.id, track.id, tr), verdict=label)
+    lines = [head, *assessment_lines(assessment, tr), *needed_lines(needs, content.facts, tr)]
+    if assessment.verdict is not Verdict.INELIGIBLE:
+        lines += reviewer_lines(program, track, tr)
     # Whom to ask, said once after the requirements: about the exceptions a softened rule the
-    # applicant does not (yet) meet allows, and about what is still unknown.
+    # applicant does not (yet) meet allows, about what is still unknown, and about a list the notice
+    # refers to but does not contain.
     unsettled = [r for r in assessment.reasons if r.met is not True]
     contacts = exception_contacts(program, unsettled)
-    if assessment.verdict is Verdict.UNDETERMINED:
-        labels = [content.facts[f].label.get(tr.lang) for f in assessment.missing if f in content.facts]
-        lines.append(_("Still unknown: {facts}.").format(facts=tr.format_list(labels)))
-        office = question_office(program, track.id)
-        if office is not None and office not in contacts:
-            contacts.append(office)
+    office = question_office(program, track.id) if needs.facts else None
+    extra = ([office] if office is not None else []) + (policy_contacts(program) if needs.lists else [])
+    contacts += [c for c in extra if c not in contacts]
     open_now = is_open(program, track, now)
     if assessment.verdict is Verdict.ELIGIBLE:
         lines.append(

@@ -16,6 +16,7 @@ from dialogs.explain import assessment_lines, verdict_label
 from dialogs.i18n import Translator
 from dialogs.input_phones import readable_phone
 from dialogs.loader import Content
+from dialogs.open_ends import reviewer_lines
 from dialogs.schema_program import Program
 from dialogs.screen_parts import Composer, documents_lines, office_name, sector_label, stored_title
 from dialogs.submit_notes import softened_warning
@@ -43,6 +44,7 @@ def _staff_submission(args: dict[str, Any], content: Content, now: dt.datetime, 
         lines.append(_("Field: {sector}").format(sector=sector_label(program, contact["sector"], tr)))
     lines.append(_("Submitted: {date}").format(date=tr.datetime(args["created_at"])))
     lines += _staff_eligibility(program, args, content, tr)
+    lines += _staff_reviewer_conditions(program, args["track"], tr)
     documents = args["documents"]
     if args["kind"] == "resubmitted":
         lines.append(_("Documents sent now:"))
@@ -88,6 +90,18 @@ def _staff_eligibility(program: Program | None, args: dict[str, Any], content: C
             )
         lines += assessment_lines(assessment, tr)
     return lines
+
+
+def _staff_reviewer_conditions(program: Program | None, track_id: str | None, tr: Translator) -> list[str]:
+    """The conditions the notice leaves to the reviewers of this track, for staff to judge: nothing
+    when this version of the content no longer has the program or the track."""
+    if program is None:
+        return []
+    try:
+        track = program.track(track_id)
+    except KeyError:
+        return []
+    return reviewer_lines(program, track, tr)
 
 
 def _staff_decision(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:

@@ -1443,10 +1443,13 @@ UNDETERMINED = [
     ("xj2020-skilled", "has_state_allowance"),
     ("sx-professional", "skill_level"),  # 副高级 title: the dual-qualification exclusion needs the skill level
     ("sx-skilled", "frontline_years"),
-    ("medical-member", "hospital_level"),
+    (
+        "medical-member",
+        "support_months",
+    ),  # not hospital_level: a team of 10 meets both sizes, so either level decides it
     ("small-team-leader", "team_size"),
     ("flexible-expert", "months_in_xj_per_year"),
-    ("backbone-regional", "unit_level"),
+    ("backbone-regional", "age"),  # not unit_level: a master with an intermediate title meets both levels
     ("minority-backbone", "age"),
 ]
 
