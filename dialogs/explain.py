@@ -141,12 +141,14 @@ def amount_text(amount: Amount, tr: Translator) -> str:
     return _("{value} ({per})").format(value=value, per=per)
 
 
-def assessment_lines(assessment: Assessment, tr: Translator) -> list[str]:
+def assessment_lines(assessment: Assessment, tr: Translator, *, unmet_first: bool = False) -> list[str]:
     """One line per requirement, marked ✓ met, ✗ not met, ? not known yet, with its clause.
 
+    ``unmet_first`` puts the rules not met first, then the unknown ones, then those met (each group in
+    the notice's order): a long verdict is cut into messages, and what decides it must be in the first.
     Whom to ask about exceptions is not repeated here: see :func:`exception_contacts`."""
     program = assessment.program
-    return [
-        f"{met_mark(r.met)} {reason_text(program, r, tr)} [{program.cite(r.requirement.source)}]"
-        for r in assessment.reasons
-    ]
+    reasons = list(assessment.reasons)
+    if unmet_first:
+        reasons.sort(key=lambda r: {False: 0, None: 1, True: 2}[r.met])
+    return [f"{met_mark(r.met)} {reason_text(program, r, tr)} [{program.cite(r.requirement.source)}]" for r in reasons]

@@ -25,7 +25,7 @@ from dialogs.explain import (
 from dialogs.i18n import LANGUAGE_NAMES, Translator
 from dialogs.loader import Content
 from dialogs.matcher import rank
-from dialogs.open_ends import needed, needed_lines, open_verdict_label, reviewer_lines
+from dialogs.open_ends import SHORT_LIMIT, needed, needed_lines, open_verdict_label, reviewer_lines, shorten
 from dialogs.routing import question_office
 from dialogs.schedule import applicant_deadline, is_open, program_status
 from dialogs.screen_parts import Composer, program_title
@@ -96,7 +96,8 @@ def _ranking(args: dict[str, Any], content: Content, now: dt.datetime, tr: Trans
         parts.append(_("Not eligible:"))
         for a in ranking.blocked:
             failed = next(r for r in a.reasons if r.met is False)
-            reason = failed.requirement.text.get(tr.lang)
+            # One short line a track: the rule cut after its first clause (the verdict of that track has it whole).
+            reason = shorten(failed.requirement.text.get(tr.lang), SHORT_LIMIT.get(tr.lang, SHORT_LIMIT["en"]))
             why = _("not met: {reason} [{source}]").format(
                 reason=reason, source=a.program.cite(failed.requirement.source)
             )
@@ -137,7 +138,7 @@ def _verdict(args: dict[str, Any], content: Content, now: dt.datetime, tr: Trans
     needs = needed(assessment, args["facts"], content.facts)
     label = open_verdict_label(needs, tr) or verdict_label(assessment.verdict, tr)
     head = _("{title}: {verdict}").format(title=program_title(content, program.id, track.id, tr), verdict=label)
-    lines = [head, *assessment_lines(assessment, tr), *needed_lines(needs, content.facts, tr)]
+    lines = [head, *assessment_lines(assessment, tr, unmet_first=True), *needed_lines(needs, content.facts, tr)]
     if assessment.verdict is not Verdict.INELIGIBLE:
         lines += reviewer_lines(program, track, tr)
     # Whom to ask, said once after the requirements: about the exceptions a softened rule the

@@ -176,7 +176,7 @@ def test_a_softened_failure_is_shown_before_confirm_and_flagged_to_staff(content
         "documents": {},
     }
     staff = render_composed("@staff_submission", args, content, INSIDE_AID_WINDOW, tr).splitlines()
-    assert staff[1].startswith("提示：申请人不符合通知中带有“一般”“原则上”等弹性表述的条件")
+    assert staff[1].startswith("提示：申请人不符合通知中带弹性表述（可放宽）的条件")
     assert staff[2].startswith("⚠ 未满足：") and "“原则上”" in staff[2] and "§二(二)2]" in staff[2]
 
 
@@ -366,7 +366,7 @@ def test_status_words_in_chinese_say_not_yet_reviewed_until_staff_accept(content
     assert "已提交：已发送至经办部门，尚未审核" in line and "受理" not in line
     d.decisions[submission.reference] = ("accepted", None)
     line = next(line for line in d.command("status").splitlines() if submission.reference in line)
-    assert "经审核已受理" in line
+    assert "经审核已接受" in line
     assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日", line)
 
 

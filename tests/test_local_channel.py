@@ -322,7 +322,10 @@ def test_find_check_and_read_deadlines_and_contacts_in_the_terminal(terminal):
         else:
             session.press("Yes" if "Yes" in session.screen else "I don't know")
     assert "Not eligible:" in session.screen
-    assert "2019 minority backbone training" in session.screen  # ruled out by working in Shanxi, with the reason
+    result = session.screen
+    while more := re.search(r"More \(\d+ of \d+\)", session.screen):  # a long result: the rest one tap away
+        result += session.press(more.group(0))
+    assert "2019 minority backbone training" in result  # ruled out by working in Shanxi, with the reason
     session.press("Main menu")
     session.press("Am I eligible for a program?")
     session.press("2023 special allowance (Shanxi)")

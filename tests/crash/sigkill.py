@@ -114,7 +114,8 @@ class Applicant:
         try:
             [message] = await self.api.next_messages(self.user_id, 1, timeout=self.patience)
         except AssertionError:
-            raise Stuck(f"applicant {self.user_id}: no answer within {self.patience} s") from None
+            seen = [(m.get("text") or "")[:80] for m in self.api.sent_to(self.user_id)[-8:]]
+            raise Stuck(f"applicant {self.user_id}: no answer within {self.patience} s; last seen {seen}") from None
         self.consumed += 1
         await self._pace()
         unread = len(self.api.sent_to(self.user_id)) - self.consumed

@@ -19,7 +19,8 @@ from dialogs.state import State
 #: The main menu's message key: reaching it starts a new history of screens.
 MENU_KEY = "What would you like to do?"
 #: Arguments that tell one screen of a kind from another (the rest are counters or shown data).
-IDENTIFYING_ARGS = ("program", "track", "fact", "item", "intent", "reference", "question")
+#: "page": the messages of a screen too long for one are pages of their own: Back from the second shows the first.
+IDENTIFYING_ARGS = ("program", "track", "fact", "item", "intent", "reference", "question", "page")
 #: Button labels that mean "Back" (the review's cancel confirmation says where it goes back to).
 BACK_LABELS = frozenset({"Back", "No, back to the review"})
 #: Button labels that lead back or out of what the person is doing.
