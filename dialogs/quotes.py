@@ -413,8 +413,3 @@ def item_findings(item: object, notice: NoticeText | None, citation: str, here: 
         return
     for problem in quote_problems(notice, citation, quote):
         yield here + ("quote",), problem
-
-
-def is_missing(message: str) -> bool:
-    """Whether a finding of :func:`check_quotes` is a missing quote (rather than a wrong one)."""
-    return message.startswith(MISSING)

@@ -390,10 +390,12 @@ requirements:
     text: {zh: 2021年前取得职称, en: "Title obtained before 2021", ug: "2021-يىلدىن بۇرۇن ئۇنۋانغا ئېرىشكەن"}
     rule: {fact: title_since, lt: 2021-01-01}
     source: §一
+    basis: office
   - id: scarce-specialty
     text: {zh: 儿科或麻醉专业, en: "Paediatrics or anaesthesia", ug: "بالىلار ياكى ناركوز كەسپى"}
     rule: {fact: specialty, in: [儿科, anaesthesia]}
     source: §二
+    basis: office
 """
 
 

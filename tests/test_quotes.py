@@ -148,14 +148,14 @@ def test_content_check_refuses_a_quote_from_another_clause(content_copy):
     assert "is in the notice, but not in §二(三)" in errors[0].message
 
 
-def test_an_item_resting_on_the_notice_without_a_quote_is_reported(content_copy):
-    _, warnings = check_path(content_copy)
-    assert [w for w in warnings if w.file == f"content/{PROGRAM}" and ".quote" in w.field] == []
+def test_an_item_resting_on_the_notice_without_a_quote_is_refused(content_copy):
+    errors, _ = check_path(content_copy)
+    assert errors == []
     replace_line(content_copy, PROGRAM, AGE_QUOTE, "")
     item = 1 + (content_copy / PROGRAM).read_text(encoding="utf-8").split("\n").index("  - id: age")
-    _, warnings = check_path(content_copy)
-    [missing] = item_problems(warnings, item)
-    assert missing.startswith(f"content/{PROGRAM}:{item}: requirements[4].quote: warning: no quote")
+    errors, _ = check_path(content_copy)
+    [missing] = item_problems(errors, item)
+    assert missing.startswith(f"content/{PROGRAM}:{item}: requirements[4].quote: no quote")
 
 
 def test_the_office_own_guidance_needs_no_quote(content_copy):
