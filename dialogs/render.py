@@ -40,8 +40,10 @@ COMPOSERS: dict[str, Composer] = _composers(screens_desk.SCREENS, screens_apply.
 
 #: Composed screens on one topic that may be too long for one message: the engine cuts them into
 #: messages of at most :data:`dialogs.pages.LIMIT` characters and offers "More" for the next one.
-#: (Not the review before confirming, nor a verdict: what they warn of must not hide behind a tap.)
-PAGED = frozenset({"@answer", "@info"})
+#: A verdict and the fit-finder's result are among them: their first message carries the verdict and
+#: the rules not met (listed first). The review before confirming is not: a warning before sending
+#: never hides behind a tap.
+PAGED = frozenset({"@answer", "@info", "@verdict", "@ranking"})
 
 
 def composed_pages(

@@ -186,8 +186,10 @@ def test_checking_one_track_ends_with_each_reason_and_its_clause(content):
     assert "not eligible" in screen
     # The rule not met leads (a long verdict is cut into messages, and what decides it comes first).
     assert screen.split("\n")[1] == "✗ Aged 45 or under (45 included) [004_5e1263618b041c53.txt §二(三)]"
+    assert len(d.screen) <= 1000
     while more := [label for label in d.labels() if label.startswith("More (")]:
         d.press(more[0])
+        assert len(d.screen) <= 1000  # each message of a long verdict, the rest one tap away
         screen += "\n" + d.screen
     assert "✓" in screen
 
