@@ -201,8 +201,6 @@ def age_on(birth: dt.date, today: dt.date) -> int:
 _PART_CJK_YM = re.compile(rf"^({_N})\s*年\s*({_N})\s*月(?:份)?$")
 #: "1976年", "一九七六年": the year alone.
 _PART_CJK_Y = re.compile(rf"^({_N})\s*年$")
-#: "1976.8", "1976-08", "1976/8".
-_PART_NUM_YM = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")
 #: "Aug 1976", "August 1976", "8/1976".
 _PART_EN_MY = re.compile(r"^([a-z]+)\.?,?\s*(\d{4})$")
 _PART_NUM_MY = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")
@@ -231,7 +229,7 @@ def parse_birth_month(text: str) -> Parsed[tuple[int, int | None]] | None:
         year = _date_part(m[1], year=True)
         if year is None:
             return None
-    elif m := _PART_NUM_YM.match(normal) or _PART_UG_YM.match(normal):
+    elif m := _NUM_YM.match(normal) or _PART_UG_YM.match(normal):  # "1976.8", "1976-08", "1976/8"
         year, month = int(m[1]), int(m[2])
     elif (m := _PART_EN_MY.match(normal)) and m[1] in _MONTHS:
         year, month = int(m[2]), _MONTHS[m[1]]
