@@ -81,6 +81,9 @@ def build_parser(default_lang: str) -> argparse.ArgumentParser:
     content_check = content_commands.add_parser("check", parents=[common], help="validate content")
     content_check.add_argument("path", nargs="?", type=Path, help="a content folder or one file (default: shipped)")
     content_check.add_argument("--warnings", action="store_true", help="list every warning, not just their count")
+    from bot.cli_content import add_commands
+
+    add_commands(content_commands, commands, common)
     return parser
 
 
@@ -102,9 +105,14 @@ def _read_profile(source: str) -> Any:
 
 
 def _load(args: argparse.Namespace) -> Content:
+    """``--content DIR``; else the version in force in the database, or the shipped files when none is."""
     from dialogs.loader import SHIPPED, load_content
 
-    return load_content(args.content or SHIPPED)
+    if args.content is not None:
+        return load_content(args.content)
+    from bot.active_content import load_active
+
+    return load_active(os.environ.get("DATABASE_URL")) or load_content(SHIPPED)
 
 
 def _pick(content: Content, program_id: str | None, track_id: str | None) -> list[tuple[Program, Track]]:
@@ -301,32 +309,46 @@ async def _telegram(args: argparse.Namespace, settings: Settings, start: dt.date
 
     from bot.logredact import redact_token_in_logs
     from bot.telegram.runner import TelegramBot
-    from dialogs.loader import SHIPPED, load_content
+    from dialogs.loader import SHIPPED
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     assert settings.bot_token is not None
     redact_token_in_logs(settings.bot_token.get_secret_value())  # HTTP libraries log URLs, which hold it
-    content = load_content(args.content or SHIPPED)
     _stderr(f"serving Telegram with {settings.bot_runtime} via {settings.telegram_api_base}; Ctrl-C stops")
-    await TelegramBot(settings, lambda: content, _clock(start)).run_until_stopped()
+    await TelegramBot(settings, args.content or SHIPPED, _clock(start)).run_until_stopped()
     return 0
 
 
 async def _chat(args: argparse.Namespace, settings: Settings, start: dt.datetime | None) -> int:
+    from bot.content_live import LiveContent
     from bot.local import Terminal
     from bot.service import Desk
-    from dialogs.loader import SHIPPED, load_content
+    from dialogs.loader import SHIPPED
     from storage.db import open_database
     from storage.files import FileStore
 
-    content = load_content(args.content or SHIPPED)
     database = await open_database(settings.database_url)
-    desk = Desk(database, FileStore(settings.files_dir), lambda: content, default_lang=args.lang)
+    live = LiveContent(database, disk=args.content or SHIPPED)
+    try:
+        await live.start()
+    except Exception:
+        await database.close()
+        raise
+    for problem in live.disk_problems:
+        _stderr(f"content not used: {problem}")
+    desk = Desk(
+        database,
+        FileStore(settings.files_dir),
+        live,
+        default_lang=args.lang,
+        content_number=lambda: live.number,
+    )
     try:
         # the streams of this run, named here: Terminal's default is the sys.stdout of when bot.local was imported
         terminal = Terminal(desk, args.user, _clock(start), out=sys.stdout, echo=not sys.stdin.isatty())
         return await terminal.run(sys.stdin)
     finally:
+        await live.stop()
         await database.close()
 
 
@@ -338,6 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+    from bot.cli_content import CommandFailed
     from dialogs.facts import ProfileError
     from dialogs.problems import ContentError
 
@@ -348,9 +371,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return cmd_chat(args)
         handler = {"check": cmd_check, "ask": cmd_ask, "programs": cmd_programs}.get(args.command)
-        if handler is None:
+        if handler is not None:
+            return handler(args)
+        if args.command == "content" and args.content_command == "check":
             return cmd_content_check(args)
-        return handler(args)
+        from bot.cli_content import run
+
+        return run(args, parse_now(args.now))
     except UsageError as exc:
         _stderr(f"error: {exc}")
         return 2
@@ -359,6 +386,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except ContentError as exc:
         _stderr(f"error: the content is invalid ({len(exc.problems)} problem(s)); run: {PROG} content check")
+        return 1
+    except CommandFailed as exc:
+        _stderr(f"error: {exc}")
+        for line in exc.lines:
+            print(line, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

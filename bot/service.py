@@ -47,10 +47,13 @@ class Desk:
         *,
         default_lang: str = "zh",
         references: Callable[[], str] = new_reference,
+        content_number: Callable[[], int | None] | None = None,
     ):
         """``references`` draws a fresh submission reference for each event (random; see
-        :func:`storage.models.new_reference`)."""
+        :func:`storage.models.new_reference`). ``content_number``: the number of the content version in
+        force (:class:`bot.content_live.LiveContent`), kept with each submission; None without versions."""
         self.database = database
+        self._content_number = content_number or (lambda: None)
         self.files = files
         self._content = content
         self.default_lang = default_lang
@@ -121,7 +124,7 @@ class Desk:
         display_name: str | None,
         queue_receipts: bool,
     ) -> Handled:
-        content = self.content
+        content, content_number = self.content, self._content_number()
         async with self.database.uow() as uow:
             applicant = await uow.applicants.get_or_create(channel, user, now=now)
             loaded = await uow.conversations.load(applicant.id, channel)
@@ -149,7 +152,14 @@ class Desk:
             await uow.conversations.save(
                 applicant.id, channel, outcome.state.to_json(), expected_version=version, now=now
             )
-            applied = await apply_effects(uow, outcome.effects, applicant_id=applicant.id, now=now, asker=display_name)
+            applied = await apply_effects(
+                uow,
+                outcome.effects,
+                applicant_id=applicant.id,
+                now=now,
+                asker=display_name,
+                content_version=content_number,
+            )
             replies = outcome.replies
             if queue_receipts:
                 # a replayed confirm (the submission was there) had its receipt queued the first time

@@ -61,9 +61,16 @@ class Applied:
 
 
 async def apply_effects(
-    uow: UnitOfWork, effects: Iterable[Effect], *, applicant_id: int, now: datetime, asker: str | None = None
+    uow: UnitOfWork,
+    effects: Iterable[Effect],
+    *,
+    applicant_id: int,
+    now: datetime,
+    asker: str | None = None,
+    content_version: int | None = None,
 ) -> Applied:
-    """``asker``: the name the channel shows for the applicant, for staff reading a question."""
+    """``asker``: the name the channel shows for the applicant, for staff reading a question.
+    ``content_version``: the content version the event was decided under, kept with a new submission."""
     applied = Applied()
     withdrawn: list[str] = []  # submissions withdrawn: staff are told once the rows about them are deleted
     shown: dict[str, list[StaffMessages]] = {}
@@ -71,7 +78,9 @@ async def apply_effects(
     generated: dict[str, str] = {}  # "" → the reference made from the id, when the engine left it empty
     for effect in effects:
         if isinstance(effect, CreateSubmission):
-            submission, created = await uow.submissions.create_once(effect, applicant_id=applicant_id, now=now)
+            submission, created = await uow.submissions.create_once(
+                effect, applicant_id=applicant_id, now=now, content_version=content_version
+            )
             applied.submissions.append((submission, created))
             if effect.reference != submission.reference:
                 generated[effect.reference] = submission.reference

@@ -152,6 +152,9 @@ class Submission(Base):
     verdict: Mapped[str] = mapped_column(String(32))
     #: A :class:`dialogs.lifecycle.Status` value; its moves are :data:`dialogs.lifecycle.TRANSITIONS`.
     status: Mapped[str] = mapped_column(String(20))
+    #: The content version it was made under (None: before versions were kept): staff read that
+    #: version's texts, whatever admins published since.
+    content_version: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -195,6 +198,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         CheckConstraint(_one_of(OutboxStatus), name="status"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_reference", "reference"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -211,6 +215,9 @@ class OutboxMessage(Base):
     #: Parts of a multi-message notification already delivered (their message ids), so a retry
     #: after a failure half-way sends only the rest.
     progress: Mapped[dict[str, Any] | None]
+    #: Set for a message that must reach its person once whatever schedules it again (a follower told a
+    #: window opened, a deadline reminder): a second insert with the same key is dropped by the database.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -219,7 +226,10 @@ class Subscription(Base):
     """An applicant asking to be told when a program opens its next round."""
 
     __tablename__ = "subscriptions"
-    __table_args__ = (UniqueConstraint("applicant_id", "program", name="uq_subscriptions_applicant_program"),)
+    __table_args__ = (
+        UniqueConstraint("applicant_id", "program", name="uq_subscriptions_applicant_program"),
+        Index("ix_subscriptions_program", "program"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id", ondelete="CASCADE"))
@@ -342,3 +352,44 @@ def question_id(reference: str) -> int | None:
     """The id in a question's reference, or None when ``reference`` names no question."""
     number = reference.removeprefix(QUESTION_PREFIX)
     return int(number) if reference.startswith(QUESTION_PREFIX) and number.isdigit() else None
+
+
+class ContentVersion(Base):
+    """One published set of content files, numbered from 1; the highest number is the one in force.
+
+    Every change is a new version: a publish, a quick edit, and a rollback too (a copy of the files of
+    the version rolled back to, ``restored_from``), so the history only grows and says who did what.
+    """
+
+    __tablename__ = "content_versions"
+
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: ``seed`` (the shipped files, on an empty database), ``publish``, ``edit``, ``rollback``.
+    kind: Mapped[str] = mapped_column(String(16))
+    #: Every file of the content folder by its path in it (``programs/x.yaml``, ``notices/y.txt``).
+    files: Mapped[dict[str, Any]]
+    #: The loader's digest of the files (:attr:`dialogs.loader.Content.version`).
+    digest: Mapped[str] = mapped_column(String(64))
+    #: What changed against the version before, in a line (English, for logs and lists).
+    summary: Mapped[str] = mapped_column(Text)
+    #: Who: ``tg:12345`` for an admin in the chat, ``cli:user`` on the command line, ``system``.
+    actor: Mapped[str] = mapped_column(String(64))
+    restored_from: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """Who did what to the content, the followers or a submission, and when; refused attempts too."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    #: ``publish``, ``rollback``, ``edit``, ``announce``, ``decide``, ``refused`` …
+    action: Mapped[str] = mapped_column(String(32))
+    #: What it was done to: ``v7``, a program id, a submission reference, a command name.
+    target: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any]]
+    allowed: Mapped[bool]

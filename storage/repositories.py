@@ -29,6 +29,8 @@ from storage.errors import (
 )
 from storage.models import (
     Applicant,
+    AuditEntry,
+    ContentVersion,
     Conversation,
     Document,
     HandledUpdate,
@@ -46,6 +48,8 @@ from storage.models import (
 )
 from storage.views import ApplicantRecord, DocumentRecord, OutboxItem, QuestionRecord, SubmissionRecord
 
+#: The PostgreSQL channel a new content version is announced on (``bot.content_live`` listens).
+CONTENT_CHANNEL = "content_versions"
 #: How long a claimed outbox row is hidden from other workers before it is tried again.
 DEFAULT_LEASE = timedelta(minutes=1)
 
@@ -286,7 +290,13 @@ class ConversationRepository(_Repository):
 
 class SubmissionRepository(_Repository):
     async def create_once(
-        self, data: SubmissionData, *, applicant_id: int, now: datetime, actor: str = "applicant"
+        self,
+        data: SubmissionData,
+        *,
+        applicant_id: int,
+        now: datetime,
+        actor: str = "applicant",
+        content_version: int | None = None,
     ) -> tuple[Submission, bool]:
         """Create the submission, or return the one already made with ``data.key`` (created False).
 
@@ -328,6 +338,7 @@ class SubmissionRepository(_Repository):
             facts=dict(data.facts),
             verdict=data.verdict,
             status=Status.SUBMITTED.value,
+            content_version=content_version,
             created_at=now,
             updated_at=now,
         )
@@ -525,6 +536,28 @@ class OutboxRepository(_Repository):
         self._session.add(row)
         await self._session.flush()
         return _item(row)
+
+    async def enqueue_once(
+        self, key: str, kind: str, reference: str | None, payload: Mapping[str, Any], at: datetime
+    ) -> bool:
+        """Queue a message unless one with ``key`` was ever queued: True when this call queued it.
+
+        For messages a schedule may derive again (after a restart, a second worker, a republished
+        version): the unique key, not a read before the write, makes it once per person.
+        """
+        insert = self._insert(OutboxMessage).values(
+            kind=kind,
+            reference=reference,
+            payload=dict(payload),
+            status=OutboxStatus.PENDING.value,
+            attempts=0,
+            next_attempt_at=at,
+            dedupe_key=key,
+            created_at=at,
+            updated_at=at,
+        )
+        statement = insert.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(OutboxMessage.id)
+        return (await self._session.execute(statement)).first() is not None
 
     async def get(self, message_id: int) -> OutboxItem | None:
         row = await self._session.get(OutboxMessage, message_id, populate_existing=True)
@@ -853,3 +886,87 @@ class QuestionRepository(_Repository):
         if matched != 1:
             return None
         return await self.get(number)
+
+
+class ContentVersionRepository(_Repository):
+    """The published content versions; the highest number is the one in force."""
+
+    async def latest_number(self) -> int | None:
+        return await self._session.scalar(select(func.max(ContentVersion.number)))
+
+    async def get(self, number: int) -> ContentVersion | None:
+        return await self._session.get(ContentVersion, number)
+
+    async def latest(self) -> ContentVersion | None:
+        number = await self.latest_number()
+        return None if number is None else await self.get(number)
+
+    async def listing(self, limit: int = 20) -> list[ContentVersion]:
+        """The newest ``limit`` versions, newest first, without their files (a list is shown, not loaded)."""
+        query = select(ContentVersion).order_by(ContentVersion.number.desc()).limit(limit)
+        return list(await self._session.scalars(query))
+
+    async def add(
+        self,
+        *,
+        kind: str,
+        files: Mapping[str, str],
+        digest: str,
+        summary: str,
+        actor: str,
+        now: datetime,
+        restored_from: int | None = None,
+        expected_latest: int | None,
+    ) -> int:
+        """Add the next version after ``expected_latest`` (None: the first) and return its number.
+
+        Two admins publishing at once both read the same latest number; the primary key lets only one
+        of them have the next number, the other gets :class:`ConcurrentUpdate` and sees the new state.
+        """
+        number = (expected_latest or 0) + 1
+        insert = self._insert(ContentVersion).values(
+            number=number,
+            kind=kind,
+            files=dict(files),
+            digest=digest,
+            summary=summary,
+            actor=actor,
+            restored_from=restored_from,
+            created_at=now,
+        )
+        inserted = (
+            await self._session.execute(
+                insert.on_conflict_do_nothing(index_elements=["number"]).returning(ContentVersion.number)
+            )
+        ).first()
+        if inserted is None:
+            raise ConcurrentUpdate(f"content version {number} was published by someone else meanwhile")
+        if self._session.get_bind().dialect.name == "postgresql":
+            # delivered to every listening process when (and only if) this transaction commits
+            await self._session.execute(select(func.pg_notify(CONTENT_CHANNEL, str(number))))
+        return number
+
+
+class AuditRepository(_Repository):
+    """The audit log: written in the transaction of what it records, read newest first."""
+
+    async def record(
+        self,
+        *,
+        actor: str,
+        action: str,
+        target: str | None,
+        at: datetime,
+        detail: Mapping[str, Any] | None = None,
+        allowed: bool = True,
+    ) -> None:
+        self._session.add(
+            AuditEntry(at=at, actor=actor, action=action, target=target, detail=dict(detail or {}), allowed=allowed)
+        )
+        await self._session.flush()
+
+    async def latest(self, limit: int = 20, *, before_id: int | None = None) -> list[AuditEntry]:
+        query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+        if before_id is not None:
+            query = query.where(AuditEntry.id < before_id)
+        return list(await self._session.scalars(query))

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.errors import StorageError
 from storage.repositories import (
     ApplicantRepository,
+    AuditRepository,
+    ContentVersionRepository,
     ConversationRepository,
     DocumentRepository,
     HandledUpdateRepository,
@@ -39,6 +41,8 @@ class UnitOfWork:
     staff_chats: StaffChatRepository
     questions: QuestionRepository
     handled_updates: HandledUpdateRepository
+    content_versions: ContentVersionRepository
+    audit: AuditRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -58,6 +62,8 @@ class UnitOfWork:
         self.staff_chats = StaffChatRepository(session)
         self.questions = QuestionRepository(session)
         self.handled_updates = HandledUpdateRepository(session)
+        self.content_versions = ContentVersionRepository(session)
+        self.audit = AuditRepository(session)
         return self
 
     async def __aexit__(

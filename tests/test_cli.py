@@ -7,6 +7,7 @@ real process because only one can show it: the imports of a fresh interpreter, a
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -245,7 +246,8 @@ def test_commands_refuse_to_run_on_broken_content(cli, content_copy):
     assert "content check" in result.err and "Traceback" not in result.err
 
 
-def test_cli_does_not_import_telegram_or_database_libraries():
+def test_cli_does_not_import_telegram_or_database_libraries(tmp_path):
+    """Where nothing was published (no database file), a command reads the shipped files and stays quick."""
     probe = (
         "import sys, io, contextlib\n"
         "from bot.cli import main\n"
@@ -255,9 +257,13 @@ def test_cli_does_not_import_telegram_or_database_libraries():
         "heavy = [m for m in ('aiogram', 'telegram', 'sqlalchemy', 'aiohttp', 'httpx') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'none.db'}", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=60, env=env
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ""
+    assert not (tmp_path / "none.db").exists()
 
 
 def test_bare_command_opens_the_local_chat_and_ends_with_the_input(tmp_path):

@@ -12,8 +12,10 @@ import datetime as dt
 import logging
 import signal
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
+from bot.content_live import LiveContent
 from bot.service import Desk
 from bot.settings import Settings
 from bot.telegram.app import TelegramDesk
@@ -58,7 +60,7 @@ class TelegramBot:
     def __init__(
         self,
         settings: Settings,
-        content: Callable[[], Content],
+        content: Callable[[], Content] | Path,
         clock: Callable[[], dt.datetime],
         *,
         album_quiet: float = 1.0,
@@ -80,12 +82,29 @@ class TelegramBot:
         self.desk: TelegramDesk | None = None
         self.webhook: WebhookServer | None = None
         self.once: HandledOnce | None = None
+        #: The content versions followed live, when started from a content folder (as ``python -m bot`` does).
+        self.live: LiveContent | None = None
 
     async def start(self) -> None:
         settings = self.settings
         assert settings.bot_token is not None
         self.database = await open_database(settings.database_url)
-        desk = Desk(self.database, FileStore(settings.files_dir), self.content, default_lang=settings.default_locale)
+        content: Callable[[], Content]
+        if isinstance(self.content, Path):
+            # a folder: its files seed version 1 on an empty database; the newest version runs, and follows
+            self.live = LiveContent(self.database, disk=self.content, clock=self.wall_clock)
+            await self.live.start()
+            content = self.live
+        else:
+            content = self.content
+        live = self.live
+        desk = Desk(
+            self.database,
+            FileStore(settings.files_dir),
+            content,
+            default_lang=settings.default_locale,
+            content_number=(lambda: live.number) if live is not None else None,
+        )
 
         def make_desk(gateway: Gateway) -> TelegramDesk:
             self.desk = TelegramDesk(
@@ -134,6 +153,8 @@ class TelegramBot:
             await self.webhook.stop()
         if self.desk is not None:
             await self.desk.stop()
+        if self.live is not None:
+            await self.live.stop()
         if self.runtime is not None:
             await self.runtime.close()
         if self.database is not None:
