@@ -393,3 +393,24 @@ class AuditEntry(Base):
     target: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[dict[str, Any]]
     allowed: Mapped[bool]
+
+
+class AdminDraft(Base):
+    """A change an admin was shown and has not confirmed yet (a publish, a rollback, a quick edit, an
+    announcement): the confirm button names it by ``token``, so whichever process gets the press (after a
+    restart too) does exactly what was previewed, once, and only for the admin who asked."""
+
+    __tablename__ = "admin_drafts"
+
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    #: Who asked (``tg:12345``): only they may confirm it.
+    admin: Mapped[str] = mapped_column(String(64))
+    #: ``publish``, ``rollback``, ``edit``, ``announce``.
+    kind: Mapped[str] = mapped_column(String(16))
+    #: What is to be done: the files to publish, the version to go back to, the announcement's text …
+    payload: Mapped[dict[str, Any]]
+    #: The version in force when it was previewed: confirming after someone else published is refused.
+    base_number: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    #: Set when confirmed or cancelled: a second press does nothing.
+    closed_at: Mapped[datetime | None]

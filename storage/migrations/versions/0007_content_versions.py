@@ -1,4 +1,4 @@
-"""Content versions and the audit log; submissions remember their content version; outbox messages that
+"""Content versions, the audit log and admins' unconfirmed changes; submissions remember their content version; outbox messages that
 must reach a person once carry a unique key; lookups by outbox reference and by subscribed program use
 an index.
 
@@ -50,6 +50,17 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     op.create_index("ix_audit_log_at", "audit_log", ["at"])
+    op.create_table(
+        "admin_drafts",
+        sa.Column("token", sa.String(32), nullable=False),
+        sa.Column("admin", sa.String(64), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("payload", JSON_DOC, nullable=False),
+        sa.Column("base_number", sa.Integer(), nullable=True),
+        sa.Column("created_at", TIME, nullable=False),
+        sa.Column("closed_at", TIME, nullable=True),
+        sa.PrimaryKeyConstraint("token", name="pk_admin_drafts"),
+    )
     with op.batch_alter_table("submissions") as batch:
         batch.add_column(sa.Column("content_version", sa.Integer(), nullable=True))
     with op.batch_alter_table("outbox") as batch:
@@ -67,6 +78,7 @@ def downgrade() -> None:
         batch.drop_column("dedupe_key")
     with op.batch_alter_table("submissions") as batch:
         batch.drop_column("content_version")
+    op.drop_table("admin_drafts")
     op.drop_index("ix_audit_log_at", table_name="audit_log")
     op.drop_table("audit_log")
     op.drop_table("content_versions")
