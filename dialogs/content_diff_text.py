@@ -25,9 +25,10 @@ from pydantic import BaseModel
 
 from dialogs.content_diff import ASK, FACTS, GLOBAL_FAQ, PROGRAM, Change, ContentDiff, Instant
 from dialogs.explain import amount_text
-from dialogs.i18n import LANGUAGE_NAMES, N_, Translator
+from dialogs.i18n import N_, Translator
 from dialogs.schema import Text
 from dialogs.schema_program import Amount
+from dialogs.submit_notes import FORM_LABELS
 
 __all__ = ["diff_json", "diff_lines", "diff_summary"]
 
@@ -120,6 +121,25 @@ FIELDS = {
     "about": N_("topic words"),
     "regions": N_("regions"),
     "stopwords": N_("stopwords"),
+}
+
+#: Each language as a sentence names it ("no English text"); the buttons use each one's own name.
+LANGUAGES = {"zh": N_("Chinese"), "en": N_("English"), "ug": N_("Uyghur")}
+
+_WHO = {"applicant": N_("the applicant"), "unit": N_("the recommending unit"), "authority": N_("the HR authority")}
+#: The words of a field whose values are the schema's own (``basis: office``), by field.
+VALUES: dict[str, dict[str, str]] = {
+    "basis": {"notice": N_("the notice's words"), "office": N_("the office's own guidance")},
+    "audience": _WHO,
+    "provided_by": _WHO,
+    "kind": {"requirement": N_("requirement"), "exclusion": N_("exclusion")},
+    "channel": {
+        "online": N_("online"),
+        "paper": N_("on paper"),
+        "recommendation": N_("through the unit"),
+        "procedure": N_("procedure"),
+    },
+    "forms": FORM_LABELS,
 }
 
 #: A window's state as the applicant sees it (the same words as the program list's).
@@ -264,8 +284,8 @@ class _Words:
             return ""
         parts = []
         for part in path.split("."):
-            if part in LANGUAGE_NAMES:
-                parts.append(LANGUAGE_NAMES[part])
+            if part in LANGUAGES:
+                parts.append(self._(LANGUAGES[part]))
             else:
                 label = FIELDS.get(part)
                 parts.append(self._(label) if label else part)
@@ -311,6 +331,17 @@ class _Words:
         else:
             return None
         return shown if len(shown) <= VALUE_CHARS else None
+
+    def worded(self, field: str, value: object) -> object:
+        """A value of the schema's own vocabulary (``office``, ``scan``) in the reader's words."""
+        labels = VALUES.get(field)
+        if labels is None:
+            return value
+        if isinstance(value, str):
+            return self._(labels[value]) if value in labels else value
+        if isinstance(value, tuple):
+            return tuple(self._(labels[v]) if isinstance(v, str) and v in labels else v for v in value)
+        return value
 
     def subject(self, change: Change) -> str:
         """Who the line is about: ``{name} ({section})``, or the program itself."""
@@ -396,14 +427,14 @@ class _Words:
         elif change.old is None:
             what = self._("{field} added").format(field=field)
         else:
-            languages = self.tr.format_list([LANGUAGE_NAMES[lang] for lang in change.langs])
+            languages = self.tr.format_list([self._(LANGUAGES[lang]) for lang in change.langs])
             what = self._("{field}: wording changed ({languages})").format(field=field, languages=languages)
         return self.about(change, what)
 
     def _gaps(self, run: Sequence[Change]) -> str:
         change = run[0]
         fields = self.tr.format_list([self.field(c.field) for c in run])
-        language = LANGUAGE_NAMES[change.langs[0]]
+        language = self._(LANGUAGES[change.langs[0]])
         what = self._("{fields}: no {language} text (Chinese is shown instead)").format(
             fields=fields, language=language
         )
@@ -413,11 +444,12 @@ class _Words:
         """A field's change: old → new when both fit on a line, the words added and removed for a list."""
         change = run[0]
         field = self.field(change.field)
-        old, new = change.old, change.new
+        last = (change.field or "").rsplit(".", 1)[-1]
+        old, new = self.worded(last, change.old), self.worded(last, change.new)
         if isinstance(old, tuple) and isinstance(new, tuple) and change.kind != "contact_changed":
             what = self._listed(field, old, new)
         elif isinstance(old, Text) and isinstance(new, Text) and old.get(self.lang) == new.get(self.lang):
-            languages = self.tr.format_list([LANGUAGE_NAMES[lang] for lang in change.langs])
+            languages = self.tr.format_list([self._(LANGUAGES[lang]) for lang in change.langs])
             what = self._("{field}: wording changed ({languages})").format(field=field, languages=languages)
         else:
             before, after = self.value(old), self.value(new)
@@ -449,42 +481,59 @@ def _short(text: str, limit: int) -> str:
 
 # --------------------------------------------------------------------------- the summary
 
-#: The summary's parts, in the order they are said: (kinds counted, singular, plural, count items not changes).
-_SUMMARY: tuple[tuple[frozenset[str], str, str, bool], ...] = (
-    (frozenset({"window_opens"}), N_("{n} window opens"), N_("{n} windows open"), False),
-    (frozenset({"window_closes"}), N_("{n} window closes"), N_("{n} windows close"), False),
-    (frozenset({"window_changed"}), N_("{n} window changes"), N_("{n} windows change"), False),
-    (frozenset({"program_added"}), N_("{n} program added"), N_("{n} programs added"), False),
-    (frozenset({"program_removed"}), N_("{n} program removed"), N_("{n} programs removed"), False),
-    (frozenset({"milestone_moved"}), N_("{n} milestone moved"), N_("{n} milestones moved"), True),
-    (frozenset({"contact_changed"}), N_("{n} contact changed"), N_("{n} contacts changed"), True),
-    (frozenset({"amount_changed"}), N_("{n} amount changed"), N_("{n} amounts changed"), False),
-    (frozenset({"item_added"}), N_("{n} item added"), N_("{n} items added"), False),
-    (frozenset({"item_removed"}), N_("{n} item removed"), N_("{n} items removed"), False),
+#: The summary's parts, in the order they are said: each part, the kinds it counts, and whether it counts
+#: items (a milestone moved at both ends, a contact with a new phone and e-mail: once) or changes.
+_SUMMARY: tuple[tuple[str, frozenset[str], bool], ...] = (
+    ("window_opens", frozenset({"window_opens"}), False),
+    ("window_closes", frozenset({"window_closes"}), False),
+    ("window_changed", frozenset({"window_changed"}), False),
+    ("program_added", frozenset({"program_added"}), False),
+    ("program_removed", frozenset({"program_removed"}), False),
+    ("milestone_moved", frozenset({"milestone_moved"}), True),
+    ("contact_changed", frozenset({"contact_changed"}), True),
+    ("amount_changed", frozenset({"amount_changed"}), False),
+    ("item_added", frozenset({"item_added"}), False),
+    ("item_removed", frozenset({"item_removed"}), False),
     (
+        "field_changed",
         frozenset({"field_changed", "staff_chat_added", "staff_chat_removed", "staff_chat_changed"}),
-        N_("{n} other change"),
-        N_("{n} other changes"),
         False,
     ),
-    (frozenset({"text_changed"}), N_("{n} text changed"), N_("{n} texts changed"), False),
-    (frozenset({"translation_missing"}), N_("{n} translation missing"), N_("{n} translations missing"), False),
+    ("text_changed", frozenset({"text_changed"}), False),
+    ("translation_missing", frozenset({"translation_missing"}), False),
 )
 
 
-def diff_summary(diff: ContentDiff, tr: Translator) -> str:
-    """One short line for a list of versions: ``2 milestones moved, 1 contact changed, 1 window opens``.
+def _counted(part: str, n: int, tr: Translator) -> str:
+    """``2 milestones moved``: each part its own plural message, so every language gets its forms."""
+    words = {
+        "window_opens": lambda: tr.ngettext("{n} window opens", "{n} windows open", n),
+        "window_closes": lambda: tr.ngettext("{n} window closes", "{n} windows close", n),
+        "window_changed": lambda: tr.ngettext("{n} window changes", "{n} windows change", n),
+        "program_added": lambda: tr.ngettext("{n} program added", "{n} programs added", n),
+        "program_removed": lambda: tr.ngettext("{n} program removed", "{n} programs removed", n),
+        "milestone_moved": lambda: tr.ngettext("{n} milestone moved", "{n} milestones moved", n),
+        "contact_changed": lambda: tr.ngettext("{n} contact changed", "{n} contacts changed", n),
+        "amount_changed": lambda: tr.ngettext("{n} amount changed", "{n} amounts changed", n),
+        "item_added": lambda: tr.ngettext("{n} item added", "{n} items added", n),
+        "item_removed": lambda: tr.ngettext("{n} item removed", "{n} items removed", n),
+        "field_changed": lambda: tr.ngettext("{n} other change", "{n} other changes", n),
+        "text_changed": lambda: tr.ngettext("{n} text changed", "{n} texts changed", n),
+        "translation_missing": lambda: tr.ngettext("{n} translation missing", "{n} translations missing", n),
+    }
+    return words[part]().format(n=tr.number(n))
 
-    A milestone moved at both ends, or a contact with a new phone and a new e-mail, counts once.
-    """
+
+def diff_summary(diff: ContentDiff, tr: Translator) -> str:
+    """One short line for a list of versions: ``2 milestones moved, 1 contact changed, 1 window opens``."""
     if diff.empty:
         return tr.gettext("No changes.")
     parts = []
-    for kinds, singular, plural, per_item in _SUMMARY:
+    for part, kinds, per_item in _SUMMARY:
         found = [c for c in diff.changes if c.kind in kinds]
         count = len({(c.program, c.section, c.item) for c in found}) if per_item else len(found)
         if count:
-            parts.append(tr.ngettext(singular, plural, count).format(n=tr.number(count)))
+            parts.append(_counted(part, count, tr))
     summary = parts[0]
     for part in parts[1:]:
         summary = tr.gettext("{summary}, {part}").format(summary=summary, part=part)
