@@ -53,11 +53,15 @@ def window_state(milestone: Milestone, now: dt.datetime) -> WindowState:
 
 
 def track_window_state(program: Program, track: Track, now: dt.datetime) -> WindowState | None:
-    """The state of the window the track's applicant faces; ``None`` for a draft or no window."""
+    """The state of the window the track's applicant faces; ``None`` for a draft or no window.
+
+    A track an admin closed (``closed: true``) is closed whatever its dates say."""
     if program.draft:
         return None
     window = program.window_of(track)
-    return window_state(window, now) if window else None
+    if window is None:
+        return None
+    return "closed" if track.closed else window_state(window, now)
 
 
 def is_open(program: Program, track: Track, now: dt.datetime) -> bool:

@@ -186,6 +186,8 @@ class Track(ContentModel):
     aliases: tuple[Alias, ...] = ()
     #: The applicant-facing milestone for this track, when it differs from the program's.
     window: Id | None = None
+    #: Closed by an admin (``/close``) whatever its dates say: the office stopped taking applications.
+    closed: bool = False
 
 
 class Program(ContentModel):

@@ -28,6 +28,7 @@ from storage.errors import (
     StorageError,
 )
 from storage.models import (
+    AdminDraft,
     Applicant,
     AuditEntry,
     ContentVersion,
@@ -970,3 +971,62 @@ class AuditRepository(_Repository):
         if before_id is not None:
             query = query.where(AuditEntry.id < before_id)
         return list(await self._session.scalars(query))
+
+
+class AdminDraftRepository(_Repository):
+    """Previews an admin was shown and has not confirmed: found by the token their buttons carry."""
+
+    async def add(
+        self,
+        *,
+        token: str,
+        admin: str,
+        kind: str,
+        payload: Mapping[str, Any],
+        base_number: int | None,
+        now: datetime,
+    ) -> None:
+        self._session.add(
+            AdminDraft(
+                token=token, admin=admin, kind=kind, payload=dict(payload), base_number=base_number, created_at=now
+            )
+        )
+        await self._session.flush()
+
+    async def get(self, token: str) -> AdminDraft | None:
+        query = select(AdminDraft).where(AdminDraft.token == token)
+        return await self._session.scalar(query.execution_options(populate_existing=True))
+
+    async def close(self, token: str, *, now: datetime) -> bool:
+        """Close the draft; False when it was closed already (a second tap, another worker): do nothing then."""
+        matched = await self._matched(
+            update(AdminDraft)
+            .where(AdminDraft.token == token, AdminDraft.closed_at.is_(None))
+            .values(closed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return matched == 1
+
+    async def waiting(self, admin: str, kind: str, *, since: datetime) -> AdminDraft | None:
+        """The admin's newest open draft of ``kind`` made after ``since`` (a question the bot asked them)."""
+        query = (
+            select(AdminDraft)
+            .where(
+                AdminDraft.admin == admin,
+                AdminDraft.kind == kind,
+                AdminDraft.closed_at.is_(None),
+                AdminDraft.created_at > since,
+            )
+            .order_by(AdminDraft.created_at.desc())
+            .limit(1)
+        )
+        return await self._session.scalar(query)
+
+    async def close_all(self, admin: str, kind: str, *, now: datetime) -> int:
+        """Close every open draft of ``kind`` of the admin (a new question replaces an unanswered one)."""
+        return await self._matched(
+            update(AdminDraft)
+            .where(AdminDraft.admin == admin, AdminDraft.kind == kind, AdminDraft.closed_at.is_(None))
+            .values(closed_at=now)
+            .execution_options(synchronize_session=False)
+        )

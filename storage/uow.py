@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.errors import StorageError
 from storage.repositories import (
+    AdminDraftRepository,
     ApplicantRepository,
     AuditRepository,
     ContentVersionRepository,
@@ -43,6 +44,7 @@ class UnitOfWork:
     handled_updates: HandledUpdateRepository
     content_versions: ContentVersionRepository
     audit: AuditRepository
+    admin_drafts: AdminDraftRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -64,6 +66,7 @@ class UnitOfWork:
         self.handled_updates = HandledUpdateRepository(session)
         self.content_versions = ContentVersionRepository(session)
         self.audit = AuditRepository(session)
+        self.admin_drafts = AdminDraftRepository(session)
         return self
 
     async def __aexit__(

@@ -25,6 +25,7 @@ from aiogram.exceptions import (
 from aiogram.methods import TelegramMethod
 from aiogram.types import (
     BotCommand,
+    BotCommandScopeChat,
     BotCommandScopeDefault,
     BufferedInputFile,
     CallbackQuery,
@@ -154,11 +155,13 @@ class AiogramGateway:
         buffer = await self._call(self.bot.download(file_id, destination=io.BytesIO()))
         return buffer.getvalue()
 
-    async def set_commands(self, commands: Sequence[tuple[str, str]], language_code: str | None) -> None:
+    async def set_commands(
+        self, commands: Sequence[tuple[str, str]], language_code: str | None, *, chat_id: int | None = None
+    ) -> None:
         await self._call(
             self.bot.set_my_commands(
                 [BotCommand(command=name, description=text) for name, text in commands],
-                scope=BotCommandScopeDefault(),
+                scope=BotCommandScopeDefault() if chat_id is None else BotCommandScopeChat(chat_id=chat_id),
                 language_code=language_code,
             )
         )

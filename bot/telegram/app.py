@@ -3,7 +3,7 @@
 A runtime (aiogram or python-telegram-bot) receives updates its own way, turns
 each into an :class:`IncomingMessage` or :class:`IncomingCallback`, and calls
 :meth:`TelegramDesk.on_message` / :meth:`TelegramDesk.on_callback`. Routing
-(applicant or staff), throttling, error replies, command registration and the
+(applicant, staff or admin), throttling, error replies, command registration and the
 outbox worker live here, once.
 """
 
@@ -15,13 +15,16 @@ import logging
 from collections.abc import Awaitable, Callable, Collection
 
 from bot.i18n import BabelTranslator, translator
+from bot.publishing import Publisher
 from bot.service import Desk
+from bot.telegram.admin import AdminDesk, Route
 from bot.telegram.applicants import CHANNEL, ApplicantChannel, language_of
 from bot.telegram.outbox import LEASE, OutboxWorker, utc_now
 from bot.telegram.staff import StaffReview
 from bot.telegram.staff_language import StaffLanguages
 from bot.telegram.throttle import Throttle
 from bot.telegram.types import Gateway, Incoming, IncomingCallback, IncomingMessage, Person, TelegramFailure
+from dialogs.admin_buttons import is_admin_payload
 from dialogs.engine import LANGUAGES, MENU_COMMANDS
 from dialogs.review_model import is_staff_payload
 
@@ -42,9 +45,12 @@ class TelegramDesk:
         throttle: Throttle | None = None,
         wall_clock: Callable[[], dt.datetime] = utc_now,
         outbox_lease: dt.timedelta = LEASE,
+        publisher: Publisher | None = None,
     ) -> None:
         """``clock`` is the applicants' and staff's (it may run from a set moment, as ``--now`` makes it);
-        ``wall_clock`` is the real time the outbox schedules retries by (a test moves its own forward)."""
+        ``wall_clock`` is the real time the outbox schedules retries by (a test moves its own forward).
+        ``publisher``: content versions published from the admin chat (None when the bot runs on a fixed
+        content, as some tests do: admins are then told publishing is not available)."""
         self.desk = desk
         self.gateway = gateway
         self.clock = clock
@@ -76,6 +82,7 @@ class TelegramDesk:
             languages=self.staff_languages,
             admins=admin_ids,
         )
+        self.admin = AdminDesk(desk, gateway, clock, admins=admin_ids, publisher=publisher, wall_clock=wall_clock)
         desk.outbox_listeners.append(self.outbox.wake)
 
     def staff_chats(self) -> set[int]:
@@ -104,6 +111,7 @@ class TelegramDesk:
                 await self.gateway.set_commands(commands, lang)
             except TelegramFailure as failure:
                 log.warning("commands for %s not registered: %s", lang or "default", failure)
+        await self.admin.register_commands()
 
     # ------------------------------------------------------------------ updates
 
@@ -113,7 +121,16 @@ class TelegramDesk:
             return
         if not message.private:
             return  # other groups the bot was added to: not a place for applications
-        await self._guard(message.sender, message.chat_id, self.applicants.on_message(message))
+        await self._guard(message.sender, message.chat_id, self._private(message))
+
+    async def _private(self, message: IncomingMessage) -> None:
+        """Admin commands and admins' content files to the admin desk; the rest to the applicant flow."""
+        route = await self.admin.route(message)
+        if route is Route.ADMIN:
+            return
+        await self.applicants.on_message(message)
+        if route is Route.APPLICANT_THEN_HELP:
+            await self.admin.send_help(message)
 
     async def on_callback(self, callback: IncomingCallback) -> None:
         if is_staff_payload(callback.data):
@@ -123,6 +140,9 @@ class TelegramDesk:
             # An applicant's button (``x:mine``, a menu) pressed in a staff chat or another group: the
             # applicant flow runs in private chats only. Stop the spinner; say nothing there.
             await self._silently_answer(callback)
+            return
+        if is_admin_payload(callback.data):
+            await self._guard(callback.sender, callback.chat_id or callback.sender.id, self.admin.on_callback(callback))
             return
         await self._guard(
             callback.sender, callback.chat_id or callback.sender.id, self.applicants.on_callback(callback)

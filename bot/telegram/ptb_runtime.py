@@ -14,6 +14,7 @@ from typing import Any
 
 from telegram import (
     BotCommand,
+    BotCommandScopeChat,
     BotCommandScopeDefault,
     ForceReply,
     InlineKeyboardButton,
@@ -162,11 +163,13 @@ class PTBGateway:
         file = await self._call(self.bot.get_file(file_id))
         return bytes(await self._call(file.download_as_bytearray()))
 
-    async def set_commands(self, commands: Sequence[tuple[str, str]], language_code: str | None) -> None:
+    async def set_commands(
+        self, commands: Sequence[tuple[str, str]], language_code: str | None, *, chat_id: int | None = None
+    ) -> None:
         await self._call(
             self.bot.set_my_commands(
                 [BotCommand(name, text) for name, text in commands],
-                scope=BotCommandScopeDefault(),
+                scope=BotCommandScopeDefault() if chat_id is None else BotCommandScopeChat(chat_id=chat_id),
                 language_code=language_code,
             )
         )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bot.content_live import LiveContent
+from bot.publishing import Publisher
 from bot.service import Desk
 from bot.settings import Settings
 from bot.telegram.app import TelegramDesk
@@ -98,6 +99,7 @@ class TelegramBot:
         else:
             content = self.content
         live = self.live
+        publisher = Publisher(self.database, live) if live is not None else None
         desk = Desk(
             self.database,
             FileStore(settings.files_dir),
@@ -118,6 +120,7 @@ class TelegramBot:
                 throttle=self.throttle,
                 wall_clock=self.wall_clock,
                 outbox_lease=dt.timedelta(seconds=settings.outbox_lease_seconds),
+                publisher=publisher,
             )
             return self.desk
 

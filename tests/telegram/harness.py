@@ -121,11 +121,15 @@ def make_bot(
     api: FakeBotAPI,
     runtime: str,
     tmp: Path,
-    content: Content,
+    content: Content | Path,
     *,
     wall_clock: Callable[[], dt.datetime] = utc_now,
+    start: dt.datetime = INSIDE_AID_WINDOW,
     **settings: Any,
 ) -> TelegramBot:
+    """A bot on the fake Bot API. ``content`` is a fixed Content, or a content folder: the bot then runs
+    on content versions in its database (the folder seeds version 1) and admins can publish.
+    ``start`` is where the applicants' clock begins."""
     values: dict[str, Any] = {
         "bot_token": api.token,
         "bot_runtime": runtime,
@@ -138,13 +142,17 @@ def make_bot(
     values.update(settings)
     return TelegramBot(
         Settings(_env_file=None, **values),
-        lambda: content,
-        running_clock(INSIDE_AID_WINDOW),
+        content if isinstance(content, Path) else functools.partial(_fixed, content),
+        running_clock(start),
         album_quiet=0.3,
         outbox_poll=0.2,
         throttle=Throttle(rate=100, burst=100),  # a test taps faster than any person
         wall_clock=wall_clock,
     )
+
+
+def _fixed(content: Content) -> Content:
+    return content
 
 
 class Watch:
