@@ -302,7 +302,7 @@ def _item_changes(
     section: str, program_id: str | None, before: BaseModel, after: BaseModel, skip: frozenset[str] = frozenset()
 ) -> Iterator[Change]:
     """The fields of one item (or of the program itself) that differ, each as one change."""
-    item_id = getattr(after, "id", None)
+    item_id = None if section == PROGRAM else getattr(after, "id", None)
     name = _name(after)
     #: What every change of this item shares; each change below says its kind, field and values.
     common = Change("field_changed", program_id, item_id, section=section, name=name)
@@ -356,8 +356,9 @@ def _leaves(
 ) -> Iterator[tuple[tuple[str, ...], Any, Any]]:
     """The smallest differing parts of two values: ``(path, old, new)``.
 
-    Models are walked field by field and mappings key by key; a text, a rule, a sum, a
-    date and any list are leaves (a list of words is shown as what was added and removed).
+    Models are walked field by field, mappings key by key, and lists of entries without ids
+    position by position while their number holds; a text, a rule, a sum, a date and any other
+    list are leaves (a list of words is shown as what was added and removed).
     """
     if old == new:
         return
@@ -366,12 +367,25 @@ def _leaves(
             if name not in skip:
                 yield from _leaves(getattr(old, name), getattr(new, name), (*path, name))
         return
+    if _entries(old) and _entries(new) and len(old) == len(new):
+        for i, (before, after) in enumerate(zip(old, new, strict=True)):
+            yield from _leaves(before, after, (*path, str(i)))
+        return
     if isinstance(old, Mapping) and isinstance(new, Mapping):
         keys = list(old) + [k for k in new if k not in old]
         for key in keys:
             yield from _leaves(old.get(key), new.get(key), (*path, str(key)))
         return
     yield path, old, new
+
+
+def _entries(value: object) -> bool:
+    """A list of entries without ids (a contact's duties): walked by position while their number holds."""
+    return (
+        isinstance(value, tuple)
+        and bool(value)
+        and all(_walkable(v) and "id" not in type(v).model_fields for v in value)
+    )
 
 
 def _walkable(value: object) -> bool:
@@ -413,7 +427,7 @@ def _gaps(content: Content) -> dict[tuple[str | None, str, str | None, str, str]
     found: dict[tuple[str | None, str, str | None, str, str], Change] = {}
 
     def collect(program_id: str | None, section: str, item: BaseModel, skip: frozenset[str] = frozenset()) -> None:
-        item_id = getattr(item, "id", None)
+        item_id = None if section == PROGRAM else getattr(item, "id", None)
         for path, text in _texts(item, (), skip):
             for lang in LANGS[1:]:
                 if getattr(text, lang) is None:

@@ -286,6 +286,8 @@ class _Words:
         for part in path.split("."):
             if part in LANGUAGES:
                 parts.append(self._(LANGUAGES[part]))
+            elif part.isdigit():  # an entry of a list without ids, counted from 1 for people
+                parts.append(self.tr.number(int(part) + 1))
             else:
                 label = FIELDS.get(part)
                 parts.append(self._(label) if label else part)
