@@ -155,6 +155,8 @@ class ContentDiff:
 
 def diff_content(old: Content, new: Content, now: dt.datetime) -> ContentDiff:
     """What publishing ``new`` over the active ``old`` changes, with windows judged at ``now`` (aware)."""
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime: windows are judged in their own time zones")
     old_programs = {p.id: p for p in old.programs}
     new_programs = {p.id: p for p in new.programs}
     order = [p.id for p in new.programs] + [p.id for p in old.programs if p.id not in new_programs]
@@ -166,12 +168,15 @@ def diff_content(old: Content, new: Content, now: dt.datetime) -> ContentDiff:
         found += _staff_changes(program_id, before, after, old.staff_chats, new.staff_chats)
         found += [g for key, g in new_gaps.items() if key[0] == program_id and key not in old_gaps]
         changes += sorted(found, key=lambda c: _RANK[c.kind])
-    changes += _listed(GLOBAL_FAQ, None, old.faq, new.faq)
-    changes += _listed(FACTS, None, tuple(old.facts.values()), tuple(new.facts.values()))
-    changes += [g for key, g in new_gaps.items() if key[0] is None and key not in old_gaps]
+    for section, old_items, new_items in (
+        (GLOBAL_FAQ, old.faq, new.faq),
+        (FACTS, tuple(old.facts.values()), tuple(new.facts.values())),
+    ):
+        found = list(_listed(section, None, old_items, new_items))
+        found += [g for key, g in new_gaps.items() if key[:2] == (None, section) and key not in old_gaps]
+        changes += sorted(found, key=lambda c: _RANK[c.kind])
     changes += _lexicon_changes(old, new)
-    names = {p.id: p.short_title for p in (*old.programs, *new.programs)}
-    names.update({p.id: p.short_title for p in new.programs})
+    names = {p.id: p.short_title for p in (*old.programs, *new.programs)}  # the new title wins
     return ContentDiff(changes=tuple(changes), programs=names)
 
 

@@ -459,3 +459,72 @@ def test_a_program_turned_into_a_draft_closes_its_open_windows(tmp_path, shipped
         "• 专业技术人才和高技能人才——申报期结束（申报中 → 无申报期）",
         "• 项目——征求意见稿：否 → 是",
     ]
+
+
+def test_a_faq_entry_added_and_left_untranslated_reads_under_one_heading(tmp_path, shipped):
+    def add(data: dict[str, Any]) -> None:
+        data["faq"].append(
+            {
+                "id": "how-to-restart",
+                "basis": "office",
+                "intent": "other",
+                "q": {"zh": ["怎么重新开始"]},
+                "a": {"zh": "发送 /start 回到主菜单。"},
+            }
+        )
+
+    diff = diff_content(shipped, edited(tmp_path, {"faq.yaml": add}), IN_2024_WINDOW)
+
+    assert kinds(diff) == [
+        ("item_added", None, "faq", "how-to-restart", None),
+        ("translation_missing", None, "faq", "how-to-restart", "a"),
+        ("translation_missing", None, "faq", "how-to-restart", "a"),
+    ]
+    assert diff_lines(diff, translator("en")) == [
+        "Questions across programs (faq.yaml):",
+        "• Added FAQ entry: 怎么重新开始",
+        "• 怎么重新开始 (FAQ entry) — answer: no English text (Chinese is shown instead)",
+        "• 怎么重新开始 (FAQ entry) — answer: no Uyghur text (Chinese is shown instead)",
+    ]
+
+
+def test_a_moment_without_a_time_zone_is_refused(shipped):
+    with pytest.raises(ValueError, match="aware"):
+        diff_content(shipped, shipped, dt.datetime(2024, 3, 10, 9, 0))
+
+
+def test_a_contact_added_shows_its_phone_and_a_changed_email_shows_old_to_new(tmp_path, shipped):
+    def contacts(data: dict[str, Any]) -> None:
+        item(data["contacts"], "province-professional")["emails"] = ["zjc@example.org"]
+        data["contacts"].append(
+            {
+                "id": "yq-helpdesk",
+                "office": {
+                    "zh": "阳泉市人社局服务窗口",
+                    "en": "Yangquan HR bureau service desk",
+                    "ug": "ياڭچۈەن مۇلازىمەت كۆزنىكى",
+                },
+                "phones": ["0353-2299900"],
+                "duties": [
+                    {
+                        "topics": ["general"],
+                        "text": {"zh": "一般咨询", "en": "General questions", "ug": "ئادەتتىكى سوئاللار"},
+                    }
+                ],
+                "basis": "office",
+                "source": "§市通知 联系人",
+            }
+        )
+
+    diff = diff_content(shipped, edited(tmp_path, {f"programs/{SX}.yaml": contacts}), IN_2024_WINDOW)
+
+    assert kinds(diff) == [
+        ("contact_changed", SX, "contacts", "province-professional", "emails"),
+        ("item_added", SX, "contacts", "yq-helpdesk", None),
+    ]
+    assert text(diff, "en").splitlines()[1:] == [
+        # An office's name is cut to about 80 characters: the line is about the e-mail.
+        "• Professional and Technical Personnel Division, Shanxi HR and Social Security De… (contact) — "
+        "e-mail: 372325549@qq.com → zjc@example.org",
+        "• Added contact: Yangquan HR bureau service desk (0353-2299900)",
+    ]
