@@ -157,9 +157,9 @@ def diff_content(old: Content, new: Content, now: dt.datetime) -> ContentDiff:
     """What publishing ``new`` over the active ``old`` changes, with windows judged at ``now`` (aware)."""
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime: windows are judged in their own time zones")
-    old_programs = {p.id: p for p in old.programs}
-    new_programs = {p.id: p for p in new.programs}
-    order = [p.id for p in new.programs] + [p.id for p in old.programs if p.id not in new_programs]
+    old_programs = {p.id: p for p in _written(old, "programs")}
+    new_programs = {p.id: p for p in _written(new, "programs")}
+    order = list(new_programs) + [p for p in old_programs if p not in new_programs]
     changes: list[Change] = []
     old_gaps, new_gaps = _gaps(old), _gaps(new)
     for program_id in order:
@@ -169,7 +169,7 @@ def diff_content(old: Content, new: Content, now: dt.datetime) -> ContentDiff:
         found += [g for key, g in new_gaps.items() if key[0] == program_id and key not in old_gaps]
         changes += sorted(found, key=lambda c: _RANK[c.kind])
     for section, old_items, new_items in (
-        (GLOBAL_FAQ, old.faq, new.faq),
+        (GLOBAL_FAQ, _written(old, "faq"), _written(new, "faq")),
         (FACTS, tuple(old.facts.values()), tuple(new.facts.values())),
     ):
         found = list(_listed(section, None, old_items, new_items))
@@ -177,7 +177,39 @@ def diff_content(old: Content, new: Content, now: dt.datetime) -> ContentDiff:
         changes += sorted(found, key=lambda c: _RANK[c.kind])
     changes += _lexicon_changes(old, new)
     names = {p.id: p.short_title for p in (*old.programs, *new.programs)}  # the new title wins
-    return ContentDiff(changes=tuple(changes), programs=names)
+    shown = _shown_names(old, new)
+    return ContentDiff(
+        changes=tuple(replace(c, name=shown.get((c.program, c.section, c.item), c.name)) for c in changes),
+        programs=names,
+    )
+
+
+def _written(content: Content, part: Literal["programs", "faq"]) -> tuple[Any, ...]:
+    """The programs (or ``faq.yaml``) as the files write them, where the content keeps that form.
+
+    Texts may name a date, phone or amount by placeholder (``{closes:city-materials}``), filled in
+    at load. The diff compares what the admin wrote: a moved deadline is one change, not one more
+    for every sentence that states it. Content without the written form is compared as loaded.
+    """
+    written = getattr(content, f"raw_{part}", ())
+    return tuple(written) if written else tuple(getattr(content, part))
+
+
+def _shown_names(old: Content, new: Content) -> dict[tuple[str | None, str | None, str | None], Text]:
+    """Each item's name as readers see it (placeholders filled in), the new version's first."""
+    names: dict[tuple[str | None, str | None, str | None], Text] = {}
+    for content in (old, new):
+        for program in content.programs:
+            for section in _sections(Program):
+                for entry in getattr(program, section):
+                    name = _name(entry)
+                    if name is not None:
+                        names[(program.id, section, entry.id)] = name
+        for entry in content.faq:
+            name = _name(entry)
+            if name is not None:
+                names[(None, GLOBAL_FAQ, entry.id)] = name
+    return names
 
 
 # --------------------------------------------------------------------------- programs
@@ -448,12 +480,12 @@ def _gaps(content: Content) -> dict[tuple[str | None, str, str | None, str, str]
                     )
 
     sections = _sections(Program)
-    for program in content.programs:
+    for program in _written(content, "programs"):
         collect(program.id, PROGRAM, program, frozenset(sections))
         for section in sections:
             for item in getattr(program, section):
                 collect(program.id, section, item)
-    for entry in content.faq:
+    for entry in _written(content, "faq"):
         collect(None, GLOBAL_FAQ, entry)
     for fact in content.facts.values():
         collect(None, FACTS, fact)
