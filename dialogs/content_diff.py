@@ -554,3 +554,43 @@ def _lexicon_changes(old: Content, new: Content) -> Iterator[Change]:
         return
     for path, old_value, new_value in _leaves(old.lexicon, new.lexicon, ()):
         yield Change("field_changed", None, None, field=".".join(path), old=old_value, new=new_value, section=ASK)
+
+
+# --------------------------------------------------------------------------- the machine form
+
+
+def diff_json(diff: ContentDiff) -> list[dict[str, Any]]:
+    """The changes as plain data (``json.dumps`` takes it): ids and values, not a word of prose.
+
+    Moments are ISO 8601 with their offset and whether a time of day was given; texts are
+    ``{zh, en, ug}``; amounts and other content values are their fields as in the YAML.
+    """
+    return [
+        {
+            "kind": c.kind,
+            "program": c.program,
+            "section": c.section,
+            "item": c.item,
+            "field": c.field,
+            "langs": list(c.langs),
+            "old": _plain(c.old),
+            "new": _plain(c.new),
+            "name": _plain(c.name),
+            "when": _plain(c.when),
+        }
+        for c in diff.changes
+    ]
+
+
+def _plain(value: object) -> Any:
+    if isinstance(value, Instant):
+        return {"at": value.at.isoformat(), "timed": value.timed}
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value

@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from bot.i18n import translator
-from dialogs.content_diff import Change, ContentDiff, Instant, diff_content
-from dialogs.content_diff_text import diff_json, diff_lines, diff_summary
+from dialogs.content_diff import Change, ContentDiff, Instant, diff_content, diff_json
+from dialogs.content_diff_text import diff_lines, diff_summary
 from dialogs.loader import SHIPPED, Content, load_content
 
 BEIJING = ZoneInfo("Asia/Shanghai")
