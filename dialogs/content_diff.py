@@ -155,9 +155,11 @@ class ContentDiff:
 
 def diff_content(old: Content, new: Content, now: dt.datetime) -> ContentDiff:
     """What publishing ``new`` over the active ``old`` changes, with windows judged at ``now`` (aware)."""
-    old_programs = {p.id: p for p in old.programs}
-    new_programs = {p.id: p for p in new.programs}
-    order = [p.id for p in new.programs] + [p.id for p in old.programs if p.id not in new_programs]
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime: windows are judged in their own time zones")
+    old_programs = {p.id: p for p in _written(old, "programs")}
+    new_programs = {p.id: p for p in _written(new, "programs")}
+    order = list(new_programs) + [p for p in old_programs if p not in new_programs]
     changes: list[Change] = []
     old_gaps, new_gaps = _gaps(old), _gaps(new)
     for program_id in order:
@@ -166,13 +168,48 @@ def diff_content(old: Content, new: Content, now: dt.datetime) -> ContentDiff:
         found += _staff_changes(program_id, before, after, old.staff_chats, new.staff_chats)
         found += [g for key, g in new_gaps.items() if key[0] == program_id and key not in old_gaps]
         changes += sorted(found, key=lambda c: _RANK[c.kind])
-    changes += _listed(GLOBAL_FAQ, None, old.faq, new.faq)
-    changes += _listed(FACTS, None, tuple(old.facts.values()), tuple(new.facts.values()))
-    changes += [g for key, g in new_gaps.items() if key[0] is None and key not in old_gaps]
+    for section, old_items, new_items in (
+        (GLOBAL_FAQ, _written(old, "faq"), _written(new, "faq")),
+        (FACTS, tuple(old.facts.values()), tuple(new.facts.values())),
+    ):
+        found = list(_listed(section, None, old_items, new_items))
+        found += [g for key, g in new_gaps.items() if key[:2] == (None, section) and key not in old_gaps]
+        changes += sorted(found, key=lambda c: _RANK[c.kind])
     changes += _lexicon_changes(old, new)
-    names = {p.id: p.short_title for p in (*old.programs, *new.programs)}
-    names.update({p.id: p.short_title for p in new.programs})
-    return ContentDiff(changes=tuple(changes), programs=names)
+    names = {p.id: p.short_title for p in (*old.programs, *new.programs)}  # the new title wins
+    shown = _shown_names(old, new)
+    return ContentDiff(
+        changes=tuple(replace(c, name=shown.get((c.program, c.section, c.item), c.name)) for c in changes),
+        programs=names,
+    )
+
+
+def _written(content: Content, part: Literal["programs", "faq"]) -> tuple[Any, ...]:
+    """The programs (or ``faq.yaml``) as the files write them, where the content keeps that form.
+
+    Texts may name a date, phone or amount by placeholder (``{closes:city-materials}``), filled in
+    at load. The diff compares what the admin wrote: a moved deadline is one change, not one more
+    for every sentence that states it. Content without the written form is compared as loaded.
+    """
+    written = getattr(content, f"raw_{part}", ())
+    return tuple(written) if written else tuple(getattr(content, part))
+
+
+def _shown_names(old: Content, new: Content) -> dict[tuple[str | None, str | None, str | None], Text]:
+    """Each item's name as readers see it (placeholders filled in), the new version's first."""
+    names: dict[tuple[str | None, str | None, str | None], Text] = {}
+    for content in (old, new):
+        for program in content.programs:
+            for section in _sections(Program):
+                for entry in getattr(program, section):
+                    name = _name(entry)
+                    if name is not None:
+                        names[(program.id, section, entry.id)] = name
+        for entry in content.faq:
+            name = _name(entry)
+            if name is not None:
+                names[(None, GLOBAL_FAQ, entry.id)] = name
+    return names
 
 
 # --------------------------------------------------------------------------- programs
@@ -302,7 +339,7 @@ def _item_changes(
     section: str, program_id: str | None, before: BaseModel, after: BaseModel, skip: frozenset[str] = frozenset()
 ) -> Iterator[Change]:
     """The fields of one item (or of the program itself) that differ, each as one change."""
-    item_id = getattr(after, "id", None)
+    item_id = None if section == PROGRAM else getattr(after, "id", None)
     name = _name(after)
     #: What every change of this item shares; each change below says its kind, field and values.
     common = Change("field_changed", program_id, item_id, section=section, name=name)
@@ -356,8 +393,9 @@ def _leaves(
 ) -> Iterator[tuple[tuple[str, ...], Any, Any]]:
     """The smallest differing parts of two values: ``(path, old, new)``.
 
-    Models are walked field by field and mappings key by key; a text, a rule, a sum, a
-    date and any list are leaves (a list of words is shown as what was added and removed).
+    Models are walked field by field, mappings key by key, and lists of entries without ids
+    position by position while their number holds; a text, a rule, a sum, a date and any other
+    list are leaves (a list of words is shown as what was added and removed).
     """
     if old == new:
         return
@@ -366,12 +404,25 @@ def _leaves(
             if name not in skip:
                 yield from _leaves(getattr(old, name), getattr(new, name), (*path, name))
         return
+    if _entries(old) and _entries(new) and len(old) == len(new):
+        for i, (before, after) in enumerate(zip(old, new, strict=True)):
+            yield from _leaves(before, after, (*path, str(i)))
+        return
     if isinstance(old, Mapping) and isinstance(new, Mapping):
         keys = list(old) + [k for k in new if k not in old]
         for key in keys:
             yield from _leaves(old.get(key), new.get(key), (*path, str(key)))
         return
     yield path, old, new
+
+
+def _entries(value: object) -> bool:
+    """A list of entries without ids (a contact's duties): walked by position while their number holds."""
+    return (
+        isinstance(value, tuple)
+        and bool(value)
+        and all(_walkable(v) and "id" not in type(v).model_fields for v in value)
+    )
 
 
 def _walkable(value: object) -> bool:
@@ -413,7 +464,7 @@ def _gaps(content: Content) -> dict[tuple[str | None, str, str | None, str, str]
     found: dict[tuple[str | None, str, str | None, str, str], Change] = {}
 
     def collect(program_id: str | None, section: str, item: BaseModel, skip: frozenset[str] = frozenset()) -> None:
-        item_id = getattr(item, "id", None)
+        item_id = None if section == PROGRAM else getattr(item, "id", None)
         for path, text in _texts(item, (), skip):
             for lang in LANGS[1:]:
                 if getattr(text, lang) is None:
@@ -429,12 +480,12 @@ def _gaps(content: Content) -> dict[tuple[str | None, str, str | None, str, str]
                     )
 
     sections = _sections(Program)
-    for program in content.programs:
+    for program in _written(content, "programs"):
         collect(program.id, PROGRAM, program, frozenset(sections))
         for section in sections:
             for item in getattr(program, section):
                 collect(program.id, section, item)
-    for entry in content.faq:
+    for entry in _written(content, "faq"):
         collect(None, GLOBAL_FAQ, entry)
     for fact in content.facts.values():
         collect(None, FACTS, fact)
@@ -503,3 +554,43 @@ def _lexicon_changes(old: Content, new: Content) -> Iterator[Change]:
         return
     for path, old_value, new_value in _leaves(old.lexicon, new.lexicon, ()):
         yield Change("field_changed", None, None, field=".".join(path), old=old_value, new=new_value, section=ASK)
+
+
+# --------------------------------------------------------------------------- the machine form
+
+
+def diff_json(diff: ContentDiff) -> list[dict[str, Any]]:
+    """The changes as plain data (``json.dumps`` takes it): ids and values, not a word of prose.
+
+    Moments are ISO 8601 with their offset and whether a time of day was given; texts are
+    ``{zh, en, ug}``; amounts and other content values are their fields as in the YAML.
+    """
+    return [
+        {
+            "kind": c.kind,
+            "program": c.program,
+            "section": c.section,
+            "item": c.item,
+            "field": c.field,
+            "langs": list(c.langs),
+            "old": _plain(c.old),
+            "new": _plain(c.new),
+            "name": _plain(c.name),
+            "when": _plain(c.when),
+        }
+        for c in diff.changes
+    ]
+
+
+def _plain(value: object) -> Any:
+    if isinstance(value, Instant):
+        return {"at": value.at.isoformat(), "timed": value.timed}
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value

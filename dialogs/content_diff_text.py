@@ -6,8 +6,8 @@ change (windows first, then moved deadlines, contacts, items, wording and
 missing translations), cut before a message would run past Telegram's limit.
 Item names are the content's own texts in the reader's language, cut to about
 80 characters; dates are in Beijing time, formatted for the reader's locale.
-:func:`diff_summary` is the one-line form for a list of versions, and
-:func:`diff_json` the form without any sentence, for ``--json``.
+:func:`diff_summary` is the one-line form for a list of versions
+(:func:`dialogs.content_diff.diff_json` is the form without any sentence, for ``--json``).
 
 Direction marks for Uyghur are added at the channel's edge (:func:`dialogs.bidi.for_reader`),
 like every other text; the arrow between an old and a new value is itself a message, so a
@@ -21,15 +21,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
-
-from dialogs.content_diff import ASK, FACTS, GLOBAL_FAQ, PROGRAM, Change, ContentDiff, Instant
+from dialogs.content_diff import ASK, FACTS, GLOBAL_FAQ, PROGRAM, Change, ContentDiff, Instant, diff_json
 from dialogs.explain import amount_text
 from dialogs.i18n import N_, Translator
 from dialogs.schema import Text
 from dialogs.schema_program import Amount
 from dialogs.submit_notes import FORM_LABELS
 
+#: ``diff_json`` lives beside the changes it serialises; it is offered here too, with the other two forms.
 __all__ = ["diff_json", "diff_lines", "diff_summary"]
 
 #: How many lines a diff shows before "… and N more changes" (headings count).
@@ -286,6 +285,8 @@ class _Words:
         for part in path.split("."):
             if part in LANGUAGES:
                 parts.append(self._(LANGUAGES[part]))
+            elif part.isdigit():  # an entry of a list without ids, counted from 1 for people
+                parts.append(self.tr.number(int(part) + 1))
             else:
                 label = FIELDS.get(part)
                 parts.append(self._(label) if label else part)
@@ -538,41 +539,3 @@ def diff_summary(diff: ContentDiff, tr: Translator) -> str:
     for part in parts[1:]:
         summary = tr.gettext("{summary}, {part}").format(summary=summary, part=part)
     return summary
-
-
-# --------------------------------------------------------------------------- the machine form
-
-
-def diff_json(diff: ContentDiff) -> list[dict[str, Any]]:
-    """The changes as plain data (``json.dumps`` takes it): ids and values, not a word of prose.
-
-    Moments are ISO 8601 with their offset and whether a time of day was given; texts are
-    ``{zh, en, ug}``; amounts and other content values are their fields as in the YAML.
-    """
-    return [
-        {
-            "kind": c.kind,
-            "program": c.program,
-            "section": c.section,
-            "item": c.item,
-            "field": c.field,
-            "langs": list(c.langs),
-            "old": _plain(c.old),
-            "new": _plain(c.new),
-            "name": _plain(c.name),
-            "when": _plain(c.when),
-        }
-        for c in diff.changes
-    ]
-
-
-def _plain(value: object) -> Any:
-    if isinstance(value, Instant):
-        return {"at": value.at.isoformat(), "timed": value.timed}
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_none=True)
-    if isinstance(value, (tuple, list)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
