@@ -161,9 +161,7 @@ async def test_a_double_tap_on_publish_publishes_once(api: FakeBotAPI, bot: Tele
     assert await versions_stored(bot) == [2, 1]
 
 
-async def test_cancel_changes_nothing_and_a_later_confirm_is_refused(
-    api: FakeBotAPI, aiogram_bot: TelegramBot
-) -> None:
+async def test_cancel_changes_nothing_and_a_later_confirm_is_refused(api: FakeBotAPI, aiogram_bot: TelegramBot) -> None:
     admin = admin_phone(api)
     await api.push_document(ADMIN, shanxi_2024(), f"{SX}.yaml", "application/x-yaml")
     await admin.read()
@@ -270,7 +268,9 @@ async def test_move_a_deadline_with_its_opening_date_then_applicants_read_the_ne
 
     refused = await admin.say(f"/move {SX} city-materials 2024-02-30", "not a date")
     assert "2024-02-30 is not a date: 2024-02 has 29 days." in refused
-    assert "its milestones: city-materials, province-materials" in await admin.say(f"/move {SX} nowhere 2024-03-31", "milestones")
+    assert "its milestones: city-materials, province-materials" in await admin.say(
+        f"/move {SX} nowhere 2024-03-31", "milestones"
+    )
 
     preview = await admin.say(f"/move {SX} city-materials opens 2024-03-01 closes 2024-03-31 17:30")
     assert "closing date: 31 March 2023 → 31 March 2024, 17:30 (Beijing time)" in preview
