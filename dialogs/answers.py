@@ -271,8 +271,12 @@ def _deadline_text(program: Program, track: Track | None, sector: str | None, no
     others = [m for m in program.deadlines if m not in facing]
     lines = [milestone_line(m, now, tr) for m in facing + others]
     notes = [stated(m, m.note, tr) for m in facing if m.note]
+    shut = [t.title.get(tr.lang) for t in ([track] if track is not None else program.tracks) if t.closed]
+    # closed by an admin whatever the dates say: said right under the deadline it overrides
+    closed = _("The office has closed applications for: {tracks}.").format(tracks=tr.format_list(shut)) if shut else ""
     if facing:
         body = _("{program_status} — {deadline}").format(program_status=head, deadline=lines[0]) + "\n"
+        body += closed + ("\n" if closed else "")
         body += _bullets(lines[1:]) + ("\n" if lines[1:] else "")
     else:
         status = status_label(program_status(program, now), tr)

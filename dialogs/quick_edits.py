@@ -161,17 +161,36 @@ def _item(data: CommentedMap, section: str, item_id: str | None, missing: str, *
     raise EditRefused(missing, program=data.get("id"), known=known, **args)
 
 
+def _delete(item: CommentedMap, key: str) -> None:
+    """Remove ``key``, keeping what followed its line (a blank line, a comment) where it was.
+
+    ruamel.yaml hangs the blank line that ends a block on the block's last key; deleting that key
+    would take the blank line with it, so it is handed to the key before.
+    """
+    keys = list(item)
+    comment = item.ca.items.pop(key, None)
+    del item[key]
+    at = keys.index(key)
+    if comment is not None and comment[2] is not None and at > 0 and at == len(keys) - 1:
+        item.ca.items[keys[at - 1]] = [None, None, comment[2], None]
+
+
 def _now_office_guidance(item: CommentedMap) -> None:
     """The item no longer states the notice's words: ``basis: office`` where its ``quote`` was."""
-    if "quote" in item:
-        at = list(item).index("quote")
-        del item["quote"]
-        if "basis" in item:
-            item["basis"] = "office"
-        else:
-            item.insert(at, "basis", "office")
-    else:
+    if "basis" in item:
         item["basis"] = "office"
+        if "quote" in item:
+            _delete(item, "quote")
+        return
+    if "quote" not in item:
+        item["basis"] = "office"
+        return
+    at = list(item).index("quote")
+    comment = item.ca.items.pop("quote", None)
+    del item["quote"]
+    item.insert(at, "basis", "office")
+    if comment is not None:
+        item.ca.items["basis"] = comment
 
 
 def _moment(value: Moment) -> CommentedMap:
@@ -257,7 +276,7 @@ def _set_closed(data: CommentedMap, edit: SetTrackClosed) -> None:
     if edit.closed:
         track["closed"] = True
     else:
-        del track["closed"]
+        _delete(track, "closed")
 
 
 def _change_phone(data: CommentedMap, edit: ChangePhone) -> None:

@@ -168,7 +168,10 @@ def _closed(args: dict[str, Any], content: Content, now: dt.datetime, tr: Transl
         return _("{program}: this is a draft policy; no application window has been announced yet.").format(
             program=title
         )
-    window = program.window_of(program.track(args["track"]))
+    track = program.track(args["track"])
+    if track.closed:
+        return _("Applications for {program} are closed: the office has closed them.").format(program=title)
+    window = program.window_of(track)
     text = _("Applications for {program} are not open now.").format(program=title)
     if window is not None:
         text += "\n" + _("Last window: {window}").format(window=milestone_line(window, now, tr))

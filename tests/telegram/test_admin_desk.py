@@ -18,9 +18,9 @@ from dialogs.admin_commands import ADMIN_COMMANDS
 from tests.telegram.admin_chat import (
     ADMIN,
     OTHER_ADMIN,
+    STRANGER,
     SX,
     SX_FILE,
-    STRANGER,
     content_folder,
     shanxi_2024,
     start_bot,
@@ -293,6 +293,12 @@ async def test_close_and_open_a_track(api: FakeBotAPI, aiogram_bot: TelegramBot)
     await admin.press("Publish as version 3", "Published as version 3.")
     live = aiogram_bot.live
     assert live is not None and live().program(SX).track("skilled").closed
+    assert "The office has closed applications for: Highly skilled workers." in await deadline_answer(api)
+    applicant = Phone(api, 7009, "Applicant", language_code="en")
+    await applicant.say("/apply", "Which program?")
+    await applicant.press("2023 special allowance (Shanxi)")
+    refused = await applicant.press("Highly skilled workers", "closed")
+    assert "Applications for 2023 special allowance (Shanxi) — Highly skilled workers are closed" in refused
     assert "closed already" in await admin.say(f"/close {SX} skilled", "already")
 
     await admin.say(f"/open {SX} skilled")
