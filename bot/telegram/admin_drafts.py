@@ -44,7 +44,8 @@ ASK = "ask"
 
 
 class Announcer(Protocol):
-    """``bot.followers.enqueue_announcement``: queue one message per follower, return how many."""
+    """``bot.followers.enqueue_announcement``: queue one message per follower with its audit line
+    (action ``announce``) in the caller's unit of work, and return how many were queued."""
 
     def __call__(self, uow: UnitOfWork, program_id: str, text: str, *, by: str, now: dt.datetime) -> Awaitable[int]: ...
 
@@ -234,8 +235,11 @@ class Drafts:
                     chat_id, tr.gettext("This preview was confirmed or cancelled already; nothing more is done.")
                 )
                 return
-            count = await enqueue(uow, program, str(payload["text"]), by=actor, now=now)
-            await uow.audit.record(actor=actor, action=ANNOUNCE, target=program, at=now, detail={"followers": count})
+            try:  # queued with its audit line ("announce") in this transaction, with the draft closed
+                count = await enqueue(uow, program, str(payload["text"]), by=actor, now=now)
+            except ValueError as error:
+                await self._tell(chat_id, tr.gettext("The announcement was not queued: {reason}").format(reason=error))
+                return
             await uow.commit()
         done = tr.ngettext(
             "Queued for {n} follower: each gets it once, in the next minutes.",
