@@ -17,7 +17,7 @@ from typing import Any
 from bot.telegram.runner import TelegramBot
 from dialogs.loader import SHIPPED
 from tests.telegram.botapi import FakeBotAPI
-from tests.telegram.harness import BEIJING, Phone, buttons, make_bot
+from tests.telegram.harness import BEIJING, Phone, buttons, make_bot, running_clock
 
 ADMIN = 9001
 OTHER_ADMIN = 9002
@@ -45,7 +45,7 @@ def start_bot(api: FakeBotAPI, runtime: str, tmp: Path, **settings: Any) -> Tele
         runtime,
         tmp,
         content_folder(tmp),
-        start=BEFORE_2024_ROUND,
+        clock=running_clock(BEFORE_2024_ROUND),
         admin_ids=(ADMIN, OTHER_ADMIN),
         **settings,
     )

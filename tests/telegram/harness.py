@@ -124,12 +124,12 @@ def make_bot(
     content: Content | Path,
     *,
     wall_clock: Callable[[], dt.datetime] = utc_now,
-    start: dt.datetime = INSIDE_AID_WINDOW,
+    clock: Callable[[], dt.datetime] | None = None,
     **settings: Any,
 ) -> TelegramBot:
-    """A bot on the fake Bot API. ``content`` is a fixed Content, or a content folder: the bot then runs
-    on content versions in its database (the folder seeds version 1) and admins can publish.
-    ``start`` is where the applicants' clock begins."""
+    """A bot on the fake Bot API with its database in ``tmp``. ``content``: fixed content, or a content
+    folder (its files seed version 1 and the bot follows published versions: ``bot.live``).
+    ``clock``: the applicants' clock (default: running from inside the aid plan's window)."""
     values: dict[str, Any] = {
         "bot_token": api.token,
         "bot_runtime": runtime,
@@ -142,17 +142,13 @@ def make_bot(
     values.update(settings)
     return TelegramBot(
         Settings(_env_file=None, **values),
-        content if isinstance(content, Path) else functools.partial(_fixed, content),
-        running_clock(start),
+        content if isinstance(content, Path) else lambda: content,
+        clock or running_clock(INSIDE_AID_WINDOW),
         album_quiet=0.3,
         outbox_poll=0.2,
         throttle=Throttle(rate=100, burst=100),  # a test taps faster than any person
         wall_clock=wall_clock,
     )
-
-
-def _fixed(content: Content) -> Content:
-    return content
 
 
 class Watch:
