@@ -200,7 +200,8 @@ def versions_text(versions: Sequence[VersionInfo], tr: Translator) -> str:
         if i == 0:
             head = _("{version} (in force)").format(version=head)
         when = tr.datetime(version.created_at, zone=False)
-        lines.append(f"<b>{escape(head)}</b> — {escape(kind)}, {escape(version.actor)}, {escape(when)}")
+        about = _("{kind}, {actor}, {when}").format(kind=kind, actor=version.actor, when=when)
+        lines.append(f"<b>{escape(head)}</b> — {escape(about)}")
         lines.append(escape("  " + version.summary))
     return "\n".join(lines)
 

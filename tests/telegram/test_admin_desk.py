@@ -390,6 +390,22 @@ async def test_every_admin_command_from_a_non_admin_is_refused_politely_and_audi
     assert await versions_stored(bot) == [1]
 
 
+@pytest.mark.parametrize(
+    ("lang", "heading", "preview", "publish"),
+    [
+        ("zh", "管理员命令：", "第 2 版与第 1 版相比的变化：", "发布为第 2 版"),
+        ("ug", "باشقۇرغۇچى بۇيرۇقلىرى:", "2-نەشر 1-نەشرگە سېلىشتۇرغاندا ئۆزگەرتىدىغانلار:", "2-نەشر قىلىپ ئېلان قىلىش"),
+    ],
+)
+async def test_the_admin_desk_speaks_the_admins_language(
+    api: FakeBotAPI, aiogram_bot: TelegramBot, lang: str, heading: str, preview: str, publish: str
+) -> None:
+    admin = Phone(api, ADMIN, "Admin", language_code=lang)
+    assert heading in await admin.say("/admin", heading)
+    assert preview in await admin.say(f"/close {SX} skilled")
+    assert [label for label, _ in buttons(admin.seen[-1])][0] == publish
+
+
 async def test_admin_help_lists_the_admin_commands_after_the_applicants_help(
     api: FakeBotAPI, aiogram_bot: TelegramBot
 ) -> None:
