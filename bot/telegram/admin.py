@@ -46,6 +46,7 @@ from bot.telegram.admin_views import (
     refused,
     usage,
     versions_text,
+    with_usage,
 )
 from bot.telegram.applicants import CHANNEL, command_of, language_of
 from bot.telegram.format import escape
@@ -194,7 +195,7 @@ class AdminDesk:
             try:
                 await self._admin_command(person, chat_id, command, tr)
             except EditRefused as error:
-                await self._tell(chat_id, refused(error, tr))
+                await self.gateway.send_text(chat_id, with_usage(refused(error, tr), command.name, tr))
 
     async def _admin_command(self, person: Person, chat_id: int, command: CommandEvent, tr: BabelTranslator) -> None:
         name, args = command.name, command.args
@@ -234,7 +235,9 @@ class AdminDesk:
             await self._tell(chat_id, tr.gettext("Publishing is not available in this run."))
             return
         versions = await self.publisher.versions(VERSIONS_SHOWN)
-        await self.gateway.send_text(chat_id, versions_text(versions, tr))
+        live = self.publisher.live
+        in_force = live.number if live.started else (versions[0].number if versions else 0)
+        await self.gateway.send_text(chat_id, versions_text(versions, tr, in_force))
 
     async def _rollback(self, person: Person, chat_id: int, target: int | None, tr: BabelTranslator) -> None:
         publisher = self.publisher
@@ -444,11 +447,14 @@ class AdminDesk:
         program = content.find_program(edit.program)
         if program is None:
             return ""
-        opened = _reopened(program, edit.track)
-        state = track_window_state(opened, opened.track(edit.track), self.clock())
-        if state != "closed":
+        try:
+            opened = _reopened(program, edit.track)
+            track = opened.track(edit.track)
+        except KeyError:  # the file has it, this process's content not yet (published a moment ago)
             return ""
-        window = opened.window_of(opened.track(edit.track))
+        if track_window_state(opened, track, self.clock()) != "closed":
+            return ""
+        window = opened.window_of(track)
         hint = f"/move {program.id} {window.id} YYYY-MM-DD" if window is not None else "/move"
         return tr.gettext(
             "Note: this track's window has passed by its dates, so it stays closed for applicants; "

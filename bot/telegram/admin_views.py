@@ -91,33 +91,43 @@ def help_text(tr: Translator) -> str:
     return "\n".join(lines)
 
 
+#: What each command takes, as typed (ids in capitals), for the usage help and after wrong arguments.
+EXAMPLES: Mapping[str, tuple[str, ...]] = {
+    "move": (
+        "/move PROGRAM MILESTONE 2024-03-31",
+        "/move PROGRAM MILESTONE 2024-03-31 17:30",
+        "/move PROGRAM MILESTONE opens 2024-03-01 closes 2024-03-31",
+    ),
+    "open": ("/open PROGRAM TRACK",),
+    "close": ("/close PROGRAM TRACK",),
+    "phone": ("/phone PROGRAM CONTACT NEW", "/phone PROGRAM CONTACT OLD NEW"),
+    "announce": ("/announce PROGRAM",),
+    "rollback": ("/rollback", "/rollback N"),
+}
+
+
+def with_usage(message: str, command: str, tr: Translator) -> str:
+    """A refusal of a command's arguments, then what the command takes (HTML)."""
+    lines = [escape(message)]
+    if command in EXAMPLES:
+        lines.append(escape(tr.gettext("Use it like this:")))
+        lines += [code(line) for line in EXAMPLES[command]]
+        if command != "rollback":
+            lines.append(escape(tr.gettext("Send /{command} alone to see the ids.").format(command=command)))
+    return "\n".join(lines)
+
+
 def usage(command: str, tr: Translator) -> str:
     """What to type for ``command`` (HTML); the program buttons follow it."""
     _ = tr.gettext
-    examples = {
-        "move": (
-            _("Move a deadline (Beijing time): the closing date, the opening date, or both."),
-            [
-                "/move PROGRAM MILESTONE 2024-03-31",
-                "/move PROGRAM MILESTONE 2024-03-31 17:30",
-                "/move PROGRAM MILESTONE opens 2024-03-01 closes 2024-03-31",
-            ],
-        ),
-        "open": (_("Open a track that was closed with /close."), ["/open PROGRAM TRACK"]),
-        "close": (
-            _("Close a track: applicants are told it is closed, whatever its dates say."),
-            ["/close PROGRAM TRACK"],
-        ),
-        "phone": (
-            _("Replace a contact's first phone, or the one you name (write a phone without spaces)."),
-            ["/phone PROGRAM CONTACT NEW", "/phone PROGRAM CONTACT OLD NEW"],
-        ),
-        "announce": (
-            _("Send a message to everyone who follows a program; you write it after this command."),
-            ["/announce PROGRAM"],
-        ),
-    }
-    what, lines = examples[command]
+    what = {
+        "move": _("Move a deadline (Beijing time): the closing date, the opening date, or both."),
+        "open": _("Open a track that was closed with /close."),
+        "close": _("Close a track: applicants are told it is closed, whatever its dates say."),
+        "phone": _("Replace a contact's first phone, or the one you name (write a phone without spaces)."),
+        "announce": _("Send a message to everyone who follows a program; you write it after this command."),
+    }[command]
+    lines = EXAMPLES[command]
     return "\n".join([escape(what), *(code(line) for line in lines), escape(_("Pick the program:"))])
 
 
@@ -186,18 +196,18 @@ def problems_text(header: str, problems: Sequence[Problem], tr: Translator) -> s
     return "\n".join(lines)
 
 
-def versions_text(versions: Sequence[VersionInfo], tr: Translator) -> str:
-    """``/versions``: newest first, the one in force marked (HTML)."""
+def versions_text(versions: Sequence[VersionInfo], tr: Translator, in_force: int) -> str:
+    """``/versions``: newest first, the one in force (``in_force``) marked (HTML)."""
     _ = tr.gettext
     if not versions:
         return escape(_("No content version is stored yet."))
     lines = [escape(_("Content versions, newest first (Beijing time):"))]
-    for i, version in enumerate(versions):
+    for version in versions:
         kind = kind_word(version.kind, tr)
         if version.restored_from is not None:
             kind = _("rollback to version {number}").format(number=version.restored_from)
         head = _("Version {number}").format(number=version.number)
-        if i == 0:
+        if version.number == in_force:
             head = _("{version} (in force)").format(version=head)
         when = tr.datetime(version.created_at, zone=False)
         about = _("{kind}, {actor}, {when}").format(kind=kind, actor=version.actor, when=when)

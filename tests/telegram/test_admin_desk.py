@@ -204,6 +204,13 @@ async def test_only_the_admin_who_asked_confirms_and_a_stranger_is_refused_and_a
     assert ("tg:9002", "confirm", rows[1][2], False) in rows
     assert ("tg:7301", "refused", "button adm", False) in rows
 
+    # a program button of an admin's usage help, pressed by the stranger: refused too
+    await admin.say("/phone")
+    _, pick = admin.last_with("2023 special allowance (Shanxi)")
+    await api.press_raw(STRANGER, stranger.seen[-1], pick)
+    assert REFUSAL in await stranger.read(REFUSAL)
+    assert ("tg:7301", "refused", "button adp", False) in await audit_rows(aiogram_bot)
+
 
 async def test_an_old_admin_button_works_after_a_restart(api: FakeBotAPI, runtime: str, tmp_path: Path) -> None:
     first = start_bot(api, runtime, tmp_path)
@@ -266,6 +273,8 @@ async def test_move_a_deadline_with_its_opening_date_then_applicants_read_the_ne
     ids = await admin.press("2023 special allowance (Shanxi)", "Milestones")
     assert "city-materials" in ids and "province-materials" in ids
 
+    wrong = await admin.say(f"/move {SX}", "Use it like this")
+    assert "Give the program, the milestone and the new date.\nUse it like this:\n/move PROGRAM MILESTONE" in wrong
     refused = await admin.say(f"/move {SX} city-materials 2024-02-30", "not a date")
     assert "2024-02-30 is not a date: 2024-02 has 29 days." in refused
     assert "its milestones: city-materials, province-materials" in await admin.say(
