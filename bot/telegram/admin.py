@@ -25,17 +25,14 @@ from collections.abc import Callable, Collection
 from bot.i18n import LANGUAGES, BabelTranslator, translator
 from bot.publishing import Prepared, Publisher, PublishRefused
 from bot.service import Desk
+from bot.telegram.admin_announce import Announcements
 from bot.telegram.admin_drafts import (
-    ANNOUNCE,
-    ASK,
     EDIT,
     PUBLISH,
     ROLLBACK,
     Drafts,
     actor_of,
-    announcer,
     delta,
-    new_token,
 )
 from bot.telegram.admin_views import (
     COMMANDS,
@@ -72,10 +69,6 @@ log = logging.getLogger(__name__)
 
 #: File names an admin sends to publish content (anything else goes to the applicant flow).
 CONTENT_SUFFIXES = (".yaml", ".yml", ".txt", ".zip")
-#: How long the bot waits for an announcement's text after ``/announce``.
-ASK_FOR = dt.timedelta(hours=1)
-#: The longest announcement: room is left for the header the followers' message puts above it.
-MAX_ANNOUNCEMENT = 3000
 #: How many versions ``/versions`` lists, and audit entries ``/audit``.
 VERSIONS_SHOWN = 10
 AUDIT_SHOWN = 20
@@ -110,6 +103,7 @@ class AdminDesk:
         self.publisher = publisher
         self.wall_clock = wall_clock
         self.drafts = Drafts(desk.database, gateway, publisher, wall_clock=wall_clock)
+        self.announcements = Announcements(desk, gateway, self.drafts, wall_clock=wall_clock, reader=self.reader)
         self._lock: KeyedLocks[int] = KeyedLocks()
 
     @property
@@ -140,8 +134,10 @@ class AdminDesk:
             return Route.ADMIN
         if command is not None and command.name == "help":
             return Route.APPLICANT_THEN_HELP
-        if message.file is None and await self._answered(message, command):
-            return Route.ADMIN
+        if message.file is None:
+            async with self._lock(message.sender.id):
+                if await self.announcements.answered(message, command):
+                    return Route.ADMIN
         return Route.APPLICANT
 
     async def send_help(self, message: IncomingMessage) -> None:
@@ -210,7 +206,10 @@ class AdminDesk:
         elif name == "rollback":
             await self._rollback(person, chat_id, parse_version(args), tr)
         elif name == "announce":
-            await (self._ask_announcement(person, chat_id, args, tr) if args else self._usage(chat_id, name, tr))
+            if args:
+                await self.announcements.ask(person, chat_id, args.split()[0], tr)
+            else:
+                await self._usage(chat_id, name, tr)
         elif not args:
             await self._usage(chat_id, name, tr)
         else:
@@ -403,7 +402,7 @@ class AdminDesk:
             await self._tell(chat_id, tr.gettext("There is no program {program}.").format(program=pick.program))
             return
         if pick.command is PickFor.ANNOUNCE:
-            await self._ask_announcement(person, chat_id, program.id, tr)
+            await self.announcements.ask(person, chat_id, program.id, tr)
             return
         await self.gateway.send_text(chat_id, ids_text(pick.command, program, self.desk.content, self.clock(), tr))
 
@@ -460,101 +459,6 @@ class AdminDesk:
             "Note: this track's window has passed by its dates, so it stays closed for applicants; "
             "move its milestone too: {command}"
         ).format(command=hint)
-
-    # ------------------------------------------------------------------ announcements
-
-    async def _ask_announcement(self, person: Person, chat_id: int, args: str, tr: BabelTranslator) -> None:
-        program = self.desk.content.find_program(args.split()[0])
-        if program is None:
-            await self._tell(chat_id, tr.gettext("There is no program {program}.").format(program=args.split()[0]))
-            return
-        if announcer() is None:
-            await self._tell(chat_id, tr.gettext("Announcements are not available in this version of the bot."))
-            return
-        admin = actor_of(person.id)
-        now = self.wall_clock()
-        async with self.database.uow() as uow:
-            followers = len(await uow.subscriptions.for_program(program.id))
-            if followers:
-                await uow.admin_drafts.close_all(admin, ASK, now=now)
-                await uow.admin_drafts.add(
-                    token=new_token(), admin=admin, kind=ASK, payload={"program": program.id}, base_number=None, now=now
-                )
-                await uow.commit()
-        title = program.short_title.get(tr.lang)
-        if not followers:
-            await self._tell(
-                chat_id, tr.gettext("No one follows {program} yet: there is no one to tell.").format(program=title)
-            )
-            return
-        await self.gateway.send_text(
-            chat_id,
-            escape(
-                tr.ngettext(
-                    "Write the announcement for the {n} follower of {program}, as a reply to this message. "
-                    "You will see it before it is sent. /cancel stops.",
-                    "Write the announcement for the {n} followers of {program}, as a reply to this message. "
-                    "You will see it before it is sent. /cancel stops.",
-                    followers,
-                ).format(n=tr.number(followers), program=title)
-            ),
-            force_reply=True,
-        )
-
-    async def _answered(self, message: IncomingMessage, command: CommandEvent | None) -> bool:
-        """An admin's message after ``/announce``: the announcement's text (or ``/cancel``)."""
-        if command is not None and command.name != "cancel":
-            return False
-        admin = actor_of(message.sender.id)
-        now = self.wall_clock()
-        async with self.database.uow() as uow:
-            asked = await uow.admin_drafts.waiting(admin, ASK, since=now - ASK_FOR)
-        if asked is None:
-            return False
-        async with self._lock(message.sender.id):
-            async with self.database.uow() as uow:
-                taken = await uow.admin_drafts.close(asked.token, now=now)
-                await uow.commit()
-            if not taken:
-                return False
-            tr = await self.reader(message.sender)
-            if command is not None:
-                await self._tell(message.chat_id, tr.gettext("The announcement is cancelled."))
-                return True
-            await self._preview_announcement(message, str(dict(asked.payload)["program"]), tr)
-        return True
-
-    async def _preview_announcement(self, message: IncomingMessage, program_id: str, tr: BabelTranslator) -> None:
-        text = (message.text or "").strip()
-        chat_id = message.chat_id
-        if len(text) > MAX_ANNOUNCEMENT:
-            await self._tell(
-                chat_id,
-                tr.gettext(
-                    "The announcement is {size} characters long; at most {limit} fit. Send /announce again."
-                ).format(size=tr.number(len(text)), limit=tr.number(MAX_ANNOUNCEMENT)),
-            )
-            return
-        program = self.desk.content.find_program(program_id)
-        title = program.short_title.get(tr.lang) if program is not None else program_id
-        async with self.database.uow() as uow:
-            followers = len(await uow.subscriptions.for_program(program_id))
-        head = tr.ngettext(
-            "This will be sent to {n} follower of {program}:",
-            "This will be sent to {n} followers of {program}:",
-            followers,
-        ).format(n=tr.number(followers), program=title)
-        confirm = tr.ngettext("Send to {n} follower", "Send to {n} followers", followers).format(n=tr.number(followers))
-        await self.drafts.offer(
-            chat_id,
-            actor_of(message.sender.id),
-            tr,
-            kind=ANNOUNCE,
-            payload={"program": program_id, "text": text},
-            base_number=None,
-            text=f"{head}\n\n{text}",
-            confirm=confirm,
-        )
 
 
 def _reopened(program: Program, track_id: str | None) -> Program:
