@@ -308,7 +308,7 @@ def render_text(text: Text, items: Items) -> Text:
     """``text`` with its placeholders filled per language; the same object when it has none."""
     if not any(PLACEHOLDER.search(getattr(text, lang) or "") for lang in LANGS):
         return text
-    values = {lang: fill(getattr(text, lang), lang, items) for lang in LANGS if getattr(text, lang)}
+    values: dict[str, str] = {lang: fill(getattr(text, lang), lang, items) for lang in LANGS if getattr(text, lang)}
     missing = [lang for lang in LANGS if lang not in values]
     if not missing or not PLACEHOLDER.search(text.zh):
         return text.model_copy(update=values)

@@ -93,7 +93,14 @@ class _Field:
     what: str
     exact: Callable[[Value], bool]
     loose: Callable[[Value], bool]
-    write: Callable[[Stated], str]
+    #: The placeholder's field (``closes``, ``phone``…) and form (``time``, ``2``…).
+    name: str
+    form: str | None = None
+
+    def write(self, stated: Stated) -> str:
+        """The placeholder that writes what ``stated`` says (a date without its year: ``:no-year``)."""
+        yearless = isinstance(stated.value, DateValue) and stated.value.year is None
+        return spell(self.name, self.owner.id, "no-year" if self.kind == "date" and yearless else self.form)
 
 
 def _date_field(milestone: Milestone, name: str) -> Iterator[_Field]:
@@ -112,17 +119,13 @@ def _date_field(milestone: Milestone, name: str) -> Iterator[_Field]:
             and value.year in (None, day.year)
         )
 
-    def write_day(stated: Stated) -> str:
-        yearless = isinstance(stated.value, DateValue) and stated.value.year is None
-        return spell(name, milestone.id, "no-year" if yearless else None)
-
-    yield _Field("date", milestone, what, same_day, same_day, write_day)
+    yield _Field("date", milestone, what, same_day, same_day, name)
     if clock is not None:
 
         def same_time(value: Value) -> bool:
             return isinstance(value, TimeValue) and (value.hour, value.minute) == (clock.hour, clock.minute)
 
-        yield _Field("time", milestone, what, same_time, same_time, lambda _s: spell(name, milestone.id, "time"))
+        yield _Field("time", milestone, what, same_time, same_time, name, "time")
 
 
 def _phone_fields(contact: Contact) -> Iterator[_Field]:
@@ -136,14 +139,7 @@ def _phone_fields(contact: Contact) -> Iterator[_Field]:
             return isinstance(value, PhoneValue) and _same_number(value, listed)
 
         form = str(index) if index > 1 else None
-        yield _Field(
-            "phone",
-            contact,
-            f"contact {contact.id}'s phone {phone}",
-            exact,
-            loose,
-            lambda _s, form=form: spell("phone", contact.id, form),
-        )
+        yield _Field("phone", contact, f"contact {contact.id}'s phone {phone}", exact, loose, "phone", form)
 
 
 def _same_number(a: PhoneValue, b: PhoneValue) -> bool:
@@ -168,7 +164,7 @@ def _amount_field(benefit: Benefit) -> Iterator[_Field]:
         f"benefit {benefit.id}'s amount ({_figures(amount)} {amount.currency})",
         same,
         same,
-        lambda _s: spell("amount", benefit.id),
+        "amount",
     )
 
 
