@@ -188,9 +188,10 @@ def settle(turn: Turn, event: Event) -> bool:
     notes = _notes(turn, lost)
     top = turn.top
     if top is None or _leads_elsewhere(event):
+        _say(turn, notes)  # a command goes where it goes, whatever is on display
         return True
     shown = turn.probe(top)
-    if shown is not None and (not turn.state.drawn or shown == turn.state.drawn):
+    if shown is not None and (shown == turn.state.drawn or not turn.state.drawn):
         _say(turn, notes)  # the screen on display is unchanged: the event means what it meant
         return True
     step = Step(top["step"])
