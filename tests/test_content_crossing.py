@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -28,9 +25,10 @@ from dialogs.engine import LANGUAGES
 from dialogs.events import CommandEvent, StoreFile
 from dialogs.flows import crossing
 from dialogs.flows.model import Step
-from dialogs.loader import SHIPPED, Content, load_content
+from dialogs.loader import Content, load_content
 from dialogs.render import render
 from dialogs.state import State
+from tests import content_edits as edits
 from tests.engine_driver import Driver
 from tests.test_engine_journeys import EXPERT
 from tests.walk.walker import START, Reload, Walker, World
@@ -38,7 +36,6 @@ from tests.walk.walker import START, Reload, Walker, World
 BEIJING = ZoneInfo("Asia/Shanghai")
 #: Inside the aid-talent plan's application window (it closes on 15 June 2023, 20:00).
 INSIDE = dt.datetime(2023, 6, 10, 12, 0, tzinfo=BEIJING)
-AID_FILE = "programs/xj-aid-talent-2023b2.yaml"
 AID = "2023 aid-talent plan (batch 2)"
 EXPERTS = "Flexible aid experts"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -49,113 +46,15 @@ THIRD_PDF = b"%PDF-1.5\n% a third file\n%%EOF\n"
 # --------------------------------------------------------------------------- the versions an admin publishes
 
 
-def _edit(root: Path, relpath: str, change: Callable[[Any], None]) -> None:
-    """Change one YAML file of the content folder as data (comments are not kept: the loader needs none)."""
-    path = root / relpath
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
-
-
-def _without_fact(fact: str, requirement: str) -> Callable[[Path], None]:
-    """The question no longer asked: the fact and the one requirement that tested it are removed."""
-
-    def change(root: Path) -> None:
-        _edit(root, "facts.yaml", lambda d: d.update(facts=[f for f in d["facts"] if f["id"] != fact]))
-        _edit(root, AID_FILE, lambda d: d.update(requirements=[r for r in d["requirements"] if r["id"] != requirement]))
-
-    return change
-
-
-def _without_value(fact: str, value: str) -> Callable[[Path], None]:
-    def drop(data: dict[str, Any]) -> None:
-        for definition in data["facts"]:
-            if definition["id"] == fact:
-                definition["values"].remove(value)
-                del definition["value_labels"][value]
-
-    return lambda root: _edit(root, "facts.yaml", drop)
-
-
-def _prune_track(node: Any, track: str) -> Any:
-    """Every item of a list that names ``track`` among its ``tracks`` no longer names it (dropped when it named
-    no other): requirements, documents, benefits, contacts' duties, the steps of applying."""
-    if isinstance(node, list):
-        kept = []
-        for item in node:
-            if isinstance(item, dict) and isinstance(item.get("tracks"), list):
-                item["tracks"] = [t for t in item["tracks"] if t != track]
-                if not item["tracks"]:
-                    continue
-            kept.append(_prune_track(item, track))
-        return kept
-    if isinstance(node, dict):
-        return {key: _prune_track(value, track) for key, value in node.items()}
-    return node
-
-
-def _without_track(track: str) -> Callable[[Path], None]:
-    def drop(data: dict[str, Any]) -> None:
-        tracks = [t for t in data["tracks"] if t["id"] != track]
-        data.update({key: _prune_track(value, track) for key, value in data.items() if key != "tracks"})
-        data["tracks"] = tracks
-
-    return lambda root: _edit(root, AID_FILE, drop)
-
-
-def _without_program(root: Path) -> None:
-    (root / AID_FILE).unlink()
-
-
-def _without_document(item: str) -> Callable[[Path], None]:
-    return lambda root: _edit(
-        root, AID_FILE, lambda d: d.update(documents=[x for x in d["documents"] if x["id"] != item])
-    )
-
-
-def _with_cv_first(root: Path) -> None:
-    """A document the applicant sends themselves, added at the head of the experts' checklist."""
-    cv = {
-        "id": "cv",
-        "tracks": ["flexible-expert"],
-        "name": {"zh": "个人简历", "en": "Curriculum vitae", "ug": "تەرجىمىھال"},
-        "provided_by": "applicant",
-        "basis": "office",
-        "source": "§二(三)2",
-    }
-    _edit(root, AID_FILE, lambda d: d["documents"].insert(0, cv))
-
-
-def _closed_on_9_june(root: Path) -> None:
-    """The application deadline moved to 9 June, 20:00 (its note, which stated the old date, dropped)."""
-
-    def move(data: dict[str, Any]) -> None:
-        for milestone in data["deadlines"]:
-            if milestone["id"] == "application":
-                milestone["closes"] = {"date": "2023-06-09", "time": "20:00"}
-                milestone.pop("note", None)
-
-    _edit(root, AID_FILE, move)
-
-
-def _shanxi_renamed(root: Path) -> None:
-    """A change elsewhere: another program's track is renamed."""
-
-    def rename(data: dict[str, Any]) -> None:
-        data["tracks"][0]["title"]["en"] = "Professional and technical talent"
-
-    _edit(root, "programs/sx-state-allowance-2023.yaml", rename)
-
-
 EDITS: dict[str, Callable[[Path], None]] = {
-    "fact_gone": _without_fact("applying_elsewhere", "one-application-only"),
-    "choices": _without_value("title", "none"),
-    "track_gone": _without_track("flexible-expert"),
-    "program_gone": _without_program,
-    "document_gone": _without_document("small-team-expert-application-form"),
-    "document_added": _with_cv_first,
-    "closed": _closed_on_9_june,
-    "elsewhere": _shanxi_renamed,
+    "fact_gone": edits.without_fact("applying_elsewhere", "one-application-only"),
+    "choices": edits.without_value("title", "none"),
+    "track_gone": edits.without_track("flexible-expert"),
+    "program_gone": edits.without_program,
+    "document_gone": edits.without_document("small-team-expert-application-form"),
+    "document_added": edits.with_cv_first,
+    "closed": edits.closed_on_9_june,
+    "elsewhere": edits.shanxi_renamed,
 }
 
 
@@ -164,8 +63,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Content]:
     """Each second version, loaded once: the shipped folder copied, edited, and loaded as at start."""
     versions = {}
     for name, change in EDITS.items():
-        root = tmp_path_factory.mktemp(name) / "content"
-        shutil.copytree(SHIPPED, root)
+        root = edits.copied(tmp_path_factory.mktemp(name))
         change(root)
         versions[name] = load_content(root)
     return versions
