@@ -24,6 +24,7 @@ from bot.i18n import translator
 from dialogs.engine import LANGUAGES
 from dialogs.events import CommandEvent, StoreFile
 from dialogs.flows import crossing
+from dialogs.flows.buttons import Notice, NoticeAction
 from dialogs.flows.model import Step
 from dialogs.loader import Content, load_content
 from dialogs.render import render
@@ -38,6 +39,7 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 INSIDE = dt.datetime(2023, 6, 10, 12, 0, tzinfo=BEIJING)
 AID = "2023 aid-talent plan (batch 2)"
 EXPERTS = "Flexible aid experts"
+V1_FORM = "Application form for small aid teams and flexible aid experts"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 OTHER_PDF = b"%PDF-1.7\n% another file\n%%EOF\n"
 THIRD_PDF = b"%PDF-1.5\n% a third file\n%%EOF\n"
@@ -276,6 +278,25 @@ def test_a_document_added_while_uploading_is_said_and_asked_before_the_review(
         "small-team-expert-application-form",
         "small-team-expert-agreement",
     }
+
+
+def test_a_document_removed_while_sending_it_again_goes_back_to_the_list(
+    content: Content, published: dict[str, Content]
+) -> None:
+    d = applicant(content)
+    to_review(d)
+    d.press("Confirm and submit")
+    [submission] = d.submissions.values()
+    d.decisions[submission.reference] = ("returned", "盖章不清晰")
+    d.send_choice(Notice(NoticeAction.AMEND, submission.reference).pack())  # the notification's button
+    d.press(V1_FORM)
+    assert d.state.step == Step.AMEND_DOCUMENTS
+    d.content = published["document_gone"]
+    d.upload("form-again.pdf", OTHER_PDF)
+    assert keys(d)[0] == crossing.DOCUMENT_GONE
+    assert d.state.step == Step.AMEND and V1_FORM not in d.labels()
+    draft = d.state.draft
+    assert draft is not None and draft.amends == submission.reference and not any(draft.documents.values())
 
 
 # --------------------------------------------------------------------------- a window, an old button
