@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Collection
 
+from bot.content_of import ContentOf
 from bot.i18n import BabelTranslator, translator
 from bot.publishing import Publisher
 from bot.service import Desk
@@ -46,11 +47,13 @@ class TelegramDesk:
         wall_clock: Callable[[], dt.datetime] = utc_now,
         outbox_lease: dt.timedelta = LEASE,
         publisher: Publisher | None = None,
+        content_of: ContentOf | None = None,
     ) -> None:
         """``clock`` is the applicants' and staff's (it may run from a set moment, as ``--now`` makes it);
         ``wall_clock`` is the real time the outbox schedules retries by (a test moves its own forward).
         ``publisher``: content versions published from the admin chat (None when the bot runs on a fixed
-        content, as some tests do: admins are then told publishing is not available)."""
+        content, as some tests do: admins are then told publishing is not available).
+        ``content_of``: each submission is shown to staff in the content version it was made under."""
         self.desk = desk
         self.gateway = gateway
         self.clock = clock
@@ -70,6 +73,7 @@ class TelegramDesk:
             lease=outbox_lease,
             staff_chat_lock=lambda chat: self.staff.chat_lock(chat),
             staff_languages=self.staff_languages,
+            content_of=content_of,
         )
         self.staff = StaffReview(
             desk.database,
@@ -81,6 +85,7 @@ class TelegramDesk:
             on_outbox=self.outbox.wake,
             languages=self.staff_languages,
             admins=admin_ids,
+            content_of=content_of,
         )
         self.admin = AdminDesk(desk, gateway, clock, admins=admin_ids, publisher=publisher, wall_clock=wall_clock)
         desk.outbox_listeners.append(self.outbox.wake)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bot.content_live import LiveContent
+from bot.content_of import of_versions
 from bot.publishing import Publisher
 from bot.service import Desk
 from bot.settings import Settings
@@ -121,6 +122,7 @@ class TelegramBot:
                 wall_clock=self.wall_clock,
                 outbox_lease=dt.timedelta(seconds=settings.outbox_lease_seconds),
                 publisher=publisher,
+                content_of=of_versions(live) if live is not None else None,
             )
             return self.desk
 

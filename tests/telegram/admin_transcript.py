@@ -29,7 +29,7 @@ WORDS = {
     },
     "zh": {
         "program": "2023年政府特贴（山西）",
-        "publish": "发布为第 {n} 版",
+        "publish": "发布为第{n}版",
         "deadline": "山西特贴什么时候截止？",
         "contact": "山西特贴找谁咨询？",
     },

@@ -402,7 +402,7 @@ async def test_every_admin_command_from_a_non_admin_is_refused_politely_and_audi
 @pytest.mark.parametrize(
     ("lang", "heading", "preview", "publish"),
     [
-        ("zh", "管理员命令：", "第 2 版与第 1 版相比的变化：", "发布为第 2 版"),
+        ("zh", "管理员命令：", "第2版与第1版相比的变化：", "发布为第2版"),
         ("ug", "باشقۇرغۇچى بۇيرۇقلىرى:", "2-نەشر 1-نەشرگە سېلىشتۇرغاندا ئۆزگەرتىدىغانلار:", "2-نەشر قىلىپ ئېلان قىلىش"),
     ],
 )
