@@ -59,7 +59,8 @@ class Moment:
 
 @dataclass(frozen=True)
 class MoveMilestone:
-    """New dates for a milestone: its closing, its opening, or both."""
+    """New dates for a milestone: its closing, its opening, or both. A moment without a time keeps the
+    time of day the milestone had (none for a whole day)."""
 
     program: str
     milestone: str
@@ -209,8 +210,6 @@ def _set_moment(item: CommentedMap, key: str, value: Moment, before: str | None)
         current["date"] = value.date
         if value.time is not None:
             current["time"] = DoubleQuotedScalarString(f"{value.time:%H:%M}")
-        elif "time" in current:
-            del current["time"]
         return
     if before is not None and before in item:
         item.insert(list(item).index(before), key, _moment(value))
@@ -228,8 +227,8 @@ def _move(data: CommentedMap, edit: MoveMilestone) -> None:
         N_("{program} has no milestone {milestone}; its milestones: {known}."),
         milestone=edit.milestone,
     )
-    opens = edit.opens or _read_moment(milestone.get("opens"))
-    closes = edit.closes or _read_moment(milestone.get("closes"))
+    opens = _effective(edit.opens, _read_moment(milestone.get("opens")))
+    closes = _effective(edit.closes, _read_moment(milestone.get("closes")))
     if opens is not None and closes is not None and _start(opens) >= _end(closes):
         raise EditRefused(
             N_("The window would open ({opens}) after it closes ({closes})."), opens=str(opens), closes=str(closes)
@@ -239,6 +238,16 @@ def _move(data: CommentedMap, edit: MoveMilestone) -> None:
     if edit.closes is not None:
         _set_moment(milestone, "closes", edit.closes, before=None)
     _now_office_guidance(milestone)
+
+
+def _effective(new: Moment | None, old: Moment | None) -> Moment | None:
+    """The moment after the edit: a new date keeps the old time of day when no time is given (a notice's
+    "20:00前" moved to another day is still at 20:00, and texts may name that time by placeholder)."""
+    if new is None:
+        return old
+    if new.time is None and old is not None:
+        return Moment(new.date, old.time)
+    return new
 
 
 def _read_moment(value: Any) -> Moment | None:

@@ -70,10 +70,13 @@ def test_moving_a_deadline_changes_its_dates_and_marks_it_office_guidance_and_no
     assert not is_open(program, program.tracks[0], dt.datetime(2024, 3, 31, 17, 30, tzinfo=BEIJING))
 
 
-def test_a_moved_closing_date_without_a_time_drops_the_old_time() -> None:
+def test_a_moved_closing_date_without_a_time_keeps_its_time_of_day() -> None:
     changed, content = edited(MoveMilestone("xj-aid-talent-2023b2", "application", closes=Moment(dt.date(2024, 6, 15))))
-    assert any(line.startswith("+") and "2024-06-15" in line and "time" not in line for line in changed)
-    assert content.program("xj-aid-talent-2023b2").milestone("application").closes.time is None
+    assert changed[:2] == [
+        '-    closes: {date: 2023-06-15, time: "20:00"}',
+        '+    closes: {date: 2024-06-15, time: "20:00"}',
+    ]
+    assert content.program("xj-aid-talent-2023b2").milestone("application").closes.time == "20:00"
 
 
 def test_a_window_that_would_open_after_it_closes_is_refused() -> None:
@@ -102,9 +105,13 @@ def test_closing_and_opening_a_track_and_the_single_track_whose_id_is_null() -> 
 def test_changing_a_phone_replaces_the_first_or_the_one_named_and_marks_it_office_guidance() -> None:
     changed, content = edited(ChangePhone(SX, "yq-professional", new="0353-2293393"))
     assert changed[:2] == ['-    phones: ["2293393"]', '+    phones: ["0353-2293393"]']
-    _, content = edited(ChangePhone(SX, "province-professional", new="0351-7676099", old="7676026"))
-    contact = next(c for c in content.program(SX).contacts if c.id == "province-professional")
-    assert (contact.phones, contact.basis, contact.quote) == (("0351-7676028", "0351-7676099"), "office", None)
+    aid = "xj-aid-talent-2023b2"
+    _, content = edited(ChangePhone(aid, "health-aid-office", new="16699295019", old="16699295018"))
+    contact = next(c for c in content.program(aid).contacts if c.id == "health-aid-office")
+    assert (contact.phones, contact.basis, contact.quote) == (("0991-8569973", "16699295019"), "office", None)
+    _, content = edited(ChangePhone(aid, "org-aid-talent-wu", new="0991-2398077", old="2398076"))  # no area code
+    contact = next(c for c in content.program(aid).contacts if c.id == "org-aid-talent-wu")
+    assert contact.phones == ("0991-2398077", "15299122551")
 
 
 @pytest.mark.parametrize(

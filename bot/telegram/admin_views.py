@@ -121,7 +121,10 @@ def usage(command: str, tr: Translator) -> str:
     """What to type for ``command`` (HTML); the program buttons follow it."""
     _ = tr.gettext
     what = {
-        "move": _("Move a deadline (Beijing time): the closing date, the opening date, or both."),
+        "move": _(
+            "Move a deadline (Beijing time): the closing date, the opening date, or both. "
+            "Without a time, the time of day stays as it was."
+        ),
         "open": _("Open a track that was closed with /close."),
         "close": _("Close a track: applicants are told it is closed, whatever its dates say."),
         "phone": _("Replace a contact's first phone, or the one you name (write a phone without spaces)."),

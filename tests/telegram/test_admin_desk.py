@@ -333,11 +333,11 @@ async def test_change_a_contacts_phone(api: FakeBotAPI, bot: TelegramBot) -> Non
     assert "yq-professional" in await admin.press("2023 special allowance (Shanxi)", "Contacts")
     assert "not a phone number" in await admin.say(f"/phone {SX} yq-professional call-me", "phone number")
 
-    await admin.say(f"/phone {SX} province-professional 7676026 0351-7676099")
+    await admin.say(f"/phone {SX} province-skilled 7676046 0351-7676047")
     await admin.press("Publish as version 2", "Published as version 2.")
     assert bot.live is not None
-    contact = next(c for c in bot.live().program(SX).contacts if c.id == "province-professional")
-    assert contact.phones == ("0351-7676028", "0351-7676099")
+    contact = next(c for c in bot.live().program(SX).contacts if c.id == "province-skilled")
+    assert contact.phones == ("0351-7676047",)
     assert (contact.basis, contact.quote) == ("office", None)
 
 
