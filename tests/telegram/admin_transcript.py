@@ -45,7 +45,7 @@ async def publish_2024_round(api: FakeBotAPI, bot: TelegramBot, lang: str = "en"
     await chat.say("ADMIN", admin, "/move")
     await chat.press("ADMIN", admin, words["program"], "city-materials")
     await chat.say("ADMIN", admin, f"/move {SX} city-materials opens 2024-03-01 closes 2024-02-30 17:30", "2024-02-30")
-    await chat.say("ADMIN", admin, f"/move {SX} city-materials opens 2024-03-01 closes 2024-03-31 17:30")
+    await chat.say("ADMIN", admin, f"/move {SX} city-materials opens 2024-03-01 closes 2024-04-15 17:30")
     await chat.press("ADMIN", admin, words["publish"].format(n=2), "2")
     await chat.say("ADMIN", admin, f"/phone {SX} yq-professional 0353-2293393")
     await chat.press("ADMIN", admin, words["publish"].format(n=3), "3")

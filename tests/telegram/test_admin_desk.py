@@ -462,5 +462,6 @@ async def test_transcript_of_an_admin_publishing_the_2024_round_of_the_shanxi_al
     transcript = await publish_2024_round(api, aiogram_bot)
     print(transcript)
     assert "Published as version 2." in transcript and "Published as version 3." in transcript
-    assert "1 March 2024 to 31 March 2024, 17:30 (Beijing time)" in transcript
+    assert "1 March 2024 to 15 April 2024, 17:30 (Beijing time)" in transcript
+    assert "to the city HR bureau by 15 April" in transcript  # the note's sentence names the date by placeholder
     assert "0353-2293393" in transcript
