@@ -42,6 +42,7 @@ from storage.models import (
     StatusChange,
     Submission,
     Subscription,
+    applicant_reference,
     new_reference,
     question_id,
     question_reference,
@@ -210,7 +211,7 @@ class ApplicantRepository(_Repository):
         )
         if submitted:
             await self._session.execute(delete(StaffPrompt).where(StaffPrompt.reference.in_(submitted)))
-        references += submitted
+        references += [*submitted, applicant_reference(applicant_id)]  # and the messages it had as a follower
         if references:
             await self._session.execute(delete(OutboxMessage).where(OutboxMessage.reference.in_(references)))
         for model in (Conversation, Subscription, Question):

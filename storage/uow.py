@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.errors import StorageError
+from storage.followers import FollowerRepository
 from storage.repositories import (
     ApplicantRepository,
     AuditRepository,
@@ -43,6 +44,7 @@ class UnitOfWork:
     handled_updates: HandledUpdateRepository
     content_versions: ContentVersionRepository
     audit: AuditRepository
+    followers: FollowerRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -64,6 +66,7 @@ class UnitOfWork:
         self.handled_updates = HandledUpdateRepository(session)
         self.content_versions = ContentVersionRepository(session)
         self.audit = AuditRepository(session)
+        self.followers = FollowerRepository(session)
         return self
 
     async def __aexit__(

@@ -14,10 +14,12 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Collection
 
+from bot.followers import FollowerScheduler
 from bot.i18n import BabelTranslator, translator
 from bot.service import Desk
 from bot.telegram.applicants import CHANNEL, ApplicantChannel, language_of
 from bot.telegram.outbox import LEASE, OutboxWorker, utc_now
+from bot.telegram.ratelimit import RateLimitedGateway, RateLimiter
 from bot.telegram.staff import StaffReview
 from bot.telegram.staff_language import StaffLanguages
 from bot.telegram.throttle import Throttle
@@ -42,10 +44,16 @@ class TelegramDesk:
         throttle: Throttle | None = None,
         wall_clock: Callable[[], dt.datetime] = utc_now,
         outbox_lease: dt.timedelta = LEASE,
+        limiter: RateLimiter | None = None,
+        outbox_concurrency: int = 32,
     ) -> None:
         """``clock`` is the applicants' and staff's (it may run from a set moment, as ``--now`` makes it);
-        ``wall_clock`` is the real time the outbox schedules retries by (a test moves its own forward)."""
+        ``wall_clock`` is the real time the outbox schedules retries by (a test moves its own forward).
+        Everything sent goes through ``limiter`` (Telegram's limits, :mod:`bot.telegram.ratelimit`); the
+        outbox sends ``outbox_concurrency`` chats at once within it."""
         self.desk = desk
+        self.limiter = limiter or RateLimiter()
+        raw, gateway = gateway, RateLimitedGateway(gateway, self.limiter)
         self.gateway = gateway
         self.clock = clock
         self.staff_chat_id = staff_chat_id
@@ -55,7 +63,7 @@ class TelegramDesk:
         self.outbox = OutboxWorker(
             desk.database,
             desk.files,
-            gateway,
+            RateLimitedGateway(raw, self.limiter, per_chat=True),
             lambda: desk.content,
             staff_chat_id=staff_chat_id,
             staff_lang=desk.default_lang,
@@ -64,7 +72,12 @@ class TelegramDesk:
             lease=outbox_lease,
             staff_chat_lock=lambda chat: self.staff.chat_lock(chat),
             staff_languages=self.staff_languages,
+            concurrency=outbox_concurrency,
+            content_clock=clock,
         )
+        #: Followers told when a round opens, reminded before a deadline (run by :meth:`start`, and by the
+        #: runner after every switch to a new content version).
+        self.followers = FollowerScheduler(desk.database, lambda: desk.content, clock, on_queued=self.outbox.wake)
         self.staff = StaffReview(
             desk.database,
             gateway,
@@ -90,9 +103,11 @@ class TelegramDesk:
     async def start(self) -> None:
         await self.register_commands()
         self.outbox.start()
+        self.followers.start()
 
     async def stop(self) -> None:
         await self.applicants.albums.drain()
+        await self.followers.stop()
         await self.outbox.stop()
 
     async def register_commands(self) -> None:

@@ -29,7 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.followers import FOLLOWER_KINDS
 from bot.i18n import translator
+from bot.telegram.follower_delivery import follower_message
 from bot.telegram.format import escape, split_text
 from bot.telegram.locks import KeyedLocks
 from bot.telegram.staff_language import StaffLanguages
@@ -52,7 +54,10 @@ from storage.views import DocumentRecord, OutboxItem
 log = logging.getLogger(__name__)
 
 #: Notifications to an applicant: given up when Telegram refuses them (the bot was blocked).
-APPLICANT_KINDS = (APPLICANT_UPDATE, QUESTION_ANSWER, APPLICANT_RECEIPT)
+APPLICANT_KINDS = (APPLICANT_UPDATE, QUESTION_ANSWER, APPLICANT_RECEIPT, *FOLLOWER_KINDS)
+#: Notifications whose payload names the applicant's chat (``user``): each such chat is a lane of its
+#: own, sent alongside the others (see :meth:`OutboxWorker.run_once`).
+CHAT_KINDS = (APPLICANT_UPDATE, APPLICANT_RECEIPT, *FOLLOWER_KINDS)
 #: Longest wait between two attempts.
 MAX_BACKOFF = dt.timedelta(hours=1)
 #: Documents per album (Telegram's limit).
@@ -121,11 +126,17 @@ class OutboxWorker:
         heartbeat: float | None = None,
         staff_chat_lock: Callable[[int], asyncio.Lock] | None = None,
         staff_languages: StaffLanguages | None = None,
+        concurrency: int = 1,
+        content_clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         """``staff_chat_lock``: the lock staff updates of a chat are handled under (see
         :meth:`bot.telegram.staff.StaffReview.chat_lock`); without one, a lock of the worker's own.
         ``heartbeat``: seconds between two renewals of the lease on the rows being sent (a third of
-        the lease by default), so a slow upload keeps its rows while a dead worker's come back soon."""
+        the lease by default), so a slow upload keeps its rows while a dead worker's come back soon.
+        ``concurrency``: lanes sent at once (see :meth:`run_once`); the gateway keeps them within
+        Telegram's limits (:class:`bot.telegram.ratelimit.RateLimitedGateway`). ``content_clock``: the
+        time a follower's message is worded at ("5 days left"), the applicants' clock; the wall clock
+        by default."""
         self.database = database
         self.files = files
         self.gateway = gateway
@@ -142,6 +153,10 @@ class OutboxWorker:
         #: Parts sent again after an attempt that ended during their call (possible duplicates).
         self.resent = 0
         self.staff_chat_lock = staff_chat_lock or KeyedLocks[int]()
+        self.concurrency = max(1, concurrency)
+        #: Rows claimed per round: a few more than the lanes, so that every lane has work.
+        self.batch = max(10, 2 * self.concurrency)
+        self.content_clock = content_clock or wall_clock
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -192,28 +207,28 @@ class OutboxWorker:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_interval)
 
-    async def run_once(self, limit: int = 10) -> int:
-        """Deliver what is due now; returns how many rows were tried."""
+    async def run_once(self, limit: int | None = None) -> int:
+        """Deliver what is due now (at most ``limit`` rows, :attr:`batch` by default); returns how many
+        rows were tried.
+
+        The rows go in lanes: each applicant's chat is one (its notifications in the order queued),
+        every other notification (staff chats, with their locks) shares one more. Up to
+        :attr:`concurrency` lanes are sent at once, so that a thousand followers are reached at the
+        rate Telegram allows rather than one HTTP round trip at a time."""
         now = self.now()
         async with self.database.uow() as uow:
-            rows = await uow.outbox.claim_due(now, limit, lease=self.lease)
+            rows = await uow.outbox.claim_due(now, limit or self.batch, lease=self.lease)
             await uow.commit()
         if not rows:
             return 0
         self._held.update({row.id: now + self.lease for row in rows})
         heartbeat = asyncio.get_running_loop().create_task(self._heartbeat(), name="outbox-heartbeat")
+        lanes: dict[str, list[OutboxItem]] = {}
+        for row in rows:
+            lanes.setdefault(self._lane(row), []).append(row)
+        slots = asyncio.Semaphore(self.concurrency)
         try:
-            for index, row in enumerate(rows):
-                if self._stopping:
-                    await self._release(rows[index:])
-                    break
-                try:
-                    await self._attempt(row)
-                except asyncio.CancelledError:
-                    await asyncio.shield(self._release(rows[index:]))
-                    raise
-                finally:
-                    self._held.pop(row.id, None)
+            await asyncio.gather(*(self._run_lane(lane, slots) for lane in lanes.values()))
         finally:
             for row in rows:
                 self._held.pop(row.id, None)
@@ -221,6 +236,26 @@ class OutboxWorker:
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
         return len(rows)
+
+    @staticmethod
+    def _lane(row: OutboxItem) -> str:
+        """The lane of a row: its applicant's chat, or the one shared lane of every other notification."""
+        user = row.payload.get("user")
+        return f"chat:{user}" if row.kind in CHAT_KINDS and user else "shared"
+
+    async def _run_lane(self, rows: list[OutboxItem], slots: asyncio.Semaphore) -> None:
+        async with slots:
+            for index, row in enumerate(rows):
+                if self._stopping:
+                    await self._release(rows[index:])
+                    return
+                try:
+                    await self._attempt(row)
+                except asyncio.CancelledError:
+                    await asyncio.shield(self._release(rows[index:]))
+                    raise
+                finally:
+                    self._held.pop(row.id, None)
 
     async def _heartbeat(self) -> None:
         while True:
@@ -342,6 +377,8 @@ class OutboxWorker:
             return await self._dead_letter(row)
         if row.kind == APPLICANT_RECEIPT:
             return await self._receipt(row)
+        if row.kind in FOLLOWER_KINDS:
+            return await self._follower(row)
         log.error("unknown notification kind %r (row %s): given up", row.kind, row.id)
         raise Refused(f"unknown notification kind {row.kind!r}")
 
@@ -522,6 +559,15 @@ class OutboxWorker:
                 [(tr.gettext("My submissions"), Notice(NoticeAction.MINE).pack())],
             ]
         return await self._send_parts(row, int(payload["user"]), [Part(text=text, keyboard=keyboard)])
+
+    async def _follower(self, row: OutboxItem) -> int | None:
+        """A round opened, a deadline near, an announcement: to one follower, in their language."""
+        message = await follower_message(self.database, row, self._content(), self.content_clock(), self.staff_lang)
+        if message is None:
+            return None  # no longer owed (see :mod:`bot.telegram.follower_delivery`)
+        parts = [Part(text=text) for text in message.texts[:-1]]
+        parts.append(Part(text=message.texts[-1], keyboard=message.keyboard))
+        return await self._send_parts(row, message.chat, parts)
 
     async def _receipt(self, row: OutboxItem) -> int | None:
         """The receipt of a new submission, as the engine words it, from the stored submission."""

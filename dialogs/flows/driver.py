@@ -23,6 +23,7 @@ from dialogs.flows import (
     check,
     delete,
     find,
+    follow,
     info,
     language,
     menu,
@@ -35,6 +36,7 @@ from dialogs.flows.buttons import (
     LEGACY,
     AskStaff,
     Back,
+    Follow,
     Home,
     MenuBound,
     MenuItem,
@@ -125,6 +127,8 @@ def choice(turn: Turn, data: str) -> None:
     press = parse(LEGACY.get(data, data), *ALL)
     if isinstance(press, Notice):
         notice(turn, press)
+    elif isinstance(press, Follow):
+        follow.on_follow(turn, press)
     elif not isinstance(press, MenuBound) or press.menu != turn.state.menu:
         expired(turn)
     elif isinstance(press, Back):
