@@ -121,11 +121,15 @@ def make_bot(
     api: FakeBotAPI,
     runtime: str,
     tmp: Path,
-    content: Content,
+    content: Content | Path,
     *,
     wall_clock: Callable[[], dt.datetime] = utc_now,
+    clock: Callable[[], dt.datetime] | None = None,
     **settings: Any,
 ) -> TelegramBot:
+    """A bot on the fake Bot API with its database in ``tmp``. ``content``: fixed content, or a content
+    folder (its files seed version 1 and the bot follows published versions: ``bot.live``).
+    ``clock``: the applicants' clock (default: running from inside the aid plan's window)."""
     values: dict[str, Any] = {
         "bot_token": api.token,
         "bot_runtime": runtime,
@@ -138,8 +142,8 @@ def make_bot(
     values.update(settings)
     return TelegramBot(
         Settings(_env_file=None, **values),
-        lambda: content,
-        running_clock(INSIDE_AID_WINDOW),
+        content if isinstance(content, Path) else lambda: content,
+        clock or running_clock(INSIDE_AID_WINDOW),
         album_quiet=0.3,
         outbox_poll=0.2,
         throttle=Throttle(rate=100, burst=100),  # a test taps faster than any person
@@ -185,7 +189,7 @@ class Watch:
 
         run_once = self.worker.run_once
 
-        async def round_(limit: int = 10) -> int:
+        async def round_(limit: int | None = None) -> int:
             async with self._changed:
                 self.rounds += 1
                 number = self.rounds
