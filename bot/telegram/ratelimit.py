@@ -7,7 +7,8 @@ chat. :class:`RateLimiter` grants sends so that none of these is exceeded:
 
 - **overall**: at most :attr:`per_second` grants in any window of
   :attr:`window` seconds (a sliding window of grant times, not a bucket, so no
-  burst above it either);
+  burst above it either; the window is 1.05 s, a margin for the jitter of the
+  HTTP calls, so Telegram never counts more than 30 in its second);
 - **per chat**: a private chat waits :attr:`chat_interval` after its last send;
   a group at least as long, and at most :attr:`group_per_minute` in any minute;
 - **429**: :meth:`pause` holds every grant until ``retry_after`` has passed.
@@ -44,6 +45,9 @@ T = TypeVar("T")
 
 #: Telegram's published limits (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
 PER_SECOND = 30
+#: The second the overall limit is counted over, a little longer than one: the calls' own travel times
+#: vary by milliseconds, and two grants a second apart must not arrive at Telegram less than one apart.
+WINDOW = 1.05
 CHAT_INTERVAL = 1.0
 GROUP_PER_MINUTE = 20
 #: How long a chat's history is kept after its last send (it matters for a minute at most).
@@ -66,7 +70,7 @@ class RateLimiter:
         self,
         *,
         per_second: int = PER_SECOND,
-        window: float = 1.0,
+        window: float = WINDOW,
         chat_interval: float = CHAT_INTERVAL,
         group_per_minute: int = GROUP_PER_MINUTE,
         clock: Callable[[], float] = time.monotonic,
