@@ -284,7 +284,9 @@ class OutboxWorker:
         """Hand claimed rows back (due now), instead of leaving them hidden until their lease ends."""
         async with self.database.uow() as uow:
             for row in rows:
-                await uow.outbox.mark_failed(row.id, "interrupted: the bot stopped", self.now(), at=self.now())
+                await uow.outbox.mark_failed(
+                    row.id, "interrupted: the bot stopped", self.now(), at=self.now(), created_at=row.created_at
+                )
             await uow.commit()
 
     async def _attempt(self, row: OutboxItem) -> None:
@@ -324,7 +326,9 @@ class OutboxWorker:
                 await self._failed(row, where, self.now() + backoff(row.attempts))
         else:
             async with self.database.uow() as uow:
-                await uow.outbox.mark_sent(row.id, sent, at=self.now(), forget_payload=row.kind == WITHDRAWN)
+                await uow.outbox.mark_sent(
+                    row.id, sent, at=self.now(), forget_payload=row.kind == WITHDRAWN, created_at=row.created_at
+                )
                 await uow.commit()
 
     async def _dead(self, row: OutboxItem, error: str, reason: str) -> None:
@@ -343,7 +347,9 @@ class OutboxWorker:
             current = await uow.outbox.get(row.id)  # routed since it was claimed, perhaps
             destination = current.destination if current else row.destination
             chat = destination or (None if self.staff_chat_id is None else str(self.staff_chat_id))
-            await uow.outbox.mark_failed(row.id, f"dead letter: {error}", None, at=self.now())
+            await uow.outbox.mark_failed(
+                row.id, f"dead letter: {error}", None, at=self.now(), created_at=row.created_at
+            )
             if row.kind != DEAD_LETTER and chat is not None:
                 payload = {"number": row.id, "reason": reason}
                 alert = await uow.outbox.enqueue(DEAD_LETTER, row.reference, payload, self.now())
@@ -356,7 +362,7 @@ class OutboxWorker:
             "notification %s (%s %s) attempt %s failed: %s", row.id, row.kind, row.reference, row.attempts, error
         )
         async with self.database.uow() as uow:
-            await uow.outbox.mark_failed(row.id, error, retry_at, at=self.now())
+            await uow.outbox.mark_failed(row.id, error, retry_at, at=self.now(), created_at=row.created_at)
             await uow.commit()
 
     # ------------------------------------------------------------------ what each kind sends
@@ -397,7 +403,7 @@ class OutboxWorker:
         chat = row.destination or self._route(row, content, earlier)
         if row.destination is None:
             async with self.database.uow() as uow:
-                await uow.outbox.route(row.id, chat)
+                await uow.outbox.route(row.id, chat, created_at=row.created_at)
                 await uow.commit()
         tr = await self.staff_languages.translator(chat)
         named = self._staff_names(content, submission.program, every, tr)  # numbered over all, sent now or before
@@ -496,7 +502,7 @@ class OutboxWorker:
 
     async def _progress(self, row: OutboxItem, progress: dict[str, Any]) -> None:
         async with self.database.uow() as uow:
-            await uow.outbox.record_progress(row.id, progress, at=self.now())
+            await uow.outbox.record_progress(row.id, progress, at=self.now(), created_at=row.created_at)
             await uow.commit()
 
     async def _withdrawn(self, row: OutboxItem) -> int | None:
@@ -636,8 +642,9 @@ class OutboxWorker:
             sent = await self.gateway.send_text(int(chat), text, force_reply=True)
             async with self.database.uow() as uow:
                 if row.destination is None:
-                    await uow.outbox.route(row.id, chat)
-                await uow.outbox.record_progress(row.id, {"parts": [[sent]], "notice": sent}, at=self.now())
+                    await uow.outbox.route(row.id, chat, created_at=row.created_at)
+                progress = {"parts": [[sent]], "notice": sent}
+                await uow.outbox.record_progress(row.id, progress, at=self.now(), created_at=row.created_at)
                 prompt = RecordPrompt(int(chat), question.reference, PromptPurpose.ANSWER, None, None, "", self.now())
                 await record_prompt(uow, prompt, sent)
                 await uow.commit()
