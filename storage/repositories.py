@@ -651,6 +651,13 @@ class OutboxRepository(_Repository):
             updated_at=at or _utcnow(),
         )
 
+    async def release(self, message_id: int, at: datetime, *, created_at: datetime | None = None) -> None:
+        """A claimed row handed back untried (its worker stopped first): due at ``at``, and the claim not
+        counted as an attempt, since none was made (attempts drive the backoff and the dead letter)."""
+        await self._set(
+            message_id, created_at=created_at, attempts=OutboxMessage.attempts - 1, next_attempt_at=at, updated_at=at
+        )
+
     async def route(self, message_id: int, destination: str, *, created_at: datetime | None = None) -> None:
         """Remember where the notification goes, so every retry and later part goes there too."""
         await self._set(message_id, created_at=created_at, destination=destination)

@@ -252,7 +252,7 @@ class OutboxWorker:
                 try:
                     await self._attempt(row)
                 except asyncio.CancelledError:
-                    await asyncio.shield(self._release(rows[index:]))
+                    await asyncio.shield(self._release(rows[index + 1 :], interrupted=row))
                     raise
                 finally:
                     self._held.pop(row.id, None)
@@ -280,13 +280,20 @@ class OutboxWorker:
             if row_id in self._held:
                 self._held[row_id] = until
 
-    async def _release(self, rows: list[OutboxItem]) -> None:
-        """Hand claimed rows back (due now), instead of leaving them hidden until their lease ends."""
+    async def _release(self, rows: list[OutboxItem], *, interrupted: OutboxItem | None = None) -> None:
+        """Hand claimed rows back (due now), instead of leaving them hidden until their lease ends: the
+        ``interrupted`` one as a failed attempt, the others untried (their claim is not an attempt)."""
         async with self.database.uow() as uow:
-            for row in rows:
+            if interrupted is not None:
                 await uow.outbox.mark_failed(
-                    row.id, "interrupted: the bot stopped", self.now(), at=self.now(), created_at=row.created_at
+                    interrupted.id,
+                    "interrupted: the bot stopped",
+                    self.now(),
+                    at=self.now(),
+                    created_at=interrupted.created_at,
                 )
+            for row in rows:
+                await uow.outbox.release(row.id, self.now(), created_at=row.created_at)
             await uow.commit()
 
     async def _attempt(self, row: OutboxItem) -> None:

@@ -154,3 +154,16 @@ async def test_a_worker_whose_row_was_deleted_finds_it_gone_even_when_a_new_row_
         await uow.commit()
         untouched = await uow.outbox.get(withdrawal.id)
     assert untouched is not None and untouched.progress is None and untouched.kind == "withdrawn"
+
+
+async def test_a_row_handed_back_untried_is_due_again_without_an_attempt_counted(db: Database) -> None:
+    """A worker that stops after claiming rows hands the ones it never tried back: the claim made no
+    attempt, so it neither lengthens their backoff nor brings them nearer to a dead letter."""
+    [message_id] = await _enqueue(db)
+    async with db.uow() as uow:
+        [claimed] = await uow.outbox.claim_due(NOW, lease=timedelta(seconds=30))
+        await uow.outbox.release(claimed.id, NOW, created_at=claimed.created_at)
+        await uow.commit()
+    async with db.uow() as uow:
+        [again] = await uow.outbox.claim_due(NOW)
+    assert (again.id, again.attempts) == (message_id, 1)

