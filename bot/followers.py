@@ -280,6 +280,11 @@ class FollowerScheduler:
 # ---------------------------------------------------------------------- announcements
 
 
+async def count_followers(uow: UnitOfWork, program_id: str) -> int:
+    """How many followers an announcement to the program would reach (for the admin's preview)."""
+    return len(await uow.followers.followers([program_id], PUSH_CHANNELS))
+
+
 async def enqueue_announcement(
     uow: UnitOfWork,
     program_id: str,

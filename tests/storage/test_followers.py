@@ -17,6 +17,7 @@ from bot.followers import (
     DEADLINE_REMINDER,
     ROUND_OPENED,
     FollowerScheduler,
+    count_followers,
     enqueue_announcement,
 )
 from dialogs.loader import Content, load_content
@@ -222,6 +223,7 @@ async def test_an_announcement_is_queued_once_to_each_follower_with_an_audit_lin
     await _applicant(db, "terminal", channel="local")
     await _applicant(db, "899", follows="xj-minority-backbone-2019")
     async with db.uow() as uow:
+        assert await count_followers(uow, SHANXI) == 3  # what the admin's preview says
         count = await enqueue_announcement(
             uow,
             SHANXI,
