@@ -283,8 +283,9 @@ async def _audit(args: argparse.Namespace, publisher: Publisher, tr: BabelTransl
         ]
         print(json.dumps({"audit": rows}, ensure_ascii=False, indent=2))
         return 0
+    refused_mark = tr.gettext("refused")
     for entry in entries:
-        refused = "" if entry.allowed else f" [{tr.gettext('refused')}]"
+        refused = "" if entry.allowed else f" [{refused_mark}]"
         summary = entry.detail.get("summary")
         tail = f": {summary}" if summary else ""
         print(f"{tr.datetime(entry.at)}  {entry.actor}  {entry.action} {entry.target or ''}{refused}{tail}")

@@ -24,6 +24,7 @@ from typing import Any
 from dialogs.content_files import load_files, read_folder
 from dialogs.loader import SHIPPED, Content
 from dialogs.problems import ContentError, Problem
+from dialogs.question_reading import warm_up
 from storage.db import Database
 from storage.errors import ConcurrentUpdate
 from storage.models import ContentVersion
@@ -220,6 +221,8 @@ class LiveContent:
             except ContentError as error:  # validated when published; only a newer check could refuse it
                 log.error("content version %d does not load; staying on %d: %s", row.number, self.number, error)
                 return False
+            # its question index is built here, off the event loop, not on the first applicant's question
+            await asyncio.to_thread(warm_up, content)
             self._loaded[row.number] = content
             self._switch(row.number, content)
             self.last_switch_delay = max(0.0, (self._clock() - row.created_at).total_seconds())

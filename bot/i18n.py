@@ -15,13 +15,11 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from dialogs.i18n import N_, NOTICE_ZONE, ListStyle
+from dialogs.i18n import BABEL_LOCALES, N_, NOTICE_ZONE, ListStyle
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 LANGUAGES = ("zh", "en", "ug")
-#: Babel locale used to format numbers and dates for each language.
-BABEL_LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB", "ug": "ug"}
 #: Where a language has no catalog yet, fall back to: Chinese is the reference language.
 FALLBACK = {"ug": "zh"}
 

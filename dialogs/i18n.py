@@ -17,6 +17,10 @@ LANGUAGE_NAMES = {"zh": "中文", "en": "English", "ug": "ئۇيغۇرچە"}
 #: The time zone of every notice: dates are shown in Beijing time.
 NOTICE_ZONE = "Asia/Shanghai"
 
+#: The Babel locale each language's numbers and dates are formatted in (the bot's screens and the
+#: content's placeholders alike, so a date reads the same in both).
+BABEL_LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB", "ug": "ug"}
+
 
 #: How a list is joined: ``standard`` joins with "and", ``or`` offers alternatives.
 ListStyle = Literal["standard", "or"]

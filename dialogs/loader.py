@@ -5,6 +5,11 @@ file, checks its form (pydantic) and its meaning (:mod:`dialogs.checks`), and
 either returns a :class:`Content` or raises :class:`ContentError` listing every
 problem as ``file:line: field: message``. Callers that already run with some
 content keep it when a reload fails.
+
+Texts name dates, phones and amounts by placeholder (:mod:`dialogs.prose`): the
+check refuses prose that types one again or contradicts a field
+(:mod:`dialogs.prose_check`), and the loaded content holds every text filled in,
+with the files' own form (placeholders and all) kept beside it for diffs and edits.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from pydantic import BaseModel, ValidationError
 
 from dialogs.checks import Finding, check_facts, check_program, check_texts
 from dialogs.problems import ContentError, Problem, field_name
+from dialogs.prose import placeholder_findings, render_faq, render_program
+from dialogs.prose_check import faq_findings, program_findings
 from dialogs.quotes import NoticeText, check_quotes, item_findings, read_notice
 from dialogs.schema_facts import FactDef, FactsFile
 from dialogs.schema_program import Program, Track
@@ -57,6 +64,16 @@ class Content:
     lexicon: AskFile | None = field(default=None, compare=False)
     #: Questions answered across programs or about the bot (``faq.yaml``); programs hold their own.
     faq: tuple[GlobalFaq, ...] = field(default=(), compare=False)
+    #: The programs as their files write them, placeholders unfilled (``programs`` has them filled in):
+    #: what a diff compares and a quick edit changes. Empty for content built without files.
+    raw_programs: tuple[Program, ...] = field(default=(), compare=False)
+    #: ``faq.yaml`` as written, likewise.
+    raw_faq: tuple[GlobalFaq, ...] = field(default=(), compare=False)
+
+    def raw_program(self, program_id: str) -> Program | None:
+        """The program as its file writes it (``{closes:…}`` and all), or None when there is none by that id."""
+        raw = next((p for p in self.raw_programs if p.id == program_id), None)
+        return raw if raw is not None or self.raw_programs else self.find_program(program_id)
 
     def staff_chat(self, program_id: str, contact_id: str | None) -> int | None:
         """The chat of the office, or None when the content names none (the bot's STAFF_CHAT_ID then)."""
@@ -124,6 +141,7 @@ def load_facts(file: FsPath, name: str) -> tuple[dict[str, FactDef], list[Proble
     if parsed is None:
         return {}, problems, []
     problems = _pinned(source, check_facts(parsed.facts))
+    problems += _pinned(source, placeholder_findings(parsed, None))
     warnings = _pinned(source, check_texts(parsed, ()), "warning")
     return {f.id: f for f in parsed.facts}, problems, warnings
 
@@ -162,6 +180,7 @@ def load_program(
     if program is None:
         return None, problems, []
     errors = _pinned(source, check_program(program, facts))
+    errors += _pinned(source, program_findings(program))
     warnings = _pinned(source, check_texts(program, ()), "warning")
     folder = notices if notices is not None else SHIPPED / NOTICES_DIR
     notice = _notice(folder, program.notice.file)
@@ -237,12 +256,14 @@ def load_content(root: FsPath = SHIPPED) -> Content:
         raise ContentError(problems)
     return Content(
         facts=facts,
-        programs=tuple(programs),
+        programs=tuple(render_program(p) for p in programs),
         version=digest.hexdigest()[:12],
         warnings=tuple(warnings),
         staff_chats=staff_chats,
         lexicon=lexicon,
-        faq=faq,
+        faq=render_faq(faq, programs),
+        raw_programs=tuple(programs),
+        raw_faq=faq,
     )
 
 
@@ -300,6 +321,7 @@ def load_faq(
             grounded = _Grounding(ref.quote, entry.basis)
             quoted += item_findings(grounded, read[notice_file], ref.clause, ("faq", i, "sources", j))
     errors = _pinned(source, findings)
+    errors += _pinned(source, faq_findings(parsed.faq, known))
     warnings = _pinned(source, check_texts(parsed, ()), "warning")
     quote_errors, quote_warnings = _quote_problems(source, quoted)
     errors += quote_errors

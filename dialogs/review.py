@@ -27,6 +27,7 @@ from dialogs.lifecycle import NEEDS_COMMENT, Replay, Status, is_submission_refer
 from dialogs.review_model import (
     DECISION_OF,
     AnswerQuestion,
+    AuditDecision,
     ChangeStatus,
     CloseDecisionPrompt,
     LanguageAsked,
@@ -118,9 +119,9 @@ def _press(view: ReviewView, event: Press, ctx: ReviewContext, now: dt.datetime)
         return _set_language(event.chat_id, button.lang, event.by, now, event.message_id, press=True)
     if not isinstance(button, ReviewButton) or not is_submission_reference(button.reference):
         return _answer(NOT_VALID)
-    if not ctx.may_decide(event.by):
-        return _answer(NOT_A_REVIEWER)
     decision = DECISION_OF[button.action]
+    if not ctx.may_decide(event.by):
+        return _not_a_reviewer(view.submission, button.reference, decision, event.by, event.chat_id, now, press=True)
     refused = _refusal(view.submission, button.reference, event.chat_id, decision, None, True, event.message_id)
     if refused is not None:
         return refused
@@ -139,7 +140,35 @@ def _press(view: ReviewView, event: Press, ctx: ReviewContext, now: dt.datetime)
                 StaffReply(Reply(PROMPT_FAILED), Via.ALERT),
             )
         )
-    return _decide(view.submission, decision, None, event.by, now, press=True, notice=event.message_id, reply_to=None)
+    return _decide(
+        view.submission,
+        decision,
+        None,
+        event.by,
+        now,
+        press=True,
+        notice=event.message_id,
+        reply_to=None,
+        chat=event.chat_id,
+    )
+
+
+def _not_a_reviewer(
+    submission: ReviewedSubmission | None,
+    reference: str,
+    decision: Status,
+    by: Reviewer,
+    chat: int | None,
+    now: dt.datetime,
+    *,
+    press: bool,
+    reply_to: int | None = None,
+) -> ReviewOutcome:
+    """Refused, politely, and kept in the audit log: someone outside ADMIN_IDS tried to decide."""
+    refused = _tell(press, NOT_A_REVIEWER, reply_to)
+    before = submission.status.value if submission is not None else None
+    audit = AuditDecision(AuditDecision.actor_of(by), reference, now, decision.value, before, chat, allowed=False)
+    return ReviewOutcome(refused.replies, (audit,))
 
 
 def _refusal(
@@ -173,16 +202,20 @@ def _decide(
     reply_to: int | None,
     expected: Status | None = None,
     prompt_id: int | None = None,
+    chat: int | None = None,
 ) -> ReviewOutcome:
-    """The decision taken: the status moves, the applicant is told once, the chat sees who decided."""
+    """The decision taken: the status moves, the applicant is told once, the chat sees who decided, the
+    audit log keeps it (who, from which status to which, in which chat)."""
     reference = submission.reference
     line = Reply("@staff_decision", {"status": decision.value, "who": by.name, "at": now, "comment": comment})
     effects: list[ReviewEffect] = []
     if prompt_id is not None:
         effects.append(CloseDecisionPrompt(prompt_id, now))
+    before = expected or submission.status
     effects += [
-        ChangeStatus(reference, decision, expected or submission.status, by.label, now, comment),
+        ChangeStatus(reference, decision, before, by.label, now, comment),
         TellApplicant(reference, decision, comment, now),
+        AuditDecision(AuditDecision.actor_of(by), reference, now, decision.value, before.value, chat),
     ]
     replies = [StaffReply(line, Via.POPUP)] if press else []
     replies.append(
@@ -200,12 +233,18 @@ def _reply(view: ReviewView, event: PromptReply, ctx: ReviewContext, now: dt.dat
         if view.question is None:
             return _tell(False, QUESTION_GONE, event.message_id)
         answer = AnswerQuestion(view.question.number, view.question.reference, text[:MAX_ANSWER], event.by.label, now)
-        return ReviewOutcome((StaffReply(Reply(RELAYED), Via.CHAT, event.message_id),), (answer,))
+        audit = AuditDecision(
+            AuditDecision.actor_of(event.by), view.question.reference, now, "answered", None, event.chat_id
+        )
+        return ReviewOutcome((StaffReply(Reply(RELAYED), Via.CHAT, event.message_id),), (answer, audit))
     if prompt.answered:
         return _tell(False, PROMPT_DONE, event.message_id)
-    if not ctx.may_decide(event.by):
-        return _tell(False, NOT_A_REVIEWER, event.message_id)
     decision = Status(prompt.purpose.value)
+    if not ctx.may_decide(event.by):
+        return _not_a_reviewer(
+            view.submission, prompt.reference, decision, event.by, event.chat_id, now, press=False,
+            reply_to=event.message_id,
+        )  # fmt: skip
     refused = _refusal(
         view.submission, prompt.reference, event.chat_id, decision, prompt.seen_status, False, event.message_id
     )
@@ -223,6 +262,7 @@ def _reply(view: ReviewView, event: PromptReply, ctx: ReviewContext, now: dt.dat
         reply_to=event.message_id,
         expected=prompt.seen_status,
         prompt_id=prompt.id,
+        chat=event.chat_id,
     )
 
 

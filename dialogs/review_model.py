@@ -90,6 +90,8 @@ class ReviewedSubmission:
     status: Status
     #: The staff chats its notice was routed to: decisions are taken there only.
     routed_to: frozenset[int] = frozenset()
+    #: The content version it was made under: what staff read of it is worded in that version.
+    content_version: int | None = None
 
 
 class PromptPurpose(enum.StrEnum):
@@ -278,7 +280,27 @@ class SetChatLanguage:
     at: dt.datetime
 
 
-ReviewEffect = ChangeStatus | TellApplicant | CloseDecisionPrompt | AnswerQuestion | SetChatLanguage
+@dataclass(frozen=True)
+class AuditDecision:
+    """Keep a staff decision in the audit log, in the decision's own transaction (``allowed`` False: an attempt
+    refused because the person is not a reviewer). ``to`` is the status decided, or ``answered`` for a reply to
+    an applicant's question; ``before`` the status it was decided from."""
+
+    actor: str
+    target: str
+    at: dt.datetime
+    to: str
+    before: str | None
+    chat: int | None
+    allowed: bool = True
+
+    @staticmethod
+    def actor_of(person: Reviewer) -> str:
+        """Who, as the audit log names people: the channel and its id (names change, ids do not)."""
+        return f"tg:{person.id}"
+
+
+ReviewEffect = ChangeStatus | TellApplicant | CloseDecisionPrompt | AnswerQuestion | SetChatLanguage | AuditDecision
 
 
 @dataclass(frozen=True)

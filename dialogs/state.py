@@ -37,6 +37,8 @@ class Draft:
     sector: str | None = None
     #: The reference of a returned submission these documents are for (None: a new application).
     amends: str | None = None
+    #: The checklist's items as last shown: after new content, an item added or removed is said.
+    checklist: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -66,7 +68,11 @@ class State:
     drafts_started: int = 0
     #: Increases with every message that carries buttons; a press of an older one has expired.
     menu: int = 0
+    #: The version (digest) of the content the conversation last ran on: a new one is checked against it.
     content_version: str = ""
+    #: What the screen on display offers to press (:func:`dialogs.flows.turn.signature`): after new content,
+    #: a press on a screen that would now offer other buttons is not taken, the screen is shown again.
+    drawn: str = ""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -168,7 +168,8 @@ class Document(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
     item: Mapped[str] = mapped_column(String(64))
-    stored_name: Mapped[str] = mapped_column(String(64))
+    #: The SHA-256 of the bytes and the suffix of their type (``<64 hex digits>.docx``).
+    stored_name: Mapped[str] = mapped_column(String(100))
     original_name: Mapped[str] = mapped_column(String(255))
     mime: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(BigInteger)

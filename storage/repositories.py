@@ -385,6 +385,7 @@ class SubmissionRepository(_Repository):
             verdict=row.verdict,
             status=row.status,
             created_at=row.created_at,
+            content_version=row.content_version,
         )
 
     async def list_for(self, applicant_id: int) -> list[Submission]:

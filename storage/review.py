@@ -17,6 +17,7 @@ from dialogs.lifecycle import status_of
 from dialogs.review_model import (
     AnswerQuestion,
     AskedQuestion,
+    AuditDecision,
     ChangeStatus,
     CloseDecisionPrompt,
     PromptPurpose,
@@ -38,6 +39,8 @@ from storage.uow import UnitOfWork
 APPLICANT_UPDATE = "applicant_update"
 #: The outbox kind that relays a staff answer to the applicant who asked.
 QUESTION_ANSWER = "question_answer"
+#: The audit log's action for a staff decision (and for an attempt at one refused to a non-reviewer).
+DECIDE = "decide"
 
 
 async def load_review(uow: UnitOfWork, wanted: Subject) -> ReviewView:
@@ -76,7 +79,8 @@ async def reviewed(uow: UnitOfWork, reference: str) -> ReviewedSubmission | None
     if status is None:
         return None
     chats = await uow.outbox.routed(reference, SHOWN_KINDS)
-    return ReviewedSubmission(reference, status, frozenset(int(chat) for chat in chats if _is_int(chat)))
+    routed = frozenset(int(chat) for chat in chats if _is_int(chat))
+    return ReviewedSubmission(reference, status, routed, row.content_version if row is not None else None)
 
 
 def _purpose(decision: str) -> PromptPurpose | None:
@@ -135,6 +139,15 @@ async def apply_review(uow: UnitOfWork, effects: Iterable[ReviewEffect]) -> Revi
             applied.outbox.append(row.id)
         elif isinstance(effect, SetChatLanguage):
             await uow.staff_chats.set_language(str(effect.chat_id), effect.lang, by=effect.by, now=effect.at)
+        elif isinstance(effect, AuditDecision):
+            await uow.audit.record(
+                actor=effect.actor,
+                action=DECIDE,
+                target=effect.target,
+                at=effect.at,
+                detail={"from": effect.before, "to": effect.to, "chat": effect.chat},
+                allowed=effect.allowed,
+            )
         else:  # pragma: no cover - a new effect type must be handled here
             raise TypeError(f"storage does not know the review effect {effect!r}")
     return applied

@@ -44,6 +44,8 @@ class SubmissionRecord:
     verdict: str
     status: str
     created_at: datetime
+    #: The number of the content version it was made under (None: made before versions were kept).
+    content_version: int | None = None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -30,7 +31,14 @@ settings.register_profile("suite", deadline=None)
 settings.load_profile("suite")
 
 #: Settings a developer's shell may hold that would change what a test sees.
-CLEARED_ENV = ("BOT_TOKEN", "DEFAULT_LOCALE", "BOT_DEBUG")
+CLEARED_ENV = ("BOT_TOKEN", "DEFAULT_LOCALE", "BOT_DEBUG", "DATABASE_URL")
+#: Where a command run by a test looks for published content unless the test names a database: a file
+#: that never exists, so the commands read the shipped files whatever a developer published in data/.
+UNPUBLISHED_URL = f"sqlite+aiosqlite:///{Path(tempfile.gettempdir()) / f'desk-tests-{os.getpid()}' / 'none.db'}"
+
+
+def _command_env(env: dict[str, str] | None) -> dict[str, str]:
+    return {"DATABASE_URL": UNPUBLISHED_URL, **(env or {})}
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +65,7 @@ def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = N
     """Run ``python -m bot`` as a user would, in a clean environment: a real process, for the few tests
     that need one (a fresh interpreter, the bare run command). Others use :func:`run_in_process`."""
     full_env = {k: v for k, v in os.environ.items() if k not in CLEARED_ENV}
-    full_env.update(env or {})
+    full_env.update(_command_env(env))
     proc = subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -135,7 +143,7 @@ def run_in_process(*args: str, stdin: str | None = None, env: dict[str, str] | N
     """:func:`run_cli` without the process: the same entry point, argv, stdin text, environment and
     working directory, with stdout, stderr and the exit status captured as the user would see them."""
     out, err = io.StringIO(), io.StringIO()
-    with bot_process(args, env, io.StringIO(stdin or ""), out, err):
+    with bot_process(args, _command_env(env), io.StringIO(stdin or ""), out, err):
         code = call_main()
     return CliResult(code, out.getvalue(), err.getvalue())
 

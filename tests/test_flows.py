@@ -443,7 +443,7 @@ def test_content_without_a_program_leaves_no_way_to_reach_it(content: Content) -
     more = data_of(d, "More about this program")
     d.content = without
     d.send_choice(more)  # an answer screen about the removed program, redrawn
-    assert d.replies[0].key == "This menu has expired. Here is the current one."
+    assert d.replies[0].key == "This part was updated while you were away. Here it is as it stands now."
     assert d.state.program != AID_ID
     d.text("什么时候截止？")  # read on its own, not for the removed program
     assert d.state.free_question_program != AID_ID

@@ -39,6 +39,7 @@ from dialogs.review import (
 from dialogs.review_model import (
     AnswerQuestion,
     AskedQuestion,
+    AuditDecision,
     ChangeStatus,
     CloseDecisionPrompt,
     LanguageAsked,
@@ -168,6 +169,7 @@ def test_accepting_moves_the_status_tells_the_applicant_once_and_takes_the_butto
     assert outcome.effects == (
         ChangeStatus(REF, Status.ACCEPTED, Status.SUBMITTED, CHEN.label, NOW, None),
         TellApplicant(REF, Status.ACCEPTED, None, NOW),
+        AuditDecision(f"tg:{CHEN.id}", REF, NOW, "accepted", "submitted", OFFICE),
     )
     popup, line = outcome.replies
     assert popup.via is Via.POPUP and popup.message.key == "@staff_decision"
@@ -178,7 +180,7 @@ def test_accepting_moves_the_status_tells_the_applicant_once_and_takes_the_butto
 
 def test_accepting_while_a_document_is_awaited_is_allowed() -> None:
     outcome = review(at(Status.MORE_REQUESTED), press("ok"), CTX, NOW)
-    assert [type(e) for e in outcome.effects] == [ChangeStatus, TellApplicant]
+    assert [type(e) for e in outcome.effects] == [ChangeStatus, TellApplicant, AuditDecision]
 
 
 @pytest.mark.parametrize("action, decision", [("ret", Status.RETURNED), ("more", Status.MORE_REQUESTED)])
@@ -199,7 +201,8 @@ def test_every_button_against_every_status(status: Status, action: str) -> None:
     outcome = review(at(status), press(action), CTX, NOW)
     decision = {"ok": Status.ACCEPTED, "ret": Status.RETURNED, "more": Status.MORE_REQUESTED}[action]
     if replay_of_decision(status, decision) is Replay.APPLY:
-        assert outcome.prompt is not None or [type(e) for e in outcome.effects] == [ChangeStatus, TellApplicant]
+        decided = [ChangeStatus, TellApplicant, AuditDecision]
+        assert outcome.prompt is not None or [type(e) for e in outcome.effects] == decided
     else:
         assert only_reply(outcome) == Reply(ALREADY[status], {"reference": REF})
         assert outcome.effects == () and outcome.prompt is None
@@ -225,9 +228,11 @@ def test_a_staff_button_outside_a_staff_chat_is_refused() -> None:
 
 def test_only_the_reviewers_named_in_the_settings_decide_when_some_are_named() -> None:
     refused = review(at(Status.SUBMITTED), press("ok", by=GUEST), CTX, NOW)
-    assert only_reply(refused).key == NOT_A_REVIEWER and refused.effects == ()
+    assert only_reply(refused).key == NOT_A_REVIEWER
+    # nothing decided; the attempt is kept in the audit log, refused
+    assert refused.effects == (AuditDecision(f"tg:{GUEST.id}", REF, NOW, "accepted", "submitted", OFFICE, False),)
     allowed = review(at(Status.SUBMITTED), press("ok", by=GUEST), OPEN_CTX, NOW)
-    assert [type(e) for e in allowed.effects] == [ChangeStatus, TellApplicant]
+    assert [type(e) for e in allowed.effects] == [ChangeStatus, TellApplicant, AuditDecision]
 
 
 def test_a_withdrawn_submission_is_said_to_be_gone() -> None:
@@ -256,6 +261,7 @@ def test_a_reply_to_the_prompt_decides_with_its_words_and_closes_the_prompt() ->
         CloseDecisionPrompt(5, NOW),
         ChangeStatus(REF, Status.RETURNED, Status.SUBMITTED, CHEN.label, NOW, comment),
         TellApplicant(REF, Status.RETURNED, comment, NOW),
+        AuditDecision(f"tg:{CHEN.id}", REF, NOW, "returned", "submitted", OFFICE),
     )
     [line] = outcome.replies
     assert line.via is Via.CHAT and line.reply_to == 90 and outcome.clear_buttons == (NOTICE,)
@@ -279,7 +285,8 @@ def test_words_written_while_a_colleague_accepted_do_not_overrule_them() -> None
 def test_a_reply_by_someone_not_named_a_reviewer_decides_nothing() -> None:
     view = ReviewView(submission=ReviewedSubmission(REF, Status.SUBMITTED, frozenset({OFFICE})), prompt=prompt())
     outcome = review(view, reply(by=GUEST), CTX, NOW)
-    assert only_reply(outcome).key == NOT_A_REVIEWER and outcome.effects == ()
+    assert only_reply(outcome).key == NOT_A_REVIEWER
+    assert outcome.effects == (AuditDecision(f"tg:{GUEST.id}", REF, NOW, "returned", "submitted", OFFICE, False),)
 
 
 def test_talk_that_answers_no_prompt_and_empty_replies_are_left_alone() -> None:
@@ -292,7 +299,10 @@ def test_talk_that_answers_no_prompt_and_empty_replies_are_left_alone() -> None:
 def test_an_answer_to_an_applicants_question_is_relayed_by_anyone_in_the_chat() -> None:
     view = ReviewView(prompt=prompt(PromptPurpose.ANSWER), question=AskedQuestion(3, "Q-3"))
     outcome = review(view, reply("由派出单位缴纳。", by=GUEST), CTX, NOW)
-    assert outcome.effects == (AnswerQuestion(3, "Q-3", "由派出单位缴纳。", GUEST.label, NOW),)
+    assert outcome.effects == (
+        AnswerQuestion(3, "Q-3", "由派出单位缴纳。", GUEST.label, NOW),
+        AuditDecision(f"tg:{GUEST.id}", "Q-3", NOW, "answered", None, OFFICE),
+    )
     assert only_reply(outcome).key == RELAYED
 
 

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Collection
 
+from bot.content_of import ContentOf
 from bot.followers import FollowerScheduler
 from bot.i18n import BabelTranslator, translator
 from bot.service import Desk
@@ -44,11 +45,13 @@ class TelegramDesk:
         throttle: Throttle | None = None,
         wall_clock: Callable[[], dt.datetime] = utc_now,
         outbox_lease: dt.timedelta = LEASE,
+        content_of: ContentOf | None = None,
         limiter: RateLimiter | None = None,
         outbox_concurrency: int = 32,
     ) -> None:
         """``clock`` is the applicants' and staff's (it may run from a set moment, as ``--now`` makes it);
         ``wall_clock`` is the real time the outbox schedules retries by (a test moves its own forward).
+        ``content_of``: each submission is shown to staff in the content version it was made under.
         Everything sent goes through ``limiter`` (Telegram's limits, :mod:`bot.telegram.ratelimit`); the
         outbox sends ``outbox_concurrency`` chats at once within it."""
         self.desk = desk
@@ -72,6 +75,7 @@ class TelegramDesk:
             lease=outbox_lease,
             staff_chat_lock=lambda chat: self.staff.chat_lock(chat),
             staff_languages=self.staff_languages,
+            content_of=content_of,
             concurrency=outbox_concurrency,
             content_clock=clock,
         )
@@ -88,6 +92,7 @@ class TelegramDesk:
             on_outbox=self.outbox.wake,
             languages=self.staff_languages,
             admins=admin_ids,
+            content_of=content_of,
         )
         desk.outbox_listeners.append(self.outbox.wake)
 

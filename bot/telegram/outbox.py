@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.content_of import ContentOf, in_force
 from bot.followers import FOLLOWER_KINDS
 from bot.i18n import translator
 from bot.telegram.follower_delivery import follower_message
@@ -126,6 +127,7 @@ class OutboxWorker:
         heartbeat: float | None = None,
         staff_chat_lock: Callable[[int], asyncio.Lock] | None = None,
         staff_languages: StaffLanguages | None = None,
+        content_of: ContentOf | None = None,
         concurrency: int = 1,
         content_clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
@@ -136,11 +138,14 @@ class OutboxWorker:
         ``concurrency``: lanes sent at once (see :meth:`run_once`); the gateway keeps them within
         Telegram's limits (:class:`bot.telegram.ratelimit.RateLimitedGateway`). ``content_clock``: the
         time a follower's message is worded at ("5 days left"), the applicants' clock; the wall clock
-        by default."""
+        by default.
+        ``content_of``: the content of a version number (:mod:`bot.content_of`): a submission's notice,
+        receipt and updates are worded in the version it was made under; by default, the one in force."""
         self.database = database
         self.files = files
         self.gateway = gateway
         self._content = content
+        self.content_of = content_of or in_force(content)
         self.staff_chat_id = staff_chat_id
         self.staff_lang = staff_lang
         self.staff_languages = staff_languages or StaffLanguages(database, staff_lang)
@@ -396,18 +401,20 @@ class OutboxWorker:
         raise Refused(f"unknown notification kind {row.kind!r}")
 
     async def _notice(self, row: OutboxItem) -> int | None:
-        content = self._content()
         async with self.database.uow() as uow:
             submission = await uow.submissions.record(row.reference or "")
             if submission is None:
                 return None  # withdrawn before it was delivered: nothing to announce
             documents = await uow.documents.records_for(submission.id)
             earlier = await uow.outbox.delivered(submission.reference, SHOWN_KINDS)
+        # Staff read it in the words the applicant saw (a track or document renamed since keeps its name);
+        # it goes to the office's chat as configured now.
+        content = await self.content_of(submission.content_version)
         every = documents
         if row.kind == "resubmitted":
             wanted = set(row.payload.get("documents") or ())
             documents = [d for d in documents if d.stored_name in wanted]
-        chat = row.destination or self._route(row, content, earlier)
+        chat = row.destination or self._route(row, self._content(), earlier)
         if row.destination is None:
             async with self.database.uow() as uow:
                 await uow.outbox.route(row.id, chat, created_at=row.created_at)
@@ -563,7 +570,8 @@ class OutboxWorker:
             return None  # the applicant deleted their data
         tr = translator(applicant.language or self.staff_lang)
         args = {**payload, "reference": row.reference}
-        text = escape(render_composed("@applicant_update", args, self._content(), self.now(), tr))
+        content = await self.content_of(await self._version_of(row.reference))
+        text = escape(render_composed("@applicant_update", args, content, self.now(), tr))
         if payload["status"] == "accepted":
             keyboard = [[(tr.gettext("My submissions"), Notice(NoticeAction.MINE).pack())]]
         else:
@@ -572,6 +580,12 @@ class OutboxWorker:
                 [(tr.gettext("My submissions"), Notice(NoticeAction.MINE).pack())],
             ]
         return await self._send_parts(row, int(payload["user"]), [Part(text=text, keyboard=keyboard)])
+
+    async def _version_of(self, reference: str | None) -> int | None:
+        """The content version a submission was made under (None: unknown, or the submission is gone)."""
+        async with self.database.uow() as uow:
+            submission = await uow.submissions.record(reference or "")
+        return None if submission is None else submission.content_version
 
     async def _follower(self, row: OutboxItem) -> int | None:
         """A round opened, a deadline near, an announcement: to one follower, in their language."""
@@ -603,9 +617,8 @@ class OutboxWorker:
             "sector": submission.contact.get("sector"),
             "draft": {"documents": by_item},
         }
-        pieces = [
-            escape(piece) for piece in split_text(render_composed("@receipt", args, self._content(), self.now(), tr))
-        ]
+        content = await self.content_of(submission.content_version)
+        pieces = [escape(piece) for piece in split_text(render_composed("@receipt", args, content, self.now(), tr))]
         parts = [Part(text=piece) for piece in pieces[:-1]]
         keyboard = [
             [(tr.gettext("My submissions"), Notice(NoticeAction.MINE).pack())],

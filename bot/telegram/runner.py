@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bot.content_live import LiveContent
+from bot.content_of import of_versions
 from bot.service import Desk
 from bot.settings import Settings
 from bot.telegram.app import TelegramDesk
@@ -118,6 +119,7 @@ class TelegramBot:
                 throttle=self.throttle,
                 wall_clock=self.wall_clock,
                 outbox_lease=dt.timedelta(seconds=settings.outbox_lease_seconds),
+                content_of=of_versions(live) if live is not None else None,
             )
             return self.desk
 

@@ -23,6 +23,7 @@ import logging
 from collections.abc import Callable, Collection
 from typing import Any
 
+from bot.content_of import ContentOf, in_force
 from bot.i18n import LANGUAGES, BabelTranslator, translator
 from bot.telegram.applicants import command_of
 from bot.telegram.format import escape, keyboard_of
@@ -34,6 +35,7 @@ from dialogs.loader import Content
 from dialogs.render import render
 from dialogs.review import review
 from dialogs.review_model import (
+    AuditDecision,
     LanguageAsked,
     Press,
     PromptReply,
@@ -73,14 +75,18 @@ class StaffReview:
         languages: StaffLanguages | None = None,
         admins: Collection[int] = (),
         locks: KeyedLocks[int] | None = None,
+        content_of: ContentOf | None = None,
     ) -> None:
         """``admins`` (ADMIN_IDS): when given, only these Telegram users may decide on submissions;
         when empty, any member of the staff chat the submission was sent to. ``locks``: one per staff
-        chat, shared with the outbox worker (it posts questions there and records their prompts)."""
+        chat, shared with the outbox worker (it posts questions there and records their prompts).
+        ``content_of``: the content of a version number (:mod:`bot.content_of`): what is said about a
+        submission is worded in the version it was made under; by default, the one in force."""
         self.database = database
         self.admins = frozenset(admins)
         self.gateway = gateway
         self._content = content
+        self.content_of = content_of or in_force(content)
         self.clock = clock
         self.staff_chats = staff_chats
         self.languages = languages or StaffLanguages(database, lang)
@@ -127,16 +133,18 @@ class StaffReview:
     # ------------------------------------------------------------------ load, decide, commit, send
 
     async def _handle(self, event: StaffEvent, callback: IncomingCallback | None) -> None:
-        outcome = await self._decide(event)
+        outcome, version = await self._decide(event)
+        content = await self.content_of(version)
         chat_id = event.chat_id
-        if isinstance(event, Press) and not outcome.effects and outcome.prompt is None:
+        decided = any(not isinstance(effect, AuditDecision) for effect in outcome.effects)
+        if isinstance(event, Press) and not decided and outcome.prompt is None:
             # a refusal (not a reviewer, not here, already decided, a forged button): its message id, no names
             log.info("a staff button in chat %s decided nothing: %s", chat_id, [r.message.key for r in outcome.replies])
         if outcome.prompt is not None and chat_id is not None:
-            await self._post_prompt(outcome, chat_id, callback)
+            await self._post_prompt(outcome, chat_id, callback, content)
             return
         for reply in outcome.replies:
-            await self._send(reply, chat_id, callback)
+            await self._send(reply, chat_id, callback, content)
         for message_id in outcome.clear_buttons:
             if chat_id is None:
                 break
@@ -145,15 +153,17 @@ class StaffReview:
             except TelegramFailure as failure:
                 log.info("buttons of message %s not removed: %s", message_id, failure)
 
-    async def _decide(self, event: StaffEvent) -> ReviewOutcome:
-        """The engine's outcome, its effects committed; decided again when the world moved meanwhile."""
+    async def _decide(self, event: StaffEvent) -> tuple[ReviewOutcome, int | None]:
+        """The engine's outcome, its effects committed; decided again when the world moved meanwhile.
+        With it, the content version of the submission it is about (None: none, or unknown)."""
         wanted = subject(event)
         for attempt in range(RETRIES):
             async with self.database.uow() as uow:
                 view = await load_review(uow, wanted)
+                version = view.submission.content_version if view.submission is not None else None
                 outcome = review(view, event, self.context(), self.clock())
                 if not outcome.effects:
-                    return outcome
+                    return outcome, version
                 try:
                     applied = await apply_review(uow, outcome.effects)
                 except (StatusConflict, NotFound, ConcurrentUpdate):
@@ -164,37 +174,42 @@ class StaffReview:
                 await uow.commit()
             if applied.outbox:
                 self.on_outbox()
-            return outcome
+            return outcome, version
         raise AssertionError("unreachable")
 
-    async def _post_prompt(self, outcome: ReviewOutcome, chat_id: int, callback: IncomingCallback | None) -> None:
+    async def _post_prompt(
+        self, outcome: ReviewOutcome, chat_id: int, callback: IncomingCallback | None, content: Content
+    ) -> None:
         """Post the prompt, then keep it with its message id; a prompt Telegram refused is pressed again."""
         prompt = outcome.prompt
         assert prompt is not None
         tr = await self.languages.translator(chat_id)
         try:
             sent = await self.gateway.send_text(
-                chat_id, escape(self._text(prompt.message, tr)), reply_to=prompt.reply_to, force_reply=True
+                chat_id, escape(self._text(prompt.message, tr, content)), reply_to=prompt.reply_to, force_reply=True
             )
         except TelegramFailure as failure:
             log.warning("staff prompt for %s not sent: %s", prompt.record.reference, failure)
-            await self._send(prompt.failed, chat_id, callback)
+            await self._send(prompt.failed, chat_id, callback, content)
             return
         async with self.database.uow() as uow:
             await record_prompt(uow, prompt.record, sent)
             await uow.commit()
-        await self._send(prompt.done, chat_id, callback)
+        await self._send(prompt.done, chat_id, callback, content)
 
-    def _text(self, message: Reply, tr: BabelTranslator) -> str:
+    def _text(self, message: Reply, tr: BabelTranslator, content: Content) -> str:
         """A reply's plain text in the reader's language; arguments that are replies are rendered first."""
         args: dict[str, Any] = {
-            name: self._text(value, tr) if isinstance(value, Reply) else value for name, value in message.args.items()
+            name: self._text(value, tr, content) if isinstance(value, Reply) else value
+            for name, value in message.args.items()
         }
-        return render(Reply(message.key, args, message.buttons), self._content(), self.clock(), tr)
+        return render(Reply(message.key, args, message.buttons), content, self.clock(), tr)
 
-    async def _send(self, reply: StaffReply, chat_id: int | None, callback: IncomingCallback | None) -> None:
+    async def _send(
+        self, reply: StaffReply, chat_id: int | None, callback: IncomingCallback | None, content: Content
+    ) -> None:
         tr = translator(reply.lang) if reply.lang else await self.languages.translator(chat_id)
-        text = self._text(reply.message, tr)
+        text = self._text(reply.message, tr, content)
         if reply.via is not Via.CHAT:
             if callback is None:
                 return
@@ -205,7 +220,7 @@ class StaffReview:
             return
         if chat_id is None:
             return
-        keyboard = keyboard_of(reply.message, self._content(), tr)
+        keyboard = keyboard_of(reply.message, content, tr)
         try:
             await self.gateway.send_text(chat_id, escape(text), keyboard, reply_to=reply.reply_to)
         except TelegramFailure as failure:

@@ -63,6 +63,7 @@ def amend_screen(turn: Turn, args: Args) -> None:
     program, track = turn.need_track()
     view = awaiting(turn, draft.amends or "")
     draft.item = None
+    draft.checklist = amend_items(program, track)
     rows: Rows = [
         [
             content_button(
@@ -102,9 +103,11 @@ def amend_documents_screen(turn: Turn, args: Args) -> None:
     draft = amend_draft(turn)
     program, track = turn.need_track()
     item = arg(args, "item")
-    if item not in amend_items(program, track):
+    items = amend_items(program, track)
+    if item not in items:
         raise Unavailable(item)
     draft.item = item
+    draft.checklist = items
     received = len(draft.documents.get(item, []))
     rows: Rows = [[B("Done with this document", AmendDone)]] if received else []
     rows.append([B("Back", Back)])

@@ -21,6 +21,7 @@ from dialogs.flows import (
     apply,
     ask,
     check,
+    crossing,
     delete,
     find,
     follow,
@@ -72,9 +73,10 @@ MENU_COMMANDS: tuple[tuple[str, str], ...] = (
 def handle(state: State, event: Event, content: Content, now: dt.datetime, ctx: Context) -> Outcome:
     """(state, event, content, now, context) → (new state, replies, effects); pure."""
     turn = Turn(state, content, now, ctx)
-    if turn.state.content_version != content.version:
-        _content_changed(turn)
     try:
+        if turn.state.content_version != content.version and not crossing.settle(turn, event):
+            # the event was for a screen new content changed or removed: said so, and the way on shown
+            return Outcome(turn.state, turn.replies, turn.effects)
         if isinstance(event, CommandEvent):
             command(turn, event.name.lower().lstrip("/"), event.args)
         elif isinstance(event, ChoiceEvent):
@@ -93,26 +95,6 @@ def handle(state: State, event: Event, content: Content, now: dt.datetime, ctx: 
         # What the step needed is gone (a program removed, a draft sent): the menu, never an error.
         turn.home()
     return Outcome(turn.state, turn.replies, turn.effects)
-
-
-def _content_changed(turn: Turn) -> None:
-    """After admins publish new content, ids from the old version may be gone: keep what still exists."""
-    state = turn.state
-    state.content_version = turn.content.version
-    if state.program is not None and turn.program() is None:
-        state.program, state.track, state.track_chosen = None, None, False
-        state.step, state.flow, state.draft, state.trail = str(Step.MENU), None, None, []
-    state.facts = {k: v for k, v in state.facts.items() if k in turn.content.facts}
-    # Screens of the trail shown while a program that is gone was chosen: Back must not bring its id
-    # back (a screen that needs it then shows the menu; one that does not, the menu itself, stays).
-    for entry in state.trail:
-        if entry.get("program") and turn.content.find_program(entry["program"]) is None:
-            entry.update(program=None, track=None, chosen=False)
-    state.asked = [f for f in state.asked if f in turn.content.facts]
-    state.skipped = [f for f in state.skipped if f in turn.content.facts]
-    if turn.content.find_program(state.free_question_program) is None:
-        # The next typed question would be read for a program the content no longer has.
-        state.free_question_program = None
 
 
 def expired(turn: Turn) -> None:

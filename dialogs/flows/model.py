@@ -103,6 +103,11 @@ class StepSpec:
     back: Step = Step.MENU
     #: Steps this step's handlers may show next (checked for reachability from the menu).
     goes_to: frozenset[Step] = frozenset()
+    #: After admins published new content, what to show when this step's screen can no longer be drawn
+    #: (its question or its document is gone), drawn with the arguments it was shown with: the questions go
+    #: on, the documents move to the next one. It raises :class:`Unavailable` when it cannot do better
+    #: either (the track went too). None: the nearest screen under it on the trail.
+    instead: Undo | None = None
 
 
 class RegistryError(Exception):

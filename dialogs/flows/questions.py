@@ -58,10 +58,16 @@ def finish(turn: Turn) -> None:
         turn.go(Step.VERDICT)
 
 
+#: Flows whose questions decide the chosen track: without one (removed meanwhile) they decide nothing.
+TRACK_FLOWS = frozenset({Flow.CHECK, Flow.APPLY})
+
+
 def question_screen(turn: Turn, args: Args) -> None:
     fact_id = arg(args, "fact")
     if fact_id not in turn.content.facts:
         raise Unavailable(fact_id)
+    if turn.state.flow in TRACK_FLOWS and turn.track() is None:
+        raise Unavailable("no track to decide")
     state = turn.state
     state.question = fact_id
     fact = turn.content.facts[fact_id]
@@ -141,6 +147,19 @@ def onward(turn: Turn) -> None:
         ask_next(turn)
 
 
+def question_gone(turn: Turn, args: Args) -> None:
+    """The question on screen is no longer asked (content published meanwhile): on to where its answer
+    would have led, the next question or the screen a detour began on. The answers given stay."""
+    if turn.state.flow in TRACK_FLOWS and turn.track() is None:
+        raise Unavailable("no track to decide")
+    turn.state.question = None
+    then = args.get("then")
+    if then:
+        turn.again(then)
+    else:
+        ask_next(turn)
+
+
 def undo_answer(turn: Turn, args: Args) -> None:
     """Back to a question: its answer is taken back, to be given again. A question opened to change an
     answer gets back the answer it had (taking it away would empty "Which answer do you want to
@@ -203,6 +222,7 @@ def specs() -> tuple[StepSpec, ...]:
             buttons={Value: on_value, Skip: on_skip},
             text=on_text,
             undo=undo_answer,
+            instead=question_gone,
             # a detour returns to the screen it began on: any step that offers "change an answer"
             goes_to=results | {Step.REVIEW, Step.INFO},
         ),

@@ -74,6 +74,7 @@ def documents_screen(turn: Turn, args: Args) -> None:
     if doc is None:
         raise Unavailable(item)
     draft.item = item
+    draft.checklist = [d.id for d in items]
     received = len(draft.documents.get(item, []))
     rows: Rows = [[B("Done with this document", NextDocument)]] if received else []
     if not received and doc.provided_by != "applicant":
@@ -88,6 +89,18 @@ def documents_screen(turn: Turn, args: Args) -> None:
         position=[d.id for d in items].index(item) + 1,
         total=len(items),
     )
+
+
+def document_gone(turn: Turn, args: Args) -> None:
+    """The document on screen is no longer on the checklist (content published meanwhile): the files sent
+    for it were let go; on to the next item still wanted, or back to the review a replacement began on."""
+    turn.need_track()
+    apply.draft(turn)
+    then = args.get("then")
+    if then:
+        turn.again(then)
+    else:
+        collect_documents(turn)
 
 
 def _detour_return(turn: Turn) -> dict[str, Any] | None:
@@ -110,7 +123,8 @@ def on_next(turn: Turn, _press: NextDocument) -> None:
     later = items[items.index(draft.item) + 1 :] if draft.item in items else []
     upcoming = next((i for i in later if not draft.documents.get(i)), None)
     if upcoming is None:
-        turn.go(Step.REVIEW)
+        # an item added before this one by content published meanwhile is asked before the review
+        collect_documents(turn)
     else:
         collect_documents(turn, upcoming)
 
@@ -148,6 +162,7 @@ def review_screen(turn: Turn, args: Args) -> None:
     program, track = turn.need_track()
     draft = apply.draft(turn)
     draft.item = None
+    draft.checklist = [d.id for d in checklist(program, track)]
     rows: Rows = [
         [B("Confirm and submit", Confirm)],
         [
@@ -325,6 +340,7 @@ def specs() -> tuple[StepSpec, ...]:
             buttons={NextDocument: on_next, SkipDocument: on_skip_document},
             text=uploads.remind,
             files=uploads.receive,
+            instead=document_gone,
             goes_to=frozenset({Step.DOCUMENTS, Step.REVIEW}),
         ),
         StepSpec(

@@ -11,15 +11,18 @@ hook; :meth:`Turn.home` empties the trail to the menu.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dialogs import inputs
-from dialogs.callbacks import CallbackData
+from dialogs.callbacks import CallbackData, parse
 from dialogs.events import Button, Effect, Reply
-from dialogs.flows.buttons import MenuBound, More
+from dialogs.flows.buttons import ALL, MenuBound, More
 from dialogs.flows.model import REGISTRY, Args, Step, Unavailable
 from dialogs.i18n import N_
 from dialogs.loader import Content
@@ -181,7 +184,7 @@ class Turn:
 
     def again(self, entry: dict[str, Any]) -> None:
         """Return to a screen shown earlier (where a detour such as "change an answer" began): shown as new."""
-        self._restore(entry)
+        self.restore(entry)
         self.go(Step(entry["step"]), **entry.get("args", {}))
 
     def redraw(self) -> None:
@@ -190,7 +193,7 @@ class Turn:
         if top is None:
             self.go(Step.MENU)
             return
-        self._restore(top)
+        self.restore(top)
         self._draw(top)
 
     def back(self) -> None:
@@ -206,7 +209,7 @@ class Turn:
                 trail.append(self.entry(Step.MENU, {}))
             trail.append(self.entry(fallback, {}))
         entry = trail[-1]
-        self._restore(entry)
+        self.restore(entry)
         self.state.step = entry["step"]
         undo = REGISTRY[Step(entry["step"])].undo
         if undo is not None:
@@ -217,7 +220,7 @@ class Turn:
         """The main menu, with the trail emptied and the current flow ended."""
         self.go(Step.MENU)
 
-    def _restore(self, entry: dict[str, Any]) -> None:
+    def restore(self, entry: dict[str, Any]) -> None:
         state = self.state
         state.flow = entry.get("flow")
         if "program" in entry:
@@ -234,16 +237,54 @@ class Turn:
         self.go(Step(top["step"]), **{**top.get("args", {}), "page": page})
 
     def _draw(self, entry: dict[str, Any]) -> None:
+        try:
+            self._screen(entry)
+        except Unavailable:
+            if entry["step"] == Step.MENU:
+                raise
+            self.go(Step.MENU)
+
+    def _screen(self, entry: dict[str, Any]) -> None:
+        """Draw ``entry``'s screen (:class:`Unavailable` when it cannot be) and remember what its buttons were."""
         step = Step(entry["step"])
         self.state.step = step
         page = entry.get("args", {}).get("page")
         self._page = page if isinstance(page, int) and page > 0 else 0
+        shown = len(self.replies)
+        REGISTRY[step].screen(self, entry.get("args", {}))
+        self.state.drawn = signature(self.replies[shown:])
+
+    def probe(self, entry: dict[str, Any]) -> str | None:
+        """The :func:`signature` ``entry``'s screen would have if drawn now, or None when it can no longer be
+        drawn; on a scratch copy of the state, so nothing is said or changed."""
+        scratch = Turn(self.state, self.content, self.now, self.ctx)
+        scratch.restore(entry)
         try:
-            REGISTRY[step].screen(self, entry.get("args", {}))
+            scratch._screen(entry)
         except Unavailable:
-            if step is Step.MENU:
-                raise
-            self.go(Step.MENU)
+            return None
+        return scratch.state.drawn
+
+
+def signature(replies: list[Reply]) -> str:
+    """What a screen offers to press, in a form that compares across drawings: each button's label, its
+    arguments and its payload without the number of the message it was bound to.
+
+    After admins publish new content, a press on a screen whose signature is unchanged means what it meant
+    when the screen was shown; one whose signature changed (an answer, a track or a document added or
+    removed) is not taken: the screen is shown again. Texts are left out (they are rendered from the content
+    in force whenever they are shown), and so are a notification's buttons, which are bound to a submission
+    rather than to the screen (they change with what staff decide, not with the content)."""
+    pressable = []
+    for reply in replies:
+        for row in reply.buttons:
+            for button in row:
+                press = parse(button.data, *ALL)
+                if isinstance(press, MenuBound):
+                    unbound = dataclasses.replace(press, menu=0).pack()
+                    pressable.append([button.label, button.args, button.literal, unbound])
+    text = json.dumps(pressable, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def arg(args: Args, name: str) -> Any:
