@@ -349,6 +349,15 @@ def question_reference(question_id: int) -> str:
     return f"{QUESTION_PREFIX}{question_id}"
 
 
+#: Prefix of the reference a message to one applicant carries when it is about no submission (a follower's
+#: round opened, reminder, announcement): deleting the applicant's data deletes those messages too.
+APPLICANT_PREFIX = "A-"
+
+
+def applicant_reference(applicant_id: int) -> str:
+    return f"{APPLICANT_PREFIX}{applicant_id}"
+
+
 def question_id(reference: str) -> int | None:
     """The id in a question's reference, or None when ``reference`` names no question."""
     number = reference.removeprefix(QUESTION_PREFIX)

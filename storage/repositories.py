@@ -43,6 +43,7 @@ from storage.models import (
     StatusChange,
     Submission,
     Subscription,
+    applicant_reference,
     new_reference,
     question_id,
     question_reference,
@@ -211,7 +212,7 @@ class ApplicantRepository(_Repository):
         )
         if submitted:
             await self._session.execute(delete(StaffPrompt).where(StaffPrompt.reference.in_(submitted)))
-        references += submitted
+        references += [*submitted, applicant_reference(applicant_id)]  # and the messages it had as a follower
         if references:
             await self._session.execute(delete(OutboxMessage).where(OutboxMessage.reference.in_(references)))
         for model in (Conversation, Subscription, Question):
@@ -616,12 +617,15 @@ class OutboxRepository(_Repository):
         *,
         at: datetime | None = None,
         forget_payload: bool = False,
+        created_at: datetime | None = None,
     ) -> None:
         """Delivered: never claimed again. Keeps the channel's message id (to edit or reply to it).
-        ``forget_payload``: empty the payload (it named a deleted applicant's submission)."""
+        ``forget_payload``: empty the payload (it named a deleted applicant's submission).
+        ``created_at``: see :meth:`_set`."""
         extra: dict[str, Any] = {"payload": {}, "progress": None} if forget_payload else {}
         await self._set(
             message_id,
+            created_at=created_at,
             status=OutboxStatus.SENT.value,
             sent_message_id=None if sent_message_id is None else str(sent_message_id),
             next_attempt_at=None,
@@ -631,26 +635,45 @@ class OutboxRepository(_Repository):
         )
 
     async def mark_failed(
-        self, message_id: int, error: str, retry_at: datetime | None, *, at: datetime | None = None
+        self,
+        message_id: int,
+        error: str,
+        retry_at: datetime | None,
+        *,
+        at: datetime | None = None,
+        created_at: datetime | None = None,
     ) -> None:
         """A failed attempt: retried from ``retry_at``, or given up for good when it is None."""
         await self._set(
             message_id,
+            created_at=created_at,
             status=OutboxStatus.FAILED.value,
             last_error=error[:2000],
             next_attempt_at=retry_at,
             updated_at=at or _utcnow(),
         )
 
-    async def route(self, message_id: int, destination: str) -> None:
+    async def release(self, message_id: int, at: datetime, *, created_at: datetime | None = None) -> None:
+        """A claimed row handed back untried (its worker stopped first): due at ``at``, and the claim not
+        counted as an attempt, since none was made (attempts drive the backoff and the dead letter)."""
+        await self._set(
+            message_id, created_at=created_at, attempts=OutboxMessage.attempts - 1, next_attempt_at=at, updated_at=at
+        )
+
+    async def route(self, message_id: int, destination: str, *, created_at: datetime | None = None) -> None:
         """Remember where the notification goes, so every retry and later part goes there too."""
-        await self._set(message_id, destination=destination)
+        await self._set(message_id, created_at=created_at, destination=destination)
 
     async def record_progress(
-        self, message_id: int, progress: Mapping[str, Any], *, at: datetime | None = None
+        self,
+        message_id: int,
+        progress: Mapping[str, Any],
+        *,
+        at: datetime | None = None,
+        created_at: datetime | None = None,
     ) -> None:
         """Parts delivered so far; committed after each part so a retry does not send them again."""
-        await self._set(message_id, progress=dict(progress), updated_at=at or _utcnow())
+        await self._set(message_id, created_at=created_at, progress=dict(progress), updated_at=at or _utcnow())
 
     async def delivered(self, reference: str, kinds: tuple[str, ...]) -> list[OutboxItem]:
         """The notifications of these kinds about ``reference`` that reached their chat, oldest first."""
@@ -711,12 +734,16 @@ class OutboxRepository(_Repository):
         )
         return int(await self._session.scalar(query) or 0)
 
-    async def _set(self, message_id: int, **values: Any) -> None:
+    async def _set(self, message_id: int, *, created_at: datetime | None = None, **values: Any) -> None:
+        """Change one row. ``created_at``: the row's, as the worker claimed it: SQLite gives a new row the
+        id of a deleted one (an applicant's data erased while their notice was being sent, and the
+        withdrawal queued in the same transaction), and the worker must then find its row gone
+        (:class:`NotFound`) rather than write over the new one."""
+        where = [OutboxMessage.id == message_id]
+        if created_at is not None:
+            where.append(OutboxMessage.created_at == created_at)
         matched = await self._matched(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
+            update(OutboxMessage).where(*where).values(**values).execution_options(synchronize_session=False)
         )
         if matched != 1:
             raise NotFound(f"no outbox message {message_id}")

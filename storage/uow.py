@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.errors import StorageError
+from storage.followers import FollowerRepository
 from storage.repositories import (
     AdminDraftRepository,
     ApplicantRepository,
@@ -45,6 +46,7 @@ class UnitOfWork:
     content_versions: ContentVersionRepository
     audit: AuditRepository
     admin_drafts: AdminDraftRepository
+    followers: FollowerRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -67,6 +69,7 @@ class UnitOfWork:
         self.content_versions = ContentVersionRepository(session)
         self.audit = AuditRepository(session)
         self.admin_drafts = AdminDraftRepository(session)
+        self.followers = FollowerRepository(session)
         return self
 
     async def __aexit__(

@@ -102,7 +102,13 @@ class AdminDesk:
         self.admins = frozenset(admins)
         self.publisher = publisher
         self.wall_clock = wall_clock
-        self.drafts = Drafts(desk.database, gateway, publisher, wall_clock=wall_clock)
+        self.drafts = Drafts(
+            desk.database,
+            gateway,
+            publisher,
+            wall_clock=wall_clock,
+            on_queued=lambda: _wake_all(desk.outbox_listeners),
+        )
         self.announcements = Announcements(desk, gateway, self.drafts, wall_clock=wall_clock, reader=self.reader)
         self._lock: KeyedLocks[int] = KeyedLocks()
 
@@ -465,3 +471,9 @@ def _reopened(program: Program, track_id: str | None) -> Program:
     """The program with the track no longer closed by hand: what its dates alone say."""
     tracks = tuple(t.model_copy(update={"closed": False}) if t.id == track_id else t for t in program.tracks)
     return program.model_copy(update={"tracks": tracks})
+
+
+def _wake_all(listeners: list[Callable[[], None]]) -> None:
+    """Wake the outbox worker(s) listening for queued notifications."""
+    for listener in listeners:
+        listener()

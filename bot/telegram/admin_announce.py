@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 
+from bot.followers import count_followers
 from bot.i18n import BabelTranslator
 from bot.service import Desk
-from bot.telegram.admin_drafts import ANNOUNCE, ASK, Drafts, actor_of, announcer, new_token
+from bot.telegram.admin_drafts import ANNOUNCE, ASK, Drafts, actor_of, new_token
 from bot.telegram.format import escape
 from bot.telegram.types import Gateway, IncomingMessage, Person
 from dialogs.events import CommandEvent
@@ -48,13 +49,10 @@ class Announcements:
         if program is None:
             await self._tell(chat_id, tr.gettext("There is no program {program}.").format(program=program_id))
             return
-        if announcer() is None:
-            await self._tell(chat_id, tr.gettext("Announcements are not available in this version of the bot."))
-            return
         admin = actor_of(person.id)
         now = self.wall_clock()
         async with self.desk.database.uow() as uow:
-            followers = len(await uow.subscriptions.for_program(program.id))
+            followers = await count_followers(uow, program.id)
             if followers:
                 await uow.admin_drafts.close_all(admin, ASK, now=now)  # a new question replaces an open one
                 await uow.admin_drafts.add(
@@ -113,7 +111,7 @@ class Announcements:
         program = self.desk.content.find_program(program_id)
         title = program.short_title.get(tr.lang) if program is not None else program_id
         async with self.desk.database.uow() as uow:
-            followers = len(await uow.subscriptions.for_program(program_id))
+            followers = await count_followers(uow, program_id)
         head = tr.ngettext(
             "This will be sent to {n} follower of {program}:",
             "This will be sent to {n} followers of {program}:",

@@ -17,12 +17,12 @@ changed files, the names of the removed ones), not the whole content set.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Protocol, cast
+from collections.abc import Callable, Mapping
+from typing import Any
 
+from bot.followers import enqueue_announcement
 from bot.i18n import translator
 from bot.publishing import Prepared, Publisher, PublishRefused
 from bot.telegram.admin_views import problems_text
@@ -33,7 +33,6 @@ from dialogs.i18n import Translator
 from dialogs.problems import ContentError
 from storage.db import Database
 from storage.models import AdminDraft
-from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -41,23 +40,6 @@ log = logging.getLogger(__name__)
 PUBLISH, EDIT, ROLLBACK, ANNOUNCE = "publish", "edit", "rollback", "announce"
 #: A question the bot asked an admin (the announcement's text): answered by their next message.
 ASK = "ask"
-
-
-class Announcer(Protocol):
-    """``bot.followers.enqueue_announcement``: queue one message per follower with its audit line
-    (action ``announce``) in the caller's unit of work, and return how many were queued."""
-
-    def __call__(self, uow: UnitOfWork, program_id: str, text: str, *, by: str, now: dt.datetime) -> Awaitable[int]: ...
-
-
-def announcer() -> Announcer | None:
-    """The followers' announcement queue, where this build has it (helper "followers" writes it)."""
-    try:
-        module = importlib.import_module("bot.followers")
-    except ImportError:
-        return None
-    found = getattr(module, "enqueue_announcement", None)
-    return cast(Announcer, found) if callable(found) else None
 
 
 def actor_of(user_id: int) -> str:
@@ -96,11 +78,14 @@ class Drafts:
         publisher: Publisher | None,
         *,
         wall_clock: Callable[[], dt.datetime],
+        on_queued: Callable[[], None] = lambda: None,
     ) -> None:
+        """``on_queued``: called after an announcement was queued (the outbox worker starts at once)."""
         self.database = database
         self.gateway = gateway
         self.publisher = publisher
         self.wall_clock = wall_clock
+        self.on_queued = on_queued
 
     # ------------------------------------------------------------------ offering
 
@@ -222,10 +207,6 @@ class Drafts:
     async def _announce(
         self, chat_id: int, callback: IncomingCallback, draft: AdminDraft, actor: str, tr: Translator
     ) -> None:
-        enqueue = announcer()
-        if enqueue is None:
-            await self._tell(chat_id, tr.gettext("Announcements are not available in this version of the bot."))
-            return
         payload = dict(draft.payload)
         program = str(payload["program"])
         now = self.wall_clock()
@@ -236,11 +217,14 @@ class Drafts:
                 )
                 return
             try:  # queued with its audit line ("announce") in this transaction, with the draft closed
-                count = await enqueue(uow, program, str(payload["text"]), by=actor, now=now)
+                count = await enqueue_announcement(
+                    uow, program, str(payload["text"]), by=actor, now=now, announcement_id=draft.token
+                )
             except ValueError as error:
                 await self._tell(chat_id, tr.gettext("The announcement was not queued: {reason}").format(reason=error))
                 return
             await uow.commit()
+        self.on_queued()
         done = tr.ngettext(
             "Queued for {n} follower: each gets it once, in the next minutes.",
             "Queued for {n} followers: each gets it once, in the next minutes.",

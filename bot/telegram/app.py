@@ -15,12 +15,14 @@ import logging
 from collections.abc import Awaitable, Callable, Collection
 
 from bot.content_of import ContentOf
+from bot.followers import FollowerScheduler
 from bot.i18n import BabelTranslator, translator
 from bot.publishing import Publisher
 from bot.service import Desk
 from bot.telegram.admin import AdminDesk, Route
 from bot.telegram.applicants import CHANNEL, ApplicantChannel, language_of
 from bot.telegram.outbox import LEASE, OutboxWorker, utc_now
+from bot.telegram.ratelimit import RateLimitedGateway, RateLimiter
 from bot.telegram.staff import StaffReview
 from bot.telegram.staff_language import StaffLanguages
 from bot.telegram.throttle import Throttle
@@ -48,13 +50,19 @@ class TelegramDesk:
         outbox_lease: dt.timedelta = LEASE,
         publisher: Publisher | None = None,
         content_of: ContentOf | None = None,
+        limiter: RateLimiter | None = None,
+        outbox_concurrency: int = 32,
     ) -> None:
         """``clock`` is the applicants' and staff's (it may run from a set moment, as ``--now`` makes it);
         ``wall_clock`` is the real time the outbox schedules retries by (a test moves its own forward).
         ``publisher``: content versions published from the admin chat (None when the bot runs on a fixed
         content, as some tests do: admins are then told publishing is not available).
-        ``content_of``: each submission is shown to staff in the content version it was made under."""
+        ``content_of``: each submission is shown to staff in the content version it was made under.
+        Everything sent goes through ``limiter`` (Telegram's limits, :mod:`bot.telegram.ratelimit`); the
+        outbox sends ``outbox_concurrency`` chats at once within it."""
         self.desk = desk
+        self.limiter = limiter or RateLimiter()
+        raw, gateway = gateway, RateLimitedGateway(gateway, self.limiter)
         self.gateway = gateway
         self.clock = clock
         self.staff_chat_id = staff_chat_id
@@ -64,7 +72,7 @@ class TelegramDesk:
         self.outbox = OutboxWorker(
             desk.database,
             desk.files,
-            gateway,
+            RateLimitedGateway(raw, self.limiter, per_chat=True),
             lambda: desk.content,
             staff_chat_id=staff_chat_id,
             staff_lang=desk.default_lang,
@@ -74,7 +82,12 @@ class TelegramDesk:
             staff_chat_lock=lambda chat: self.staff.chat_lock(chat),
             staff_languages=self.staff_languages,
             content_of=content_of,
+            concurrency=outbox_concurrency,
+            content_clock=clock,
         )
+        #: Followers told when a round opens, reminded before a deadline (run by :meth:`start`, and by the
+        #: runner after every switch to a new content version).
+        self.followers = FollowerScheduler(desk.database, lambda: desk.content, clock, on_queued=self.outbox.wake)
         self.staff = StaffReview(
             desk.database,
             gateway,
@@ -102,9 +115,11 @@ class TelegramDesk:
     async def start(self) -> None:
         await self.register_commands()
         self.outbox.start()
+        self.followers.start()
 
     async def stop(self) -> None:
         await self.applicants.albums.drain()
+        await self.followers.stop()
         await self.outbox.stop()
 
     async def register_commands(self) -> None:

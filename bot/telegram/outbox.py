@@ -30,7 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.content_of import ContentOf, in_force
+from bot.followers import FOLLOWER_KINDS
 from bot.i18n import translator
+from bot.telegram.follower_delivery import follower_message
 from bot.telegram.format import escape, split_text
 from bot.telegram.locks import KeyedLocks
 from bot.telegram.staff_language import StaffLanguages
@@ -53,7 +55,10 @@ from storage.views import DocumentRecord, OutboxItem
 log = logging.getLogger(__name__)
 
 #: Notifications to an applicant: given up when Telegram refuses them (the bot was blocked).
-APPLICANT_KINDS = (APPLICANT_UPDATE, QUESTION_ANSWER, APPLICANT_RECEIPT)
+APPLICANT_KINDS = (APPLICANT_UPDATE, QUESTION_ANSWER, APPLICANT_RECEIPT, *FOLLOWER_KINDS)
+#: Notifications whose payload names the applicant's chat (``user``): each such chat is a lane of its
+#: own, sent alongside the others (see :meth:`OutboxWorker.run_once`).
+CHAT_KINDS = (APPLICANT_UPDATE, APPLICANT_RECEIPT, *FOLLOWER_KINDS)
 #: Longest wait between two attempts.
 MAX_BACKOFF = dt.timedelta(hours=1)
 #: Documents per album (Telegram's limit).
@@ -123,11 +128,17 @@ class OutboxWorker:
         staff_chat_lock: Callable[[int], asyncio.Lock] | None = None,
         staff_languages: StaffLanguages | None = None,
         content_of: ContentOf | None = None,
+        concurrency: int = 1,
+        content_clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         """``staff_chat_lock``: the lock staff updates of a chat are handled under (see
         :meth:`bot.telegram.staff.StaffReview.chat_lock`); without one, a lock of the worker's own.
         ``heartbeat``: seconds between two renewals of the lease on the rows being sent (a third of
         the lease by default), so a slow upload keeps its rows while a dead worker's come back soon.
+        ``concurrency``: lanes sent at once (see :meth:`run_once`); the gateway keeps them within
+        Telegram's limits (:class:`bot.telegram.ratelimit.RateLimitedGateway`). ``content_clock``: the
+        time a follower's message is worded at ("5 days left"), the applicants' clock; the wall clock
+        by default.
         ``content_of``: the content of a version number (:mod:`bot.content_of`): a submission's notice,
         receipt and updates are worded in the version it was made under; by default, the one in force."""
         self.database = database
@@ -147,6 +158,10 @@ class OutboxWorker:
         #: Parts sent again after an attempt that ended during their call (possible duplicates).
         self.resent = 0
         self.staff_chat_lock = staff_chat_lock or KeyedLocks[int]()
+        self.concurrency = max(1, concurrency)
+        #: Rows claimed per round: a few more than the lanes, so that every lane has work.
+        self.batch = max(10, 2 * self.concurrency)
+        self.content_clock = content_clock or wall_clock
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -197,28 +212,28 @@ class OutboxWorker:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_interval)
 
-    async def run_once(self, limit: int = 10) -> int:
-        """Deliver what is due now; returns how many rows were tried."""
+    async def run_once(self, limit: int | None = None) -> int:
+        """Deliver what is due now (at most ``limit`` rows, :attr:`batch` by default); returns how many
+        rows were tried.
+
+        The rows go in lanes: each applicant's chat is one (its notifications in the order queued),
+        every other notification (staff chats, with their locks) shares one more. Up to
+        :attr:`concurrency` lanes are sent at once, so that a thousand followers are reached at the
+        rate Telegram allows rather than one HTTP round trip at a time."""
         now = self.now()
         async with self.database.uow() as uow:
-            rows = await uow.outbox.claim_due(now, limit, lease=self.lease)
+            rows = await uow.outbox.claim_due(now, limit or self.batch, lease=self.lease)
             await uow.commit()
         if not rows:
             return 0
         self._held.update({row.id: now + self.lease for row in rows})
         heartbeat = asyncio.get_running_loop().create_task(self._heartbeat(), name="outbox-heartbeat")
+        lanes: dict[str, list[OutboxItem]] = {}
+        for row in rows:
+            lanes.setdefault(self._lane(row), []).append(row)
+        slots = asyncio.Semaphore(self.concurrency)
         try:
-            for index, row in enumerate(rows):
-                if self._stopping:
-                    await self._release(rows[index:])
-                    break
-                try:
-                    await self._attempt(row)
-                except asyncio.CancelledError:
-                    await asyncio.shield(self._release(rows[index:]))
-                    raise
-                finally:
-                    self._held.pop(row.id, None)
+            await asyncio.gather(*(self._run_lane(lane, slots) for lane in lanes.values()))
         finally:
             for row in rows:
                 self._held.pop(row.id, None)
@@ -226,6 +241,26 @@ class OutboxWorker:
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
         return len(rows)
+
+    @staticmethod
+    def _lane(row: OutboxItem) -> str:
+        """The lane of a row: its applicant's chat, or the one shared lane of every other notification."""
+        user = row.payload.get("user")
+        return f"chat:{user}" if row.kind in CHAT_KINDS and user else "shared"
+
+    async def _run_lane(self, rows: list[OutboxItem], slots: asyncio.Semaphore) -> None:
+        async with slots:
+            for index, row in enumerate(rows):
+                if self._stopping:
+                    await self._release(rows[index:])
+                    return
+                try:
+                    await self._attempt(row)
+                except asyncio.CancelledError:
+                    await asyncio.shield(self._release(rows[index + 1 :], interrupted=row))
+                    raise
+                finally:
+                    self._held.pop(row.id, None)
 
     async def _heartbeat(self) -> None:
         while True:
@@ -250,11 +285,20 @@ class OutboxWorker:
             if row_id in self._held:
                 self._held[row_id] = until
 
-    async def _release(self, rows: list[OutboxItem]) -> None:
-        """Hand claimed rows back (due now), instead of leaving them hidden until their lease ends."""
+    async def _release(self, rows: list[OutboxItem], *, interrupted: OutboxItem | None = None) -> None:
+        """Hand claimed rows back (due now), instead of leaving them hidden until their lease ends: the
+        ``interrupted`` one as a failed attempt, the others untried (their claim is not an attempt)."""
         async with self.database.uow() as uow:
+            if interrupted is not None:
+                await uow.outbox.mark_failed(
+                    interrupted.id,
+                    "interrupted: the bot stopped",
+                    self.now(),
+                    at=self.now(),
+                    created_at=interrupted.created_at,
+                )
             for row in rows:
-                await uow.outbox.mark_failed(row.id, "interrupted: the bot stopped", self.now(), at=self.now())
+                await uow.outbox.release(row.id, self.now(), created_at=row.created_at)
             await uow.commit()
 
     async def _attempt(self, row: OutboxItem) -> None:
@@ -294,7 +338,9 @@ class OutboxWorker:
                 await self._failed(row, where, self.now() + backoff(row.attempts))
         else:
             async with self.database.uow() as uow:
-                await uow.outbox.mark_sent(row.id, sent, at=self.now(), forget_payload=row.kind == WITHDRAWN)
+                await uow.outbox.mark_sent(
+                    row.id, sent, at=self.now(), forget_payload=row.kind == WITHDRAWN, created_at=row.created_at
+                )
                 await uow.commit()
 
     async def _dead(self, row: OutboxItem, error: str, reason: str) -> None:
@@ -313,7 +359,9 @@ class OutboxWorker:
             current = await uow.outbox.get(row.id)  # routed since it was claimed, perhaps
             destination = current.destination if current else row.destination
             chat = destination or (None if self.staff_chat_id is None else str(self.staff_chat_id))
-            await uow.outbox.mark_failed(row.id, f"dead letter: {error}", None, at=self.now())
+            await uow.outbox.mark_failed(
+                row.id, f"dead letter: {error}", None, at=self.now(), created_at=row.created_at
+            )
             if row.kind != DEAD_LETTER and chat is not None:
                 payload = {"number": row.id, "reason": reason}
                 alert = await uow.outbox.enqueue(DEAD_LETTER, row.reference, payload, self.now())
@@ -326,7 +374,7 @@ class OutboxWorker:
             "notification %s (%s %s) attempt %s failed: %s", row.id, row.kind, row.reference, row.attempts, error
         )
         async with self.database.uow() as uow:
-            await uow.outbox.mark_failed(row.id, error, retry_at, at=self.now())
+            await uow.outbox.mark_failed(row.id, error, retry_at, at=self.now(), created_at=row.created_at)
             await uow.commit()
 
     # ------------------------------------------------------------------ what each kind sends
@@ -347,6 +395,8 @@ class OutboxWorker:
             return await self._dead_letter(row)
         if row.kind == APPLICANT_RECEIPT:
             return await self._receipt(row)
+        if row.kind in FOLLOWER_KINDS:
+            return await self._follower(row)
         log.error("unknown notification kind %r (row %s): given up", row.kind, row.id)
         raise Refused(f"unknown notification kind {row.kind!r}")
 
@@ -367,7 +417,7 @@ class OutboxWorker:
         chat = row.destination or self._route(row, self._content(), earlier)
         if row.destination is None:
             async with self.database.uow() as uow:
-                await uow.outbox.route(row.id, chat)
+                await uow.outbox.route(row.id, chat, created_at=row.created_at)
                 await uow.commit()
         tr = await self.staff_languages.translator(chat)
         named = self._staff_names(content, submission.program, every, tr)  # numbered over all, sent now or before
@@ -466,7 +516,7 @@ class OutboxWorker:
 
     async def _progress(self, row: OutboxItem, progress: dict[str, Any]) -> None:
         async with self.database.uow() as uow:
-            await uow.outbox.record_progress(row.id, progress, at=self.now())
+            await uow.outbox.record_progress(row.id, progress, at=self.now(), created_at=row.created_at)
             await uow.commit()
 
     async def _withdrawn(self, row: OutboxItem) -> int | None:
@@ -537,6 +587,15 @@ class OutboxWorker:
             submission = await uow.submissions.record(reference or "")
         return None if submission is None else submission.content_version
 
+    async def _follower(self, row: OutboxItem) -> int | None:
+        """A round opened, a deadline near, an announcement: to one follower, in their language."""
+        message = await follower_message(self.database, row, self._content(), self.content_clock(), self.staff_lang)
+        if message is None:
+            return None  # no longer owed (see :mod:`bot.telegram.follower_delivery`)
+        parts = [Part(text=text) for text in message.texts[:-1]]
+        parts.append(Part(text=message.texts[-1], keyboard=message.keyboard))
+        return await self._send_parts(row, message.chat, parts)
+
     async def _receipt(self, row: OutboxItem) -> int | None:
         """The receipt of a new submission, as the engine words it, from the stored submission."""
         payload = row.payload
@@ -603,8 +662,9 @@ class OutboxWorker:
             sent = await self.gateway.send_text(int(chat), text, force_reply=True)
             async with self.database.uow() as uow:
                 if row.destination is None:
-                    await uow.outbox.route(row.id, chat)
-                await uow.outbox.record_progress(row.id, {"parts": [[sent]], "notice": sent}, at=self.now())
+                    await uow.outbox.route(row.id, chat, created_at=row.created_at)
+                progress = {"parts": [[sent]], "notice": sent}
+                await uow.outbox.record_progress(row.id, progress, at=self.now(), created_at=row.created_at)
                 prompt = RecordPrompt(int(chat), question.reference, PromptPurpose.ANSWER, None, None, "", self.now())
                 await record_prompt(uow, prompt, sent)
                 await uow.commit()

@@ -131,6 +131,8 @@ class TelegramBot:
         )
         await self.runtime.open()
         assert self.desk is not None
+        if live is not None:  # a published version may open a window: its followers are told at once
+            live.listeners.append(self.desk.followers.on_switch)
         await self.desk.start()
         # polled or posted, an update delivered again is handled once
         self.once = HandledOnce(

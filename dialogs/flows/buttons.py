@@ -57,6 +57,14 @@ class NoticeAction(enum.StrEnum):
     MENU = "menu"
 
 
+class FollowAction(enum.StrEnum):
+    """What a button on a follower's notification starts (see :class:`Follow`)."""
+
+    APPLY = "apply"
+    CHECK = "check"
+    CONTINUE = "go"
+
+
 @dataclass(frozen=True)
 class MenuBound(CallbackData):
     """A button of one conversation message: ``menu`` is that message's number."""
@@ -247,6 +255,18 @@ class Notice(CallbackData):
     reference: str | None = None
 
 
+@dataclass(frozen=True)
+class Follow(CallbackData):
+    """A button on a message to a program's followers (a round opened, a deadline is near): bound to the
+    program, not to a menu, so it works days later; what it names may be gone by then, and the press
+    is answered from the content in force (:mod:`dialogs.flows.follow`)."""
+
+    prefix = "fw"
+    action: FollowAction
+    program: str
+    track: str | None = None
+
+
 #: Every applicant payload class, for :func:`dialogs.callbacks.parse`.
 ALL: tuple[type[CallbackData], ...] = (
     Back,
@@ -279,6 +299,7 @@ ALL: tuple[type[CallbackData], ...] = (
     MoreAbout,
     More,
     Notice,
+    Follow,
 )
 
 #: Notification buttons sent before payloads were typed (``x:mine`` had no reference field): still in chats.

@@ -24,6 +24,7 @@ from dialogs.flows import (
     crossing,
     delete,
     find,
+    follow,
     info,
     language,
     menu,
@@ -36,6 +37,7 @@ from dialogs.flows.buttons import (
     LEGACY,
     AskStaff,
     Back,
+    Follow,
     Home,
     MenuBound,
     MenuItem,
@@ -107,6 +109,8 @@ def choice(turn: Turn, data: str) -> None:
     press = parse(LEGACY.get(data, data), *ALL)
     if isinstance(press, Notice):
         notice(turn, press)
+    elif isinstance(press, Follow):
+        follow.on_follow(turn, press)
     elif not isinstance(press, MenuBound) or press.menu != turn.state.menu:
         expired(turn)
     elif isinstance(press, Back):

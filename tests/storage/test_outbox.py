@@ -5,7 +5,12 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+import pytest
+from sqlalchemy import delete
+
 from storage.db import Database
+from storage.errors import NotFound
+from storage.models import OutboxMessage
 from tests.storage.factories import NOW
 
 
@@ -129,3 +134,36 @@ async def test_a_heartbeat_leaves_a_row_whose_outcome_was_recorded_alone(db: Dat
         await uow.commit()
     async with db.uow() as uow:
         assert [m.id for m in await uow.outbox.claim_due(NOW + timedelta(seconds=5))] == [failed]
+
+
+async def test_a_worker_whose_row_was_deleted_finds_it_gone_even_when_a_new_row_took_its_id(db: Database) -> None:
+    """SQLite gives a new row the id of a deleted one (an applicant erased their data while their notice
+    was being sent, and the withdrawal was queued in the same transaction): the sender must not write
+    its progress over the withdrawal."""
+    await _enqueue(db)
+    async with db.uow() as uow:
+        [sending] = await uow.outbox.claim_due(NOW)
+        await uow.commit()
+    async with db.uow() as uow:
+        await uow._require().execute(delete(OutboxMessage).where(OutboxMessage.id == sending.id))
+        withdrawal = await uow.outbox.enqueue("withdrawn", None, {"messages": []}, NOW + timedelta(seconds=1))
+        await uow.commit()
+    async with db.uow() as uow:
+        with pytest.raises(NotFound):
+            await uow.outbox.record_progress(sending.id, {"parts": [[1]]}, created_at=sending.created_at)
+        await uow.commit()
+        untouched = await uow.outbox.get(withdrawal.id)
+    assert untouched is not None and untouched.progress is None and untouched.kind == "withdrawn"
+
+
+async def test_a_row_handed_back_untried_is_due_again_without_an_attempt_counted(db: Database) -> None:
+    """A worker that stops after claiming rows hands the ones it never tried back: the claim made no
+    attempt, so it neither lengthens their backoff nor brings them nearer to a dead letter."""
+    [message_id] = await _enqueue(db)
+    async with db.uow() as uow:
+        [claimed] = await uow.outbox.claim_due(NOW, lease=timedelta(seconds=30))
+        await uow.outbox.release(claimed.id, NOW, created_at=claimed.created_at)
+        await uow.commit()
+    async with db.uow() as uow:
+        [again] = await uow.outbox.claim_due(NOW)
+    assert (again.id, again.attempts) == (message_id, 1)

@@ -24,6 +24,7 @@ import contextlib
 import html
 import itertools
 import json
+import math
 import mimetypes
 import re
 import secrets
@@ -132,6 +133,8 @@ _WEBHOOK_CONFLICT = (
     "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
 )
 _BAD_FILE = "Bad Request: wrong file identifier/HTTP URL specified"
+#: The methods that put messages in a chat (what Telegram's flood limits count), in lower case.
+SEND_METHODS = frozenset({"sendmessage", "senddocument", "sendphoto", "sendmediagroup"})
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,21 @@ class BotAPIError(Exception):
         self.body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
         if parameters:
             self.body["parameters"] = parameters
+
+
+@dataclass
+class Flood:
+    """A flood wait the server imposes (see :meth:`FakeBotAPI.flood`): ``after`` more sends go through,
+    then every send is answered 429 until ``seconds`` after the first 429 (``started``, ``ends``:
+    ``time.monotonic()``, like :attr:`Call.at`)."""
+
+    seconds: float
+    after: int
+    started: float | None = None
+
+    @property
+    def ends(self) -> float | None:
+        return None if self.started is None else self.started + self.seconds
 
 
 @dataclass
@@ -379,6 +397,8 @@ class FakeBotAPI:
         self._callback_ids: set[str] = set()
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._faults: list[_Fault] = []
+        #: Flood waits asked for with :meth:`flood`, the current one last.
+        self.floods: list[Flood] = []
         handlers: dict[str, Callable[[dict[str, Any], dict[str, UploadedFile]], Any]] = {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
@@ -444,6 +464,7 @@ class FakeBotAPI:
             if (entry := self._methods.get(call.method.lower())) is None:
                 raise BotAPIError(404, "Not Found")
             call.method = entry[0]
+            self._take_flood(call)
             self._take_fault(call)
             call.response = await entry[1](call.params, call.files)
             body: dict[str, Any] = {"ok": True, "result": call.response}
@@ -491,6 +512,23 @@ class FakeBotAPI:
             return web.json_response(BotAPIError(404, "Not Found").body, status=404)
         self.downloads.append(path)
         return web.Response(body=stored.content, content_type=stored.mime_type or "application/octet-stream")
+
+    def _take_flood(self, call: Call) -> None:
+        """Telegram's flood control: once a flood began, every send of the bot (any chat) gets 429
+        with the seconds left, rounded up, as ``retry_after``."""
+        if not self.floods or call.method.lower() not in SEND_METHODS:
+            return
+        flood = self.floods[-1]
+        if flood.started is None:
+            if flood.after > 0:
+                flood.after -= 1
+                return
+            flood.started = call.at
+        assert flood.ends is not None
+        left = flood.ends - call.at
+        if left > 0:
+            retry_after = max(1, math.ceil(left))
+            raise BotAPIError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
 
     def _take_fault(self, call: Call) -> None:
         for fault in self._faults:
@@ -1176,6 +1214,31 @@ class FakeBotAPI:
             )
         parameters = {"retry_after": retry_after} if retry_after is not None else None
         self._faults.append(_Fault(method.lower(), chat_id, times, error_code, description, parameters))
+
+    def flood(self, seconds: float, *, after: int = 0) -> Flood:
+        """After ``after`` more sends, a flood wait of ``seconds``: the next send and every one until
+        ``seconds`` after it are answered 429 with ``retry_after`` (the seconds left, rounded up)."""
+        flood = Flood(seconds, after)
+        self.floods.append(flood)
+        return flood
+
+    def sends(self, chat_id: int | None = None) -> list[Call]:
+        """The send calls that put a message in a chat (``chat_id``'s, or any), in order of arrival."""
+        found = [
+            call
+            for call in self.calls
+            if call.method.lower() in SEND_METHODS
+            and not call.failed
+            and (chat_id is None or call.params.get("chat_id") == chat_id)
+        ]
+        return sorted(found, key=lambda call: call.at)
+
+    def send_times(self) -> dict[int, list[float]]:
+        """When each chat's messages arrived (``time.monotonic()``), per chat: what the limits are about."""
+        times: dict[int, list[float]] = {}
+        for call in self.sends():
+            times.setdefault(int(call.params["chat_id"]), []).append(call.at)
+        return times
 
     async def _until(self, predicate: Callable[[], bool], timeout: float, explain: Callable[[], str]) -> None:
         async with self._changed:

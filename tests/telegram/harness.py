@@ -189,7 +189,7 @@ class Watch:
 
         run_once = self.worker.run_once
 
-        async def round_(limit: int = 10) -> int:
+        async def round_(limit: int | None = None) -> int:
             async with self._changed:
                 self.rounds += 1
                 number = self.rounds

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.telegram.admin_drafts import announcer
 from bot.telegram.runner import TelegramBot
 from dialogs.admin_commands import ADMIN_COMMANDS
 from tests.telegram.admin_chat import (
@@ -351,8 +350,7 @@ async def test_announce_without_a_program_lists_the_programs(api: FakeBotAPI, ai
     assert "2023 special allowance (Shanxi)" in [label for label, _ in buttons(admin.seen[-1])]
 
 
-@pytest.mark.skipif(announcer() is None, reason="bot.followers.enqueue_announcement (helper followers) not merged yet")
-async def test_an_announcement_is_previewed_with_its_follower_count_then_queued(
+async def test_an_announcement_is_previewed_with_its_follower_count_then_reaches_the_follower(
     api: FakeBotAPI, aiogram_bot: TelegramBot
 ) -> None:
     assert aiogram_bot.database is not None
@@ -371,15 +369,13 @@ async def test_an_announcement_is_previewed_with_its_follower_count_then_queued(
     done = await admin.press("Send to 1 follower", "Queued for 1 follower")
     assert "each gets it once" in done
     assert ("tg:9001", "announce", SX, True) in await audit_rows(aiogram_bot)
+    assert "The 2024 round opens on 1 March." in await follower.read("The 2024 round opens on 1 March.")
 
 
-async def test_cancel_after_announce_drops_it(api: FakeBotAPI, aiogram_bot: TelegramBot) -> None:
+async def test_announcing_to_a_program_nobody_follows_says_so(api: FakeBotAPI, aiogram_bot: TelegramBot) -> None:
     assert aiogram_bot.database is not None
     admin = admin_phone(api)
     await admin.say("/start")
-    if announcer() is None:
-        assert "not available" in await admin.say(f"/announce {SX}", "not available")
-        return
     assert "No one follows" in await admin.say(f"/announce {SX}", "No one follows")
 
 
