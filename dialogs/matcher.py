@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from dialogs.eligibility import Assessment, Verdict, assess
+from dialogs.eligibility import Assessment, TrackPlan, Verdict, assess, track_plan
 from dialogs.facts import FactValue
 from dialogs.loader import Content
+from dialogs.memo import Memo, PerObject
 from dialogs.relevance import list_facts, mattering_for_all
 from dialogs.rules import operands
 from dialogs.schema_facts import FactDef
@@ -48,38 +49,118 @@ def assess_all(
     return [assess(p, t, facts, registry) for p, t in pairs]
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What the picker needs of one content version besides the tracks' plans."""
+
+    #: Each fact's position in facts.yaml (ties go to the earlier one).
+    order: Mapping[str, int]
+    #: Facts resting on a list the notice does not contain: never asked.
+    lists: frozenset[str]
+    #: The question picked, by (tracks, their answers, skipped facts they read): see :func:`next_question`.
+    picked: Memo[tuple[object, ...], tuple[tuple[Program, ...], str | None]]
+
+
+def _plan(content: Content) -> _Plan:
+    return _Plan({fact_id: i for i, fact_id in enumerate(content.facts)}, list_facts(content.facts), Memo(PICKS_KEPT))
+
+
+#: Picks kept per content version: the distinct answer sets of a round of applicants.
+PICKS_KEPT = 20_000
+
+_plans: PerObject[Content, _Plan] = PerObject(_plan)
+
+
 def next_question(
     pairs: Sequence[Pair], facts: Mapping[str, FactValue], content: Content, skipped: Iterable[str] = ()
 ) -> str | None:
-    """The fact to ask next, or ``None`` when every track is decided (or only skipped facts remain)."""
-    undecided = [a for a in assess_all(pairs, facts, content.facts) if a.verdict is Verdict.UNDETERMINED]
+    """The fact to ask next, or ``None`` when every track is decided (or only skipped facts remain).
+
+    Remembered per content version, tracks, answers to the facts they read and skipped facts among
+    those: every applicant of a round starts the fit-finder with the same answers (none), and most
+    go on with the same few."""
+    plan = _plans(content)
+    tracks = [track_plan(p, t, content.facts) for p, t in pairs]
+    reads = {f for t in tracks for f in t.reads}
+    known = tuple(sorted((f, facts[f]) for f in reads if f in facts))
+    key = (tuple((id(p), t.id) for p, t in pairs), known, frozenset(skipped) & reads)
+    hit = plan.picked.get(key)
+    # the entry keeps the programs it was worked out for: their ids cannot be another's while it lives
+    if hit is None:
+        hit = plan.picked.put(key, (tuple(p for p, _ in pairs), _pick(pairs, tracks, facts, content, key[2], plan)))
+    return hit[1]
+
+
+def _pick(
+    pairs: Sequence[Pair],
+    tracks: Sequence[TrackPlan],
+    facts: Mapping[str, FactValue],
+    content: Content,
+    skipped: frozenset[str],
+    plan: _Plan,
+) -> str | None:
+    """For each fact that can still change a verdict, and each answer it could have, how many of the
+    undecided tracks that answer would decide; the fact with the best worst case wins, ties broken by the
+    best average and then by the facts' order in the content.
+
+    Only what an answer can move is worked out again: the tracks still missing the fact, and of those
+    only the requirements whose rule reads it (each rule's outcome per answer is remembered by its
+    plan); every other requirement keeps the outcome it has now."""
+    undecided: list[tuple[Assessment, TrackPlan]] = []
+    for (program, track), track_plan_ in zip(pairs, tracks, strict=True):
+        verdict, reasons, missing = track_plan_.judge(facts)
+        if verdict is Verdict.UNDETERMINED:
+            undecided.append((Assessment(program, track, verdict, reasons, missing), track_plan_))
     if not undecided:
         return None
-    order = {fact_id: i for i, fact_id in enumerate(content.facts)}
-    never = set(skipped) | list_facts(content.facts)
+    order = plan.order
+    never = skipped | plan.lists
     candidates = sorted(
-        set(mattering_for_all(undecided, facts, content.facts, never)) - never,
+        set(mattering_for_all([a for a, _ in undecided], facts, content.facts, never)) - never,
         key=lambda f: order.get(f, len(order)),
     )
-    rules = [r.rule for a in undecided for r in (x.requirement for x in a.reasons)]
     best: tuple[tuple[int, float, int], str] | None = None
     for fact_id in candidates:
-        values = candidate_values(content.facts[fact_id], rules)
-        affected = [a for a in undecided if fact_id in a.missing]  # no other track's verdict can move
-        decided = []
-        for value in values:
-            trial = {**facts, fact_id: value}
-            decided.append(
-                sum(
-                    1
-                    for a in affected
-                    if assess(a.program, a.track, trial, content.facts).verdict is not Verdict.UNDETERMINED
-                )
-            )
+        fact = content.facts[fact_id]
+        # the values every undecided track's rules compare the fact with, as operands() lists them over
+        # the tracks' rules in turn (it reads a list of rules from its end)
+        compared = [v for _, t in reversed(undecided) for v in t.operands.get(fact_id, ())]
+        values = fact.kind.candidates(fact, compared)
+        affected = [(a, t) for a, t in undecided if fact_id in a.missing]  # no other track's verdict can move
+        moving = [(t, t.reading[fact_id], _open_elsewhere(a, t.reading[fact_id])) for a, t in affected]
+        decided = [
+            sum(1 for t, reading, open_ in moving if _decides(t, reading, open_, facts, fact_id, value))
+            for value in values
+        ]
         score = (min(decided), sum(decided) / len(decided), -order.get(fact_id, 0))
         if best is None or score > best[0]:
             best = (score, fact_id)
     return best[1] if best else None
+
+
+def _open_elsewhere(assessment: Assessment, reading: tuple[int, ...]) -> bool:
+    """Whether a requirement that does not read the fact is undecided (the track then stays undecided
+    unless the answer fails one that does)."""
+    return any(r.met is None for i, r in enumerate(assessment.reasons) if i not in reading)
+
+
+def _decides(
+    track: TrackPlan,
+    reading: tuple[int, ...],
+    open_elsewhere: bool,
+    facts: Mapping[str, FactValue],
+    fact_id: str,
+    value: FactValue,
+) -> bool:
+    """Whether answering ``value`` decides the track (an undecided one: no requirement fails yet)."""
+    still_open = open_elsewhere
+    for i in reading:
+        met = track.rules[i].outcome_with(facts, fact_id, value).value
+        if met is None:
+            still_open = True
+        elif met is track.exclusions[i]:  # fails: a requirement not met, or an exclusion that applies
+            return True
+    return not still_open
 
 
 def rank(assessments: Sequence[Assessment], open_now: Mapping[tuple[str, str | None], bool]) -> Ranking:

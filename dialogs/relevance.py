@@ -20,19 +20,17 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
-from dialogs.eligibility import Assessment, Verdict, requirements_of
+from dialogs.eligibility import Assessment, TrackPlan, Verdict, track_plan
 from dialogs.facts import FactValue
-from dialogs.rules import distinct_answers, reads, settle
+from dialogs.rule_plans import MISSING
+from dialogs.rules import distinct_answers
 from dialogs.schema_facts import FactDef
-from dialogs.schema_program import Program, Track
-from dialogs.schema_rules import Requirement
 
 #: A group whose answers multiply beyond this many is not searched: all its facts count as mattering
 #: (asking one question too many is better than never asking one that decides). No content comes close.
 SEARCH_LIMIT = 20_000
-
-Known = frozenset[tuple[str, FactValue]]
 
 
 def list_facts(registry: Mapping[str, FactDef]) -> frozenset[str]:
@@ -49,17 +47,13 @@ def mattering(
     """The missing facts, in the order the assessment names them, that can change this track's verdict."""
     if assessment.verdict is not Verdict.UNDETERMINED:
         return ()
-    program, track = assessment.program, assessment.track
-    read = frozenset(f for r in assessment.reasons for f in reads(r.requirement.rule))
-    known: Known = frozenset((k, facts[k]) for k in read if k in facts)
-    key = (id(program), track.id, id(registry), known, frozenset(unknowable) & read)
-    hit = _CACHE.get(key)
-    if hit is None or hit[0] is not program or hit[1] is not registry:
-        hit = (program, registry, _mattering(program, track, dict(known), key[4], registry))
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.clear()
-        _CACHE[key] = hit
-    return tuple(f for f in assessment.missing if f in hit[2])
+    plan = track_plan(assessment.program, assessment.track, registry)
+    # the dialog asks for the same track's facts again at every turn, and applicants share answers
+    key = (tuple(map(facts.get, plan.reads, repeat(MISSING))), frozenset(unknowable).intersection(plan.reads))
+    found = plan.mattering.get(key)
+    if found is None:
+        found = plan.mattering.put(key, _mattering(plan, facts, key[1], registry))
+    return tuple(f for f in assessment.missing if f in found)
 
 
 @dataclass(frozen=True)
@@ -93,18 +87,10 @@ def mattering_for_all(
     return tuple(dict.fromkeys(f for a in assessments for f in mattering(a, facts, registry, skip)))
 
 
-#: Answers already worked out, by (program, track, content's facts, what is known, what never will be):
-#: the dialog asks for the same track's facts again at every turn. The entry keeps the program and the
-#: registry it was computed for, so that a key recycled by another content is never taken for a hit.
-_CACHE: dict[tuple[int, str | None, int, Known, frozenset[str]], tuple[Program, Mapping[str, FactDef], frozenset[str]]]
-_CACHE = {}
-_CACHE_SIZE = 20_000
-
-
-def _value(requirement: Requirement, facts: Mapping[str, FactValue], registry: Mapping[str, FactDef]) -> bool | None:
+def _value(index: int, plan: TrackPlan, facts: Mapping[str, FactValue]) -> bool | None:
     """Whether the applicant passes the requirement (an exclusion: is not excluded), or None if unknown."""
-    met = settle(requirement.rule, facts, registry).value
-    return met if met is None or requirement.kind == "requirement" else not met
+    met = plan.rules[index].outcome(facts).value
+    return met if met is None or not plan.exclusions[index] else not met
 
 
 def _all3(values: Iterable[bool | None]) -> bool | None:
@@ -119,23 +105,22 @@ def _all3(values: Iterable[bool | None]) -> bool | None:
 
 
 def _mattering(
-    program: Program,
-    track: Track,
+    plan: TrackPlan,
     facts: Mapping[str, FactValue],
     unknowable: frozenset[str],
     registry: Mapping[str, FactDef],
 ) -> frozenset[str]:
-    open_requirements: list[tuple[Requirement, frozenset[str]]] = []
-    for requirement in requirements_of(program, track):
-        outcome = settle(requirement.rule, facts, registry)
+    open_requirements: list[tuple[int, frozenset[str]]] = []
+    for index, rule in enumerate(plan.rules):
+        outcome = rule.outcome(facts)
         if outcome.value is None:
-            open_requirements.append((requirement, frozenset(outcome.missing) - unknowable))
+            open_requirements.append((index, frozenset(outcome.missing) - unknowable))
     groups = _groups(open_requirements)
     # What each group can come to over every answer to its askable facts; a group with none is unknown.
     reach: list[set[bool | None]] = []
     pivots: list[dict[str, tuple[bool, bool]]] = []
     for requirements, variables in groups:
-        can, pivot = _search(requirements, sorted(variables), facts, registry)
+        can, pivot = _search(plan, requirements, sorted(variables), facts, registry)
         reach.append(can)
         pivots.append(pivot)
     found: set[str] = set()
@@ -149,12 +134,12 @@ def _mattering(
     return frozenset(found)
 
 
-def _groups(open_requirements: list[tuple[Requirement, frozenset[str]]]) -> list[tuple[list[Requirement], set[str]]]:
-    """Requirements linked by the askable facts they share, with those facts."""
-    groups: list[tuple[list[Requirement], set[str]]] = []
+def _groups(open_requirements: list[tuple[int, frozenset[str]]]) -> list[tuple[list[int], set[str]]]:
+    """Requirements (their positions in the track's plan) linked by the askable facts they share, with those facts."""
+    groups: list[tuple[list[int], set[str]]] = []
     for requirement, variables in open_requirements:
         linked = [g for g in groups if g[1] & variables]
-        merged: tuple[list[Requirement], set[str]] = ([requirement], set(variables))
+        merged: tuple[list[int], set[str]] = ([requirement], set(variables))
         for g in linked:
             merged[0].extend(g[0])
             merged[1].update(g[1])
@@ -164,14 +149,15 @@ def _groups(open_requirements: list[tuple[Requirement, frozenset[str]]]) -> list
 
 
 def _search(
-    requirements: list[Requirement],
+    plan: TrackPlan,
+    requirements: list[int],
     variables: list[str],
     facts: Mapping[str, FactValue],
     registry: Mapping[str, FactDef],
 ) -> tuple[set[bool | None], dict[str, tuple[bool, bool]]]:
     """Every value the group can take, and per fact: (some answer change moves the group's value,
     some answer change moves it to or from *false*)."""
-    rules = [r.rule for r in requirements]
+    rules = [plan.requirements[i].rule for i in requirements]
     choices = [distinct_answers(rules, registry[v]) for v in variables]
     size = 1
     for c in choices:
@@ -179,9 +165,10 @@ def _search(
     if size > SEARCH_LIMIT:
         return {True, False, None}, dict.fromkeys(variables, (True, True))
     table: dict[tuple[FactValue, ...], bool | None] = {}
+    trial = dict(facts)
     for answers in itertools.product(*choices):
-        trial = {**facts, **dict(zip(variables, answers, strict=True))}
-        table[answers] = _all3(_value(r, trial, registry) for r in requirements)
+        trial.update(zip(variables, answers, strict=True))
+        table[answers] = _all3(_value(i, plan, trial) for i in requirements)
     pivot: dict[str, tuple[bool, bool]] = {}
     for i, fact_id in enumerate(variables):
         changes = to_false = False
