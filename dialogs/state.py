@@ -40,6 +40,15 @@ class Draft:
     #: The checklist's items as last shown: after new content, an item added or removed is said.
     checklist: list[str] = field(default_factory=list)
 
+    def clone(self) -> Draft:
+        """A copy whose lists and mappings can change without changing this one (see :meth:`State.clone`)."""
+        copy = object.__new__(Draft)
+        copy.__dict__.update(self.__dict__)
+        copy.documents = {item: list(records) for item, records in self.documents.items()}
+        copy.skipped_items = list(self.skipped_items)
+        copy.checklist = list(self.checklist)
+        return copy
+
 
 @dataclass
 class State:
@@ -73,6 +82,23 @@ class State:
     #: What the screen on display offers to press (:func:`dialogs.flows.turn.signature`): after new content,
     #: a press on a screen that would now offer other buttons is not taken, the screen is shown again.
     drawn: str = ""
+
+    def clone(self) -> State:
+        """A working copy for one event: the engine changes it, never the state it was given.
+
+        Every list and mapping the engine changes in place is copied (one level: the facts, the lists of
+        facts, the trail, the draft and its documents); what they hold is shared. Trail entries and
+        document records are never changed in place, only replaced, so sharing them is safe — a deep copy
+        of the whole state at every event cost more than the rest of a menu press.
+        """
+        copy = object.__new__(State)
+        copy.__dict__.update(self.__dict__)
+        copy.facts = dict(self.facts)
+        copy.skipped = list(self.skipped)
+        copy.asked = list(self.asked)
+        copy.trail = list(self.trail)
+        copy.draft = None if self.draft is None else self.draft.clone()
+        return copy
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

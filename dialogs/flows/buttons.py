@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from dialogs.callbacks import CallbackData
+from dialogs.callbacks import SEPARATOR, CallbackData
 
 
 class MenuItem(enum.StrEnum):
@@ -70,6 +70,12 @@ class MenuBound(CallbackData):
     """A button of one conversation message: ``menu`` is that message's number."""
 
     menu: int
+
+    def unbound(self, data: str) -> str:
+        """``data`` (this payload packed) as it reads bound to no message (menu 0): what a screen offers,
+        whichever message showed it. The menu is the first field, packed right after the prefix."""
+        head = f"{self.prefix}{SEPARATOR}{self.menu}"
+        return f"{self.prefix}{SEPARATOR}0{data[len(head) :]}"
 
 
 # ---- handled by the driver on every screen

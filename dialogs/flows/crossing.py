@@ -156,12 +156,13 @@ def _repair_trail(turn: Turn) -> None:
     goes past a question or a document that is gone (the screen on top is :func:`settle`'s to decide)."""
     content = turn.content
     trail = turn.state.trail
-    for entry in trail:
+    for i, entry in enumerate(trail):
+        # replaced, not changed in place: an entry is shared with the state the event came with
         program = content.find_program(entry.get("program"))
         if entry.get("program") and program is None:
-            entry.update(program=None, track=None, chosen=False)
+            trail[i] = {**entry, "program": None, "track": None, "chosen": False}
         elif program is not None and entry.get("chosen") and not _has_track(program, entry.get("track")):
-            entry.update(track=None, chosen=False)
+            trail[i] = {**entry, "track": None, "chosen": False}
     below = [entry for entry in trail[:-1] if not _names_what_is_gone(turn, entry)]
     trail[:-1] = below
 

@@ -10,22 +10,21 @@ hook; :meth:`Turn.home` empties the trail to the menu.
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dialogs import inputs
-from dialogs.callbacks import CallbackData, parse
+from dialogs.callbacks import MAX_BYTES, SEPARATOR, CallbackData, CallbackError, parse
 from dialogs.events import Button, Effect, Reply
 from dialogs.flows.buttons import ALL, MenuBound, More
 from dialogs.flows.model import REGISTRY, Args, Step, Unavailable
 from dialogs.i18n import N_
 from dialogs.loader import Content
+from dialogs.memo import Memo
 from dialogs.render import PAGED, composed_pages
 from dialogs.schema_program import Program, Track
 from dialogs.state import State
@@ -38,35 +37,73 @@ TRAIL_LIMIT = 40
 
 
 @dataclass(frozen=True)
+class Payload:
+    """A button's payload packed once, bound to a message by putting the message's number in.
+
+    A screen is drawn at nearly every event and its buttons are the same from one drawing to the next
+    but for that number: packing each payload anew (building it, encoding every field) cost more than
+    the rest of drawing a menu."""
+
+    prefix: str
+    #: For a payload bound to a message (:class:`MenuBound`): what follows its number; else the whole data.
+    tail: str
+    bound: bool
+
+    def data(self, menu: int) -> str:
+        """The button's data on message ``menu``."""
+        if not self.bound:
+            return self.tail
+        data = f"{self.prefix}{SEPARATOR}{menu}{self.tail}"
+        if len(data.encode()) > MAX_BYTES:
+            raise CallbackError(f"{self.prefix} packs to more than {MAX_BYTES} bytes: {data!r}")
+        return data
+
+    @property
+    def unbound(self) -> str:
+        """The data as it reads bound to no message (menu 0): what :func:`signature` compares."""
+        return f"{self.prefix}{SEPARATOR}0{self.tail}" if self.bound else self.tail
+
+
+def payload(cls: type[CallbackData], fields: Mapping[str, Any]) -> Payload:
+    """``cls`` with ``fields`` (and a message number, for a :class:`MenuBound` class), packed once."""
+    key = (cls, tuple((name, type(value), value) for name, value in fields.items()))
+    found = _PAYLOADS.get(key)
+    if found is None:
+        if issubclass(cls, MenuBound):
+            unbound = cls(menu=0, **fields).pack()
+            found = Payload(cls.prefix, unbound[len(cls.prefix) + len(SEPARATOR) + 1 :], True)
+        else:
+            found = Payload(cls.prefix, cls(**fields).pack(), False)
+        _PAYLOADS.put(key, found)
+    return found
+
+
+_PAYLOADS: Memo[Hashable, Payload] = Memo(20_000)
+
+
+@dataclass(frozen=True)
 class Key:
-    """A button before it is bound to its message: the label and how to build its payload."""
+    """A button before it is bound to its message: the label and its payload."""
 
     label: str
-    payload: Callable[[int], CallbackData]
+    payload: Payload
     args: dict[str, Any] = field(default_factory=dict)
     literal: bool = False
 
 
-def _payload(cls: type[CallbackData], fields: dict[str, Any]) -> Callable[[int], CallbackData]:
-    if issubclass(cls, MenuBound):
-        return lambda menu: cls(menu=menu, **fields)
-    made = cls(**fields)
-    return lambda _menu: made
-
-
 def B(label: str, cls: type[CallbackData], **fields: Any) -> Key:  # noqa: N802 - reads like a constructor
     """A button with a catalog label (a msgid) and a payload of class ``cls``."""
-    return Key(label, _payload(cls, fields))
+    return Key(label, payload(cls, fields))
 
 
 def content_button(label: str, args: dict[str, Any], cls: type[CallbackData], **fields: Any) -> Key:
     """A button labelled by a composer (``@program_title`` …) from content ``args``."""
-    return Key(label, _payload(cls, fields), args)
+    return Key(label, payload(cls, fields), args)
 
 
 def literal(text: str, cls: type[CallbackData], **fields: Any) -> Key:
     """A button whose label is shown as is (a language's own name)."""
-    return Key(text, _payload(cls, fields), {}, literal=True)
+    return Key(text, payload(cls, fields), {}, literal=True)
 
 
 Rows = list[list[Key]]
@@ -76,13 +113,16 @@ class Turn:
     """The working copy of one event's state and what the event produces."""
 
     def __init__(self, state: State, content: Content, now: dt.datetime, ctx: Context):
-        self.state = copy.deepcopy(state)
+        self.state = state.clone()
         self.content = content
         self.now = now
         self.ctx = ctx
         self.replies: list[Reply] = []
         self.effects: list[Effect] = []
         self._bumped = False
+        #: What each reply with buttons offers to press, by the reply's identity (see :func:`signature`),
+        #: noted as its buttons are bound rather than parsed back from their data.
+        self._pressable: dict[int, list[Pressable]] = {}
         #: The message of a long screen to show (see :meth:`show`), from the trail entry being drawn.
         self._page = 0
 
@@ -96,10 +136,20 @@ class Turn:
                 self.state.menu += 1
                 self._bumped = True
             menu = self.state.menu
-            rows = tuple(
-                tuple(Button(k.label, k.payload(menu).pack(), k.args, k.literal) for k in row) for row in buttons
-            )
-        self.replies.append(Reply(key, args, rows, expects))
+            bound: list[tuple[Button, ...]] = []
+            pressable: list[Pressable] = []
+            for row in buttons:
+                made = []
+                for k in row:
+                    made.append(Button(k.label, k.payload.data(menu), k.args, k.literal))
+                    if k.payload.bound:
+                        pressable.append((k.label, k.args, k.literal, k.payload.unbound))
+                bound.append(tuple(made))
+            rows = tuple(bound)
+        reply = Reply(key, args, rows, expects)
+        if rows:
+            self._pressable[id(reply)] = pressable
+        self.replies.append(reply)
 
     def show(self, composer: str, buttons: Rows | None = None, *, expects: str | None = None, **args: Any) -> None:
         """A composed reply (``@name``, built by :mod:`dialogs.render` from the content), not a catalog message.
@@ -114,7 +164,7 @@ class Turn:
             args["page"] = page
             if page + 1 < len(pages):
                 label = N_("More ({page} of {pages})")
-                more = Key(label, _payload(More, {"page": page + 1}), {"page": page + 2, "pages": len(pages)})
+                more = Key(label, payload(More, {"page": page + 1}), {"page": page + 2, "pages": len(pages)})
                 buttons = [[more], *(buttons or [])]
         self.say(composer, buttons, expects=expects, **args)
 
@@ -165,7 +215,9 @@ class Turn:
             "program": state.program,
             "track": state.track,
             "chosen": state.track_chosen,
-            "args": copy.deepcopy(dict(args)),
+            # trail entries are never changed once made (State.clone shares them): a copy of the mapping
+            # is enough, what it holds (an earlier entry to return to) is as fixed as this one
+            "args": dict(args),
         }
 
     def go(self, step: Step, *, fresh: bool = False, **args: Any) -> None:
@@ -252,7 +304,7 @@ class Turn:
         self._page = page if isinstance(page, int) and page > 0 else 0
         shown = len(self.replies)
         REGISTRY[step].screen(self, entry.get("args", {}))
-        self.state.drawn = signature(self.replies[shown:])
+        self.state.drawn = signature(self.replies[shown:], self._pressable)
 
     def probe(self, entry: dict[str, Any]) -> str | None:
         """The :func:`signature` ``entry``'s screen would have if drawn now, or None when it can no longer be
@@ -266,7 +318,11 @@ class Turn:
         return scratch.state.drawn
 
 
-def signature(replies: list[Reply]) -> str:
+#: A button as :func:`signature` reads it: label, arguments, literal or not, payload without its menu number.
+Pressable = tuple[str, dict[str, Any], bool, str]
+
+
+def signature(replies: list[Reply], noted: Mapping[int, list[Pressable]] | None = None) -> str:
     """What a screen offers to press, in a form that compares across drawings: each button's label, its
     arguments and its payload without the number of the message it was bound to.
 
@@ -274,17 +330,46 @@ def signature(replies: list[Reply]) -> str:
     when the screen was shown; one whose signature changed (an answer, a track or a document added or
     removed) is not taken: the screen is shown again. Texts are left out (they are rendered from the content
     in force whenever they are shown), and so are a notification's buttons, which are bound to a submission
-    rather than to the screen (they change with what staff decide, not with the content)."""
-    pressable = []
+    rather than to the screen (they change with what staff decide, not with the content).
+
+    ``noted``: the buttons of replies as :meth:`Turn.say` bound them, by the reply's identity (a reply not
+    in it is read from its buttons' data). A screen's digest is remembered: the same screens are drawn
+    over and over, and encoding them was a good part of drawing one."""
+    pressable: list[Pressable] = []
     for reply in replies:
-        for row in reply.buttons:
-            for button in row:
-                press = parse(button.data, *ALL)
-                if isinstance(press, MenuBound):
-                    unbound = dataclasses.replace(press, menu=0).pack()
-                    pressable.append([button.label, button.args, button.literal, unbound])
-    text = json.dumps(pressable, sort_keys=True, ensure_ascii=False, default=str)
+        found = noted.get(id(reply)) if noted is not None else None
+        pressable += found if found is not None else _pressable(reply)
+    key = []
+    for label, args, literal, data in pressable:
+        typed = tuple((name, type(value), value) for name, value in args.items())
+        if not all(kind in _SCALARS for _, kind, _ in typed):  # a list, a mapping: not remembered
+            return _digest(pressable)
+        key.append((label, typed, literal, data))
+    digest = _DIGESTS.get(tuple(key))
+    if digest is None:
+        digest = _DIGESTS.put(tuple(key), _digest(pressable))
+    return digest
+
+
+def _pressable(reply: Reply) -> list[Pressable]:
+    found: list[Pressable] = []
+    for row in reply.buttons:
+        for button in row:
+            press = parse(button.data, *ALL)
+            if isinstance(press, MenuBound):
+                found.append((button.label, button.args, button.literal, press.unbound(button.data)))
+    return found
+
+
+def _digest(pressable: list[Pressable]) -> str:
+    text = json.dumps([list(p) for p in pressable], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+#: Screen digests by what the screen offers (arguments in the order given: a digest per order is harmless;
+#: with each argument's type, as JSON tells ``true`` from ``1``).
+_DIGESTS: Memo[Hashable, str] = Memo(20_000)
+_SCALARS = frozenset({str, int, bool, type(None)})
 
 
 def arg(args: Args, name: str) -> Any:
