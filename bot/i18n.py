@@ -11,11 +11,15 @@ import datetime as dt
 import gettext
 import io
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from dialogs.i18n import BABEL_LOCALES, N_, NOTICE_ZONE, ListStyle
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -89,7 +93,14 @@ class BabelTranslator:
             raise ValueError(f"unsupported language {lang!r}; use one of {', '.join(LANGUAGES)}")
         self.lang = lang
         self._catalog = catalog(lang)
-        self._locale = BABEL_LOCALES[lang]
+        self._locale_name = BABEL_LOCALES[lang]
+
+    @cached_property
+    def _locale(self) -> Locale:
+        """Babel's locale, parsed once (given by name, Babel parsed it again at every date, list and number)."""
+        from babel import Locale
+
+        return Locale.parse(self._locale_name)
 
     def gettext(self, message: str) -> str:
         return self._catalog.gettext(message)

@@ -407,8 +407,11 @@ def _eligibility_text(
         parts.append(_bullets([stated(r, r.text, tr) for r in every]))
     # What reviewers judge, like the rules: the conditions of every track once, then each track's own.
     parts += condition_lines(program, [a for a in program.assessed if not a.tracks], tr)
+    shared = {id(r) for r in every}  # by identity: comparing content models field by field was slow
     for t in tracks:
-        own = [stated(r, r.text, tr) for r in program.requirements if applies_to(r.tracks, t.id) and r not in every]
+        own = [
+            stated(r, r.text, tr) for r in program.requirements if applies_to(r.tracks, t.id) and id(r) not in shared
+        ]
         judged = [a for a in program.assessed if a.tracks and applies_to(a.tracks, t.id)]
         if own or judged:
             parts.append(_("Requirements for {program}:").format(program=_heading(program, t, tr)))

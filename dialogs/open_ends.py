@@ -11,6 +11,7 @@ notice name them, one short line each.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from dialogs.eligibility import Assessment, Verdict
@@ -40,10 +41,11 @@ def short_condition(condition: Assessed, lang: str) -> str:
     return shorten(condition.text.get(lang), SHORT_LIMIT.get(lang, SHORT_LIMIT["en"]))
 
 
+@functools.lru_cache(maxsize=4096)
 def shorten(text: str, limit: int) -> str:
     """``text`` when it fits in ``limit`` characters; else up to the end of its first clause that
     fits, or the last break (comma) past half the limit, or the last space, with an ellipsis. Words
-    are never cut."""
+    are never cut. Remembered: the texts are the content's, shortened on every screen that lists them."""
     if len(text) <= limit:
         return text
     ends = [i for i, ch in enumerate(text[: limit + 1]) if ch in _CLAUSE_ENDS]
