@@ -37,6 +37,9 @@ LIST_MIDDLE = N_("{items}, {item}")
 LIST_AND = N_("{items} and {item}")
 LIST_OR = N_("{items} or {item}")
 
+#: Lists joined that a translator keeps (the content's names, phones and offices: a few hundred).
+LISTS_KEPT = 4096
+
 #: Language subtags some clients send for a language we have under another code.
 _ALIASES = {"uig": "ug", "uy": "ug", "zho": "zh", "chi": "zh", "cmn": "zh", "eng": "en"}
 
@@ -94,6 +97,7 @@ class BabelTranslator:
         self.lang = lang
         self._catalog = catalog(lang)
         self._locale_name = BABEL_LOCALES[lang]
+        self._lists: dict[tuple[tuple[str, ...], str], str] = {}
 
     @cached_property
     def _locale(self) -> Locale:
@@ -159,6 +163,17 @@ class BabelTranslator:
         return self.gettext("{currency} {amount}").format(currency=currency, amount=figure)
 
     def format_list(self, items: Sequence[str], style: ListStyle = "standard") -> str:
+        """Remembered per items and style: the same names, phones and offices are joined on every screen,
+        and Babel resolves the list patterns anew each time."""
+        key = (tuple(items), style)
+        joined = self._lists.get(key)
+        if joined is None:
+            if len(self._lists) >= LISTS_KEPT:
+                self._lists.clear()
+            joined = self._lists[key] = self._format_list(items, style)
+        return joined
+
+    def _format_list(self, items: Sequence[str], style: ListStyle) -> str:
         if not items:
             return ""
         if self.lang in CATALOG_LISTS:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 from dialogs.eligibility import Assessment, TrackPlan, Verdict, assess, track_plan
 from dialogs.facts import FactValue
 from dialogs.loader import Content
 from dialogs.memo import Memo, PerObject
 from dialogs.relevance import list_facts, mattering_for_all
+from dialogs.rule_plans import MISSING
 from dialogs.rules import operands
 from dialogs.schema_facts import FactDef
 from dialogs.schema_program import Program, Track
@@ -50,6 +52,25 @@ def assess_all(
 
 
 @dataclass(frozen=True)
+class _Group:
+    """Some tracks asked about together (every track for the fit-finder, one for "am I eligible")."""
+
+    pairs: tuple[Pair, ...]
+    plans: tuple[TrackPlan, ...]
+    #: Every fact a requirement of one of them reads, in a fixed order (memo keys follow it).
+    reads: tuple[str, ...]
+
+    def answers(self, facts: Mapping[str, FactValue]) -> tuple[object, ...]:
+        """The answers that can matter to these tracks: a memo key."""
+        return tuple(map(facts.get, self.reads, repeat(MISSING)))
+
+
+def _group(pairs: Sequence[Pair], registry: Mapping[str, FactDef]) -> _Group:
+    plans = tuple(track_plan(p, t, registry) for p, t in pairs)
+    return _Group(tuple(pairs), plans, tuple(sorted({f for plan in plans for f in plan.reads})))
+
+
+@dataclass(frozen=True)
 class _Plan:
     """What the picker needs of one content version besides the tracks' plans."""
 
@@ -57,18 +78,48 @@ class _Plan:
     order: Mapping[str, int]
     #: Facts resting on a list the notice does not contain: never asked.
     lists: frozenset[str]
+    #: Every track of the content.
+    every: _Group
+    #: Groups of tracks by their programs' identities and track ids (each keeps its programs: their
+    #: ids cannot be another's while it lives).
+    groups: Memo[tuple[tuple[int, str | None], ...], _Group]
     #: The question picked, by (tracks, their answers, skipped facts they read): see :func:`next_question`.
-    picked: Memo[tuple[object, ...], tuple[tuple[Program, ...], str | None]]
+    picked: Memo[tuple[object, ...], tuple[_Group, str | None]]
+    #: Every track's assessment, by the answers: see :func:`assess_every`.
+    assessed: Memo[tuple[object, ...], tuple[Assessment, ...]]
 
 
 def _plan(content: Content) -> _Plan:
-    return _Plan({fact_id: i for i, fact_id in enumerate(content.facts)}, list_facts(content.facts), Memo(PICKS_KEPT))
+    return _Plan(
+        {fact_id: i for i, fact_id in enumerate(content.facts)},
+        list_facts(content.facts),
+        _group(content.tracks(), content.facts),
+        Memo(PICKS_KEPT),
+        Memo(PICKS_KEPT),
+        Memo(PICKS_KEPT),
+    )
 
 
-#: Picks kept per content version: the distinct answer sets of a round of applicants.
+#: Picks (and assessments of every track) kept per content version: the distinct answer sets of a round.
 PICKS_KEPT = 20_000
 
 _plans: PerObject[Content, _Plan] = PerObject(_plan)
+
+
+def assess_every(content: Content, facts: Mapping[str, FactValue]) -> tuple[Assessment, ...]:
+    """Every track's assessment, in the content's order (the fit-finder's result), remembered per answers."""
+    plan = _plans(content)
+    key = plan.every.answers(facts)
+    found = plan.assessed.get(key)
+    if found is None:
+        found = plan.assessed.put(
+            key,
+            tuple(
+                Assessment(p, t, *tp.judge(facts))
+                for (p, t), tp in zip(plan.every.pairs, plan.every.plans, strict=True)
+            ),
+        )
+    return found
 
 
 def next_question(
@@ -80,20 +131,20 @@ def next_question(
     those: every applicant of a round starts the fit-finder with the same answers (none), and most
     go on with the same few."""
     plan = _plans(content)
-    tracks = [track_plan(p, t, content.facts) for p, t in pairs]
-    reads = {f for t in tracks for f in t.reads}
-    known = tuple(sorted((f, facts[f]) for f in reads if f in facts))
-    key = (tuple((id(p), t.id) for p, t in pairs), known, frozenset(skipped) & reads)
+    ids = tuple((id(p), t.id) for p, t in pairs)
+    group = plan.groups.get(ids)
+    if group is None:
+        group = plan.groups.put(ids, _group(pairs, content.facts))
+    key = (ids, group.answers(facts), frozenset(skipped).intersection(group.reads))
     hit = plan.picked.get(key)
-    # the entry keeps the programs it was worked out for: their ids cannot be another's while it lives
     if hit is None:
-        hit = plan.picked.put(key, (tuple(p for p, _ in pairs), _pick(pairs, tracks, facts, content, key[2], plan)))
+        # the key names the programs by identity: the group, kept with the pick, keeps them alive
+        hit = plan.picked.put(key, (group, _pick(group, facts, content, key[2], plan)))
     return hit[1]
 
 
 def _pick(
-    pairs: Sequence[Pair],
-    tracks: Sequence[TrackPlan],
+    group: _Group,
     facts: Mapping[str, FactValue],
     content: Content,
     skipped: frozenset[str],
@@ -107,7 +158,7 @@ def _pick(
     only the requirements whose rule reads it (each rule's outcome per answer is remembered by its
     plan); every other requirement keeps the outcome it has now."""
     undecided: list[tuple[Assessment, TrackPlan]] = []
-    for (program, track), track_plan_ in zip(pairs, tracks, strict=True):
+    for (program, track), track_plan_ in zip(group.pairs, group.plans, strict=True):
         verdict, reasons, missing = track_plan_.judge(facts)
         if verdict is Verdict.UNDETERMINED:
             undecided.append((Assessment(program, track, verdict, reasons, missing), track_plan_))

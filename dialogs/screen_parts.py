@@ -15,6 +15,7 @@ from typing import Any
 
 from dialogs.i18n import Translator
 from dialogs.loader import Content
+from dialogs.memo import Memo, PerObject
 from dialogs.schema_program import Program
 
 #: A composed text: ``(args, content, now, tr) -> text``, named ``@name`` in a reply's key.
@@ -24,7 +25,24 @@ Composer = Callable[[dict[str, Any], Content, dt.datetime, Translator], str]
 def program_title(
     content: Content, program_id: str, track_id: str | None, tr: Translator, *, with_track: bool = True
 ) -> str:
-    """A program's short title, with the track's when the program has several (unless ``with_track`` is off)."""
+    """A program's short title, with the track's when the program has several (unless ``with_track`` is off).
+
+    Remembered per content version and translator: a ranking names every track, every screen its program."""
+    titles = _titles(content)
+    key = (program_id, track_id, id(tr), with_track)
+    hit = titles.get(key)
+    # the entry keeps the translator: its identity cannot be another's while it lives
+    if hit is None or hit[0] is not tr:
+        hit = titles.put(key, (tr, _program_title(content, program_id, track_id, tr, with_track=with_track)))
+    return hit[1]
+
+
+_titles: PerObject[Content, Memo[tuple[str, str | None, int, bool], tuple[Translator, str]]] = PerObject(
+    lambda _content: Memo(4096)
+)
+
+
+def _program_title(content: Content, program_id: str, track_id: str | None, tr: Translator, *, with_track: bool) -> str:
     program = content.program(program_id)
     title = program.short_title.get(tr.lang)
     if with_track and len(program.tracks) > 1:

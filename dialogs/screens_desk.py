@@ -24,7 +24,7 @@ from dialogs.explain import (
 )
 from dialogs.i18n import LANGUAGE_NAMES, Translator
 from dialogs.loader import Content
-from dialogs.matcher import rank
+from dialogs.matcher import assess_every, rank
 from dialogs.open_ends import SHORT_LIMIT, needed, needed_lines, open_verdict_label, reviewer_lines, shorten
 from dialogs.routing import question_office
 from dialogs.schedule import applicant_deadline, is_open, program_status
@@ -72,8 +72,8 @@ def _question(args: dict[str, Any], content: Content, now: dt.datetime, tr: Tran
 def _ranking(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
     _ = tr.gettext
     facts = args["facts"]
-    assessments = [assess(p, t, facts, content.facts) for p, t in content.tracks()]
-    ranking = rank(assessments, {(p.id, t.id): is_open(p, t, now) for p, t in content.tracks()})
+    assessments = assess_every(content, facts)
+    ranking = rank(assessments, {(a.program.id, a.track.id): is_open(a.program, a.track, now) for a in assessments})
     parts: list[str] = []
     if ranking.eligible_open:
         parts.append(_("You are eligible, and the window is open:"))

@@ -307,41 +307,50 @@ class PhraseSet:
 
     def __init__(self, phrases: Iterator[str] | list[str] | set[str]) -> None:
         self.phrases = sorted(set(phrases), key=lambda p: (-len(p), p))
-        #: Plain phrases by their first character (a question is read once, left to right)…
-        self._by_first: dict[str, list[str]] = {}
+        #: Plain phrases of two characters or more by their first two (a question is read once, left to
+        #: right, and a common first character begins hundreds of phrases), in the order of ``phrases``…
+        self._by_first_two: dict[str, list[tuple[str, bool]]] = {}
+        #: …the one-character ones by that character (after the longer ones, as ``phrases`` orders them)…
+        self._single: dict[str, list[tuple[str, bool]]] = {}
         #: …and phrases with a gap, searched with their own patterns.
         self._gapped = [p for p in self.phrases if "*" in p]
         for phrase in self.phrases:
             if "*" not in phrase:
-                self._by_first.setdefault(phrase[0], []).append(phrase)
-        self._by_char: dict[str, list[tuple[int, str, tuple[str, ...]]]] = {}
+                table = self._by_first_two if len(phrase) >= 2 else self._single
+                table.setdefault(phrase[:2], []).append((phrase, _spaced(phrase)))
+        #: Per character: (its offset in the phrase, the phrase, the phrase's readings), phrases in order.
+        self._by_char: dict[str, list[tuple[int, str, list[str]]]] = {}
         for phrase in self.phrases:
             if "*" in phrase or len(phrase) < 2 or not all(reading(c) for c in phrase):
                 continue
-            sound = tuple(reading(c) for c in phrase)
+            sound = [reading(c) for c in phrase]
             for offset, char in enumerate(phrase):
                 self._by_char.setdefault(char, []).append((offset, phrase, sound))
 
     def hits(self, text: str) -> dict[str, Hit]:
         """Every phrase present in ``text``, with where; exact occurrences are preferred to sound-alike ones."""
         found: dict[str, Hit] = {}
+        empty: list[tuple[str, bool]] = []
         for start, char in enumerate(text):
-            for phrase in self._by_first.get(char, ()):
+            for phrase, spaced in self._by_first_two.get(text[start : start + 2], empty) + self._single.get(
+                char, empty
+            ):
                 if phrase not in found and text.startswith(phrase, start):
                     end = start + len(phrase)
-                    if not _spaced(phrase) or _bounded(text, start, end):
+                    if not spaced or _bounded(text, start, end):
                         found[phrase] = Hit(start, end, True)
         for phrase in self._gapped:
             hit = _find_gapped(text, phrase)
             if hit is not None:
                 found[phrase] = hit
         sound = [reading(c) for c in text]
+        size = len(text)
         for i, char in enumerate(text):
             for offset, phrase, phrase_sound in self._by_char.get(char, ()):
                 start = i - offset
                 end = start + len(phrase)
-                if start < 0 or end > len(text) or phrase in found:
-                    continue
-                if all(text[start + k] == c or sound[start + k] == phrase_sound[k] for k, c in enumerate(phrase)):
+                # every character as written or sounding alike: as each has one reading (and every one
+                # of the phrase has one), that is the readings alike
+                if start >= 0 and end <= size and phrase not in found and sound[start:end] == phrase_sound:
                     found[phrase] = Hit(start, end, False)
         return found

@@ -14,8 +14,8 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dialogs import inputs
 from dialogs.callbacks import MAX_BYTES, SEPARATOR, CallbackData, CallbackError, parse
@@ -66,7 +66,8 @@ class Payload:
 
 def payload(cls: type[CallbackData], fields: Mapping[str, Any]) -> Payload:
     """``cls`` with ``fields`` (and a message number, for a :class:`MenuBound` class), packed once."""
-    key = (cls, tuple((name, type(value), value) for name, value in fields.items()))
+    # with each value's type: 1 and True (or 1.0) are equal keys but need not pack alike
+    key = (cls, tuple(fields.items()), tuple(map(type, fields.values())))
     found = _PAYLOADS.get(key)
     if found is None:
         if issubclass(cls, MenuBound):
@@ -81,19 +82,19 @@ def payload(cls: type[CallbackData], fields: Mapping[str, Any]) -> Payload:
 _PAYLOADS: Memo[Hashable, Payload] = Memo(20_000)
 
 
-@dataclass(frozen=True)
-class Key:
-    """A button before it is bound to its message: the label and its payload."""
+class Key(NamedTuple):
+    """A button before it is bound to its message: the label and its payload (a tuple: screens make
+    many of them at every drawing)."""
 
     label: str
     payload: Payload
-    args: dict[str, Any] = field(default_factory=dict)
+    args: dict[str, Any]
     literal: bool = False
 
 
 def B(label: str, cls: type[CallbackData], **fields: Any) -> Key:  # noqa: N802 - reads like a constructor
     """A button with a catalog label (a msgid) and a payload of class ``cls``."""
-    return Key(label, payload(cls, fields))
+    return Key(label, payload(cls, fields), {})
 
 
 def content_button(label: str, args: dict[str, Any], cls: type[CallbackData], **fields: Any) -> Key:
@@ -341,10 +342,11 @@ def signature(replies: list[Reply], noted: Mapping[int, list[Pressable]] | None 
         pressable += found if found is not None else _pressable(reply)
     key = []
     for label, args, literal, data in pressable:
-        typed = tuple((name, type(value), value) for name, value in args.items())
-        if not all(kind in _SCALARS for _, kind, _ in typed):  # a list, a mapping: not remembered
+        types = tuple(map(type, args.values()))
+        if not _SCALARS.issuperset(types):  # a list, a mapping: not remembered
             return _digest(pressable)
-        key.append((label, typed, literal, data))
+        # with each argument's type, as JSON tells true from 1
+        key.append((label, tuple(args.items()), types, literal, data))
     digest = _DIGESTS.get(tuple(key))
     if digest is None:
         digest = _DIGESTS.put(tuple(key), _digest(pressable))
@@ -366,8 +368,7 @@ def _digest(pressable: list[Pressable]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-#: Screen digests by what the screen offers (arguments in the order given: a digest per order is harmless;
-#: with each argument's type, as JSON tells ``true`` from ``1``).
+#: Screen digests by what the screen offers (arguments in the order given: a digest per order is harmless).
 _DIGESTS: Memo[Hashable, str] = Memo(20_000)
 _SCALARS = frozenset({str, int, bool, type(None)})
 
