@@ -6,9 +6,9 @@ The steps are real ones: the suite's random walker (tests/walk/walker.py) walks 
 every ``handle`` call it makes is recorded with its state, event, clock and context. The recorded steps
 are sorted by what the applicant was doing and drawn in the proportions of :data:`MIX` (menus and
 program pages, "which program fits me", eligibility answers, free questions, documents and contact
-details). Free questions are the labelled questions of ``tests/data/`` (about a thousand, in Chinese,
-English and Uyghur) rather than the walker's dozen, so they are mostly new to the engine, as an
-applicant's question is. Only ``dialogs.engine.handle`` is timed: no rendering, storage or channel.
+details). Free questions are the labelled questions of ``tests/data/`` (882, in Chinese, English and
+Uyghur) rather than the walker's dozen, each drawn anew: mostly new to the engine, as an applicant's
+question is (the engine keeps its latest 256 readings). Only ``dialogs.engine.handle`` is timed: no rendering, storage or channel.
 
 Printed: steps per second min / median / max over ``--runs`` runs, each run next to a fixed workload
 timed just before it in the same process (a dict copy and a JSON round trip of a conversation's state,
@@ -138,15 +138,18 @@ def labelled_questions() -> list[str]:
     return questions
 
 
-def with_questions(steps: list[Recorded], questions: Sequence[str], rng: random.Random) -> list[Recorded]:
-    """The recorded free questions, each asking one of ``questions`` instead of the walker's few."""
-    return [dataclasses.replace(s, event=TextEvent(rng.choice(questions))) for s in steps]
+def asking(step: Recorded, questions: Sequence[str], rng: random.Random) -> Recorded:
+    """A recorded free question asking one of ``questions`` instead of the walker's few."""
+    return dataclasses.replace(step, event=TextEvent(rng.choice(questions)))
 
 
-def mix(found: dict[str, list[Recorded]], count: int, rng: random.Random) -> list[Recorded]:
+def mix(found: dict[str, list[Recorded]], count: int, rng: random.Random, questions: Sequence[str]) -> list[Recorded]:
+    """``count`` steps drawn in the proportions of :data:`MIX`; each free question drawn asks a question
+    drawn anew (the engine keeps its 256 latest readings: a question asked again is read once)."""
     kinds = [k for k in MIX if found[k]]
     drawn = rng.choices(kinds, weights=[MIX[k] for k in kinds], k=count)
-    return [rng.choice(found[kind]) for kind in drawn]
+    steps = [rng.choice(found[kind]) for kind in drawn]
+    return [asking(s, questions, rng) if k == "free question" else s for s, k in zip(steps, drawn, strict=True)]
 
 
 def baseline(state: State, seconds: float = 0.5) -> float:
@@ -200,8 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     world = World.of(content)
     rng = random.Random(args.seed)
     found = record(world, args.walk, args.seed)
-    found["free question"] = with_questions(found["free question"], labelled_questions(), rng)
-    steps = mix(found, args.steps, rng)
+    questions = labelled_questions()
+    found["free question"] = [asking(s, questions, rng) for s in found["free question"]]
+    steps = mix(found, args.steps, rng, questions)
     typical = statistics.median_low(len(json.dumps(s.state.to_json(), default=str)) for s in steps)
     state = next(s.state for s in steps if len(json.dumps(s.state.to_json(), default=str)) == typical)
     print(
@@ -218,7 +222,9 @@ def main(argv: list[str] | None = None) -> int:
         bases.append(base)
         ratios.append(rate / base)
     print(f"engine steps/s (min / median / max of {args.runs}): {spread(rates, lambda v: f'{v:,.0f}')}")
-    print(f"baseline (dict copy + JSON round trip of a {typical:,}-byte state) ops/s: {spread(bases, lambda v: f'{v:,.0f}')}")
+    print(
+        f"baseline (dict copy + JSON round trip of a {typical:,}-byte state) ops/s: {spread(bases, lambda v: f'{v:,.0f}')}"
+    )
     print(f"engine / baseline: {spread(ratios, lambda v: f'{v:.3f}')}")
     forget_answers()
     cold = steps_per_second(steps[: max(1, args.steps // 4)])
@@ -226,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
 
     finder = [s for s in found["fit-finder"] if is_find_press(s.event)][:20]
     print("CPU ms per step, warm / cold (mean):")
-    rows = [("\"which program fits me\" press", finder)] + [(k, found[k][:200]) for k in MIX if k != "fit-finder"]
+    rows = [('"which program fits me" press', finder)] + [(k, found[k][:200]) for k in MIX if k != "fit-finder"]
     rows.insert(1, ("fit-finder answer", [s for s in found["fit-finder"] if not is_find_press(s.event)][:200]))
     for label, chosen in rows:
         if chosen:

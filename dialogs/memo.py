@@ -44,8 +44,19 @@ class Memo(dict[K, V]):
         return value
 
 
+#: Other tables of answers, kept in their own way (an LRU of recent readings), by how to empty them.
+_FORGETTERS: list[Callable[[], None]] = []
+
+
+def also_forget(forget: Callable[[], None]) -> None:
+    """Have :func:`forget_answers` call ``forget`` too (a table that is not a :class:`Memo`)."""
+    _FORGETTERS.append(forget)
+
+
 def forget_answers() -> None:
     """Empty every memo table: what follows runs as for the first applicant (compiled content stays)."""
+    for forget in _FORGETTERS:
+        forget()
     for ref in _MEMOS:
         memo = ref()
         if memo is not None:

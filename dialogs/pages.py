@@ -25,6 +25,8 @@ _BREAKS = (
 def split_pages(text: str, limit: int = LIMIT) -> tuple[str, ...]:
     """``text`` as consecutive messages of at most ``limit`` characters each, holding every line of it
     in order (the blank lines between two messages dropped)."""
+    if len(text) <= limit:  # one message, as the loop below would make it (most replies)
+        return (text.strip("\n") or "",)
     pages: list[str] = []
     current: list[str] = []
     size = 0

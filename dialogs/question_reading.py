@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dialogs.loader import Content
+from dialogs.memo import also_forget
 from dialogs.question_clues import Cues, Match, Names, find_names, intent_cues, match_items, name_words
 from dialogs.question_index import Item, QuestionIndex, index_for
 from dialogs.question_subjects import plain_numbers
@@ -102,6 +103,9 @@ def read(question: str, content: Content, program_id: str | None = None, *, chos
 def forget_readings() -> None:
     """Drop the recent readings (benchmarks measure reading, not the cache)."""
     _READINGS.clear()
+
+
+also_forget(forget_readings)
 
 
 def warm_up(content: Content) -> None:

@@ -318,39 +318,50 @@ class PhraseSet:
             if "*" not in phrase:
                 table = self._by_first_two if len(phrase) >= 2 else self._single
                 table.setdefault(phrase[:2], []).append((phrase, _spaced(phrase)))
-        #: Per character: (its offset in the phrase, the phrase, the phrase's readings), phrases in order.
-        self._by_char: dict[str, list[tuple[int, str, list[str]]]] = {}
+        # Sound-alike phrases by the readings of their first two characters. A phrase matches where every
+        # character is as written or sounds alike — as each character has one reading, where the
+        # readings are alike — and one character at least is as written. Where a phrase matches at two
+        # places, the one kept is the one a left-to-right reading meets first: at its first character
+        # as written, then in the order of ``by_char`` below (the phrases' order, then the offset).
+        by_char: dict[str, list[tuple[int, str]]] = {}
+        sounding: list[tuple[str, list[str]]] = []
         for phrase in self.phrases:
             if "*" in phrase or len(phrase) < 2 or not all(reading(c) for c in phrase):
                 continue
-            sound = [reading(c) for c in phrase]
+            sounding.append((phrase, [reading(c) for c in phrase]))
             for offset, char in enumerate(phrase):
-                self._by_char.setdefault(char, []).append((offset, phrase, sound))
+                by_char.setdefault(char, []).append((offset, phrase))
+        rank = {(char, entry): i for char, entries in by_char.items() for i, entry in enumerate(entries)}
+        #: (first reading, second reading) → (phrase, its readings, per offset: where ``by_char`` lists it).
+        self._by_sound: dict[tuple[str, str], list[tuple[str, list[str], tuple[int, ...]]]] = {}
+        for phrase, sound in sounding:
+            ranks = tuple(rank[(char, (offset, phrase))] for offset, char in enumerate(phrase))
+            self._by_sound.setdefault((sound[0], sound[1]), []).append((phrase, sound, ranks))
 
     def hits(self, text: str) -> dict[str, Hit]:
         """Every phrase present in ``text``, with where; exact occurrences are preferred to sound-alike ones."""
         found: dict[str, Hit] = {}
-        empty: list[tuple[str, bool]] = []
+        size = len(text)
         for start, char in enumerate(text):
-            for phrase, spaced in self._by_first_two.get(text[start : start + 2], empty) + self._single.get(
-                char, empty
-            ):
-                if phrase not in found and text.startswith(phrase, start):
-                    end = start + len(phrase)
-                    if not spaced or _bounded(text, start, end):
-                        found[phrase] = Hit(start, end, True)
+            for table, key in ((self._by_first_two, text[start : start + 2]), (self._single, char)):
+                for phrase, spaced in table.get(key, ()):
+                    if phrase not in found and text.startswith(phrase, start):
+                        end = start + len(phrase)
+                        if not spaced or _bounded(text, start, end):
+                            found[phrase] = Hit(start, end, True)
         for phrase in self._gapped:
             hit = _find_gapped(text, phrase)
             if hit is not None:
                 found[phrase] = hit
         sound = [reading(c) for c in text]
-        size = len(text)
-        for i, char in enumerate(text):
-            for offset, phrase, phrase_sound in self._by_char.get(char, ()):
-                start = i - offset
+        met: list[tuple[int, int, int, str]] = []
+        for start in range(size - 1):
+            for phrase, phrase_sound, ranks in self._by_sound.get((sound[start], sound[start + 1]), ()):
                 end = start + len(phrase)
-                # every character as written or sounding alike: as each has one reading (and every one
-                # of the phrase has one), that is the readings alike
-                if start >= 0 and end <= size and phrase not in found and sound[start:end] == phrase_sound:
-                    found[phrase] = Hit(start, end, False)
+                if end > size or phrase in found or sound[start:end] != phrase_sound:
+                    continue
+                met += [(start + k, ranks[k], start, phrase) for k, c in enumerate(phrase) if text[start + k] == c]
+        for _, _, start, phrase in sorted(met):
+            if phrase not in found:
+                found[phrase] = Hit(start, start + len(phrase), False)
         return found
