@@ -78,7 +78,7 @@ class _Table:
         self.by_prefix: dict[str, type[CallbackData]] = {}
         for cls in classes:
             self.by_prefix.setdefault(cls.prefix, cls)
-        self.read: Memo[str, CallbackData | None] = Memo(20_000)
+        self.read: Memo[str, CallbackData | None] = Memo(4_096)
 
     def parse(self, data: str) -> CallbackData | None:
         if data in self.read:

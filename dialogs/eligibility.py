@@ -55,8 +55,9 @@ class Assessment:
 #: A verdict without its program and track (the memo must not keep the content alive).
 Judged = tuple[Verdict, tuple[Reason, ...], tuple[str, ...]]
 
-#: Verdicts kept per track: the distinct answers to its facts a round of applicants gives.
-VERDICTS_KEPT = 8_192
+#: Verdicts kept per track (and as many sets of facts that matter): the answers to its facts most applicants
+#: share. About a kilobyte each: a few dozen tracks keep some tens of megabytes at most.
+VERDICTS_KEPT = 1_024
 
 
 class TrackPlan:

@@ -56,6 +56,8 @@ class _Group:
     """Some tracks asked about together (every track for the fit-finder, one for "am I eligible")."""
 
     pairs: tuple[Pair, ...]
+    #: The pairs by their programs' identities and track ids.
+    ids: tuple[tuple[int, str | None], ...]
     plans: tuple[TrackPlan, ...]
     #: Every fact a requirement of one of them reads, in a fixed order (memo keys follow it).
     reads: tuple[str, ...]
@@ -67,7 +69,8 @@ class _Group:
 
 def _group(pairs: Sequence[Pair], registry: Mapping[str, FactDef]) -> _Group:
     plans = tuple(track_plan(p, t, registry) for p, t in pairs)
-    return _Group(tuple(pairs), plans, tuple(sorted({f for plan in plans for f in plan.reads})))
+    ids = tuple((id(p), t.id) for p, t in pairs)
+    return _Group(tuple(pairs), ids, plans, tuple(sorted({f for plan in plans for f in plan.reads})))
 
 
 @dataclass(frozen=True)
@@ -94,14 +97,17 @@ def _plan(content: Content) -> _Plan:
         {fact_id: i for i, fact_id in enumerate(content.facts)},
         list_facts(content.facts),
         _group(content.tracks(), content.facts),
+        Memo(GROUPS_KEPT),
         Memo(PICKS_KEPT),
-        Memo(PICKS_KEPT),
-        Memo(PICKS_KEPT),
+        Memo(PICKS_KEPT // 2),
     )
 
 
-#: Picks (and assessments of every track) kept per content version: the distinct answer sets of a round.
-PICKS_KEPT = 20_000
+#: Picks kept per content version (and half as many assessments of every track, some kilobytes each):
+#: the answer sets most applicants share.
+PICKS_KEPT = 4_096
+#: Sets of tracks asked about together: every track, and each track on its own.
+GROUPS_KEPT = 256
 
 _plans: PerObject[Content, _Plan] = PerObject(_plan)
 
@@ -135,7 +141,8 @@ def next_question(
     group = plan.groups.get(ids)
     if group is None:
         group = plan.groups.put(ids, _group(pairs, content.facts))
-    key = (ids, group.answers(facts), frozenset(skipped).intersection(group.reads))
+    # the group's own ids (one tuple for every key of the group, not one per key)
+    key = (group.ids, group.answers(facts), frozenset(skipped).intersection(group.reads))
     hit = plan.picked.get(key)
     if hit is None:
         # the key names the programs by identity: the group, kept with the pick, keeps them alive

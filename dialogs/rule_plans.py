@@ -30,8 +30,8 @@ TRUE, FALSE, UNKNOWN = Outcome(True), Outcome(False), Outcome(None)
 
 Evaluator = Callable[[Facts], Outcome]
 
-#: Outcomes kept per rule: the distinct answers to its facts a round of applicants gives.
-OUTCOMES_KEPT = 4_096
+#: Outcomes kept per rule: the distinct answers to its one to three facts a round of applicants gives.
+OUTCOMES_KEPT = 512
 
 
 class RulePlan:

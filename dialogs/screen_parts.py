@@ -38,7 +38,7 @@ def program_title(
 
 
 _titles: PerObject[Content, Memo[tuple[str, str | None, int, bool], tuple[Translator, str]]] = PerObject(
-    lambda _content: Memo(4096)
+    lambda _content: Memo(1_024)
 )
 
 

@@ -79,7 +79,7 @@ def payload(cls: type[CallbackData], fields: Mapping[str, Any]) -> Payload:
     return found
 
 
-_PAYLOADS: Memo[Hashable, Payload] = Memo(20_000)
+_PAYLOADS: Memo[Hashable, Payload] = Memo(4_096)
 
 
 class Key(NamedTuple):
@@ -369,7 +369,7 @@ def _digest(pressable: list[Pressable]) -> str:
 
 
 #: Screen digests by what the screen offers (arguments in the order given: a digest per order is harmless).
-_DIGESTS: Memo[Hashable, str] = Memo(20_000)
+_DIGESTS: Memo[Hashable, str] = Memo(4_096)
 _SCALARS = frozenset({str, int, bool, type(None)})
 
 
