@@ -48,6 +48,8 @@ class Payload:
     #: For a payload bound to a message (:class:`MenuBound`): what follows its number; else the whole data.
     tail: str
     bound: bool
+    #: The data as it reads bound to no message (menu 0): what :func:`signature` compares.
+    unbound: str
 
     def data(self, menu: int) -> str:
         """The button's data on message ``menu``."""
@@ -58,11 +60,6 @@ class Payload:
             raise CallbackError(f"{self.prefix} packs to more than {MAX_BYTES} bytes: {data!r}")
         return data
 
-    @property
-    def unbound(self) -> str:
-        """The data as it reads bound to no message (menu 0): what :func:`signature` compares."""
-        return f"{self.prefix}{SEPARATOR}0{self.tail}" if self.bound else self.tail
-
 
 def payload(cls: type[CallbackData], fields: Mapping[str, Any]) -> Payload:
     """``cls`` with ``fields`` (and a message number, for a :class:`MenuBound` class), packed once."""
@@ -72,9 +69,10 @@ def payload(cls: type[CallbackData], fields: Mapping[str, Any]) -> Payload:
     if found is None:
         if issubclass(cls, MenuBound):
             unbound = cls(menu=0, **fields).pack()
-            found = Payload(cls.prefix, unbound[len(cls.prefix) + len(SEPARATOR) + 1 :], True)
+            found = Payload(cls.prefix, unbound[len(cls.prefix) + len(SEPARATOR) + 1 :], True, unbound)
         else:
-            found = Payload(cls.prefix, cls(**fields).pack(), False)
+            data = cls(**fields).pack()
+            found = Payload(cls.prefix, data, False, data)
         _PAYLOADS.put(key, found)
     return found
 
