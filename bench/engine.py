@@ -143,11 +143,17 @@ def asking(step: Recorded, questions: Sequence[str], rng: random.Random) -> Reco
     return dataclasses.replace(step, event=TextEvent(rng.choice(questions)))
 
 
-def mix(found: dict[str, list[Recorded]], count: int, rng: random.Random, questions: Sequence[str]) -> list[Recorded]:
-    """``count`` steps drawn in the proportions of :data:`MIX`; each free question drawn asks a question
+def mix(
+    found: dict[str, list[Recorded]],
+    count: int,
+    rng: random.Random,
+    questions: Sequence[str],
+    weights: dict[str, int] = MIX,
+) -> list[Recorded]:
+    """``count`` steps drawn in the proportions of ``weights``; each free question drawn asks a question
     drawn anew (the engine keeps its 256 latest readings: a question asked again is read once)."""
-    kinds = [k for k in MIX if found[k]]
-    drawn = rng.choices(kinds, weights=[MIX[k] for k in kinds], k=count)
+    kinds = [k for k in weights if found.get(k) and weights[k] > 0]
+    drawn = rng.choices(kinds, weights=[weights[k] for k in kinds], k=count)
     steps = [rng.choice(found[kind]) for kind in drawn]
     return [asking(s, questions, rng) if k == "free question" else s for s, k in zip(steps, drawn, strict=True)]
 
@@ -189,12 +195,31 @@ def spread(values: Sequence[float], fmt: Callable[[float], str]) -> str:
     return " / ".join(fmt(v) for v in (min(values), statistics.median(values), max(values)))
 
 
+def _weights(text: str) -> dict[str, int]:
+    """``menu=20,documents=40``: the kinds named get those weights, the others none."""
+    weights = {}
+    for part in text.split(","):
+        kind, _, weight = part.partition("=")
+        if kind.strip() not in MIX or not weight.strip().isdigit():
+            raise argparse.ArgumentTypeError(f"{part!r}: use kind=weight with a kind of {', '.join(MIX)}")
+        weights[kind.strip()] = int(weight)
+    return weights
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.engine", description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=20_000, help="steps per run (default 20,000)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs (default 3)")
     parser.add_argument("--walk", type=int, default=4_000, help="walker steps recorded (default 4,000)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--mix",
+        type=_weights,
+        default=MIX,
+        help="kinds of step and their weights, e.g. menu=20,documents=40 (default: "
+        + ",".join(f"{k}={w}" for k, w in MIX.items())
+        + ")",
+    )
     args = parser.parse_args(argv)
 
     began = time.perf_counter()
@@ -205,13 +230,13 @@ def main(argv: list[str] | None = None) -> int:
     found = record(world, args.walk, args.seed)
     questions = labelled_questions()
     found["free question"] = [asking(s, questions, rng) for s in found["free question"]]
-    steps = mix(found, args.steps, rng, questions)
+    steps = mix(found, args.steps, rng, questions, args.mix)
     typical = statistics.median_low(len(json.dumps(s.state.to_json(), default=str)) for s in steps)
     state = next(s.state for s in steps if len(json.dumps(s.state.to_json(), default=str)) == typical)
     print(
         f"recorded {sum(map(len, found.values())):,} engine calls in {args.walk:,} walker steps "
         f"({', '.join(f'{k} {len(v):,}' for k, v in found.items())}); a run draws {args.steps:,}: "
-        + ", ".join(f"{k} {w}%" for k, w in MIX.items())
+        + ", ".join(f"{k} {w * 100 / sum(args.mix.values()):.0f}%" for k, w in args.mix.items())
     )
 
     rates, bases, ratios = [], [], []

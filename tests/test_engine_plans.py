@@ -81,8 +81,8 @@ def reference_mattering(
         groups.append(merged)
     reach: list[set[bool | None]] = []
     pivots: list[dict[str, tuple[bool, bool]]] = []
-    for requirements, variables in groups:
-        can, pivot = _reference_search(requirements, sorted(variables), facts, registry)
+    for requirements, linked_facts in groups:
+        can, pivot = _reference_search(requirements, sorted(linked_facts), facts, registry)
         reach.append(can)
         pivots.append(pivot)
     found: set[str] = set()
