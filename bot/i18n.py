@@ -37,7 +37,8 @@ LIST_MIDDLE = N_("{items}, {item}")
 LIST_AND = N_("{items} and {item}")
 LIST_OR = N_("{items} or {item}")
 
-#: Lists joined that a translator keeps (the content's names, phones and offices: a few hundred).
+#: Lists joined (and moments written out) that a translator keeps: the content's names, phones, offices
+#: and deadlines, a few hundred.
 LISTS_KEPT = 4096
 
 #: Language subtags some clients send for a language we have under another code.
@@ -98,6 +99,7 @@ class BabelTranslator:
         self._catalog = catalog(lang)
         self._locale_name = BABEL_LOCALES[lang]
         self._lists: dict[tuple[tuple[str, ...], str], str] = {}
+        self._moments: dict[tuple[dt.datetime, bool, bool], str] = {}
 
     @cached_property
     def _locale(self) -> Locale:
@@ -113,6 +115,16 @@ class BabelTranslator:
         return self._catalog.ngettext(singular, plural, n)
 
     def datetime(self, moment: dt.datetime, *, with_time: bool = True, zone: bool = True) -> str:
+        """Remembered per moment: the content's deadlines are shown on screen after screen."""
+        key = (moment, with_time, zone)
+        shown = self._moments.get(key)
+        if shown is None:
+            if len(self._moments) >= LISTS_KEPT:
+                self._moments.clear()
+            shown = self._moments[key] = self._datetime(moment, with_time=with_time, zone=zone)
+        return shown
+
+    def _datetime(self, moment: dt.datetime, *, with_time: bool, zone: bool) -> str:
         from babel.dates import format_date, format_time
 
         local = moment.astimezone(ZoneInfo(NOTICE_ZONE))
