@@ -218,9 +218,7 @@ async def one_run(url: str, content: Content, levels: tuple[int, ...], tmp: Path
         for level in levels:
             latencies, errors = [], []
             per_user = PER_USER.get(level, 2)
-            await asyncio.gather(
-                *(user_walk(desk, f"u{level}-{n}", per_user, latencies, errors) for n in range(level))
-            )
+            await asyncio.gather(*(user_walk(desk, f"u{level}-{n}", per_user, latencies, errors) for n in range(level)))
             ordered = sorted(latencies) or [float("nan")]
             run.p50[level] = ordered[len(ordered) // 2]
             run.p99[level] = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]

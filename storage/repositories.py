@@ -48,7 +48,7 @@ from storage.models import (
     question_id,
     question_reference,
 )
-from storage.views import ApplicantRecord, DocumentRecord, OutboxItem, QuestionRecord, SubmissionRecord
+from storage.views import ApplicantRecord, DocumentRecord, Opened, OutboxItem, QuestionRecord, SubmissionRecord
 
 #: The PostgreSQL channel a new content version is announced on (``bot.content_live`` listens).
 CONTENT_CHANNEL = "content_versions"
@@ -233,6 +233,19 @@ class ApplicantRepository(_Repository):
 
 
 class ConversationRepository(_Repository):
+    async def open(self, channel: str, external_id: str) -> Opened | None:
+        """The applicant of this channel user with their conversation on it, in one statement (an
+        ordinary event reads nothing else); None for someone never seen."""
+        query = (
+            select(Applicant.id, Applicant.language, Conversation.state, Conversation.version)
+            .outerjoin(
+                Conversation, (Conversation.applicant_id == Applicant.id) & (Conversation.channel == Applicant.channel)
+            )
+            .where(Applicant.channel == channel, Applicant.external_id == external_id)
+        )
+        row = (await self._session.execute(query)).first()
+        return None if row is None else Opened(row.id, row.language, row.state, row.version)
+
     async def load(self, applicant_id: int, channel: str) -> tuple[dict[str, Any], int] | None:
         """The saved state and its version, or None for a first conversation."""
         record = await self.load_record(applicant_id, channel)
