@@ -738,6 +738,25 @@ class OutboxRepository(_Repository):
         )
         return {chat for chat in await self._session.scalars(query) if chat}
 
+    async def prune_sent(self, before: datetime, *, keep_kinds: tuple[str, ...] = ()) -> int:
+        """Delete notifications delivered before ``before``; returns how many.
+
+        Kept whatever their age: the kinds in ``keep_kinds`` (a submission's messages in a staff chat,
+        which a withdrawal edits and a resubmission points back to) and rows with a once-key (without
+        the row, a schedule deriving the same follower message again would send it a second time)."""
+        result = await self._session.execute(
+            delete(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.SENT.value,
+                OutboxMessage.updated_at < before,
+                OutboxMessage.dedupe_key.is_(None),
+                OutboxMessage.kind.not_in(keep_kinds),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        assert isinstance(result, CursorResult)
+        return result.rowcount
+
     async def pending_count(self) -> int:
         """Notifications still to deliver (given-up ones not counted)."""
         query = (
