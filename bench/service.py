@@ -57,6 +57,8 @@ SCRIPT = ("/start", "info", "*", "/start", "help", "/start", "mine", "/start", "
 #: Events per applicant at each concurrency level: enough for a p99, few enough for 1,000 applicants.
 PER_USER = {1: 300, 10: 30, 50: 8, 200: 4, 1000: 2}
 SINGLE_EVENTS = 300
+#: The single-applicant figure alternates this many blocks of the service and of the plain loop.
+BLOCKS = 10
 
 
 def next_event(step: int, replies: list[Reply]) -> Event:
@@ -90,22 +92,37 @@ def counting(database: Database) -> Iterator[Counter]:
         event.remove(database.engine.sync_engine, "before_cursor_execute", count)
 
 
+@dataclass
+class Walker:
+    """One applicant following :data:`SCRIPT`, resumable (the single-applicant figure alternates blocks
+    of it with blocks of the plain loop, so that both see the same load on a shared machine)."""
+
+    desk: Desk
+    user: str
+    step: int = 0
+    replies: list[Reply] = field(default_factory=list)
+
+    async def walk(self, events: int, latencies: list[float], errors: list[str]) -> None:
+        for _ in range(events):
+            began = time.perf_counter()
+            event = next_event(self.step, self.replies)
+            self.step += 1
+            try:
+                handled = await self.desk.handle("bench", self.user, event, NOW)
+            except Exception as error:  # noqa: BLE001 - counted and shown: the bench must finish
+                errors.append(type(error).__name__)
+                self.replies = []
+                continue
+            latencies.append(time.perf_counter() - began)
+            self.replies = handled.replies
+
+
 async def user_walk(desk: Desk, user: str, events: int, latencies: list[float], errors: list[str]) -> None:
-    replies: list[Reply] = []
-    for step in range(events):
-        began = time.perf_counter()
-        try:
-            handled = await desk.handle("bench", user, next_event(step, replies), NOW)
-        except Exception as error:  # noqa: BLE001 - counted and shown: the bench must finish
-            errors.append(type(error).__name__)
-            replies = []
-            continue
-        latencies.append(time.perf_counter() - began)
-        replies = handled.replies
+    await Walker(desk, user).walk(events, latencies, errors)
 
 
-async def plain_loop(database: Database, events: int, state: dict[str, Any]) -> float:
-    """Events/s of the least the service must do: read one row by key, write it back, commit."""
+async def plain_table(database: Database, state: dict[str, Any]) -> Table:
+    """The plain loop's table, with one row holding a state like the applicant's."""
     metadata = MetaData()
     table = Table(
         "bench_plain",
@@ -115,13 +132,18 @@ async def plain_loop(database: Database, events: int, state: dict[str, Any]) -> 
         Column("state", Text),
         Column("version", Integer),
     )
-    engine = database.engine
-    async with engine.begin() as connection:
+    async with database.engine.begin() as connection:
         await connection.run_sync(metadata.create_all)
         await connection.execute(table.insert().values(key="bench:one", state=json.dumps(state), version=1))
+    return table
+
+
+async def plain_loop(database: Database, table: Table, events: int) -> float:
+    """Seconds for ``events`` rounds of the least the service must do: read one row by key, write it back,
+    commit."""
     began = time.perf_counter()
     for _ in range(events):
-        async with engine.begin() as connection:
+        async with database.engine.begin() as connection:
             row = (await connection.execute(select(table).where(table.c.key == "bench:one"))).one()
             loaded = json.loads(row.state)
             await connection.execute(
@@ -129,7 +151,7 @@ async def plain_loop(database: Database, events: int, state: dict[str, Any]) -> 
                 .where(table.c.id == row.id, table.c.version == row.version)
                 .values(state=json.dumps(loaded), version=row.version + 1)
             )
-    return events / (time.perf_counter() - began)
+    return time.perf_counter() - began
 
 
 @dataclass
@@ -202,18 +224,24 @@ async def one_run(url: str, content: Content, levels: tuple[int, ...], tmp: Path
         # one applicant, events one after another
         latencies: list[float] = []
         errors: list[str] = []
-        await user_walk(desk, "single-warm", len(SCRIPT), latencies, errors)
-        with counting(database) as counter:
-            began = time.perf_counter()
-            await user_walk(desk, "single", SINGLE_EVENTS, latencies, errors)
-            elapsed = time.perf_counter() - began
-        run.service = SINGLE_EVENTS / elapsed
-        run.statements = counter.statements / SINGLE_EVENTS
+        single = Walker(desk, "single")
+        await single.walk(len(SCRIPT), latencies, errors)  # warm-up, and the conversation the plain row copies
         async with database.uow() as uow:
             applicant = await uow.applicants.find("bench", "single")
-            assert applicant is not None
-            loaded = await uow.conversations.load(applicant.id, "bench")
-        run.plain = await plain_loop(database, SINGLE_EVENTS, loaded[0] if loaded else {})
+            loaded = await uow.conversations.load(applicant.id, "bench") if applicant else None
+        table = await plain_table(database, loaded[0] if loaded else {})
+        service_seconds = plain_seconds = 0.0
+        with counting(database) as counter:
+            for _ in range(BLOCKS):
+                began = time.perf_counter()
+                await single.walk(SINGLE_EVENTS // BLOCKS, latencies, errors)
+                service_seconds += time.perf_counter() - began
+                counted = counter.statements
+                plain_seconds += await plain_loop(database, table, SINGLE_EVENTS // BLOCKS)
+                counter.statements = counted  # the plain loop's statements are not the service's
+        run.service = SINGLE_EVENTS / service_seconds
+        run.plain = SINGLE_EVENTS / plain_seconds
+        run.statements = counter.statements / SINGLE_EVENTS
         # N applicants at once
         for level in levels:
             latencies, errors = [], []

@@ -35,6 +35,7 @@ from storage.db import Database
 from storage.effects import APPLICANT_RECEIPT, Applied, apply_effects
 from storage.errors import ConcurrentUpdate, DuplicateReference
 from storage.files import FileStore
+from storage.hotpath import open_conversation, save_conversation
 from storage.models import new_reference
 from storage.views import Opened
 
@@ -160,6 +161,13 @@ class Desk:
                 # is not, and the write lock is not held across the file system.
                 await asyncio.to_thread(self.files.write, effect.stored_name, effect.content)
         new_state = outcome.state.to_json()
+        if not outcome.effects and opened.version is not None and opened.language == outcome.state.lang:
+            # An ordinary event: its new state is all it writes, in one statement on a plain connection.
+            async with self.database.writes, self.database.engine.begin() as connection:
+                await save_conversation(
+                    connection, opened.applicant_id, channel, new_state, expected_version=opened.version, now=now
+                )
+            return Handled(outcome.state, outcome.replies, Applied())
         async with self.database.writes, self.database.uow() as uow:
             # Only the database is awaited from here to the commit (one writer at a time on SQLite).
             await uow.conversations.save(
@@ -196,8 +204,8 @@ class Desk:
 
     async def _open(self, channel: str, user: str, now: dt.datetime) -> Opened:
         """The applicant and their conversation, in one statement; someone new is stored first."""
-        async with self.database.reads, self.database.uow() as uow:
-            opened = await uow.conversations.open(channel, user)
+        async with self.database.reads:
+            opened = await open_conversation(self.database.engine, channel, user)
         if opened is not None:
             return opened
         async with self.database.writes, self.database.uow() as uow:

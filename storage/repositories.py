@@ -27,6 +27,7 @@ from storage.errors import (
     StatusConflict,
     StorageError,
 )
+from storage.hotpath import open_query, opened, save_statement, stale
 from storage.models import (
     AdminDraft,
     Applicant,
@@ -236,15 +237,7 @@ class ConversationRepository(_Repository):
     async def open(self, channel: str, external_id: str) -> Opened | None:
         """The applicant of this channel user with their conversation on it, in one statement (an
         ordinary event reads nothing else); None for someone never seen."""
-        query = (
-            select(Applicant.id, Applicant.language, Conversation.state, Conversation.version)
-            .outerjoin(
-                Conversation, (Conversation.applicant_id == Applicant.id) & (Conversation.channel == Applicant.channel)
-            )
-            .where(Applicant.channel == channel, Applicant.external_id == external_id)
-        )
-        row = (await self._session.execute(query)).first()
-        return None if row is None else Opened(row.id, row.language, row.state, row.version)
+        return opened((await self._session.execute(open_query(channel, external_id))).first())
 
     async def load(self, applicant_id: int, channel: str) -> tuple[dict[str, Any], int] | None:
         """The saved state and its version, or None for a first conversation."""
@@ -287,19 +280,11 @@ class ConversationRepository(_Repository):
             if inserted is None:
                 raise ConcurrentUpdate(f"conversation of applicant {applicant_id} on {channel} already exists")
             return 1
-        matched = await self._matched(
-            update(Conversation)
-            .where(
-                Conversation.applicant_id == applicant_id,
-                Conversation.channel == channel,
-                Conversation.version == expected_version,
-            )
-            .values(state=dict(state), schema=schema, version=expected_version + 1, updated_at=now)
+        statement = save_statement(
+            applicant_id, channel, state, expected_version=expected_version, now=now, schema=schema
         )
-        if matched != 1:
-            raise ConcurrentUpdate(
-                f"conversation of applicant {applicant_id} on {channel} is no longer at version {expected_version}"
-            )
+        if await self._matched(statement) != 1:
+            raise stale(applicant_id, channel, expected_version)
         return expected_version + 1
 
 
