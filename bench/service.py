@@ -205,6 +205,7 @@ def open_bench_database(url: str) -> Database:
             cursor = dbapi_connection.cursor()
             cursor.execute(f"SET search_path TO {schema}")
             cursor.close()
+            dbapi_connection.commit()  # the driver opened a transaction for it: a rollback would undo it
 
         return Database(engine)
     return Database.open(url)
