@@ -33,8 +33,10 @@ class Throttle:
         self.idle = burst / rate
         self._swept = clock()
 
-    def __len__(self) -> int:
-        """How many people the throttle holds a bucket for."""
+    @property
+    def tracked(self) -> int:
+        """How many people the throttle holds a bucket for (not ``__len__``: an empty throttle must
+        stay truthy, callers write ``throttle or Throttle()``)."""
         return len(self._buckets)
 
     def check(self, user_id: int) -> str:
