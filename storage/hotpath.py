@@ -3,7 +3,7 @@ write the conversation back if nobody saved it meanwhile.
 
 An ordinary event (a menu, an answer, a page of information) has no effect beyond its new state, so it
 needs neither the ORM session nor the identity map: on a plain connection the same two statements ran
-about 1.7x as many events a second on SQLite (bench/service.py). The repositories build their statements
+roughly 1.6-1.8x as many events a second on SQLite in a micro-benchmark on this (shared, noisy) machine. The repositories build their statements
 from here too (:class:`storage.repositories.ConversationRepository`), so the two paths cannot drift apart.
 """
 
