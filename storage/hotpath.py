@@ -3,8 +3,8 @@ write the conversation back if nobody saved it meanwhile.
 
 An ordinary event (a menu, an answer, a page of information) has no effect beyond its new state, so it
 needs neither the ORM session nor the identity map: on a plain connection the same two statements ran
-roughly 1.6-1.8x as many events a second on SQLite in a micro-benchmark on this (shared, noisy) machine. The repositories build their statements
-from here too (:class:`storage.repositories.ConversationRepository`), so the two paths cannot drift apart.
+roughly 1.6-1.8x as many events a second on SQLite (a micro-benchmark on a shared, noisy machine). The
+repositories build their statements from here too (:class:`storage.repositories.ConversationRepository`), so the two paths cannot drift apart.
 """
 
 from __future__ import annotations
