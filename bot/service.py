@@ -1,8 +1,11 @@
 """One event from one applicant, end to end, in one unit of work.
 
-Load the conversation and the applicant's submissions, let the pure engine
-decide, write accepted files, then save the new state and apply the effects in
-the same transaction: either all of it is committed or none of it. Every
+Read the applicant and their conversation (one statement), let the pure engine
+decide (reading the applicant's submissions and questions only when the event
+reaches a screen that needs them, see :class:`dialogs.engine.RecordsNeeded`),
+write accepted files, then save the new state and apply the effects in one short
+transaction: either all of it is committed or none of it. The state is saved only
+if nobody saved it since it was read (its version), else the event runs again. Every
 channel (terminal, aiogram, python-telegram-bot) calls :meth:`Desk.handle`.
 """
 
@@ -10,11 +13,20 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.i18n import LANGUAGES, translator
-from dialogs.engine import Context, QuestionView, SubmissionView, handle
+from dialogs.engine import (
+    UNREAD,
+    UNREAD_QUESTIONS,
+    Context,
+    Outcome,
+    QuestionView,
+    RecordsNeeded,
+    SubmissionView,
+    handle,
+)
 from dialogs.events import Event, Reply, StoreFile
 from dialogs.loader import Content
 from dialogs.question_reading import warm_up
@@ -23,7 +35,9 @@ from storage.db import Database
 from storage.effects import APPLICANT_RECEIPT, Applied, apply_effects
 from storage.errors import ConcurrentUpdate, DuplicateReference
 from storage.files import FileStore
+from storage.hotpath import open_conversation, save_conversation
 from storage.models import new_reference
+from storage.views import Opened
 
 #: How often to retry an event whose conversation another event changed meanwhile.
 RETRIES = 3
@@ -125,37 +139,44 @@ class Desk:
         queue_receipts: bool,
     ) -> Handled:
         content, content_number = self.content, self._content_number()
-        async with self.database.uow() as uow:
-            applicant = await uow.applicants.get_or_create(channel, user, now=now)
-            loaded = await uow.conversations.load(applicant.id, channel)
-            if loaded is None:
-                state, version = State(lang=applicant.language or lang_hint or self.default_lang), None
-            else:
-                state, version = State.from_json(loaded[0]), loaded[1]
-            comments = await uow.submissions.latest_comments(applicant.id)
-            views = [
-                SubmissionView(s.reference, s.program, s.track, s.status, s.created_at, comments.get(s.reference))
-                for s in await uow.submissions.list_for(applicant.id)
-            ]
-            questions = [
-                QuestionView(q.text, q.program, q.office, q.asked_at, q.answer, q.answered_at)
-                for q in await uow.questions.list_for(applicant.id)
-            ]
-            context = Context(
-                f"{channel}:{user}", tuple(views), tuple(questions), reference=self._references(), translator=translator
-            )
-            outcome = handle(state, event, content, now, context)
-            for effect in outcome.effects:
-                if isinstance(effect, StoreFile):
-                    # Written before the commit: a file without a row is harmless, a row without its file is not.
-                    await asyncio.to_thread(self.files.write, effect.stored_name, effect.content)
+        opened = await self._open(channel, user, now)
+        lang = opened.language or lang_hint or self.default_lang
+        reference = self._references()
+
+        def decide(submissions: Sequence[SubmissionView], questions: Sequence[QuestionView]) -> tuple[State, Outcome]:
+            # the state is made afresh for each run: the engine may change the one it is given
+            state = State(lang=lang) if opened.state is None else State.from_json(opened.state)
+            context = Context(f"{channel}:{user}", submissions, questions, reference=reference, translator=translator)
+            return state, handle(state, event, content, now, context)
+
+        try:
+            state, outcome = decide(UNREAD, UNREAD_QUESTIONS)
+        except RecordsNeeded:
+            # a screen that shows or checks the submissions (or questions): read them, decide again
+            submissions, questions = await self._records(opened.applicant_id)
+            state, outcome = decide(submissions, questions)
+        for effect in outcome.effects:
+            if isinstance(effect, StoreFile):
+                # Written before the transaction: a file without a row is harmless, a row without its file
+                # is not, and the write lock is not held across the file system.
+                await asyncio.to_thread(self.files.write, effect.stored_name, effect.content)
+        new_state = outcome.state.to_json()
+        if not outcome.effects and opened.version is not None and opened.language == outcome.state.lang:
+            # An ordinary event: its new state is all it writes, in one statement on a plain connection.
+            async with self.database.writes, self.database.engine.begin() as connection:
+                await save_conversation(
+                    connection, opened.applicant_id, channel, new_state, expected_version=opened.version, now=now
+                )
+            return Handled(outcome.state, outcome.replies, Applied())
+        async with self.database.writes, self.database.uow() as uow:
+            # Only the database is awaited from here to the commit (one writer at a time on SQLite).
             await uow.conversations.save(
-                applicant.id, channel, outcome.state.to_json(), expected_version=version, now=now
+                opened.applicant_id, channel, new_state, expected_version=opened.version, now=now
             )
             applied = await apply_effects(
                 uow,
                 outcome.effects,
-                applicant_id=applicant.id,
+                applicant_id=opened.applicant_id,
                 now=now,
                 asker=display_name,
                 content_version=content_number,
@@ -169,10 +190,10 @@ class Desk:
                         row = await uow.outbox.enqueue(APPLICANT_RECEIPT, submission.reference, payload, now)
                         applied.outbox.append(row)
                 replies = [reply for reply in replies if reply.key != RECEIPT]
-            if applicant.language != outcome.state.lang and not applied.forgotten:
+            if opened.language != outcome.state.lang and not applied.forgotten:
                 # What staff send later (a return, an answer) is written in the language the person reads,
                 # guessed from their app at first and theirs once they pick one.
-                await uow.applicants.set_language(applicant.id, outcome.state.lang, now=now)
+                await uow.applicants.set_language(opened.applicant_id, outcome.state.lang, now=now)
             if applied.forgotten:
                 # files of an application never submitted go too
                 applied.released_files += [
@@ -180,6 +201,31 @@ class Desk:
                 ]
             await uow.commit()
         return Handled(outcome.state, replies, applied)
+
+    async def _open(self, channel: str, user: str, now: dt.datetime) -> Opened:
+        """The applicant and their conversation, in one statement; someone new is stored first."""
+        async with self.database.reads:
+            opened = await open_conversation(self.database.engine, channel, user)
+        if opened is not None:
+            return opened
+        async with self.database.writes, self.database.uow() as uow:
+            applicant = await uow.applicants.get_or_create(channel, user, now=now)
+            await uow.commit()
+        return Opened(applicant.id, applicant.language, None, None)
+
+    async def _records(self, applicant_id: int) -> tuple[tuple[SubmissionView, ...], tuple[QuestionView, ...]]:
+        """The applicant's submissions (with staff's latest comments) and questions, as the engine shows them."""
+        async with self.database.reads, self.database.uow() as uow:
+            comments = await uow.submissions.latest_comments(applicant_id)
+            submissions = tuple(
+                SubmissionView(s.reference, s.program, s.track, s.status, s.created_at, comments.get(s.reference))
+                for s in await uow.submissions.list_for(applicant_id)
+            )
+            questions = tuple(
+                QuestionView(q.text, q.program, q.office, q.asked_at, q.answer, q.answered_at)
+                for q in await uow.questions.list_for(applicant_id)
+            )
+        return submissions, questions
 
     async def language(self, channel: str, user: str, lang_hint: str | None = None) -> str:
         """The language a person reads: theirs once known, else the channel's guess, else the default."""

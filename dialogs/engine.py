@@ -7,8 +7,27 @@ channels and storage import it by.
 
 from __future__ import annotations
 
-from dialogs.flows.context import Context, Outcome, QuestionView, SubmissionView
+from dialogs.flows.context import (
+    UNREAD,
+    UNREAD_QUESTIONS,
+    Context,
+    Outcome,
+    QuestionView,
+    RecordsNeeded,
+    SubmissionView,
+)
 from dialogs.flows.driver import MENU_COMMANDS, handle
 from dialogs.flows.language import LANGUAGES
 
-__all__ = ["LANGUAGES", "MENU_COMMANDS", "Context", "Outcome", "QuestionView", "SubmissionView", "handle"]
+__all__ = [
+    "LANGUAGES",
+    "MENU_COMMANDS",
+    "UNREAD",
+    "UNREAD_QUESTIONS",
+    "Context",
+    "Outcome",
+    "QuestionView",
+    "RecordsNeeded",
+    "SubmissionView",
+    "handle",
+]

@@ -8,6 +8,7 @@ the default ``sqlite+aiosqlite:///data/bot.db`` works on a fresh checkout.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date, datetime
 from decimal import Decimal
@@ -83,12 +84,27 @@ def make_engine(url: str | URL = DEFAULT_URL, *, echo: bool = False) -> AsyncEng
     return create_async_engine(parsed, echo=echo, json_serializer=_dumps, pool_pre_ping=True)
 
 
+def _pool_size(engine: AsyncEngine) -> int:
+    """Connections the engine keeps open (1 for pools without a size: SQLite in memory)."""
+    size = getattr(engine.sync_engine.pool, "size", None)
+    return max(1, size()) if callable(size) else 1
+
+
 class Database:
-    """An engine and its session factory; hands out one :class:`UnitOfWork` per event."""
+    """An engine and its session factory; hands out one :class:`UnitOfWork` per event.
+
+    ``reads`` and ``writes`` bound how many units of work the service has open at once: waiting
+    on an asyncio semaphore costs nothing, while events contending for pool connections or for
+    SQLite's one write lock (busy waits of up to :data:`SQLITE_BUSY_TIMEOUT`) turned a burst into
+    seconds of tail latency. SQLite has a single writer, so writes go one at a time in the process
+    and a write transaction never waits for another of ours; PostgreSQL takes as many as the pool."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False, autoflush=True)
+        pool = _pool_size(engine)
+        self.reads = asyncio.Semaphore(pool)
+        self.writes = asyncio.Semaphore(1 if engine.dialect.name == "sqlite" else pool)
 
     @classmethod
     def open(cls, url: str | URL = DEFAULT_URL, *, echo: bool = False) -> Database:

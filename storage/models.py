@@ -163,7 +163,11 @@ class Document(Base):
     """A file received for one checklist item; the bytes live in the file store under ``stored_name``."""
 
     __tablename__ = "documents"
-    __table_args__ = (Index("ix_documents_submission", "submission_id"),)
+    __table_args__ = (
+        Index("ix_documents_submission", "submission_id"),
+        # which stored files are still in use (after an applicant's data is deleted) is asked by name
+        Index("ix_documents_stored_name", "stored_name"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))

@@ -27,6 +27,7 @@ from storage.errors import (
     StatusConflict,
     StorageError,
 )
+from storage.hotpath import open_query, opened, save_statement, stale
 from storage.models import (
     AdminDraft,
     Applicant,
@@ -48,7 +49,7 @@ from storage.models import (
     question_id,
     question_reference,
 )
-from storage.views import ApplicantRecord, DocumentRecord, OutboxItem, QuestionRecord, SubmissionRecord
+from storage.views import ApplicantRecord, DocumentRecord, Opened, OutboxItem, QuestionRecord, SubmissionRecord
 
 #: The PostgreSQL channel a new content version is announced on (``bot.content_live`` listens).
 CONTENT_CHANNEL = "content_versions"
@@ -233,6 +234,11 @@ class ApplicantRepository(_Repository):
 
 
 class ConversationRepository(_Repository):
+    async def open(self, channel: str, external_id: str) -> Opened | None:
+        """The applicant of this channel user with their conversation on it, in one statement (an
+        ordinary event reads nothing else); None for someone never seen."""
+        return opened((await self._session.execute(open_query(channel, external_id))).first())
+
     async def load(self, applicant_id: int, channel: str) -> tuple[dict[str, Any], int] | None:
         """The saved state and its version, or None for a first conversation."""
         record = await self.load_record(applicant_id, channel)
@@ -274,19 +280,11 @@ class ConversationRepository(_Repository):
             if inserted is None:
                 raise ConcurrentUpdate(f"conversation of applicant {applicant_id} on {channel} already exists")
             return 1
-        matched = await self._matched(
-            update(Conversation)
-            .where(
-                Conversation.applicant_id == applicant_id,
-                Conversation.channel == channel,
-                Conversation.version == expected_version,
-            )
-            .values(state=dict(state), schema=schema, version=expected_version + 1, updated_at=now)
+        statement = save_statement(
+            applicant_id, channel, state, expected_version=expected_version, now=now, schema=schema
         )
-        if matched != 1:
-            raise ConcurrentUpdate(
-                f"conversation of applicant {applicant_id} on {channel} is no longer at version {expected_version}"
-            )
+        if await self._matched(statement) != 1:
+            raise stale(applicant_id, channel, expected_version)
         return expected_version + 1
 
 
@@ -724,6 +722,25 @@ class OutboxRepository(_Repository):
             OutboxMessage.destination.is_not(None),
         )
         return {chat for chat in await self._session.scalars(query) if chat}
+
+    async def prune_sent(self, before: datetime, *, keep_kinds: tuple[str, ...] = ()) -> int:
+        """Delete notifications delivered before ``before``; returns how many.
+
+        Kept whatever their age: the kinds in ``keep_kinds`` (a submission's messages in a staff chat,
+        which a withdrawal edits and a resubmission points back to) and rows with a once-key (without
+        the row, a schedule deriving the same follower message again would send it a second time)."""
+        result = await self._session.execute(
+            delete(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.SENT.value,
+                OutboxMessage.updated_at < before,
+                OutboxMessage.dedupe_key.is_(None),
+                OutboxMessage.kind.not_in(keep_kinds),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        assert isinstance(result, CursorResult)
+        return result.rowcount
 
     async def pending_count(self) -> int:
         """Notifications still to deliver (given-up ones not counted)."""

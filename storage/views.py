@@ -76,3 +76,14 @@ class QuestionRecord:
     text: str
     lang: str
     asked_at: datetime
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What an ordinary event reads, in one statement: who the applicant is and their conversation."""
+
+    applicant_id: int
+    language: str | None
+    #: The saved state and its version; None for a first conversation on this channel.
+    state: dict[str, Any] | None
+    version: int | None

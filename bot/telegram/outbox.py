@@ -65,6 +65,10 @@ MAX_BACKOFF = dt.timedelta(hours=1)
 ALBUM_SIZE = 10
 #: How long claimed rows stay hidden from other workers without a heartbeat.
 LEASE = dt.timedelta(seconds=30)
+#: How long a delivered notification is kept (for whoever looks into a complaint) before it is deleted.
+KEEP_SENT = dt.timedelta(days=30)
+#: How often the worker deletes what is older than that: the table stays the size of a month's traffic.
+PRUNE_EVERY = dt.timedelta(hours=1)
 
 
 #: Attempts a notification gets when the bot itself fails on it (not Telegram) before it is a dead letter.
@@ -165,6 +169,8 @@ class OutboxWorker:
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
+        self.keep_sent = KEEP_SENT
+        self._pruned_at: dt.datetime | None = None
 
     # ------------------------------------------------------------------ running
 
@@ -201,6 +207,7 @@ class OutboxWorker:
             # and the wait below then returns at once instead of leaving that row for the next poll.
             self._wake.clear()
             try:
+                await self.prune_if_due()
                 busy = await self.run_once()
             except asyncio.CancelledError:
                 raise
@@ -211,6 +218,21 @@ class OutboxWorker:
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+
+    async def prune_if_due(self) -> int:
+        """Delete notifications delivered more than :attr:`keep_sent` ago, once per :data:`PRUNE_EVERY`
+        (and at the first round); returns how many went. A submission's messages in a staff chat stay:
+        a withdrawal edits them and a resubmission points back to them."""
+        now = self.now()
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return 0
+        self._pruned_at = now
+        async with self.database.writes, self.database.uow() as uow:
+            pruned = await uow.outbox.prune_sent(now - self.keep_sent, keep_kinds=SHOWN_KINDS)
+            await uow.commit()
+        if pruned:
+            log.info("outbox: %d delivered notifications older than %s deleted", pruned, self.keep_sent)
+        return pruned
 
     async def run_once(self, limit: int | None = None) -> int:
         """Deliver what is due now (at most ``limit`` rows, :attr:`batch` by default); returns how many
