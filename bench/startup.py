@@ -1,6 +1,6 @@
 """Cold start to the first reply, per channel, and the bot's memory with many conversations in flight.
 
-Run: ``.venv/bin/python bench/startup.py [--runs 3] [--conversations 10000] [--skip-rss]``
+Run: ``.venv/bin/python bench/startup.py [--runs 3] [--conversations 10000] [--skip-rss] [--root CHECKOUT]``
 
 Cold start is the time from launching ``python -m bot`` in a fresh process to the first reply it
 sends: on the terminal channel (the first line printed after the automatic ``/start``), and on
@@ -27,7 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+#: The bot measured: this checkout, or another one (``--root``, e.g. the main branch for a "before").
+ROOT = Path(os.environ.get("BENCH_ROOT") or Path(__file__).resolve().parent.parent)
 sys.path.insert(0, str(ROOT))
 
 TOKEN = "123456:BENCH-TOKEN"
@@ -232,8 +233,13 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=10_000)
     parser.add_argument("--skip-rss", action="store_true")
     parser.add_argument("--skip-start", action="store_true")
+    parser.add_argument("--root", type=Path, help="measure the bot of another checkout (default: this one)")
     parser.add_argument("--rss-child", nargs=4, metavar=("RUNTIME", "BASE", "DIR", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.root is not None:  # the processes measured run the other checkout's bot
+        global ROOT
+        ROOT = args.root.resolve()
+        os.environ["BENCH_ROOT"] = str(ROOT)
     if args.rss_child:
         runtime, base, folder, count = args.rss_child
         asyncio.run(rss_child(runtime, base, Path(folder), int(count)))
