@@ -3,6 +3,10 @@
 A person tapping quickly is fine (a burst of ``burst`` events); beyond that each
 user gets ``rate`` events a second. The first event over the limit is answered
 with a note; the rest are dropped quietly until tokens return.
+
+A bucket that has filled up again says nothing a new one would not, so buckets
+idle that long are swept out (at most once every :data:`SWEEP_EVERY` seconds):
+the map holds the users active in the last moments, not every user ever seen.
 """
 
 from __future__ import annotations
@@ -12,7 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 
-@dataclass
+#: Seconds between sweeps of the buckets that have filled up again.
+SWEEP_EVERY = 60.0
+
+
+@dataclass(slots=True)
 class _Bucket:
     tokens: float
     at: float
@@ -25,10 +33,17 @@ class Throttle:
         self.burst = burst
         self._clock = clock
         self._buckets: dict[int, _Bucket] = {}
+        self._next_sweep = clock() + SWEEP_EVERY
+
+    def __len__(self) -> int:
+        """Users with a bucket now (those whose bucket has not filled up again since their last event)."""
+        return len(self._buckets)
 
     def check(self, user_id: int) -> str:
         """``ok`` to handle the event, ``warn`` to drop it with a note, ``drop`` to drop it quietly."""
         now = self._clock()
+        if now >= self._next_sweep:
+            self._sweep(now)
         bucket = self._buckets.get(user_id)
         if bucket is None:
             bucket = self._buckets[user_id] = _Bucket(float(self.burst), now)
@@ -42,3 +57,10 @@ class Throttle:
             return "drop"
         bucket.warned = True
         return "warn"
+
+    def _sweep(self, now: float) -> None:
+        """Forget the buckets that are full again: a new bucket is full, and its warning unsent, too."""
+        self._next_sweep = now + SWEEP_EVERY
+        full = [user for user, b in self._buckets.items() if b.tokens + (now - b.at) * self.rate >= self.burst]
+        for user in full:
+            del self._buckets[user]
