@@ -32,6 +32,7 @@ ROOT = Path(os.environ.get("BENCH_ROOT") or Path(__file__).resolve().parent.pare
 sys.path.insert(0, str(ROOT))
 
 TOKEN = "123456:BENCH-TOKEN"
+SELF = str(Path(__file__).resolve())
 
 
 def rss_mb() -> float:
@@ -196,7 +197,7 @@ async def rss_run(runtime: str, conversations: int) -> dict[str, float]:
         with tempfile.TemporaryDirectory(prefix=f"bench-rss-{runtime}-") as folder:
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
-                str(Path(__file__).resolve()),
+                SELF,
                 "--rss-child",
                 runtime,
                 api.base,

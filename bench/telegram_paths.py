@@ -62,7 +62,7 @@ def aiogram_bot() -> Any:
     from aiogram.client.session.base import BaseSession
 
     class StubSession(BaseSession):
-        async def make_request(self, bot: Any, method: Any, timeout: int | None = None) -> Any:
+        async def make_request(self, bot: Any, method: Any, timeout: int | None = None) -> Any:  # noqa: ASYNC109
             name = type(method).__api_method__
             if name == "getUpdates":
                 await asyncio.sleep(0.5)  # an empty long poll

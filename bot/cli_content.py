@@ -65,9 +65,9 @@ def run(args: argparse.Namespace, now: dt.datetime) -> int:
 
 
 async def _run(args: argparse.Namespace, now: dt.datetime) -> int:
+    from bot.content_cache import cache_for
     from bot.content_live import LiveContent
     from bot.i18n import translator
-    from bot.content_cache import cache_for
     from bot.publishing import Publisher
     from bot.settings import Settings
     from dialogs.loader import SHIPPED

@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-
 #: Seconds between sweeps of the buckets that have filled up again.
 SWEEP_EVERY = 60.0
 
