@@ -34,8 +34,10 @@ class Throttle:
         self._buckets: dict[int, _Bucket] = {}
         self._next_sweep = clock() + SWEEP_EVERY
 
-    def __len__(self) -> int:
-        """Users with a bucket now (those whose bucket has not filled up again since their last event)."""
+    @property
+    def users(self) -> int:
+        """Users with a bucket now (those whose bucket has not filled up again since their last event).
+        A property, not ``__len__``: an empty throttle must stay truthy (``throttle or Throttle()``)."""
         return len(self._buckets)
 
     def check(self, user_id: int) -> str:

@@ -18,10 +18,10 @@ def test_users_whose_bucket_filled_up_again_are_forgotten() -> None:
     throttle = Throttle(rate=1.0, burst=3, clock=clock)
     for user in range(10_000):
         assert throttle.check(user) == "ok"
-    assert len(throttle) == 10_000
+    assert throttle.users == 10_000
     clock.now += SWEEP_EVERY
     assert throttle.check(42) == "ok"
-    assert len(throttle) == 1  # only the one who just wrote
+    assert throttle.users == 1  # only the one who just wrote
 
 
 def test_a_user_still_over_the_limit_is_kept_and_stays_throttled() -> None:
@@ -30,7 +30,7 @@ def test_a_user_still_over_the_limit_is_kept_and_stays_throttled() -> None:
     assert [throttle.check(7) for _ in range(4)] == ["ok", "ok", "warn", "drop"]
     clock.now += SWEEP_EVERY  # 0.6 of a token back: not full, so not forgotten
     assert throttle.check(8) == "ok"
-    assert len(throttle) == 2
+    assert throttle.users == 2
     assert throttle.check(7) == "drop"  # still over the limit, and already warned
 
 
