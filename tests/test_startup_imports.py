@@ -1,5 +1,6 @@
 """The terminal channel and the command line start without the Telegram libraries (aiogram's import
-alone takes seconds and ~150 MB), and the terminal's first reply does not wait for the pinyin tables."""
+alone takes seconds and ~150 MB), Alembic when there is nothing to migrate, or the pypinyin package (its
+phrase dictionary, ~45 MB: only its table of readings is read)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ PROBE = """
 import json, sys
 from bot.cli import main
 code = main(sys.argv[1:])
-heavy = sorted({name.split(".")[0] for name in sys.modules} & {"aiogram", "telegram", "alembic"})
+heavy = sorted({name.split(".")[0] for name in sys.modules} & {"aiogram", "telegram", "alembic", "pypinyin"})
 print("PROBE " + json.dumps({"code": code, "heavy": heavy}))
 """
 
