@@ -320,6 +320,7 @@ async def _telegram(args: argparse.Namespace, settings: Settings, start: dt.date
 
 
 async def _chat(args: argparse.Namespace, settings: Settings, start: dt.datetime | None) -> int:
+    from bot.content_cache import cache_for
     from bot.content_live import LiveContent
     from bot.local import Terminal
     from bot.service import Desk
@@ -328,7 +329,7 @@ async def _chat(args: argparse.Namespace, settings: Settings, start: dt.datetime
     from storage.files import FileStore
 
     database = await open_database(settings.database_url)
-    live = LiveContent(database, disk=args.content or SHIPPED)
+    live = LiveContent(database, disk=args.content or SHIPPED, load=cache_for(settings).load)
     try:
         await live.start()
     except Exception:

@@ -65,6 +65,7 @@ def run(args: argparse.Namespace, now: dt.datetime) -> int:
 
 
 async def _run(args: argparse.Namespace, now: dt.datetime) -> int:
+    from bot.content_cache import cache_for
     from bot.content_live import LiveContent
     from bot.i18n import translator
     from bot.publishing import Publisher
@@ -75,7 +76,7 @@ async def _run(args: argparse.Namespace, now: dt.datetime) -> int:
     settings = Settings()
     database = await open_database(settings.database_url)
     try:
-        live = LiveContent(database, disk=args.content or SHIPPED)
+        live = LiveContent(database, disk=args.content or SHIPPED, load=cache_for(settings).load)
         await live.start(watch=False)
         publisher = Publisher(database, live)
         tr = translator(args.lang)

@@ -17,14 +17,14 @@ import contextlib
 import datetime as dt
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from dialogs.content_files import load_files, read_folder
 from dialogs.loader import SHIPPED, Content
 from dialogs.problems import ContentError, Problem
-from dialogs.question_reading import warm_up
+from dialogs.question_index import index_for
 from storage.db import Database
 from storage.errors import ConcurrentUpdate
 from storage.models import ContentVersion
@@ -62,8 +62,12 @@ class LiveContent:
         disk: Path = SHIPPED,
         poll: float | None = None,
         clock: Callable[[], dt.datetime] = utc_now,
+        load: Callable[[Mapping[str, str]], Content] | None = None,
     ) -> None:
+        """``load``: how a set of files becomes content (default: :func:`load_files`, then its question
+        index built; :class:`bot.content_cache.ContentCache` keeps both between runs)."""
         self.database = database
+        self._load_files = load or _load_and_index
         self.disk = Path(disk)
         self._poll = poll
         self._clock = clock
@@ -91,15 +95,20 @@ class LiveContent:
 
     async def start(self, *, watch: bool = True) -> None:
         """Run on the newest good version (seeding version 1 from disk on an empty database), then follow."""
-        disk_files, disk_content = await self._read_disk()
         async with self.database.uow() as uow:
             latest = await uow.content_versions.latest_number()
         if latest is None:
+            disk_files, disk_content = await self._read_disk()
             if disk_content is None:
                 disk_files, disk_content = await self._shipped_instead()
             await self._seed(disk_files, disk_content)
         else:
             await self._load_newest_good(latest)
+            # a restart on unchanged files (the usual case) need not load them a second time to compare
+            if await self._disk_is_in_force():
+                disk_content = None
+            else:
+                disk_files, disk_content = await self._read_disk()
             if disk_content is not None and disk_content.version != self().version:
                 log.info(
                     "the content on disk (%s) differs from version %d in force; to use it: "
@@ -118,10 +127,20 @@ class LiveContent:
                 await self._watcher
             self._watcher = None
 
+    async def _disk_is_in_force(self) -> bool:
+        """Whether the folder on disk holds exactly the files of the version in force."""
+        try:
+            files = await asyncio.to_thread(read_folder, self.disk)
+        except OSError:
+            return False
+        async with self.database.uow() as uow:
+            row = await uow.content_versions.get(self.number)
+        return row is not None and _text_files(row) == files
+
     async def _read_disk(self) -> tuple[dict[str, str], Content | None]:
         try:
             files = await asyncio.to_thread(read_folder, self.disk)
-            return files, await asyncio.to_thread(load_files, files)
+            return files, await asyncio.to_thread(self._load_files, files)
         except ContentError as error:
             self.disk_problems = error.problems
             log.error(
@@ -140,7 +159,7 @@ class LiveContent:
         if self.disk != SHIPPED:
             try:
                 files = await asyncio.to_thread(read_folder, SHIPPED)
-                content = await asyncio.to_thread(load_files, files)
+                content = await asyncio.to_thread(self._load_files, files)
                 log.warning("running on the content shipped with the bot instead")
                 return files, content
             except ContentError:
@@ -196,7 +215,7 @@ class LiveContent:
             row = await uow.content_versions.get(number)
         if row is None:
             return None
-        content = await asyncio.to_thread(load_files, _text_files(row))
+        content = await asyncio.to_thread(self._load_files, _text_files(row))
         self._loaded[number] = content
         while len(self._loaded) > KEEP_LOADED:
             self._loaded.popitem(last=False)
@@ -217,12 +236,11 @@ class LiveContent:
                 return False
             old = self()
             try:
-                content = await asyncio.to_thread(load_files, _text_files(row))
+                content = await asyncio.to_thread(self._load_files, _text_files(row))
             except ContentError as error:  # validated when published; only a newer check could refuse it
                 log.error("content version %d does not load; staying on %d: %s", row.number, self.number, error)
                 return False
-            # its question index is built here, off the event loop, not on the first applicant's question
-            await asyncio.to_thread(warm_up, content)
+            # its question index was built with it, off the event loop, not on the first applicant's question
             self._loaded[row.number] = content
             self._switch(row.number, content)
             self.last_switch_delay = max(0.0, (self._clock() - row.created_at).total_seconds())
@@ -287,6 +305,13 @@ class LiveContent:
                 if connection is not None and not connection.is_closed():
                     with contextlib.suppress(Exception):
                         await connection.close()
+
+
+def _load_and_index(files: Mapping[str, str]) -> Content:
+    """The content of ``files`` with its question index built (never on an applicant's first question)."""
+    content = load_files(dict(files))
+    index_for(content)
+    return content
 
 
 def _text_files(row: ContentVersion) -> dict[str, str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -74,7 +75,8 @@ class Desk:
         self._references = references
         #: Called after a commit that queued notifications (the outbox worker wakes up at once).
         self.outbox_listeners: list[Callable[[], None]] = []
-        warm_up(content())
+        #: The converters and readings a free question needs are loaded after the first reply, not before.
+        self._warm_pending = True
         for lang in LANGUAGES:
             translator(lang)  # compile every catalog now: a broken one stops the start, not a conversation
 
@@ -117,8 +119,17 @@ class Desk:
             if handled.applied.outbox:
                 for listener in self.outbox_listeners:
                     listener()
+            if self._warm_pending:
+                self._warm_up()
             return handled
         raise AssertionError("unreachable")
+
+    def _warm_up(self) -> None:
+        """Once the first reply is ready: load what reading a free question needs (``pypinyin``'s readings,
+        0.3 s) in a thread, so the first applicant is not kept waiting by it and the first question is not
+        either. Daemon: a process that ends sooner does not wait for it."""
+        self._warm_pending = False
+        threading.Thread(target=warm_up, args=(self.content,), name="warm-up", daemon=True).start()
 
     async def _release(self, stored_names: list[str]) -> None:
         """Remove files no document refers to any more (after an applicant deleted their data)."""

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     staff_chat_id: int | None = None
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     default_locale: Literal["zh", "en", "ug"] = "zh"
+    #: Loaded content and question indexes kept between runs (beyond CONTRACT §5); default: a ``cache``
+    #: folder next to FILES_DIR (``data/cache``). Safe to delete at any time.
+    cache_dir: str | None = None
     #: Seconds a notification being sent stays with its worker without a heartbeat: how soon the
     #: notifications of a bot killed mid-send go out after its restart.
     outbox_lease_seconds: float = Field(default=30.0, gt=0)

@@ -149,9 +149,16 @@ def index_for(content: Content) -> QuestionIndex:
     index = _CACHE.get(id(content))
     if index is None:
         index = build_index(content)
-        _CACHE[id(content)] = index
-        weakref.finalize(content, _CACHE.pop, id(content), None)
+        adopt(content, index)
     return index
+
+
+def adopt(content: Content, index: QuestionIndex) -> None:
+    """Use ``index`` as the index of ``content`` (one built earlier for the same content, e.g. kept on disk
+    between runs: building it is most of a start)."""
+    if id(content) not in _CACHE:
+        weakref.finalize(content, _CACHE.pop, id(content), None)
+    _CACHE[id(content)] = index
 
 
 def _texts(*texts: Text | None) -> list[str]:

@@ -29,10 +29,13 @@ ignored), as long as at least one character is exactly right.
 from __future__ import annotations
 
 import functools
+import importlib.util
+import json
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -228,9 +231,14 @@ def uyghur_keys(text: str) -> str:
 
 @functools.cache
 def _readings_table() -> dict[int, str]:
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    return pinyin_dict
+    """pypinyin's table of readings by code point, read from its JSON file: importing ``pypinyin`` (as
+    ``pypinyin.pinyin_dict`` would) also loads its phrase dictionary, ~45 MB and half a second this
+    table does not need."""
+    spec = importlib.util.find_spec("pypinyin")  # finds the package without running it
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("pypinyin is not installed")
+    raw = json.loads((Path(spec.origin).parent / "pinyin_dict.json").read_text(encoding="utf-8"))
+    return {int(code): readings for code, readings in raw.items()}
 
 
 @functools.lru_cache(maxsize=65536)

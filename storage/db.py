@@ -121,7 +121,10 @@ async def open_database(url: str | URL = DEFAULT_URL, *, run_migrations: bool = 
     """Migrate ``url`` to the newest schema (by default) and open it: what the bot does at start."""
     database = Database.open(url)
     if run_migrations:
-        from storage.migrate import migrate_engine
+        from storage.schema_head import at_head
 
-        await migrate_engine(database.engine)
+        if not await at_head(database.engine):
+            from storage.migrate import migrate_engine
+
+            await migrate_engine(database.engine)
     return database

@@ -215,7 +215,9 @@ class ThrottlingMiddleware(BaseMiddleware):
 
 
 def build_dispatcher(desk: TelegramDesk) -> Dispatcher:
-    dispatcher = Dispatcher()
+    # no FSM: the desk keeps every conversation in its database; aiogram's in-memory FSM would keep a record
+    # for every chat ever seen and add a middleware to every update
+    dispatcher = Dispatcher(disable_fsm=True)
     router = Router(name="desk")
     for observer in (router.message, router.callback_query):
         observer.outer_middleware(IncomingMiddleware())

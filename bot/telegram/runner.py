@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot.content_cache import cache_for
 from bot.content_live import LiveContent
 from bot.content_of import of_versions
 from bot.publishing import Publisher
@@ -94,7 +95,9 @@ class TelegramBot:
         content: Callable[[], Content]
         if isinstance(self.content, Path):
             # a folder: its files seed version 1 on an empty database; the newest version runs, and follows
-            self.live = LiveContent(self.database, disk=self.content, clock=self.wall_clock)
+            self.live = LiveContent(
+                self.database, disk=self.content, clock=self.wall_clock, load=cache_for(settings).load
+            )
             await self.live.start()
             content = self.live
         else:
