@@ -10,6 +10,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
+
+
+class Verdicts(Protocol):
+    """A throttle: this one in the process, or :class:`bot.telegram.redis_throttle.RedisThrottle`."""
+
+    async def verdict(self, user_id: int) -> str: ...
 
 
 @dataclass
@@ -42,3 +49,7 @@ class Throttle:
             return "drop"
         bucket.warned = True
         return "warn"
+
+    async def verdict(self, user_id: int) -> str:
+        """:meth:`check`, awaitable like the Redis throttle's (the desk calls this one)."""
+        return self.check(user_id)
