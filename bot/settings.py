@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     #: Messages a second the bot sends overall (Telegram allows about 30; a local Bot API server more).
     telegram_per_second: int = Field(default=30, ge=1)
+    #: Seconds without a new part before an album is answered (longer when the machine is loaded: a
+    #: part that waits longer than this for its turn is answered as an album of its own).
+    album_quiet_seconds: float = Field(default=1.0, gt=0, le=30)
 
     @model_validator(mode="after")
     def _webhook_needs_a_secret(self) -> Settings:

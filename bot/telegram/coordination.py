@@ -39,7 +39,7 @@ class Coordination:
         return self.user_locks.hold
 
     def albums(self, flush: Flush, quiet: float) -> RedisAlbumCollector:
-        return RedisAlbumCollector(self.redis, f"{self.prefix}album:", flush, quiet=quiet)
+        return RedisAlbumCollector(self.redis, f"{self.prefix}album:", flush, quiet=quiet, busy=self.chat_locks.held)
 
     def throttle(self) -> RedisThrottle:
         return RedisThrottle(self.redis, f"{self.prefix}throttle:")

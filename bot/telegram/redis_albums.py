@@ -5,7 +5,9 @@ webhook workers the items land on different processes. Every part is appended
 to the album's list in Redis; the worker that added the first part becomes the
 album's owner (one atomic script decides it) and waits for ``quiet`` seconds
 without a new part, then takes the whole list (atomically, only if nothing came
-meanwhile) and hands it on as one answer. A part arriving after the take starts
+meanwhile, and not while an update of the chat is being handled: under load a
+part may wait longer than the quiet time for its turn) and hands it on as one
+answer. A part arriving after the take starts
 a new album, as it would in one process after the quiet time.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -58,8 +61,18 @@ def load(text: str | bytes) -> IncomingMessage:
 class RedisAlbumCollector:
     """:class:`bot.telegram.albums.AlbumCollector`'s interface, shared by every worker on one Redis."""
 
-    def __init__(self, redis: Redis, prefix: str, flush: Flush, *, quiet: float = 1.0) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        prefix: str,
+        flush: Flush,
+        *,
+        quiet: float = 1.0,
+        busy: Callable[[int], Awaitable[bool]] | None = None,
+    ) -> None:
+        """``busy(chat)``: whether an update of the chat is being handled now (its part may be one)."""
         self.redis = redis
+        self._busy = busy
         self.prefix = prefix
         self._flush = flush
         self._quiet = quiet
@@ -76,7 +89,7 @@ class RedisAlbumCollector:
         assert message.media_group_id is not None
         keys = self._keys(message)
         if await self._add(keys=keys, args=[dump(message), KEEP_MS]) == 1:
-            task = asyncio.get_running_loop().create_task(self._own(keys))
+            task = asyncio.get_running_loop().create_task(self._own(message.chat_id, keys))
             self._tasks.add(task)
             task.add_done_callback(self._done)
 
@@ -86,12 +99,14 @@ class RedisAlbumCollector:
         self._tasks.add(task)
         task.add_done_callback(self._done)
 
-    async def _own(self, keys: list[str]) -> None:
+    async def _own(self, chat: int, keys: list[str]) -> None:
         while True:
             seen = await self.redis.get(keys[1])
             await asyncio.sleep(self._quiet)
             if seen is None:
                 return
+            if self._busy is not None and await self._busy(chat):
+                continue
             parts = await self._take(keys=keys, args=[seen])
             if parts is not None:
                 break

@@ -72,6 +72,10 @@ class RedisKeyedLocks:
                     await heartbeat
                 await self._release(keys=[name], args=[token])
 
+    async def held(self, key: Hashable) -> bool:
+        """Whether some process holds ``key``'s lock now."""
+        return bool(await self.redis.exists(f"{self.prefix}{key}"))
+
     async def _heartbeat(self, name: str, token: str) -> None:
         while True:
             await asyncio.sleep(self.lease_ms / 3000)
@@ -88,4 +92,3 @@ class LocalKeyedLocks:
     async def hold(self, key: Hashable) -> AsyncIterator[None]:
         async with self._locks(key):
             yield
-

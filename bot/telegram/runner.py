@@ -69,7 +69,7 @@ class TelegramBot:
         content: Callable[[], Content] | Path,
         clock: Callable[[], dt.datetime],
         *,
-        album_quiet: float = 1.0,
+        album_quiet: float | None = None,
         outbox_poll: float = 1.0,
         throttle: Throttle | None = None,
         wall_clock: Callable[[], dt.datetime] = utc_now,
@@ -82,7 +82,7 @@ class TelegramBot:
         self.settings = settings
         self.content = content
         self.clock = clock
-        self.album_quiet = album_quiet
+        self.album_quiet = settings.album_quiet_seconds if album_quiet is None else album_quiet
         self.outbox_poll = outbox_poll
         self.throttle = throttle
         self.wall_clock = wall_clock
