@@ -55,6 +55,20 @@ class RedisKeyedLocks:
 
     @contextlib.asynccontextmanager
     async def hold(self, key: Hashable) -> AsyncIterator[None]:
+        """Hold ``key``'s lock; from the call on, :meth:`held` says so (a waiter counts as a holder)."""
+        wanting = f"{self.prefix}{key}:wanting"
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.incr(wanting)
+            pipe.pexpire(wanting, self.lease_ms)
+            await pipe.execute()
+        try:
+            async with self._take(key):
+                yield
+        finally:
+            await self.redis.decr(wanting)
+
+    @contextlib.asynccontextmanager
+    async def _take(self, key: Hashable) -> AsyncIterator[None]:
         async with self._local(key):
             name = f"{self.prefix}{key}"
             token = secrets.token_hex(8)
@@ -73,8 +87,13 @@ class RedisKeyedLocks:
                 await self._release(keys=[name], args=[token])
 
     async def held(self, key: Hashable) -> bool:
-        """Whether some process holds ``key``'s lock now."""
-        return bool(await self.redis.exists(f"{self.prefix}{key}"))
+        """Whether some process holds ``key``'s lock now or waits for it (an album's owner asks: an
+        update of the chat in hand or queued may be the album's next part)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.exists(f"{self.prefix}{key}")
+            pipe.get(f"{self.prefix}{key}:wanting")
+            held, wanting = await pipe.execute()
+        return bool(held) or int(wanting or 0) > 0
 
     async def _heartbeat(self, name: str, token: str) -> None:
         while True:

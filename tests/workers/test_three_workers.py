@@ -103,7 +103,7 @@ def check(api: FakeBotAPI, results: dict[int, list[Step]], log: str) -> None:
         if steps[-1].kind == "album":  # last: its answer comes after its quiet time, maybe before its 200
             seen += sent[steps[-1].before :]
         wanted = [EXPECTED[step.text if step.kind == "text" else "album"] for step in steps]
-        assert len(seen) == len(wanted), (user_id, seen, log[-3000:])
+        assert len(seen) == len(wanted), (user_id, [text[:32] for text in sent], steps)
         for text, start in zip(seen, wanted, strict=True):
             assert text.startswith(start), (user_id, seen)
         assert [step.after - step.before for step in steps if step.kind == "text"] == [1, 1], (user_id, sent)
