@@ -9,6 +9,7 @@ outbox worker live here, once.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import logging
@@ -93,7 +94,9 @@ class TelegramDesk:
             wall_clock=wall_clock,
             poll_interval=outbox_poll,
             lease=outbox_lease,
-            staff_chat_lock=lambda chat: self.staff.chat_lock(chat),
+            # with several workers, the chat's lock they share: a staff reply reaching another worker
+            # waits until the prompt it answers is recorded
+            staff_chat_lock=coordination.chat_lock() if coordination is not None else self._staff_chat_lock,
             staff_languages=self.staff_languages,
             content_of=content_of,
             concurrency=outbox_concurrency,
@@ -116,6 +119,9 @@ class TelegramDesk:
         )
         self.admin = AdminDesk(desk, gateway, clock, admins=admin_ids, publisher=publisher, wall_clock=wall_clock)
         desk.outbox_listeners.append(self.outbox.wake)
+
+    def _staff_chat_lock(self, chat: int) -> asyncio.Lock:
+        return self.staff.chat_lock(chat)
 
     def staff_chats(self) -> set[int]:
         """The chats whose members review: STAFF_CHAT_ID and every office chat in the content."""
