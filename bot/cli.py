@@ -284,6 +284,11 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     settings = Settings()
     start = parse_now(args.now) if args.now else None
+    if settings.bot_token is not None and settings.workers > 1:
+        from bot.telegram.workers import serve_workers
+
+        _stderr(f"serving Telegram with {settings.workers} {settings.bot_runtime} workers; Ctrl-C stops")
+        return serve_workers(settings.workers, args.content, start)
     if settings.bot_token is not None:
         return asyncio.run(_telegram(args, settings, start))
     return asyncio.run(_chat(args, settings, start))

@@ -41,6 +41,19 @@ class Settings(BaseSettings):
     webhook_port: int = 8080
     webhook_path: str = "/telegram/webhook"
 
+    # Several workers (beyond CONTRACT §5; docs/deploy.md): one process on SQLite is the default.
+    #: Webhook worker processes sharing WEBHOOK_PORT (SO_REUSEPORT); more than 1 needs REDIS_URL,
+    #: WEBHOOK_URL and a PostgreSQL DATABASE_URL.
+    workers: int = Field(default=1, ge=1, le=64)
+    #: Where workers share per-chat locks, albums, the throttle and Telegram's limits, e.g.
+    #: redis://127.0.0.1:6379/0. Unset: all of it lives in the one process.
+    redis_url: str | None = None
+    #: Messages a second the bot sends overall (Telegram allows about 30; a local Bot API server more).
+    telegram_per_second: int = Field(default=30, ge=1)
+    #: Seconds without a new part before an album is answered (longer when the machine is loaded: a
+    #: part that waits longer than this for its turn is answered as an album of its own).
+    album_quiet_seconds: float = Field(default=1.0, gt=0, le=30)
+
     @model_validator(mode="after")
     def _webhook_needs_a_secret(self) -> Settings:
         if self.webhook_url and (self.webhook_secret is None or not self.webhook_secret.get_secret_value()):
@@ -51,6 +64,22 @@ class Settings(BaseSettings):
             raise ValueError(
                 "WEBHOOK_SECRET may only hold A-Z, a-z, 0-9, _ and - (1-256 characters), as Telegram requires"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _workers_need_shared_state(self) -> Settings:
+        if self.workers > 1:
+            missing = [
+                name
+                for name, ok in (
+                    ("WEBHOOK_URL", bool(self.webhook_url)),
+                    ("REDIS_URL", bool(self.redis_url)),
+                    ("a PostgreSQL DATABASE_URL", self.database_url.startswith("postgresql")),
+                )
+                if not ok
+            ]
+            if missing:
+                raise ValueError(f"WORKERS={self.workers} needs {', '.join(missing)} (see docs/deploy.md)")
         return self
 
     @field_validator("admin_ids", mode="before")

@@ -575,8 +575,14 @@ class OutboxRepository(_Repository):
             OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.FAILED)),
             OutboxMessage.next_attempt_at <= now,
         )
+        # SKIP LOCKED (PostgreSQL; SQLite has one writer and ignores it): several workers claiming at once
+        # each take rows the others have not locked, instead of queueing on the same oldest ones.
         candidates = await self._session.scalars(
-            select(OutboxMessage.id).where(*due).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+            select(OutboxMessage.id)
+            .where(*due)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
         )
         claimed: list[int] = []
         for message_id in list(candidates):

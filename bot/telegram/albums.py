@@ -43,6 +43,10 @@ class AlbumCollector:
             pending.timer.cancel()
         pending.timer = asyncio.get_running_loop().call_later(self._quiet, self._release, key)
 
+    async def put(self, message: IncomingMessage) -> None:
+        """:meth:`add`, awaitable like the Redis collector's (the channel calls this one)."""
+        self.add(message)
+
     def _release(self, key: tuple[int, str]) -> None:
         pending = self._pending.pop(key, None)
         if pending is None:

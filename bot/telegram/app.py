@@ -9,10 +9,12 @@ outbox worker live here, once.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Collection
+from typing import TYPE_CHECKING
 
 from bot.content_of import ContentOf
 from bot.followers import FollowerScheduler
@@ -25,11 +27,14 @@ from bot.telegram.outbox import LEASE, OutboxWorker, utc_now
 from bot.telegram.ratelimit import RateLimitedGateway, RateLimiter
 from bot.telegram.staff import StaffReview
 from bot.telegram.staff_language import StaffLanguages
-from bot.telegram.throttle import Throttle
+from bot.telegram.throttle import Throttle, Verdicts
 from bot.telegram.types import Gateway, Incoming, IncomingCallback, IncomingMessage, Person, TelegramFailure
 from dialogs.admin_buttons import is_admin_payload
 from dialogs.engine import LANGUAGES, MENU_COMMANDS
 from dialogs.review_model import is_staff_payload
+
+if TYPE_CHECKING:  # Redis is imported only when several workers share it
+    from bot.telegram.coordination import Coordination
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +50,14 @@ class TelegramDesk:
         admin_ids: Collection[int] = (),
         album_quiet: float = 1.0,
         outbox_poll: float = 1.0,
-        throttle: Throttle | None = None,
+        throttle: Verdicts | None = None,
         wall_clock: Callable[[], dt.datetime] = utc_now,
         outbox_lease: dt.timedelta = LEASE,
         publisher: Publisher | None = None,
         content_of: ContentOf | None = None,
         limiter: RateLimiter | None = None,
         outbox_concurrency: int = 32,
+        coordination: Coordination | None = None,
     ) -> None:
         """``clock`` is the applicants' and staff's (it may run from a set moment, as ``--now`` makes it);
         ``wall_clock`` is the real time the outbox schedules retries by (a test moves its own forward).
@@ -59,15 +65,24 @@ class TelegramDesk:
         content, as some tests do: admins are then told publishing is not available).
         ``content_of``: each submission is shown to staff in the content version it was made under.
         Everything sent goes through ``limiter`` (Telegram's limits, :mod:`bot.telegram.ratelimit`); the
-        outbox sends ``outbox_concurrency`` chats at once within it."""
+        outbox sends ``outbox_concurrency`` chats at once within it. ``coordination``: several workers
+        share a user's lock and albums through Redis (pass its throttle and limiter too)."""
         self.desk = desk
         self.limiter = limiter or RateLimiter()
         raw, gateway = gateway, RateLimitedGateway(gateway, self.limiter)
         self.gateway = gateway
         self.clock = clock
         self.staff_chat_id = staff_chat_id
-        self.throttle = throttle or Throttle()
-        self.applicants = ApplicantChannel(desk, gateway, clock, album_quiet=album_quiet, guard=self._guard)
+        self.throttle: Verdicts = throttle or Throttle()
+        self.applicants = ApplicantChannel(
+            desk,
+            gateway,
+            clock,
+            album_quiet=album_quiet,
+            guard=self._guard,
+            lock=coordination.user_lock() if coordination is not None else None,
+            albums=coordination.albums if coordination is not None else None,
+        )
         self.staff_languages = StaffLanguages(desk.database, desk.default_lang)
         self.outbox = OutboxWorker(
             desk.database,
@@ -79,7 +94,9 @@ class TelegramDesk:
             wall_clock=wall_clock,
             poll_interval=outbox_poll,
             lease=outbox_lease,
-            staff_chat_lock=lambda chat: self.staff.chat_lock(chat),
+            # with several workers, the chat's lock they share: a staff reply reaching another worker
+            # waits until the prompt it answers is recorded
+            staff_chat_lock=coordination.chat_lock() if coordination is not None else self._staff_chat_lock,
             staff_languages=self.staff_languages,
             content_of=content_of,
             concurrency=outbox_concurrency,
@@ -102,6 +119,9 @@ class TelegramDesk:
         )
         self.admin = AdminDesk(desk, gateway, clock, admins=admin_ids, publisher=publisher, wall_clock=wall_clock)
         desk.outbox_listeners.append(self.outbox.wake)
+
+    def _staff_chat_lock(self, chat: int) -> asyncio.Lock:
+        return self.staff.chat_lock(chat)
 
     def staff_chats(self) -> set[int]:
         """The chats whose members review: STAFF_CHAT_ID and every office chat in the content."""
@@ -182,7 +202,7 @@ class TelegramDesk:
             if isinstance(incoming, IncomingCallback):
                 await self._silently_answer(incoming)
             return False
-        verdict = self.throttle.check(incoming.sender.id)
+        verdict = await self.throttle.verdict(incoming.sender.id)
         if verdict == "ok":
             return True
         if isinstance(incoming, IncomingCallback):

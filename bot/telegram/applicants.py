@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Protocol
 
 from bot.i18n import get_locale, translator
 from bot.service import Desk
-from bot.telegram.albums import AlbumCollector
+from bot.telegram.albums import AlbumCollector, Flush
 from bot.telegram.format import outgoing, valid_callback
 from bot.telegram.locks import KeyedLocks
 from bot.telegram.types import Gateway, IncomingCallback, IncomingFile, IncomingMessage, Person, TelegramFailure
@@ -30,6 +32,13 @@ Guard = Callable[[Person, int | None, Awaitable[object]], Coroutine[object, obje
 
 async def _unguarded(person: Person, chat_id: int | None, work: Awaitable[object]) -> None:
     await work
+
+
+class Albums(Protocol):
+    """Gathers an album's parts: :class:`AlbumCollector` in one process, or the Redis one across workers."""
+
+    async def put(self, message: IncomingMessage) -> None: ...
+    async def drain(self) -> None: ...
 
 
 CHANNEL = "tg"
@@ -61,21 +70,29 @@ class ApplicantChannel:
         max_download: int = MAX_SIZE,
         album_quiet: float = 1.0,
         guard: Guard = _unguarded,
+        lock: Callable[[int], AbstractAsyncContextManager[Any]] | None = None,
+        albums: Callable[[Flush, float], Albums] | None = None,
     ) -> None:
         """``guard`` wraps the handling of an album, which runs after the update's own handling has
-        returned (once the album is complete): the desk's error guard, as for every other update."""
+        returned (once the album is complete): the desk's error guard, as for every other update.
+        ``lock`` (a user's lock) and ``albums`` default to this process's; several workers pass the
+        ones they share (:class:`bot.telegram.coordination.Coordination`)."""
         self.desk = desk
         self.guard = guard
         self.gateway = gateway
         self.clock = clock
         self.max_download = max_download
-        self.albums = AlbumCollector(self._guarded_album, quiet=album_quiet)
+        self.albums: Albums = (
+            albums(self._guarded_album, album_quiet)
+            if albums is not None
+            else AlbumCollector(self._guarded_album, quiet=album_quiet)
+        )
         #: One event of a user at a time, in order (an album and the text after it must not overtake each other).
-        self._lock: KeyedLocks[int] = KeyedLocks()
+        self._lock: Callable[[int], AbstractAsyncContextManager[Any]] = lock or KeyedLocks[int]()
 
     async def on_message(self, message: IncomingMessage) -> None:
         if message.file is not None and message.media_group_id is not None:
-            self.albums.add(message)
+            await self.albums.put(message)
             return
         async with self._lock(message.sender.id):
             event = await self._event_of(message)

@@ -25,6 +25,7 @@ import datetime as dt
 import logging
 import traceback
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,7 +130,7 @@ class OutboxWorker:
         poll_interval: float = 1.0,
         lease: dt.timedelta = LEASE,
         heartbeat: float | None = None,
-        staff_chat_lock: Callable[[int], asyncio.Lock] | None = None,
+        staff_chat_lock: Callable[[int], AbstractAsyncContextManager[Any]] | None = None,
         staff_languages: StaffLanguages | None = None,
         content_of: ContentOf | None = None,
         concurrency: int = 1,
@@ -161,7 +162,7 @@ class OutboxWorker:
         self._held: dict[int, dt.datetime] = {}
         #: Parts sent again after an attempt that ended during their call (possible duplicates).
         self.resent = 0
-        self.staff_chat_lock = staff_chat_lock or KeyedLocks[int]()
+        self.staff_chat_lock: Callable[[int], AbstractAsyncContextManager[Any]] = staff_chat_lock or KeyedLocks[int]()
         self.concurrency = max(1, concurrency)
         #: Rows claimed per round: a few more than the lanes, so that every lane has work.
         self.batch = max(10, 2 * self.concurrency)

@@ -13,7 +13,7 @@ import logging
 import signal
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.content_cache import cache_for
 from bot.content_live import LiveContent
@@ -25,12 +25,16 @@ from bot.telegram.app import TelegramDesk
 from bot.telegram.once import HandledOnce, bot_id_of
 from bot.telegram.outbox import utc_now
 from bot.telegram.polling import Poller
-from bot.telegram.throttle import Throttle
+from bot.telegram.ratelimit import RateLimiter
+from bot.telegram.throttle import Throttle, Verdicts
 from bot.telegram.types import Gateway
 from bot.telegram.webhook import WebhookServer
 from dialogs.loader import Content
 from storage.db import Database, open_database
 from storage.files import FileStore
+
+if TYPE_CHECKING:  # Redis is imported only when REDIS_URL is set
+    from bot.telegram.coordination import Coordination
 
 log = logging.getLogger(__name__)
 
@@ -66,21 +70,27 @@ class TelegramBot:
         content: Callable[[], Content] | Path,
         clock: Callable[[], dt.datetime],
         *,
-        album_quiet: float = 1.0,
+        album_quiet: float | None = None,
         outbox_poll: float = 1.0,
         throttle: Throttle | None = None,
         wall_clock: Callable[[], dt.datetime] = utc_now,
+        worker: int = 0,
     ) -> None:
+        """``worker``: this process's number among WORKERS (0 alone); only worker 0 tells Telegram the
+        webhook, and with several they share the webhook port."""
         if settings.bot_token is None:
             raise ValueError("BOT_TOKEN is not set")
         self.settings = settings
         self.content = content
         self.clock = clock
-        self.album_quiet = album_quiet
+        self.album_quiet = settings.album_quiet_seconds if album_quiet is None else album_quiet
         self.outbox_poll = outbox_poll
         self.throttle = throttle
         self.wall_clock = wall_clock
+        self.worker = worker
         self.database: Database | None = None
+        #: What workers share through Redis (REDIS_URL set), else None: everything in this process.
+        self.coordination: Coordination | None = None
         self.runtime: Runtime | None = None
         self.desk: TelegramDesk | None = None
         self.webhook: WebhookServer | None = None
@@ -103,6 +113,18 @@ class TelegramBot:
         else:
             content = self.content
         live = self.live
+        token = settings.bot_token.get_secret_value()
+        throttle: Verdicts | None = self.throttle
+        limiter: RateLimiter
+        if settings.redis_url:
+            from bot.telegram.coordination import Coordination
+
+            self.coordination = Coordination.from_url(settings.redis_url, f"desk:{bot_id_of(token)}:")
+            throttle = throttle or self.coordination.throttle()
+            limiter = self.coordination.limiter(settings.telegram_per_second)
+        else:
+            limiter = RateLimiter(per_second=settings.telegram_per_second)
+        coordination = self.coordination
         publisher = Publisher(self.database, live) if live is not None else None
         desk = Desk(
             self.database,
@@ -121,11 +143,13 @@ class TelegramBot:
                 admin_ids=settings.admin_ids,
                 album_quiet=self.album_quiet,
                 outbox_poll=self.outbox_poll,
-                throttle=self.throttle,
+                throttle=throttle,
                 wall_clock=self.wall_clock,
                 outbox_lease=dt.timedelta(seconds=settings.outbox_lease_seconds),
                 publisher=publisher,
                 content_of=of_versions(live) if live is not None else None,
+                limiter=limiter,
+                coordination=coordination,
             )
             return self.desk
 
@@ -139,17 +163,26 @@ class TelegramBot:
         await self.desk.start()
         # polled or posted, an update delivered again is handled once
         self.once = HandledOnce(
-            self.database, bot_id_of(settings.bot_token.get_secret_value()), self.runtime.feed, clock=self.wall_clock
+            self.database,
+            bot_id_of(token),
+            self.runtime.feed,
+            clock=self.wall_clock,
+            chat_lock=coordination.chat_lock() if coordination is not None else None,
         )
         self.runtime.poller.handle = self.once
         if settings.webhook_url:
             assert settings.webhook_secret is not None
             secret = settings.webhook_secret.get_secret_value()
             self.webhook = WebhookServer(self.once, secret, path=settings.webhook_path)
-            await self.webhook.start(settings.webhook_host, settings.webhook_port)
-            await self.desk.gateway.set_webhook(settings.webhook_url, secret)
+            await self.webhook.start(settings.webhook_host, settings.webhook_port, reuse_port=settings.workers > 1)
+            if self.worker == 0:
+                await self.desk.gateway.set_webhook(settings.webhook_url, secret)
             log.info(
-                "webhook mode: listening on %s:%s%s", settings.webhook_host, self.webhook.port, settings.webhook_path
+                "webhook mode: worker %s listening on %s:%s%s",
+                self.worker,
+                settings.webhook_host,
+                self.webhook.port,
+                settings.webhook_path,
             )
         else:
             await self.desk.gateway.delete_webhook()
@@ -169,6 +202,8 @@ class TelegramBot:
             await self.runtime.close()
         if self.database is not None:
             await self.database.close()
+        if self.coordination is not None:
+            await self.coordination.close()
 
     async def run_until_stopped(self) -> None:
         """Serve until SIGINT/SIGTERM, then stop cleanly (queued notifications stay queued)."""

@@ -14,6 +14,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
+
+
+class Verdicts(Protocol):
+    """A throttle: this one in the process, or :class:`bot.telegram.redis_throttle.RedisThrottle`."""
+
+    async def verdict(self, user_id: int) -> str: ...
 
 
 @dataclass
@@ -65,3 +72,7 @@ class Throttle:
         stale = [user for user, bucket in self._buckets.items() if now - bucket.at >= self.idle]
         for user in stale:
             del self._buckets[user]
+
+    async def verdict(self, user_id: int) -> str:
+        """:meth:`check`, awaitable like the Redis throttle's (the desk calls this one)."""
+        return self.check(user_id)

@@ -58,3 +58,24 @@ def incoming_callback(query: Any) -> IncomingCallback:
         message_id=message.message_id if message is not None else None,
         private=message is None or message.chat.type == "private",
     )
+
+
+def chat_of(update: dict[str, Any]) -> int | None:
+    """The chat an update belongs to (the sender's private chat for a button under a vanished message);
+    None for an update without one (the lock is then not needed: nothing of a chat is touched)."""
+    for kind in ("message", "edited_message", "channel_post", "edited_channel_post"):
+        message = update.get(kind)
+        if isinstance(message, dict) and isinstance(message.get("chat"), dict):
+            chat = message["chat"].get("id")
+            return chat if isinstance(chat, int) else None
+    query = update.get("callback_query")
+    if isinstance(query, dict):
+        message = query.get("message")
+        if isinstance(message, dict) and isinstance(message.get("chat"), dict):
+            chat = message["chat"].get("id")
+            if isinstance(chat, int):
+                return chat
+        sender = query.get("from")
+        if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+            return int(sender["id"])
+    return None

@@ -93,10 +93,12 @@ class WebhookServer:
         except Exception:
             log.exception("webhook update %s failed", update.get("update_id"))
 
-    async def start(self, host: str, port: int) -> None:
+    async def start(self, host: str, port: int, *, reuse_port: bool = False) -> None:
+        """Listen; with ``reuse_port`` several worker processes listen on the same port (SO_REUSEPORT)
+        and the kernel spreads incoming connections among them."""
         self._runner = web.AppRunner(self.app())
         await self._runner.setup()
-        self._site = web.TCPSite(self._runner, host, port)
+        self._site = web.TCPSite(self._runner, host, port, reuse_port=reuse_port or None)
         await self._site.start()
         server = self._site._server  # noqa: SLF001 - aiohttp exposes the bound port only here
         sockets = getattr(server, "sockets", None) or []
