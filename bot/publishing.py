@@ -122,7 +122,8 @@ class Publisher:
 
     async def prepare_rollback(self, target: int | None) -> Prepared:
         """The files of version ``target`` (default: the one before the version in force), validated."""
-        number, _ = await self.active_files()
+        async with self.database.uow() as uow:  # the number only: prepare() reads the files once
+            number = await uow.content_versions.latest_number() or 0
         wanted = target if target is not None else number - 1
         if wanted < 1:
             raise PublishRefused("there is no earlier version to go back to")
