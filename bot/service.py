@@ -15,6 +15,7 @@ import asyncio
 import datetime as dt
 import threading
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from bot.i18n import LANGUAGES, translator
@@ -44,6 +45,27 @@ from storage.views import Opened
 RETRIES = 3
 #: The engine's reply confirming a submission, with its reference.
 RECEIPT = "@receipt"
+
+
+@dataclass
+class Preread:
+    """An applicant's conversation, read by the channel in a statement it ran anyway (Telegram's once-only
+    check reads it with the update's record: :mod:`bot.telegram.once`), so the desk need not read it again.
+
+    Used once, by the first attempt of an event of this ``channel`` and ``user`` in the same task; a retry
+    reads afresh. It may be a little older than a read of the desk's own (it was taken before the user's
+    lock): the state is saved only over the version read, so a stale one means one more attempt, never a
+    lost update."""
+
+    channel: str
+    user: str
+    opened: Opened | None
+    task: asyncio.Task[object] | None
+    used: bool = False
+
+
+#: What the channel read for the event being handled (see :class:`Preread`); None: the desk reads.
+PREREAD: ContextVar[Preread | None] = ContextVar("preread", default=None)
 
 
 @dataclass
@@ -214,9 +236,21 @@ class Desk:
         return Handled(outcome.state, replies, applied)
 
     async def _open(self, channel: str, user: str, now: dt.datetime) -> Opened:
-        """The applicant and their conversation, in one statement; someone new is stored first."""
-        async with self.database.reads:
-            opened = await open_conversation(self.database.engine, channel, user)
+        """The applicant and their conversation, in one statement (or none: :class:`Preread`); someone new
+        is stored first."""
+        preread = PREREAD.get()
+        if (
+            preread is not None
+            and not preread.used
+            and preread.user == user
+            and preread.channel == channel
+            and preread.task is asyncio.current_task()
+        ):
+            preread.used = True
+            opened = preread.opened
+        else:
+            async with self.database.reads:
+                opened = await open_conversation(self.database.engine, channel, user)
         if opened is not None:
             return opened
         async with self.database.writes, self.database.uow() as uow:

@@ -13,15 +13,17 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, Select, Table, Update, select, update
+from sqlalchemy import CursorResult, Delete, Select, Table, Update, delete, exists, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from storage.errors import ConcurrentUpdate
-from storage.models import Applicant, Conversation
+from storage.errors import ConcurrentUpdate, StorageError
+from storage.models import Applicant, Conversation, HandledUpdate
 from storage.views import Opened
 
 APPLICANTS: Table = Applicant.__table__  # type: ignore[assignment]
 CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
+HANDLED: Table = HandledUpdate.__table__  # type: ignore[assignment]
 
 
 def open_query(channel: str, external_id: str) -> Select[Any]:
@@ -35,6 +37,48 @@ def open_query(channel: str, external_id: str) -> Select[Any]:
         .select_from(joined)
         .where(applicants.channel == channel, applicants.external_id == external_id)
     )
+
+
+def seen_query(bot_id: int, update_id: int) -> Select[Any]:
+    """Whether this Telegram update was handled to the end (one row, one boolean ``seen``)."""
+    return select(_seen(bot_id, update_id))
+
+
+def _seen(bot_id: int, update_id: int) -> Any:
+    handled = HANDLED.c
+    return exists().where(handled.bot_id == bot_id, handled.update_id == update_id).label("seen")
+
+
+def seen_and_open_query(bot_id: int, update_id: int, channel: str, external_id: str) -> Select[Any]:
+    """:func:`seen_query` and :func:`open_query` in one statement: always one row, its applicant columns
+    NULL when the person is new (a one-row constant outer-joined to the applicant and their conversation)."""
+    applicants, conversations = APPLICANTS.c, CONVERSATIONS.c
+    one = select(literal(1).label("one")).subquery("one")
+    joined = one.outerjoin(
+        APPLICANTS, (applicants.channel == channel) & (applicants.external_id == external_id)
+    ).outerjoin(
+        CONVERSATIONS, (conversations.applicant_id == applicants.id) & (conversations.channel == applicants.channel)
+    )
+    return select(
+        _seen(bot_id, update_id), applicants.id, applicants.language, conversations.state, conversations.version
+    ).select_from(joined)
+
+
+def record_statement(dialect: str, bot_id: int, update_id: int, now: datetime) -> Any:
+    """The INSERT that records a handled update (again: nothing happens)."""
+    if dialect == "sqlite":
+        insert: Any = sqlite.insert(HANDLED)
+    elif dialect == "postgresql":
+        insert = postgresql.insert(HANDLED)
+    else:
+        raise StorageError(f"unsupported database backend {dialect!r}")
+    return insert.values(bot_id=bot_id, update_id=update_id, handled_at=now).on_conflict_do_nothing(
+        index_elements=["bot_id", "update_id"]
+    )
+
+
+def prune_statement(before: datetime) -> Delete:
+    return delete(HANDLED).where(HANDLED.c.handled_at < before)
 
 
 def opened(row: Any) -> Opened | None:

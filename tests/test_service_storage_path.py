@@ -15,6 +15,8 @@ import pytest
 from sqlalchemy import event
 
 from bot.service import Desk
+from bot.telegram.applicants import CHANNEL
+from bot.telegram.once import HandledOnce
 from dialogs.engine import UNREAD, UNREAD_QUESTIONS, Context, RecordsNeeded, handle
 from dialogs.events import ChoiceEvent, CommandEvent, Event, Reply
 from dialogs.loader import Content
@@ -94,3 +96,54 @@ async def test_a_burst_of_applicants_on_sqlite_is_served_without_errors(desk: De
     answered = await asyncio.gather(*(applicant(n) for n in range(100)))
     assert all(answered)
     assert all([await desk.has_conversation("local", f"a{n}") for n in range(100)])
+
+
+def telegram_update(update_id: int, user_id: int) -> dict[str, Any]:
+    sender = {"id": user_id, "is_bot": False, "first_name": "Ana"}
+    chat = {"id": user_id, "type": "private"}
+    return {"update_id": update_id, "message": {"message_id": 1, "date": 0, "chat": chat, "from": sender, "text": "x"}}
+
+
+async def test_an_ordinary_telegram_update_reads_once_and_writes_the_conversation_and_its_record(
+    desk: Desk, database: Database
+) -> None:
+    """The once-only check reads the sender's conversation in its own statement and the desk uses it:
+    one SELECT, the conversation's UPDATE, the record's INSERT. (The record is committed after the
+    replies are sent, not with the conversation: a crash between commit and send must bring the update
+    back, or the person would wait for an answer that never comes.)"""
+    handled: list[Reply] = []
+
+    async def handle(update: dict[str, Any]) -> None:
+        event = button(handled, ":info") if handled else CommandEvent("start")
+        handled[:] = (await desk.handle(CHANNEL, "7", event, NOW)).replies
+
+    once = HandledOnce(database, 1, handle, clock=lambda: NOW)
+    await once(telegram_update(99, 7))  # the first: the person is stored, and old records are pruned
+    with statements(database) as seen:
+        await once(telegram_update(100, 7))
+    assert handled
+    assert seen == ["SELECT", "UPDATE", "INSERT"]
+    with statements(database) as seen:
+        await once(telegram_update(100, 7))  # delivered again: skipped after its one read
+    assert seen == ["SELECT"] and once.skipped == 1
+
+
+async def test_a_conversation_read_by_the_once_check_is_not_used_by_another_task_or_user(
+    desk: Desk, database: Database
+) -> None:
+    """What the check read belongs to its own update: an event of someone else, or one run later in
+    another task (an album completed after the update returned), reads the database itself."""
+    await desk.handle(CHANNEL, "7", CommandEvent("start"), NOW)
+    later: list[asyncio.Task[object]] = []
+
+    async def handle(update: dict[str, Any]) -> None:
+        await desk.handle(CHANNEL, "8", CommandEvent("start"), NOW)  # someone else
+        later.append(asyncio.create_task(desk.handle(CHANNEL, "7", CommandEvent("start"), NOW)))
+
+    once = HandledOnce(database, 1, handle, clock=lambda: NOW)
+    with statements(database) as seen:
+        await once(telegram_update(200, 7))
+        await asyncio.gather(*later)
+    # the check; "8" read, stored (new) and saved; "7" read by its own task and saved; the record
+    assert seen.count("SELECT") >= 3
+    assert await desk.has_conversation(CHANNEL, "8")
