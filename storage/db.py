@@ -9,9 +9,7 @@ the default ``sqlite+aiosqlite:///data/bot.db`` works on a fresh checkout.
 from __future__ import annotations
 
 import asyncio
-import collections
 import json
-from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -19,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_connection, AsyncAdapt_aiosqlite_cursor
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -44,7 +41,8 @@ def _json_default(value: object) -> Any:
 
 
 def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
+    # compact: a state is written with every event, and the spaces after separators were a tenth of it
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default)
 
 
 def sqlite_file(url: str | URL) -> Path | None:
@@ -58,91 +56,10 @@ def sqlite_file(url: str | URL) -> Path | None:
     return Path(database)
 
 
-class _OneHopCursor(AsyncAdapt_aiosqlite_cursor):
-    """A statement in one trip to the connection's thread: cursor, execute, fetch and close at once.
-
-    aiosqlite runs each call of the ``sqlite3`` connection in a thread of its own; SQLAlchemy's adapter
-    makes four calls per statement (cursor, execute, fetchall, close), each a queue put, a thread switch
-    and a wake-up of the event loop. That was most of the time of an ordinary event (a profile: the
-    hand-offs cost more than SQLite's work). Rows are buffered as the adapter does anyway; description,
-    row count and last row id are kept from the trip."""
-
-    __slots__ = ("_description", "_rowcount", "_lastrowid")
-
-    def __init__(self, adapt_connection: Any) -> None:
-        self._adapt_connection = adapt_connection
-        self._connection = adapt_connection._connection
-        self._cursor = None  # type: ignore[assignment]  # the sqlite3 cursor lives only in the thread
-        self._soft_closed_memoized = {}
-        self._rows = collections.deque()
-        self._description: Any = None
-        self._rowcount = -1
-        self._lastrowid: Any = None
-
-    @property
-    def description(self) -> Any:
-        return self._description
-
-    @property
-    def rowcount(self) -> int:
-        return self._rowcount
-
-    @property
-    def lastrowid(self) -> Any:
-        return self._lastrowid
-
-    @property
-    def arraysize(self) -> int:
-        return 1
-
-    @arraysize.setter
-    def arraysize(self, value: int) -> None:
-        pass
-
-    async def _run(self, operation: Any, parameters: Any, many: bool) -> None:
-        aio = self._connection
-
-        def trip() -> tuple[Any, int, Any, list[Any]]:
-            cursor = aio._conn.cursor()  # noqa: SLF001 - in the connection's own thread, as aiosqlite does
-            try:
-                if many:
-                    cursor.executemany(operation, parameters)
-                else:
-                    cursor.execute(operation, () if parameters is None else parameters)
-                description = cursor.description
-                rows = cursor.fetchall() if description else []
-                return description, cursor.rowcount, cursor.lastrowid, rows
-            finally:
-                cursor.close()
-
-        async with self._adapt_connection._execute_mutex:
-            description, rowcount, lastrowid, rows = await aio._execute(trip)  # noqa: SLF001
-        self._description, self._rowcount, self._lastrowid = description, rowcount, lastrowid
-        self._rows = collections.deque(rows)
-
-    async def _execute_async(self, operation: Any, parameters: Any) -> Any:
-        await self._run(operation, parameters, many=False)
-
-    async def _executemany_async(self, operation: Any, seq_of_parameters: Sequence[Any]) -> Any:
-        await self._run(operation, seq_of_parameters, many=True)
-
-    async def _async_soft_close(self) -> None:
-        return None
-
-    def close(self) -> None:
-        self._rows.clear()
-
-
-class _OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    """SQLAlchemy's aiosqlite connection with :class:`_OneHopCursor` (server-side cursors unchanged)."""
-
-    __slots__ = ()
-    _cursor_cls = _OneHopCursor
-
-
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
-    if type(dbapi_connection) is AsyncAdapt_aiosqlite_connection:
-        dbapi_connection.__class__ = _OneHopConnection  # same layout, one more trip saved per call
+    from storage.sqlite_trips import one_trip  # only SQLite needs it (PostgreSQL never imports the adapter)
+
+    one_trip(dbapi_connection)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA journal_mode=WAL")

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, Delete, Select, Table, Update, delete, exists, literal, select, update
+from sqlalchemy import CursorResult, Delete, Select, Table, Update, bindparam, delete, exists, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -39,19 +39,12 @@ def open_query(channel: str, external_id: str) -> Select[Any]:
     )
 
 
-def seen_query(bot_id: int, update_id: int) -> Select[Any]:
-    """Whether this Telegram update was handled to the end (one row, one boolean ``seen``)."""
-    return select(_seen(bot_id, update_id))
-
-
-def _seen(bot_id: int, update_id: int) -> Any:
+def _seen(bot_id: Any, update_id: Any) -> Any:
     handled = HANDLED.c
     return exists().where(handled.bot_id == bot_id, handled.update_id == update_id).label("seen")
 
 
-def seen_and_open_query(bot_id: int, update_id: int, channel: str, external_id: str) -> Select[Any]:
-    """:func:`seen_query` and :func:`open_query` in one statement: always one row, its applicant columns
-    NULL when the person is new (a one-row constant outer-joined to the applicant and their conversation)."""
+def _seen_and_open(bot_id: Any, update_id: Any, channel: Any, external_id: Any) -> Select[Any]:
     applicants, conversations = APPLICANTS.c, CONVERSATIONS.c
     one = select(literal(1).label("one")).subquery("one")
     joined = one.outerjoin(
@@ -64,17 +57,41 @@ def seen_and_open_query(bot_id: int, update_id: int, channel: str, external_id: 
     ).select_from(joined)
 
 
-def record_statement(dialect: str, bot_id: int, update_id: int, now: datetime) -> Any:
+# The hot statements are built once, with parameters: building one (and its cache key) per event cost
+# about as much CPU as running it.
+_SEEN = select(_seen(bindparam("h_bot"), bindparam("h_update")))
+_SEEN_AND_OPEN = _seen_and_open(
+    bindparam("h_bot"), bindparam("h_update"), bindparam("o_channel"), bindparam("o_external")
+)
+
+
+def seen_query(bot_id: int, update_id: int) -> tuple[Select[Any], dict[str, Any]]:
+    """Whether this Telegram update was handled to the end (one row, one boolean ``seen``)."""
+    return _SEEN, {"h_bot": bot_id, "h_update": update_id}
+
+
+def seen_and_open_query(
+    bot_id: int, update_id: int, channel: str, external_id: str
+) -> tuple[Select[Any], dict[str, Any]]:
+    """:func:`seen_query` and :func:`open_query` in one statement: always one row, its applicant columns
+    NULL when the person is new (a one-row constant outer-joined to the applicant and their conversation)."""
+    return _SEEN_AND_OPEN, {"h_bot": bot_id, "h_update": update_id, "o_channel": channel, "o_external": external_id}
+
+
+def _record(insert: Any) -> Any:
+    values: dict[str, Any] = {"bot_id": bindparam("r_bot"), "update_id": bindparam("r_update")}
+    values["handled_at"] = bindparam("r_at", type_=HANDLED.c.handled_at.type)
+    return insert.values(values).on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
+
+
+_RECORD = {"sqlite": _record(sqlite.insert(HANDLED)), "postgresql": _record(postgresql.insert(HANDLED))}
+
+
+def record_statement(dialect: str, bot_id: int, update_id: int, now: datetime) -> tuple[Any, dict[str, Any]]:
     """The INSERT that records a handled update (again: nothing happens)."""
-    if dialect == "sqlite":
-        insert: Any = sqlite.insert(HANDLED)
-    elif dialect == "postgresql":
-        insert = postgresql.insert(HANDLED)
-    else:
+    if dialect not in _RECORD:
         raise StorageError(f"unsupported database backend {dialect!r}")
-    return insert.values(bot_id=bot_id, update_id=update_id, handled_at=now).on_conflict_do_nothing(
-        index_elements=["bot_id", "update_id"]
-    )
+    return _RECORD[dialect], {"r_bot": bot_id, "r_update": update_id, "r_at": now}
 
 
 def prune_statement(before: datetime) -> Delete:
@@ -107,10 +124,29 @@ def stale(applicant_id: int, channel: str, expected_version: int) -> ConcurrentU
     )
 
 
+_OPEN = open_query(bindparam("o_channel"), bindparam("o_external"))  # type: ignore[arg-type]
+_SAVE = (
+    update(CONVERSATIONS)
+    .where(
+        CONVERSATIONS.c.applicant_id == bindparam("s_applicant"),
+        CONVERSATIONS.c.channel == bindparam("s_channel"),
+        CONVERSATIONS.c.version == bindparam("s_expected"),
+    )
+    .values(
+        {
+            "state": bindparam("s_state", type_=CONVERSATIONS.c.state.type),
+            "schema": bindparam("s_schema"),
+            "version": bindparam("s_version"),
+            "updated_at": bindparam("s_now", type_=CONVERSATIONS.c.updated_at.type),
+        }
+    )
+)
+
+
 async def open_conversation(engine: AsyncEngine, channel: str, external_id: str) -> Opened | None:
     """:func:`open_query` on a connection of its own (no transaction kept open after it)."""
     async with engine.connect() as connection:
-        return opened((await connection.execute(open_query(channel, external_id))).first())
+        return opened((await connection.execute(_OPEN, {"o_channel": channel, "o_external": external_id})).first())
 
 
 async def save_conversation(
@@ -123,9 +159,16 @@ async def save_conversation(
     now: datetime,
 ) -> None:
     """Store the state in the caller's transaction, or raise :class:`ConcurrentUpdate` if it moved on."""
-    result = await connection.execute(
-        save_statement(applicant_id, channel, state, expected_version=expected_version, now=now)
-    )
+    parameters = {
+        "s_applicant": applicant_id,
+        "s_channel": channel,
+        "s_expected": expected_version,
+        "s_state": state,
+        "s_schema": 1,
+        "s_version": expected_version + 1,
+        "s_now": now,
+    }
+    result = await connection.execute(_SAVE, parameters)
     assert isinstance(result, CursorResult)
     if result.rowcount != 1:
         raise stale(applicant_id, channel, expected_version)

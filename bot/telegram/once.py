@@ -94,10 +94,10 @@ class HandledOnce:
         preread: Preread | None = None
         async with self.database.reads, self.database.engine.connect() as connection:
             if sender is None:
-                seen = bool((await connection.execute(seen_query(self.bot_id, update_id))).scalar())
+                seen = bool((await connection.execute(*seen_query(self.bot_id, update_id))).scalar())
             else:
                 query = seen_and_open_query(self.bot_id, update_id, CHANNEL, str(sender))
-                row = (await connection.execute(query)).one()
+                row = (await connection.execute(*query)).one()
                 seen = bool(row.seen)
                 found = opened(row) if row.id is not None else None
                 preread = Preread(CHANNEL, str(sender), found, asyncio.current_task())
@@ -118,7 +118,7 @@ class HandledOnce:
         database = self.database
         async with database.writes, database.engine.begin() as connection:
             dialect = connection.dialect.name
-            await connection.execute(record_statement(dialect, self.bot_id, update_id, now))
+            await connection.execute(*record_statement(dialect, self.bot_id, update_id, now))
             self._records += 1
             if self._records % PRUNE_EVERY == 1:
                 await connection.execute(prune_statement(now - KEEP))
