@@ -143,6 +143,25 @@ _SAVE = (
 )
 
 
+def saving() -> Update:
+    """The conversation's UPDATE with parameters (:func:`save_parameters`), for one event or a batch."""
+    return _SAVE
+
+
+def save_parameters(
+    applicant_id: int, channel: str, state: Mapping[str, Any], *, expected_version: int, now: datetime
+) -> dict[str, Any]:
+    return {
+        "s_applicant": applicant_id,
+        "s_channel": channel,
+        "s_expected": expected_version,
+        "s_state": state,
+        "s_schema": 1,
+        "s_version": expected_version + 1,
+        "s_now": now,
+    }
+
+
 async def open_conversation(engine: AsyncEngine, channel: str, external_id: str) -> Opened | None:
     """:func:`open_query` on a connection of its own (no transaction kept open after it)."""
     async with engine.connect() as connection:
@@ -159,15 +178,7 @@ async def save_conversation(
     now: datetime,
 ) -> None:
     """Store the state in the caller's transaction, or raise :class:`ConcurrentUpdate` if it moved on."""
-    parameters = {
-        "s_applicant": applicant_id,
-        "s_channel": channel,
-        "s_expected": expected_version,
-        "s_state": state,
-        "s_schema": 1,
-        "s_version": expected_version + 1,
-        "s_now": now,
-    }
+    parameters = save_parameters(applicant_id, channel, state, expected_version=expected_version, now=now)
     result = await connection.execute(_SAVE, parameters)
     assert isinstance(result, CursorResult)
     if result.rowcount != 1:

@@ -22,7 +22,9 @@ from dialogs.events import ChoiceEvent, CommandEvent, Event, Reply
 from dialogs.loader import Content
 from dialogs.state import State
 from storage.db import Database, open_database
+from storage.errors import ConcurrentUpdate
 from storage.files import FileStore
+from storage.group_commit import GroupSaves
 
 NOW = dt.datetime(2026, 11, 21, 4, 0, tzinfo=dt.UTC)
 
@@ -147,3 +149,29 @@ async def test_a_conversation_read_by_the_once_check_is_not_used_by_another_task
     # the check; "8" read, stored (new) and saved; "7" read by its own task and saved; the record
     assert seen.count("SELECT") >= 3
     assert await desk.has_conversation(CHANNEL, "8")
+
+
+async def test_writes_waiting_at_once_commit_together_and_only_a_stale_one_fails(database: Database) -> None:
+    """SQLite's group commit: the events waiting while one writes go in the next transaction together;
+    one whose conversation moved on meanwhile hears it (and runs again), the others are stored."""
+    group = GroupSaves(database)
+    async with database.uow() as uow:
+        ids = [(await uow.applicants.get_or_create("local", f"g{n}", now=NOW)).id for n in range(6)]
+        for applicant_id in ids:
+            await uow.conversations.save(applicant_id, "local", {"n": 0}, expected_version=None, now=NOW)
+        await uow.commit()
+
+    async def save(applicant_id: int, version: int) -> str:
+        try:
+            await group.save(applicant_id, "local", {"n": version}, expected_version=version, now=NOW)
+        except ConcurrentUpdate:
+            return "stale"
+        return "saved"
+
+    # six at once, the last a second write over the same version as the fifth's
+    outcomes = await asyncio.gather(*(save(i, 1) for i in ids[:5]), save(ids[4], 1))
+    assert outcomes == ["saved"] * 5 + ["stale"]
+    assert group.batches == 2  # the first alone (nobody was waiting), then the five waiting together
+    async with database.uow() as uow:
+        versions = [(await uow.conversations.load(i, "local")) for i in ids]
+    assert [v[1] if v else None for v in versions] == [2, 2, 2, 2, 2, 1]
