@@ -74,24 +74,32 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _skip_idle_rollbacks(engine: AsyncEngine) -> None:
-    """Roll back a SQLite connection only when it is inside a transaction.
+    """Roll back or commit a SQLite connection only when it is inside a transaction.
 
     The pool rolls a connection back whenever it is returned, and closing a read's connection rolls its
-    (autobegun) transaction back: on aiosqlite each is a hop to the connection's thread and back, one in
+    (autobegun) transaction back: on aiosqlite each is a trip to the connection's thread and back, one in
     five of an ordinary event's, for nothing, since ``sqlite3`` starts no transaction for a SELECT and
-    itself skips a ROLLBACK outside one. Asking ``in_transaction`` (SQLite's autocommit flag) here
-    keeps every real rollback and saves the hop."""
+    itself skips a ROLLBACK or COMMIT outside one. Asking ``in_transaction`` (SQLite's autocommit flag)
+    here keeps every real rollback and commit and saves the trip (and lets a write commit in its own
+    statement's trip: :func:`storage.sqlite_trips.commit_in_trip`)."""
     dialect = engine.sync_engine.dialect
-    rollback = dialect.do_rollback
+    rollback, commit = dialect.do_rollback, dialect.do_commit
 
-    def do_rollback(dbapi_connection: Any) -> None:
+    def idle(dbapi_connection: Any) -> bool:
         raw = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)
         inner = getattr(raw, "_connection", None)  # the aiosqlite connection behind SQLAlchemy's adapter
-        if inner is not None and getattr(inner, "_connection", None) is not None and not inner.in_transaction:
-            return
-        rollback(dbapi_connection)
+        return inner is not None and getattr(inner, "_connection", None) is not None and not inner.in_transaction
+
+    def do_rollback(dbapi_connection: Any) -> None:
+        if not idle(dbapi_connection):
+            rollback(dbapi_connection)
+
+    def do_commit(dbapi_connection: Any) -> None:
+        if not idle(dbapi_connection):
+            commit(dbapi_connection)
 
     dialect.do_rollback = do_rollback  # type: ignore[method-assign]
+    dialect.do_commit = do_commit  # type: ignore[method-assign]
 
 
 def make_engine(url: str | URL = DEFAULT_URL, *, echo: bool = False) -> AsyncEngine:

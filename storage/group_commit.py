@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import CursorResult
 
 from storage.errors import ConcurrentUpdate
-from storage.hotpath import save_conversation, save_parameters, saving, stale
+from storage.hotpath import commit_in_trip, save_parameters, save_prepared, saving, stale
 
 if TYPE_CHECKING:
     from storage.db import Database
@@ -127,17 +127,18 @@ class GroupSaves:
             except _Mismatch:
                 pass
         stale_ones: set[int] = set()
+        if len(rows) == 1:  # alone: the statement commits in its own trip to SQLite's thread
+            async with database.writes, database.engine.begin() as connection:
+                try:
+                    with commit_in_trip():
+                        await save_prepared(connection, rows[0])
+                except ConcurrentUpdate:
+                    return {0}
+            return set()
         async with database.writes, database.engine.begin() as connection:
             for index, parameters in enumerate(rows):
                 try:
-                    await save_conversation(
-                        connection,
-                        parameters["s_applicant"],
-                        parameters["s_channel"],
-                        parameters["s_state"],
-                        expected_version=parameters["s_expected"],
-                        now=parameters["s_now"],
-                    )
+                    await save_prepared(connection, parameters)
                 except ConcurrentUpdate:
                     stale_ones.add(index)
         return stale_ones

@@ -9,7 +9,9 @@ repositories build their statements from here too (:class:`storage.repositories.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +26,21 @@ from storage.views import Opened
 APPLICANTS: Table = Applicant.__table__  # type: ignore[assignment]
 CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
 HANDLED: Table = HandledUpdate.__table__  # type: ignore[assignment]
+
+#: Set around a transaction's last statement: commit in the statement's own trip.
+COMMIT_IN_TRIP: ContextVar[bool] = ContextVar("commit_in_trip", default=False)
+
+
+@contextmanager
+def commit_in_trip() -> Iterator[None]:
+    """The statements run inside commit their transaction in their own trip to SQLite's thread
+    (:mod:`storage.sqlite_trips`; elsewhere the transaction commits as usual when it ends). Only around
+    a transaction's last statement."""
+    token = COMMIT_IN_TRIP.set(True)
+    try:
+        yield
+    finally:
+        COMMIT_IN_TRIP.reset(token)
 
 
 def open_query(channel: str, external_id: str) -> Select[Any]:
@@ -178,8 +195,14 @@ async def save_conversation(
     now: datetime,
 ) -> None:
     """Store the state in the caller's transaction, or raise :class:`ConcurrentUpdate` if it moved on."""
-    parameters = save_parameters(applicant_id, channel, state, expected_version=expected_version, now=now)
+    await save_prepared(
+        connection, save_parameters(applicant_id, channel, state, expected_version=expected_version, now=now)
+    )
+
+
+async def save_prepared(connection: AsyncConnection, parameters: dict[str, Any]) -> None:
+    """:func:`save_conversation` with its :func:`save_parameters` made already."""
     result = await connection.execute(_SAVE, parameters)
     assert isinstance(result, CursorResult)
     if result.rowcount != 1:
-        raise stale(applicant_id, channel, expected_version)
+        raise stale(parameters["s_applicant"], parameters["s_channel"], parameters["s_expected"])

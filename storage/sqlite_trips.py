@@ -5,6 +5,10 @@ makes four calls per statement (cursor, execute, fetchall, close), each a queue 
 and a wake-up of the event loop. In a profile of an ordinary event those hand-offs cost more than
 SQLite's own work. :class:`OneTripCursor` makes the four in one trip; rows are buffered as the
 adapter buffers them anyway, and description, row count and last row id are kept from the trip.
+
+A transaction of one write can commit in the same trip (:func:`storage.hotpath.commit_in_trip`, around its last
+statement): SQLAlchemy's COMMIT that follows finds no transaction open and is skipped
+(:func:`storage.db.make_engine`), so an ordinary event's write is one trip, not two.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from typing import Any
 
 from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_connection, AsyncAdapt_aiosqlite_cursor
 from sqlalchemy.util import EMPTY_DICT
+
+from storage.hotpath import COMMIT_IN_TRIP
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
@@ -54,6 +60,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
     async def _run(self, operation: Any, parameters: Any, many: bool) -> None:
         aio = self._connection
+        commit = COMMIT_IN_TRIP.get()
 
         def trip() -> tuple[Any, int, Any, list[Any]]:
             cursor = aio._conn.cursor()  # noqa: SLF001 - in the connection's own thread, as aiosqlite does
@@ -64,6 +71,8 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
                     cursor.execute(operation, () if parameters is None else parameters)
                 description = cursor.description
                 rows = cursor.fetchall() if description else []
+                if commit:
+                    aio._conn.commit()  # noqa: SLF001
                 return description, cursor.rowcount, cursor.lastrowid, rows
             finally:
                 cursor.close()

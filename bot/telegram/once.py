@@ -37,7 +37,7 @@ from bot.telegram.outbox import utc_now
 from bot.telegram.polling import Handle
 from bot.telegram.updates import chat_of
 from storage.db import Database
-from storage.hotpath import opened, prune_statement, record_statement, seen_and_open_query, seen_query
+from storage.hotpath import commit_in_trip, opened, prune_statement, record_statement, seen_and_open_query, seen_query
 
 log = logging.getLogger(__name__)
 
@@ -113,14 +113,16 @@ class HandledOnce:
         await self._record(update_id)
 
     async def _record(self, update_id: int) -> None:
-        """One INSERT on a plain connection (no ORM session: nothing is read back)."""
+        """One INSERT on a plain connection (no ORM session: nothing is read back), committed with it."""
         now = self.clock()
         database = self.database
+        self._records += 1
+        prune = self._records % PRUNE_EVERY == 1
         async with database.writes, database.engine.begin() as connection:
             dialect = connection.dialect.name
-            await connection.execute(*record_statement(dialect, self.bot_id, update_id, now))
-            self._records += 1
-            if self._records % PRUNE_EVERY == 1:
+            with nullcontext() if prune else commit_in_trip():  # one trip to SQLite's thread for the record
+                await connection.execute(*record_statement(dialect, self.bot_id, update_id, now))
+            if prune:
                 await connection.execute(prune_statement(now - KEEP))
 
 
