@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import CursorResult
 
-from storage.errors import ConcurrentUpdate
+from storage.errors import ConcurrentUpdate, StorageError
 from storage.hotpath import commit_in_trip, save_parameters, save_prepared, saving, stale
 
 if TYPE_CHECKING:
@@ -96,9 +96,11 @@ class GroupSaves:
                     future.set_exception(error)
             return
         except BaseException:
+            # the writing event was cancelled (the bot stopping) while the batch was written: the others
+            # hear of a failure, as they would of a commit cut short, rather than of a cancellation of theirs
             for _, future in batch:
                 if not future.done():
-                    future.cancel()
+                    future.set_exception(StorageError("the write of this event was interrupted"))
             raise
         self.batches += 1
         self.saved += len(batch) - len(stale_ones)
