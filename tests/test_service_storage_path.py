@@ -175,3 +175,14 @@ async def test_writes_waiting_at_once_commit_together_and_only_a_stale_one_fails
     async with database.uow() as uow:
         versions = [(await uow.conversations.load(i, "local")) for i in ids]
     assert [v[1] if v else None for v in versions] == [2, 2, 2, 2, 2, 1]
+
+
+async def test_a_newcomer_is_stored_with_their_first_screen_in_one_transaction(desk: Desk, database: Database) -> None:
+    commits: list[str] = []
+    event.listen(database.engine.sync_engine, "commit", lambda _connection: commits.append("COMMIT"))
+    with statements(database) as seen:
+        first = await desk.handle("local", "new", CommandEvent("start"), NOW, lang_hint="en")
+    assert first.replies
+    assert seen[0] == "SELECT" and seen.count("INSERT") == 2  # the read; the applicant and the conversation
+    assert len(commits) == 1
+    assert await desk.language("local", "new") == "en"
