@@ -217,6 +217,11 @@ class Desk:
                         connection, opened.applicant_id, channel, new_state, expected_version=opened.version, now=now
                     )
             return Handled(outcome.state, outcome.replies, Applied())
+        if not outcome.effects and opened is None and self._group is not None:
+            # A newcomer's first screen: stored with the other writes waiting (their language is the one
+            # the screen is in, as the transaction below would set it).
+            await self._group.create(channel, user, outcome.state.lang, new_state, now=now)
+            return Handled(outcome.state, outcome.replies, Applied())
         async with self.database.writes, self.database.uow() as uow:
             # Only the database is awaited from here to the commit (one writer at a time on SQLite).
             if opened is None:

@@ -186,3 +186,25 @@ async def test_a_newcomer_is_stored_with_their_first_screen_in_one_transaction(d
     assert seen[0] == "SELECT" and seen.count("INSERT") == 2  # the read; the applicant and the conversation
     assert len(commits) == 1
     assert await desk.language("local", "new") == "en"
+
+
+async def test_newcomers_arriving_at_once_are_stored_together_and_a_second_first_event_runs_again(
+    database: Database,
+) -> None:
+    group = GroupSaves(database)
+
+    async def create(user: str) -> str:
+        try:
+            await group.create("local", user, "ug", {"first": user}, now=NOW)
+        except ConcurrentUpdate:
+            return "stale"
+        return "stored"
+
+    outcomes = await asyncio.gather(*(create(f"n{n}") for n in range(5)), create("n4"))
+    assert outcomes == ["stored"] * 5 + ["stale"]
+    assert group.batches == 2
+    async with database.uow() as uow:
+        for n in range(5):
+            applicant = await uow.applicants.find("local", f"n{n}")
+            assert applicant is not None and applicant.language == "ug"
+            assert await uow.conversations.load(applicant.id, "local") == ({"first": f"n{n}"}, 1)
