@@ -10,7 +10,8 @@ folder, the outbox worker) is fed ``--updates`` updates, one after another, from
 every text with its text, fed ten times as many. Neither touches the network: the library's own
 HTTP layer is replaced by one that answers every Bot API method at once (aiogram: a ``BaseSession``;
 PTB: a ``BaseRequest``), so what is measured is the library plus our code. Printed: updates per
-second of each and the ratio bot / echo, min / median / max over ``--runs`` runs; nothing asserted.
+second of each and the ratio bot / echo, min / median / max over ``--runs`` runs, and the bot's SQL
+statements per update; nothing asserted.
 """
 
 from __future__ import annotations
@@ -171,9 +172,15 @@ async def ptb_echo(count: int) -> float:
 # --------------------------------------------------------------------------- the bot
 
 
+#: SQL statements per update of the last bot measured (BEGIN and COMMIT are not statements to the driver).
+STATEMENTS: list[float] = []
+
+
 async def desk_bot(runtime: str, count: int, *, lifted: bool) -> float:
     """Updates/s of the bot. ``lifted``: Telegram's outgoing limit (30 messages a second for the whole bot,
     :mod:`bot.telegram.ratelimit`) raised out of reach, so what is left is the cost of the code."""
+    from sqlalchemy import event
+
     import bot.telegram.aiogram_runtime as aiogram_runtime
     import bot.telegram.ptb_runtime as ptb_runtime
     from bot.settings import Settings
@@ -200,7 +207,17 @@ async def desk_bot(runtime: str, count: int, *, lifted: bool) -> float:
             if lifted:
                 bot.desk.limiter.per_second = 1_000_000
             await rate(bot.once, updates(USERS, first_id=1_000_000))  # warm: every applicant has a conversation
-            return await rate(bot.once, updates(count))
+            assert bot.database is not None
+            counted = [0]
+
+            def count_statement(*_args: Any) -> None:
+                counted[0] += 1
+
+            event.listen(bot.database.engine.sync_engine, "before_cursor_execute", count_statement)
+            measured = await rate(bot.once, updates(count))
+            event.remove(bot.database.engine.sync_engine, "before_cursor_execute", count_statement)
+            STATEMENTS.append(counted[0] / count)
+            return measured
         finally:
             await bot.stop()
 
@@ -224,6 +241,8 @@ async def measure(runs: int, count: int) -> None:
         for name, ours in (("30 msg/s kept", shipped), ("limit lifted", lifted)):
             ratios = [o / b for o, b in zip(ours, bare, strict=True)]
             print(f"    bot, {name:<13} {spread(ours, 0)}/s   ratio {spread(ratios)}x", flush=True)
+        print(f"    SQL statements per update {spread(STATEMENTS, 2)}", flush=True)
+        STATEMENTS.clear()
 
 
 def main() -> None:

@@ -177,6 +177,17 @@ class ApplicantRepository(_Repository):
         assert found is not None
         return found
 
+    async def create(self, channel: str, external_id: str, *, now: datetime, language: str | None = None) -> Applicant:
+        """The applicant for this channel user, stored now (the caller read that there was none): one
+        INSERT, and the row. If another event stored them meanwhile, theirs is returned as it is."""
+        insert = self._insert(Applicant).values(
+            channel=channel, external_id=external_id, language=language, created_at=now, updated_at=now
+        )
+        await self._session.execute(insert.on_conflict_do_nothing(index_elements=["channel", "external_id"]))
+        found = await self.find(channel, external_id)
+        assert found is not None
+        return found
+
     async def set_language(self, applicant_id: int, language: str, *, now: datetime) -> None:
         await self._update(applicant_id, now, language=language)
 
