@@ -351,14 +351,17 @@ async def _chat(
     """The local channel; ``started`` is called once the first reply is on the screen."""
     from bot.content_cache import cache_for
     from bot.content_live import LiveContent
+    from bot.i18n import keep_compiled_in
     from bot.local import Terminal
     from bot.service import Desk
     from dialogs.loader import SHIPPED
     from storage.db import open_database
     from storage.files import FileStore
 
+    cache = cache_for(settings)
+    keep_compiled_in(cache.folder)
     database = await open_database(settings.database_url)
-    live = LiveContent(database, disk=args.content or SHIPPED, load=cache_for(settings).load)
+    live = LiveContent(database, disk=args.content or SHIPPED, load=cache.load)
     try:
         await live.start()
     except Exception:
