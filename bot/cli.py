@@ -81,10 +81,27 @@ def build_parser(default_lang: str) -> argparse.ArgumentParser:
     content_check = content_commands.add_parser("check", parents=[common], help="validate content")
     content_check.add_argument("path", nargs="?", type=Path, help="a content folder or one file (default: shipped)")
     content_check.add_argument("--warnings", action="store_true", help="list every warning, not just their count")
-    from bot.cli_content import add_commands
-
-    add_commands(content_commands, commands, common)
+    _add_content_commands(content_commands, commands, common)
     return parser
+
+
+def _add_content_commands(content_commands: Any, commands: Any, common: argparse.ArgumentParser) -> None:
+    """The content subcommands and ``audit`` (run by :mod:`bot.cli_content`, imported only for them)."""
+    publish = content_commands.add_parser(
+        "publish", parents=[common], help="validate a content folder, file or ZIP, show the changes, publish it"
+    )
+    publish.add_argument("path", type=Path, help="a content folder, one content file, or a ZIP of the folder")
+    publish.add_argument("--yes", action="store_true", help="publish without asking")
+    versions = content_commands.add_parser("versions", parents=[common], help="list the published versions")
+    versions.add_argument("--limit", type=int, default=20, help="how many, newest first (default 20)")
+    diff = content_commands.add_parser("diff", parents=[common], help="what changed from version A to version B")
+    diff.add_argument("a", type=int, help="the older version")
+    diff.add_argument("b", type=int, nargs="?", help="the newer version (default: the one in force)")
+    rollback = content_commands.add_parser("rollback", parents=[common], help="put an earlier version back in force")
+    rollback.add_argument("number", type=int, nargs="?", help="the version (default: the one before)")
+    rollback.add_argument("--yes", action="store_true", help="roll back without asking")
+    audit = commands.add_parser("audit", parents=[common], help="who published, edited, announced and decided what")
+    audit.add_argument("--limit", type=int, default=30, help="how many entries, newest first (default 30)")
 
 
 def _emit(data: Any) -> None:
@@ -389,11 +406,23 @@ def _stderr(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
+def _content_command(args: argparse.Namespace) -> int:
+    """``content publish|versions|diff|rollback`` and ``audit``."""
+    from bot.cli_content import CommandFailed, run
+
+    try:
+        return run(args, parse_now(args.now))
+    except CommandFailed as exc:
+        _stderr(f"error: {exc}")
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(encoding="utf-8", errors="backslashreplace")
-    from bot.cli_content import CommandFailed
     from dialogs.facts import ProfileError
     from dialogs.problems import ContentError
 
@@ -408,9 +437,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return handler(args)
         if args.command == "content" and args.content_command == "check":
             return cmd_content_check(args)
-        from bot.cli_content import run
-
-        return run(args, parse_now(args.now))
+        return _content_command(args)
     except UsageError as exc:
         _stderr(f"error: {exc}")
         return 2
@@ -419,11 +446,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except ContentError as exc:
         _stderr(f"error: the content is invalid ({len(exc.problems)} problem(s)); run: {PROG} content check")
-        return 1
-    except CommandFailed as exc:
-        _stderr(f"error: {exc}")
-        for line in exc.lines:
-            print(line, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
