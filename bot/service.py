@@ -245,6 +245,7 @@ class Desk:
         return (applicant.language if applicant else None) or lang_hint or self.default_lang
 
     async def has_conversation(self, channel: str, user: str) -> bool:
-        async with self.database.uow() as uow:
-            applicant = await uow.applicants.find(channel, user)
-            return applicant is not None and await uow.conversations.load(applicant.id, channel) is not None
+        """Whether this person has a conversation to resume (the statement an event opens with, on its own)."""
+        async with self.database.reads:
+            opened = await open_conversation(self.database.engine, channel, user)
+        return opened is not None and opened.version is not None

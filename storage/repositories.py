@@ -957,8 +957,8 @@ class ContentVersionRepository(_Repository):
         return await self._session.get(ContentVersion, number)
 
     async def latest(self) -> ContentVersion | None:
-        number = await self.latest_number()
-        return None if number is None else await self.get(number)
+        """The version in force (the highest number), in one statement."""
+        return await self._session.scalar(select(ContentVersion).order_by(ContentVersion.number.desc()).limit(1))
 
     async def listing(self, limit: int = 20) -> list[ContentVersion]:
         """The newest ``limit`` versions, newest first, without their files (a list is shown, not loaded)."""
