@@ -303,27 +303,28 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
         settings = Settings()
         start = parse_now(args.now) if args.now else None
-        if settings.bot_token is not None:
-            resume_collector()
         if settings.bot_token is not None and settings.workers > 1:
+            resume_collector()
             from bot.telegram.workers import serve_workers
 
             _stderr(f"serving Telegram with {settings.workers} {settings.bot_runtime} workers; Ctrl-C stops")
             return serve_workers(settings.workers, args.content, start)
         if settings.bot_token is not None:
-            return asyncio.run(_telegram(args, settings, start))
+            return asyncio.run(_telegram(args, settings, start, started=resume_collector))
         return asyncio.run(_chat(args, settings, start, started=resume_collector))
     finally:
         resume_collector()
 
 
 def _pause_collector() -> Callable[[], None]:
-    """Switch the cyclic garbage collector off until the first reply; the returned function switches it back.
+    """Switch the cyclic garbage collector off until the bot serves (the terminal: its first reply is shown);
+    the returned function switches it back.
 
     Starting allocates hundreds of thousands of objects that live as long as the process (modules,
     classes, the content read back from its cache) and almost no cyclic garbage, yet every few
-    thousand allocations the collector walked them all again: ~0.06 s of a 0.6 s restart, most of it
-    while the content cache is unpickled. Reference counting still frees everything else meanwhile."""
+    thousand allocations the collector walked them all again: ~0.06 s of a 0.6 s terminal restart, most
+    of it while the content cache is unpickled, and ~0.25 s of aiogram's import. Reference counting
+    still frees everything else meanwhile."""
     import gc
 
     if not gc.isenabled():  # someone else (a test harness, an embedding program) decides
@@ -346,8 +347,11 @@ def _clock(start: dt.datetime | None) -> Callable[[], dt.datetime]:
     return clock
 
 
-async def _telegram(args: argparse.Namespace, settings: Settings, start: dt.datetime | None) -> int:
-    """With BOT_TOKEN: serve Telegram (aiogram or python-telegram-bot) until Ctrl-C."""
+async def _telegram(
+    args: argparse.Namespace, settings: Settings, start: dt.datetime | None, started: Callable[[], None] = lambda: None
+) -> int:
+    """With BOT_TOKEN: serve Telegram (aiogram or python-telegram-bot) until Ctrl-C; ``started`` is called once
+    it serves."""
     import logging
 
     from bot.logredact import redact_token_in_logs
@@ -358,7 +362,7 @@ async def _telegram(args: argparse.Namespace, settings: Settings, start: dt.date
     assert settings.bot_token is not None
     redact_token_in_logs(settings.bot_token.get_secret_value())  # HTTP libraries log URLs, which hold it
     _stderr(f"serving Telegram with {settings.bot_runtime} via {settings.telegram_api_base}; Ctrl-C stops")
-    await TelegramBot(settings, args.content or SHIPPED, _clock(start)).run_until_stopped()
+    await TelegramBot(settings, args.content or SHIPPED, _clock(start)).run_until_stopped(started)
     return 0
 
 

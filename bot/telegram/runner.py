@@ -206,14 +206,16 @@ class TelegramBot:
         if self.coordination is not None:
             await self.coordination.close()
 
-    async def run_until_stopped(self) -> None:
-        """Serve until SIGINT/SIGTERM, then stop cleanly (queued notifications stay queued)."""
+    async def run_until_stopped(self, started: Callable[[], None] = lambda: None) -> None:
+        """Serve until SIGINT/SIGTERM, then stop cleanly (queued notifications stay queued).
+        ``started``: called once the bot is serving (its start-up is over)."""
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
         await self.start()
+        started()
         try:
             await stop.wait()
         finally:
