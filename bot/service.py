@@ -31,7 +31,6 @@ from dialogs.engine import (
 )
 from dialogs.events import Event, Reply, StoreFile
 from dialogs.loader import Content
-from dialogs.question_reading import warm_up
 from dialogs.state import State
 from storage.db import Database
 from storage.effects import APPLICANT_RECEIPT, Applied, apply_effects
@@ -74,6 +73,14 @@ class Handled:
     state: State
     replies: list[Reply]
     applied: Applied
+
+
+def _warm_up(content: Content) -> None:
+    """:func:`dialogs.question_reading.warm_up`, imported in the warm-up thread: reading free questions (its
+    modules too) is loaded after the first reply, not before it."""
+    from dialogs.question_reading import warm_up
+
+    warm_up(content)
 
 
 class Desk:
@@ -154,7 +161,7 @@ class Desk:
         0.3 s) in a thread, so the first applicant is not kept waiting by it and the first question is not
         either. Daemon: a process that ends sooner does not wait for it."""
         self._warm_pending = False
-        threading.Thread(target=warm_up, args=(self.content,), name="warm-up", daemon=True).start()
+        threading.Thread(target=_warm_up, args=(self.content,), name="warm-up", daemon=True).start()
 
     async def _release(self, stored_names: list[str]) -> None:
         """Remove files no document refers to any more (after an applicant deleted their data)."""
@@ -299,6 +306,7 @@ class Desk:
         return (applicant.language if applicant else None) or lang_hint or self.default_lang
 
     async def has_conversation(self, channel: str, user: str) -> bool:
-        async with self.database.uow() as uow:
-            applicant = await uow.applicants.find(channel, user)
-            return applicant is not None and await uow.conversations.load(applicant.id, channel) is not None
+        """Whether this person has a conversation to resume (the statement an event opens with, on its own)."""
+        async with self.database.reads:
+            opened = await open_conversation(self.database.engine, channel, user)
+        return opened is not None and opened.version is not None
