@@ -46,7 +46,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,17 +132,17 @@ class LoopbackAPI(FakeBotAPI):
     def count(self, chat_id: int) -> int:
         return len(self._sent.get(chat_id, ()))
 
-    async def until(self, chat_id: int, count: int, timeout: float = STEP_TIMEOUT) -> float:
+    async def until(self, chat_id: int, count: int, within: float = STEP_TIMEOUT) -> float:
         """Wait until ``chat_id`` holds ``count`` messages; returns when the last of them landed."""
         if self.count(chat_id) >= count:
             return time.perf_counter()
         future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         self._waiting[chat_id] = (count, future)
         try:
-            return await asyncio.wait_for(future, timeout)
+            return await asyncio.wait_for(future, within)
         except TimeoutError:
             raise RuntimeError(
-                f"chat {chat_id} got {self.count(chat_id)} of {count} messages in {timeout:.0f} s; "
+                f"chat {chat_id} got {self.count(chat_id)} of {count} messages in {within:.0f} s; "
                 f"last calls: {self._summary()}"
             ) from None
         finally:
@@ -170,7 +170,7 @@ class LoopbackAPI(FakeBotAPI):
 
 
 ECHO = {
-    "aiogram": '''
+    "aiogram": """
 import asyncio, sys
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -192,8 +192,8 @@ async def pressed(query: CallbackQuery) -> None:
     await bot.send_message(query.from_user.id, query.data or "?", reply_markup=keyboard)
 
 asyncio.run(dispatcher.start_polling(bot, polling_timeout=10))
-''',
-    "ptb": '''
+""",
+    "ptb": """
 import sys
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
@@ -215,7 +215,7 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 application.add_handler(MessageHandler(filters.TEXT, echo))
 application.add_handler(CallbackQueryHandler(pressed))
 application.run_polling(timeout=10, allowed_updates=["message", "callback_query"])
-''',
+""",
 }
 
 
@@ -253,36 +253,40 @@ class Target:
         return self.log.read_text(errors="replace")[-3000:]
 
 
-@asynccontextmanager
-async def running(name: str, runtime: str, *, echo: bool, per_second: int | None = None) -> Any:
-    """Start the bot (or the echo bot) against its own loopback server; stop both at the end."""
-    with tempfile.TemporaryDirectory(prefix=f"bench-outside-{name}-") as folder_name:
-        folder = Path(folder_name)
-        async with LoopbackAPI() as api:
-            log = folder / "process.log"
-            extra = {"BOT_TOKEN": TOKEN, "BOT_RUNTIME": runtime, "TELEGRAM_API_BASE": api.base}
-            if per_second is not None:
-                extra["TELEGRAM_PER_SECOND"] = str(per_second)
-            command = [sys.executable, "-c", ECHO[runtime], TOKEN, api.base] if echo else [sys.executable, "-m", "bot"]
-            with log.open("wb") as out:
-                process = await asyncio.create_subprocess_exec(
-                    *command, cwd=folder, env=_env(folder, **extra), stdout=out, stderr=out
-                )
-            target = Target(name, api, process, log)
-            try:
-                try:
-                    await api.wait_polling(timeout=180)
-                except AssertionError:
-                    raise RuntimeError(f"{name} did not start polling:\n{target.log_tail()}") from None
-                yield target
-            finally:
-                if process.returncode is None:
-                    process.send_signal(signal.SIGINT)
-                    try:
-                        await asyncio.wait_for(process.wait(), 30)
-                    except TimeoutError:
-                        process.kill()
-                        await process.wait()
+async def launch(stack: AsyncExitStack, runtime: str, key: str, *, echo: bool, per_second: int | None) -> Target:
+    """Start the bot (or the echo bot) against its own loopback server; ``stack`` stops both."""
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"bench-outside-{runtime}-{key}-")))
+    api = await stack.enter_async_context(LoopbackAPI())
+    log = folder / "process.log"
+    extra = {"BOT_TOKEN": TOKEN, "BOT_RUNTIME": runtime, "TELEGRAM_API_BASE": api.base}
+    if per_second is not None:
+        extra["TELEGRAM_PER_SECOND"] = str(per_second)
+    command = [sys.executable, "-c", ECHO[runtime], TOKEN, api.base] if echo else [sys.executable, "-m", "bot"]
+    with log.open("wb") as out:
+        process = await asyncio.create_subprocess_exec(
+            *command, cwd=folder, env=_env(folder, **extra), stdout=out, stderr=out
+        )
+    stack.push_async_callback(stop, process)
+    return Target(f"{runtime} {key}", api, process, log)
+
+
+async def stop(process: asyncio.subprocess.Process) -> None:
+    """SIGINT, as a person stopping the bot would; killed if it does not end within 30 s."""
+    if process.returncode is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            await asyncio.wait_for(process.wait(), 30)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+
+
+async def ready(target: Target) -> None:
+    """Wait for the process's first long poll: it is up."""
+    try:
+        await target.api.wait_polling(timeout=180)
+    except AssertionError:
+        raise RuntimeError(f"{target.name} did not start polling:\n{target.log_tail()}") from None
 
 
 async def calibrate(target: Target, count: int) -> None:
@@ -371,30 +375,26 @@ def triple(values: list[float]) -> list[float]:
     return [min(values), statistics.median(values), max(values)]
 
 
-VARIANTS = (
-    ("echo", "echo bot", {"echo": True}),
-    ("bot30", "bot, 30 msg/s kept", {"echo": False}),
+VARIANTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    ("echo", "echo bot", {"echo": True, "per_second": None}),
+    ("bot30", "bot, 30 msg/s kept", {"echo": False, "per_second": None}),
     ("bot", "bot, limit lifted", {"echo": False, "per_second": 100_000}),
 )
 
 
 async def measure_runtime(runtime: str, runs: int, applicants: int, count: int) -> dict[str, Any]:
-    """Start the echo bot and the bot twice (limit kept, limit lifted), then ``runs`` rounds of each."""
-    async with (
-        running(f"{runtime}-echo", runtime, echo=True) as echo,
-        running(f"{runtime}-bot30", runtime, echo=False) as kept,
-        running(f"{runtime}-bot", runtime, echo=False, per_second=100_000) as lifted,
-    ):
-        targets = {"echo": echo, "bot30": kept, "bot": lifted}
-        for target in targets.values():
-            await calibrate(target, count)
+    """Start the echo bot and the bot twice (limit kept, limit lifted) side by side, then ``runs``
+    rounds of each in turn (only one of them under load at a time; the others wait in a long poll)."""
+    async with AsyncExitStack() as stack:
+        targets = {key: await launch(stack, runtime, key, **options) for key, _, options in VARIANTS}
+        await asyncio.gather(*(ready(target) for target in targets.values()))
+        await asyncio.gather(*(calibrate(target, count) for target in targets.values()))
         rounds: dict[str, list[Round]] = {key: [] for key in targets}
         for run in range(runs):
             for key, target in targets.items():
                 rounds[key].append(await measure_round(target, run, applicants, count))
     print(
-        f"  {runtime}: replies per step {lifted.replies} (bot), {echo.replies} (echo)",
-        flush=True,
+        f"  {runtime}: messages per reply {targets['bot'].replies} (bot), {targets['echo'].replies} (echo)", flush=True
     )
     result: dict[str, Any] = {}
     for key, label, _ in VARIANTS:
