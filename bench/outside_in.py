@@ -1,6 +1,6 @@
 """Outside in: applicants over HTTP against a loopback Bot API server, the bot vs a bare echo bot.
 
-Run: ``.venv/bin/python bench/outside_in.py [--runs 3] [--applicants 100] [--steps 10] [--runtimes aiogram,ptb]``
+Run: ``.venv/bin/python bench/outside_in.py [--runs 3] [--applicants 100] [--steps 10] [--kept-runs N] [--runtimes aiogram,ptb]``
 
 The other Telegram bench (``bench/telegram_paths.py``) feeds updates to the bot inside its own
 process with HTTP stubbed out. This one measures what an applicant sees: the real bot, started as
@@ -60,6 +60,8 @@ TOKEN = "123456:BENCH-TOKEN"
 SELF = str(Path(__file__).resolve())
 #: Applicant ids of each round start here and leave room for every applicant of a round.
 FIRST_USER = 700_000
+#: The same for the short unmeasured rounds before each measured one (see :func:`measure_runtime`).
+FIRST_WARM_USER = 400_000
 #: Seconds a step may take before the run is given up (a reply that never comes, not a slow one).
 STEP_TIMEOUT = 120.0
 #: Seconds without a new message after which a calibrating step's reply counts as complete.
@@ -326,16 +328,16 @@ class Round:
         return statistics.quantiles(self.latencies, n=100, method="inclusive")[q - 1]
 
 
-def _user_ids(run: int, applicants: int) -> Iterator[int]:
-    first = FIRST_USER + run * (applicants + 1)
+def _user_ids(run: int, applicants: int, base: int) -> Iterator[int]:
+    first = base + run * (applicants + 1)
     return iter(range(first, first + applicants))
 
 
-async def measure_round(target: Target, run: int, applicants: int, count: int) -> Round:
+async def measure_round(target: Target, run: int, applicants: int, count: int, *, base: int = FIRST_USER) -> Round:
     api = target.api
     script = steps(count)
     latencies: list[float] = []
-    users = list(_user_ids(run, applicants))
+    users = list(_user_ids(run, applicants, base))
     for user in users:
         api.user(user, f"Applicant {user}", language_code="zh")
 
@@ -382,9 +384,17 @@ VARIANTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
 )
 
 
-async def measure_runtime(runtime: str, runs: int, applicants: int, count: int) -> dict[str, Any]:
+async def measure_runtime(runtime: str, runs: int, kept_runs: int, applicants: int, count: int) -> dict[str, Any]:
     """Start the echo bot and the bot twice (limit kept, limit lifted) side by side, then ``runs``
-    rounds of each in turn (only one of them under load at a time; the others wait in a long poll)."""
+    rounds of each in turn (only one of them under load at a time; the others wait in a long poll);
+    the bot with the limit kept only in the first ``kept_runs`` (its figure is the limit's, and a round
+    of it takes applicants x steps / 30 seconds).
+
+    Each measured round comes right after a short unmeasured one (a tenth of the applicants): a process
+    that waited some seconds for its turn has let its HTTP client's pooled connections expire (httpx
+    keeps them 5 s), and the first burst after that pays for it: PTB's echo bot answered a burst after
+    12 idle seconds at a quarter of its speed, with four times the CPU per reply. The warm-up makes
+    every round start from a process in use, as under a steady load."""
     async with AsyncExitStack() as stack:
         targets = {key: await launch(stack, runtime, key, **options) for key, _, options in VARIANTS}
         await asyncio.gather(*(ready(target) for target in targets.values()))
@@ -392,6 +402,9 @@ async def measure_runtime(runtime: str, runs: int, applicants: int, count: int) 
         rounds: dict[str, list[Round]] = {key: [] for key in targets}
         for run in range(runs):
             for key, target in targets.items():
+                if key == "bot30" and run >= kept_runs:
+                    continue
+                await measure_round(target, run, max(1, applicants // 10), count, base=FIRST_WARM_USER)
                 rounds[key].append(await measure_round(target, run, applicants, count))
     print(
         f"  {runtime}: messages per reply {targets['bot'].replies} (bot), {targets['echo'].replies} (echo)", flush=True
@@ -407,7 +420,7 @@ async def measure_runtime(runtime: str, runs: int, applicants: int, count: int) 
         line = f"    {label:<19} {spread(rates)} replies/s   p50 {spread(p50)} ms   p99 {spread(p99)} ms"
         entry: dict[str, Any] = {"per_second": triple(rates), "p50_ms": triple(p50), "p99_ms": triple(p99)}
         if key != "echo":
-            ratios = [r.per_second / e.per_second for r, e in zip(done, rounds["echo"], strict=True)]
+            ratios = [r.per_second / e.per_second for r, e in zip(done, rounds["echo"][: len(done)], strict=True)]
             line += f"   bot / echo {spread(ratios, 3)}x"
             entry["ratio"] = triple(ratios)
         line += f"\n      CPU: measured process {spread(bot_cpu, 2)} ms per reply; server + applicants {spread(driver)}% of a core"
@@ -420,12 +433,12 @@ async def measure_runtime(runtime: str, runs: int, applicants: int, count: int) 
     return result
 
 
-async def measure(runtimes: list[str], runs: int, applicants: int, count: int) -> dict[str, Any]:
+async def measure(runtimes: list[str], runs: int, kept_runs: int, applicants: int, count: int) -> dict[str, Any]:
     print(
         f"Outside in: {applicants} applicants x {count} steps over HTTP, closed loop; "
-        f"min / median / max over {runs} runs"
+        f"min / median / max over {runs} runs ({kept_runs} with the limit kept)"
     )
-    return {runtime: await measure_runtime(runtime, runs, applicants, count) for runtime in runtimes}
+    return {runtime: await measure_runtime(runtime, runs, kept_runs, applicants, count) for runtime in runtimes}
 
 
 def main() -> None:
@@ -434,10 +447,12 @@ def main() -> None:
     parser.add_argument("--applicants", type=int, default=100)
     parser.add_argument("--steps", type=int, default=len(SCRIPT), help=f"steps per applicant (default {len(SCRIPT)})")
     parser.add_argument("--runtimes", default="aiogram,ptb", help="comma-separated: aiogram, ptb")
+    parser.add_argument("--kept-runs", type=int, help="runs of the bot with the 30 msg/s limit kept (default: --runs)")
     args = parser.parse_args()
+    kept_runs = args.runs if args.kept_runs is None else min(max(args.kept_runs, 1), args.runs)
     runtimes = [name.strip() for name in args.runtimes.split(",") if name.strip()]
     began = time.perf_counter()
-    result = asyncio.run(measure(runtimes, args.runs, args.applicants, args.steps))
+    result = asyncio.run(measure(runtimes, args.runs, kept_runs, args.applicants, args.steps))
     print(f"  ({time.perf_counter() - began:.0f} s in all)")
     print("RESULT " + json.dumps({"bench": "outside_in", "runs": args.runs, "runtimes": result}))
 
