@@ -12,8 +12,11 @@ buttons, a free question such as 援疆项目什么时候截止, the information
 pressed with the ``callback_data`` the bot actually sent), and each waits for the bot's whole reply
 before the next step (a closed loop, as a person does). The baseline is a bare echo bot of the same
 library (a dozen lines: it answers a text with its text and a button press with the button's data,
-each with one button to press next), also its own process polling its own loopback server, under the
-same load.
+each with one button to press next; the library's own polling: aiogram's ``start_polling``, PTB's
+``run_polling`` with concurrent updates as the bot's PTB runtime has), also its own process polling
+its own loopback server, under the same load. How many messages answer each step (one, for every
+step of the script today) is learnt first from one applicant alone, waiting for quiet; a step's
+reply is complete when that many have landed.
 
 Printed per runtime, min / median / max over ``--runs`` runs: replies per second (throughput), the
 p50 and p99 latency from an applicant's update being put on the server to the last message of the
