@@ -14,8 +14,8 @@ median.
 
 ``--workers`` adds the 3-worker test (``tests/workers/test_three_workers.py``: 1 and 3 webhook workers
 on PostgreSQL and Redis; about two minutes, which would take the command past five) and its figures.
-``--smoke`` runs every bench at tiny sizes, in seconds: for the test that keeps this command working,
-not for figures. The per-bench commands (README, "Benchmarks") take larger sizes for closer figures.
+``--smoke`` runs every bench at tiny sizes and side by side (about a minute and a half here, most of
+it processes starting): for the test that keeps this command working, not for figures. The per-bench commands (README, "Benchmarks") take larger sizes for closer figures.
 """
 
 from __future__ import annotations
