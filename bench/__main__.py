@@ -141,7 +141,12 @@ def run_workers() -> tuple[dict[str, Any] | None, float]:
         print(f"   !! workers test failed (exit {completed.returncode})", flush=True)
         return None, seconds
     return {
-        str(n): {"per_second": float(lines[n]["rate"]), "p50_ms": int(lines[n]["p50"]), "p99_ms": int(lines[n]["p99"])}
+        str(n): {
+            "applicants": int(lines[n]["applicants"]),
+            "per_second": float(lines[n]["rate"]),
+            "p50_ms": int(lines[n]["p50"]),
+            "p99_ms": int(lines[n]["p99"]),
+        }
         for n in (1, 3)
     }, seconds
 
@@ -264,9 +269,9 @@ def _cold_start(result: dict[str, Any]) -> tuple[str, bool | None]:
 def _workers(result: dict[str, Any]) -> tuple[str, bool | None]:
     one, three = result["1"], result["3"]
     text = (
-        f"3 workers {fmt(three['per_second'])} applicants/s, p99 {seconds_or_ms(three['p99_ms'])}; 1 worker"
-        f" {fmt(one['per_second'])}/s, p99 {seconds_or_ms(one['p99_ms'])}:"
-        f" **{fmt(three['per_second'] / one['per_second'])}x**"
+        f"3 workers ({three['applicants']} applicants) {fmt(three['per_second'])} applicants/s,"
+        f" p99 {seconds_or_ms(three['p99_ms'])}; 1 worker ({one['applicants']}) {fmt(one['per_second'])}/s,"
+        f" p99 {seconds_or_ms(one['p99_ms'])}: **{fmt(three['per_second'] / one['per_second'])}x**"
     )
     return text, None
 
@@ -329,7 +334,7 @@ ROWS = (
         _cold_start,
     ),
     Row(
-        "3 webhook workers vs 1 on PostgreSQL + Redis (500 applicants; --workers)",
+        "3 webhook workers vs 1 on PostgreSQL + Redis (--workers)",
         "(no workers)",
         "printed against 1 worker",
         "workers",
