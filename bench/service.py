@@ -290,6 +290,23 @@ def main(argv: list[str] | None = None) -> int:
         p99 = spread([r.p99[level] for r in runs], " ms", 1000, 1)
         errors = spread([float(r.errors[level]) for r in runs], digits=0)
         print(f"  {level:>5} at once: p50 {p50}   p99 {p99}   errors {errors}")
+
+    def triple(values: list[float]) -> list[float]:
+        return [min(values), statistics.median(values), max(values)]
+
+    result = {
+        "bench": "service",
+        "database": backend,
+        "per_second": triple([r.service for r in runs]),
+        "plain_per_second": triple([r.plain for r in runs]),
+        "ratio": triple([r.service / r.plain for r in runs]),
+        "statements": triple([r.statements for r in runs]),
+        "start_cpu_ms": triple([r.start_cpu_ms for r in runs]),
+        "p50_ms": {str(n): triple([r.p50[n] * 1000 for r in runs]) for n in levels},
+        "p99_ms": {str(n): triple([r.p99[n] * 1000 for r in runs]) for n in levels},
+        "errors": {str(n): max(r.errors[n] for r in runs) for n in levels},
+    }
+    print("RESULT " + json.dumps(result))  # for python -m bench
     return 0
 
 

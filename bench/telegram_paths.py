@@ -226,9 +226,14 @@ def spread(values: list[float], digits: int = 3) -> str:
     return f"{min(values):.{digits}f} / {statistics.median(values):.{digits}f} / {max(values):.{digits}f}"
 
 
-async def measure(runs: int, count: int) -> None:
+def triple(values: list[float]) -> list[float]:
+    return [min(values), statistics.median(values), max(values)]
+
+
+async def measure(runs: int, count: int) -> dict[str, Any]:
     print(f"Telegram paths in-process, HTTP stubbed: updates/s and bot / echo (min / median / max over {runs} runs)")
     echoes: dict[str, Callable[[int], Awaitable[float]]] = {"aiogram": aiogram_echo, "ptb": ptb_echo}
+    result: dict[str, Any] = {}
     for runtime, echo in echoes.items():
         shipped: list[float] = []
         lifted: list[float] = []
@@ -238,11 +243,15 @@ async def measure(runs: int, count: int) -> None:
             shipped.append(await desk_bot(runtime, count, lifted=False))
             lifted.append(await desk_bot(runtime, count, lifted=True))
         print(f"  {runtime:<8} echo bot {spread(bare, 0)}/s", flush=True)
-        for name, ours in (("30 msg/s kept", shipped), ("limit lifted", lifted)):
+        result[runtime] = {"echo": {"per_second": triple(bare)}}
+        for name, key, ours in (("30 msg/s kept", "bot30", shipped), ("limit lifted", "bot", lifted)):
             ratios = [o / b for o, b in zip(ours, bare, strict=True)]
             print(f"    bot, {name:<13} {spread(ours, 0)}/s   ratio {spread(ratios)}x", flush=True)
+            result[runtime][key] = {"per_second": triple(ours), "ratio": triple(ratios)}
         print(f"    SQL statements per update {spread(STATEMENTS, 2)}", flush=True)
+        result[runtime]["statements"] = triple(STATEMENTS) if STATEMENTS else None
         STATEMENTS.clear()
+    return result
 
 
 def main() -> None:
@@ -250,7 +259,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--updates", type=int, default=300)
     args = parser.parse_args()
-    asyncio.run(measure(args.runs, args.updates))
+    result = asyncio.run(measure(args.runs, args.updates))
+    print("RESULT " + json.dumps({"bench": "telegram_paths", "runtimes": result}))  # for python -m bench
 
 
 if __name__ == "__main__":
