@@ -9,6 +9,7 @@ repositories build their statements from here too (:class:`storage.repositories.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -16,7 +17,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import CursorResult, Delete, Select, Table, Update, bindparam, delete, exists, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage.errors import ConcurrentUpdate, StorageError
@@ -101,14 +101,24 @@ def _record(insert: Any) -> Any:
     return insert.values(values).on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
 
 
-_RECORD = {"sqlite": _record(sqlite.insert(HANDLED)), "postgresql": _record(postgresql.insert(HANDLED))}
+@functools.cache
+def _record_for(dialect: str) -> Any:
+    """Built at first use, for the one dialect in use: importing PostgreSQL's dialect package costs a
+    start on SQLite ~20 ms for nothing (``tests/test_startup_imports.py``)."""
+    if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return _record(sqlite.insert(HANDLED))
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return _record(postgresql.insert(HANDLED))
+    raise StorageError(f"unsupported database backend {dialect!r}")
 
 
 def record_statement(dialect: str, bot_id: int, update_id: int, now: datetime) -> tuple[Any, dict[str, Any]]:
     """The INSERT that records a handled update (again: nothing happens)."""
-    if dialect not in _RECORD:
-        raise StorageError(f"unsupported database backend {dialect!r}")
-    return _RECORD[dialect], {"r_bot": bot_id, "r_update": update_id, "r_at": now}
+    return _record_for(dialect), {"r_bot": bot_id, "r_update": update_id, "r_at": now}
 
 
 def prune_statement(before: datetime) -> Delete:
