@@ -346,17 +346,28 @@ class PhraseSet:
             ranks = tuple(rank[(char, (offset, phrase))] for offset, char in enumerate(phrase))
             self._by_sound.setdefault((sound[0], sound[1]), []).append((phrase, sound, ranks))
 
+    @staticmethod
+    def _exact(text: str, start: int, bucket: list[tuple[str, bool]], found: dict[str, Hit]) -> None:
+        """The phrases of ``bucket`` that occur as written at ``start`` and are not found yet."""
+        for phrase, spaced in bucket:
+            if phrase not in found and text.startswith(phrase, start):
+                end = start + len(phrase)
+                if not spaced or _bounded(text, start, end):
+                    found[phrase] = Hit(start, end, True)
+
     def hits(self, text: str) -> dict[str, Hit]:
         """Every phrase present in ``text``, with where; exact occurrences are preferred to sound-alike ones."""
         found: dict[str, Hit] = {}
         size = len(text)
-        for start, char in enumerate(text):
-            for table, key in ((self._by_first_two, text[start : start + 2]), (self._single, char)):
-                for phrase, spaced in table.get(key, ()):
-                    if phrase not in found and text.startswith(phrase, start):
-                        end = start + len(phrase)
-                        if not spaced or _bounded(text, start, end):
-                            found[phrase] = Hit(start, end, True)
+        by_first_two, single = self._by_first_two.get, self._single.get
+        for start in range(size):
+            # most positions begin no phrase: two lookups and nothing else (this runs for every character)
+            bucket = by_first_two(text[start : start + 2])
+            if bucket is not None:
+                self._exact(text, start, bucket, found)
+            bucket = single(text[start])
+            if bucket is not None:
+                self._exact(text, start, bucket, found)
         for phrase in self._gapped:
             hit = _find_gapped(text, phrase)
             if hit is not None:
