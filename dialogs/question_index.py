@@ -15,6 +15,7 @@ needs no code change:
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import weakref
@@ -55,6 +56,7 @@ def as_typed(phrase: str) -> str:
     return stem_words(plain_numbers(normalise(phrase)))
 
 
+@functools.lru_cache(maxsize=8192)
 def phrase_weight(phrase: str) -> float:
     """How much a matched phrase says: its Chinese characters, plus two per English or Uyghur word."""
     bare = phrase.replace("*", "")

@@ -322,6 +322,9 @@ class PhraseSet:
         self._single: dict[str, list[tuple[str, bool]]] = {}
         #: …and phrases with a gap, searched with their own patterns.
         self._gapped = [p for p in self.phrases if "*" in p]
+        #: …each with the parts around its gaps: a text without one of them cannot hold the phrase (a
+        #: substring test costs less than the pattern's search, and most questions hold few gapped cues).
+        self._gapped_parts = [(p, tuple(part for part in p.split("*") if part)) for p in self._gapped]
         for phrase in self.phrases:
             if "*" not in phrase:
                 table = self._by_first_two if len(phrase) >= 2 else self._single
@@ -368,10 +371,12 @@ class PhraseSet:
             bucket = single(text[start])
             if bucket is not None:
                 self._exact(text, start, bucket, found)
-        for phrase in self._gapped:
-            hit = _find_gapped(text, phrase)
-            if hit is not None:
-                found[phrase] = hit
+        contains = text.__contains__
+        for phrase, parts in self._gapped_parts:
+            if all(map(contains, parts)):
+                hit = _find_gapped(text, phrase)
+                if hit is not None:
+                    found[phrase] = hit
         sound = [reading(c) for c in text]
         met: list[tuple[int, int, int, str]] = []
         for start in range(size - 1):
