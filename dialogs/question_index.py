@@ -135,8 +135,8 @@ class QuestionIndex:
         weights: dict[str, float] = {}
         bases = _term_bases(self)
         for term in terms(text):
-            base = bases.get(term, _UNKNOWN)
-            if base is _UNKNOWN:
+            base = bases.get(term, _UNSEEN)
+            if base == _UNSEEN:
                 base = self._term_base(term)
                 if len(bases) >= _TERMS_KEPT:
                     bases.clear()
@@ -161,8 +161,8 @@ _CACHE: dict[int, QuestionIndex] = {}
 #: Each index's terms and their weights (:meth:`QuestionIndex._term_base`), as questions bring them: a
 #: question's terms are mostly the content's and other questions' (emptied whole past this many).
 _TERMS_KEPT = 65_536
-_UNKNOWN = object()
-_term_bases: PerObject[QuestionIndex, dict[str, object]] = PerObject(lambda _index: {})
+_UNSEEN = -1.0  # no weight is negative
+_term_bases: PerObject[QuestionIndex, dict[str, float | None]] = PerObject(lambda _index: {})
 
 
 def index_for(content: Content) -> QuestionIndex:
