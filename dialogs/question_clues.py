@@ -230,7 +230,11 @@ def match_items(text: str, index: QuestionIndex, programs: set[str] | None, said
     # Best first, the lower item number first among equals: sorting plain (-overlap, number) pairs is
     # heapq.nlargest's order with a key, without calling a key function per item.
     best = sorted([(-overlap, number) for number, overlap in shared.items()])[:_TOP_ITEMS]
+    # tuple.__new__ fills the named tuple without the Python frame of its own __new__ (64 a question)
     return [
-        Match(items[number], -negative / mass, -2 * negative / (mass + item_mass[number]), -negative)
+        _new(Match, (items[number], -negative / mass, -2 * negative / (mass + item_mass[number]), -negative))
         for negative, number in best
     ]
+
+
+_new = tuple.__new__
