@@ -101,7 +101,16 @@ class Key(NamedTuple):
 
 def B(label: str, cls: type[CallbackData], **fields: Any) -> Key:  # noqa: N802 - reads like a constructor
     """A button with a catalog label (a msgid) and a payload of class ``cls``."""
+    if not fields:  # Back, Main menu, I don't know…: the same key on every screen
+        key = _PLAIN.get((label, cls))
+        if key is None:
+            key = _PLAIN[(label, cls)] = Key(label, payload(cls, fields), {})
+        return key
     return Key(label, payload(cls, fields), {})
+
+
+#: Buttons without fields by label and class: a few dozen, fixed by the code.
+_PLAIN: dict[tuple[str, type[CallbackData]], Key] = {}
 
 
 def content_button(label: str, args: dict[str, Any], cls: type[CallbackData], **fields: Any) -> Key:
