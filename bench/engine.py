@@ -259,12 +259,18 @@ def main(argv: list[str] | None = None) -> int:
     print("CPU ms per step, warm / cold (mean):")
     rows = [('"which program fits me" press', finder)] + [(k, found[k][:200]) for k in MIX if k != "fit-finder"]
     rows.insert(1, ("fit-finder answer", [s for s in found["fit-finder"] if not is_find_press(s.event)][:200]))
+    step_ms: dict[str, list[float]] = {}
     for label, chosen in rows:
         if chosen:
-            warm = cpu_ms(chosen, cold=False, repeat=3)
-            print(f"  {label:32} {warm:7.3f} / {cpu_ms(chosen, cold=True):7.3f}   ({len(chosen)} steps)")
+            warm, cold_ms = cpu_ms(chosen, cold=False, repeat=3), cpu_ms(chosen, cold=True)
+            step_ms[label] = [warm, cold_ms]
+            print(f"  {label:32} {warm:7.3f} / {cold_ms:7.3f}   ({len(chosen)} steps)")
     print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"seconds in all: {time.perf_counter() - began:.1f}")
+    triple = [min(rates), statistics.median(rates), max(rates)]
+    ratio = [min(ratios), statistics.median(ratios), max(ratios)]
+    result = {"bench": "engine", "steps_per_second": triple, "ratio": ratio, "step_cpu_ms": step_ms}
+    print("RESULT " + json.dumps(result))  # for python -m bench
     return 0
 
 

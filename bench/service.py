@@ -211,12 +211,14 @@ def open_bench_database(url: str) -> Database:
     return Database.open(url)
 
 
-async def one_run(url: str, content: Content, levels: tuple[int, ...], tmp: Path) -> Run:
+async def one_run(url: str, content: Content, levels: tuple[int, ...], tmp: Path, *, group: bool = True) -> Run:
     database = open_bench_database(url)
     await migrate_engine(database.engine)
     run = Run()
     try:
         desk = Desk(database, FileStore(tmp / "files"), lambda: content, default_lang="en")
+        if not group:
+            desk._group = None  # noqa: SLF001 - the figure without SQLite's group commit, for comparison
         # CPU of /start for a new applicant (the first is a warm-up: imports, caches)
         await desk.handle("bench", "warm", CommandEvent("start"), NOW)
         cpu = time.process_time()
@@ -266,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--database", help="a postgresql+asyncpg:// URL (default: a SQLite file per run)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-group", action="store_true", help="SQLite without group commit (for comparison)")
     parser.add_argument("--levels", default=",".join(map(str, LEVELS)), help="concurrent applicants, e.g. 1,10,200")
     args = parser.parse_args(argv)
     levels = tuple(int(n) for n in args.levels.split(",") if n)
@@ -273,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[Run] = []
     for number in range(args.runs):
         with fresh_url(args.database) as url, tempfile.TemporaryDirectory() as tmp:
-            runs.append(asyncio.run(one_run(url, content, levels, Path(tmp))))
+            runs.append(asyncio.run(one_run(url, content, levels, Path(tmp), group=not args.no_group)))
         print(f"run {number + 1}/{args.runs} done", file=sys.stderr)
     backend = "PostgreSQL" if args.database else "SQLite file"
     print(f"service path on {backend}, min / median / max over {len(runs)} runs")
@@ -287,6 +290,23 @@ def main(argv: list[str] | None = None) -> int:
         p99 = spread([r.p99[level] for r in runs], " ms", 1000, 1)
         errors = spread([float(r.errors[level]) for r in runs], digits=0)
         print(f"  {level:>5} at once: p50 {p50}   p99 {p99}   errors {errors}")
+
+    def triple(values: list[float]) -> list[float]:
+        return [min(values), statistics.median(values), max(values)]
+
+    result = {
+        "bench": "service",
+        "database": backend,
+        "per_second": triple([r.service for r in runs]),
+        "plain_per_second": triple([r.plain for r in runs]),
+        "ratio": triple([r.service / r.plain for r in runs]),
+        "statements": triple([r.statements for r in runs]),
+        "start_cpu_ms": triple([r.start_cpu_ms for r in runs]),
+        "p50_ms": {str(n): triple([r.p50[n] * 1000 for r in runs]) for n in levels},
+        "p99_ms": {str(n): triple([r.p99[n] * 1000 for r in runs]) for n in levels},
+        "errors": {str(n): max(r.errors[n] for r in runs) for n in levels},
+    }
+    print("RESULT " + json.dumps(result))  # for python -m bench
     return 0
 
 

@@ -117,13 +117,18 @@ async def telegram_start(runtime: str, data: Path) -> float:
         return elapsed
 
 
-async def cold_starts(runs: int) -> None:
+def triple(values: list[float]) -> list[float]:
+    return [min(values), statistics.median(values), max(values)]
+
+
+async def cold_starts(runs: int) -> dict[str, Any]:
     print(f"cold start to the first reply (min / median / max over {runs} runs)")
     channels: list[tuple[str, Any]] = [
         ("terminal", terminal_start),
         ("aiogram", lambda data: telegram_start("aiogram", data)),
         ("ptb", lambda data: telegram_start("ptb", data)),
     ]
+    result: dict[str, Any] = {}
     for name, start in channels:
         first: list[float] = []
         again: list[float] = []
@@ -132,6 +137,8 @@ async def cold_starts(runs: int) -> None:
                 first.append(await start(Path(folder)))
                 again.append(await start(Path(folder)))
         print(f"  {name:<9} restart {spread(again, 's')}   first {spread(first, 's')}")
+        result[name] = {"restart_s": triple(again), "first_s": triple(first)}
+    return result
 
 
 # --------------------------------------------------------------------------- memory
@@ -216,8 +223,9 @@ async def rss_run(runtime: str, conversations: int) -> dict[str, float]:
             return result
 
 
-async def memory(runs: int, conversations: int) -> None:
+async def memory(runs: int, conversations: int) -> dict[str, Any]:
     print(f"RSS of the bot process, idle and with {conversations:,} conversations (min / median / max over {runs})")
+    result: dict[str, Any] = {}
     for runtime in ("aiogram", "ptb"):
         results = [await rss_run(runtime, conversations) for _ in range(runs)]
         idle = [r["idle"] for r in results]
@@ -227,6 +235,8 @@ async def memory(runs: int, conversations: int) -> None:
             f"  {runtime:<8} idle {spread(idle, 'MB', 0)}   with conversations {spread(loaded, 'MB', 0)}"
             f"   ({spread(rate, '/start per s', 0)})"
         )
+        result[runtime] = {"idle_mb": triple(idle), "loaded_mb": triple(loaded)}
+    return result
 
 
 def main() -> None:
@@ -246,10 +256,12 @@ def main() -> None:
         runtime, base, folder, count = args.rss_child
         asyncio.run(rss_child(runtime, base, Path(folder), int(count)))
         return
+    result: dict[str, Any] = {"bench": "startup", "conversations": args.conversations}
     if not args.skip_start:
-        asyncio.run(cold_starts(args.runs))
+        result["cold_start"] = asyncio.run(cold_starts(args.runs))
     if not args.skip_rss:
-        asyncio.run(memory(args.runs, args.conversations))
+        result["rss"] = asyncio.run(memory(args.runs, args.conversations))
+    print("RESULT " + json.dumps(result))  # for python -m bench
 
 
 if __name__ == "__main__":

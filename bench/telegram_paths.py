@@ -10,7 +10,8 @@ folder, the outbox worker) is fed ``--updates`` updates, one after another, from
 every text with its text, fed ten times as many. Neither touches the network: the library's own
 HTTP layer is replaced by one that answers every Bot API method at once (aiogram: a ``BaseSession``;
 PTB: a ``BaseRequest``), so what is measured is the library plus our code. Printed: updates per
-second of each and the ratio bot / echo, min / median / max over ``--runs`` runs; nothing asserted.
+second of each and the ratio bot / echo, min / median / max over ``--runs`` runs, and the bot's SQL
+statements per update; nothing asserted.
 """
 
 from __future__ import annotations
@@ -171,9 +172,15 @@ async def ptb_echo(count: int) -> float:
 # --------------------------------------------------------------------------- the bot
 
 
+#: SQL statements per update of the last bot measured (BEGIN and COMMIT are not statements to the driver).
+STATEMENTS: list[float] = []
+
+
 async def desk_bot(runtime: str, count: int, *, lifted: bool) -> float:
     """Updates/s of the bot. ``lifted``: Telegram's outgoing limit (30 messages a second for the whole bot,
     :mod:`bot.telegram.ratelimit`) raised out of reach, so what is left is the cost of the code."""
+    from sqlalchemy import event
+
     import bot.telegram.aiogram_runtime as aiogram_runtime
     import bot.telegram.ptb_runtime as ptb_runtime
     from bot.settings import Settings
@@ -200,7 +207,17 @@ async def desk_bot(runtime: str, count: int, *, lifted: bool) -> float:
             if lifted:
                 bot.desk.limiter.per_second = 1_000_000
             await rate(bot.once, updates(USERS, first_id=1_000_000))  # warm: every applicant has a conversation
-            return await rate(bot.once, updates(count))
+            assert bot.database is not None
+            counted = [0]
+
+            def count_statement(*_args: Any) -> None:
+                counted[0] += 1
+
+            event.listen(bot.database.engine.sync_engine, "before_cursor_execute", count_statement)
+            measured = await rate(bot.once, updates(count))
+            event.remove(bot.database.engine.sync_engine, "before_cursor_execute", count_statement)
+            STATEMENTS.append(counted[0] / count)
+            return measured
         finally:
             await bot.stop()
 
@@ -209,9 +226,14 @@ def spread(values: list[float], digits: int = 3) -> str:
     return f"{min(values):.{digits}f} / {statistics.median(values):.{digits}f} / {max(values):.{digits}f}"
 
 
-async def measure(runs: int, count: int) -> None:
+def triple(values: list[float]) -> list[float]:
+    return [min(values), statistics.median(values), max(values)]
+
+
+async def measure(runs: int, count: int) -> dict[str, Any]:
     print(f"Telegram paths in-process, HTTP stubbed: updates/s and bot / echo (min / median / max over {runs} runs)")
     echoes: dict[str, Callable[[int], Awaitable[float]]] = {"aiogram": aiogram_echo, "ptb": ptb_echo}
+    result: dict[str, Any] = {}
     for runtime, echo in echoes.items():
         shipped: list[float] = []
         lifted: list[float] = []
@@ -221,9 +243,15 @@ async def measure(runs: int, count: int) -> None:
             shipped.append(await desk_bot(runtime, count, lifted=False))
             lifted.append(await desk_bot(runtime, count, lifted=True))
         print(f"  {runtime:<8} echo bot {spread(bare, 0)}/s", flush=True)
-        for name, ours in (("30 msg/s kept", shipped), ("limit lifted", lifted)):
+        result[runtime] = {"echo": {"per_second": triple(bare)}}
+        for name, key, ours in (("30 msg/s kept", "bot30", shipped), ("limit lifted", "bot", lifted)):
             ratios = [o / b for o, b in zip(ours, bare, strict=True)]
             print(f"    bot, {name:<13} {spread(ours, 0)}/s   ratio {spread(ratios)}x", flush=True)
+            result[runtime][key] = {"per_second": triple(ours), "ratio": triple(ratios)}
+        print(f"    SQL statements per update {spread(STATEMENTS, 2)}", flush=True)
+        result[runtime]["statements"] = triple(STATEMENTS) if STATEMENTS else None
+        STATEMENTS.clear()
+    return result
 
 
 def main() -> None:
@@ -231,7 +259,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--updates", type=int, default=300)
     args = parser.parse_args()
-    asyncio.run(measure(args.runs, args.updates))
+    result = asyncio.run(measure(args.runs, args.updates))
+    print("RESULT " + json.dumps({"bench": "telegram_paths", "runtimes": result}))  # for python -m bench
 
 
 if __name__ == "__main__":

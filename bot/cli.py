@@ -81,10 +81,27 @@ def build_parser(default_lang: str) -> argparse.ArgumentParser:
     content_check = content_commands.add_parser("check", parents=[common], help="validate content")
     content_check.add_argument("path", nargs="?", type=Path, help="a content folder or one file (default: shipped)")
     content_check.add_argument("--warnings", action="store_true", help="list every warning, not just their count")
-    from bot.cli_content import add_commands
-
-    add_commands(content_commands, commands, common)
+    _add_content_commands(content_commands, commands, common)
     return parser
+
+
+def _add_content_commands(content_commands: Any, commands: Any, common: argparse.ArgumentParser) -> None:
+    """The content subcommands and ``audit`` (run by :mod:`bot.cli_content`, imported only for them)."""
+    publish = content_commands.add_parser(
+        "publish", parents=[common], help="validate a content folder, file or ZIP, show the changes, publish it"
+    )
+    publish.add_argument("path", type=Path, help="a content folder, one content file, or a ZIP of the folder")
+    publish.add_argument("--yes", action="store_true", help="publish without asking")
+    versions = content_commands.add_parser("versions", parents=[common], help="list the published versions")
+    versions.add_argument("--limit", type=int, default=20, help="how many, newest first (default 20)")
+    diff = content_commands.add_parser("diff", parents=[common], help="what changed from version A to version B")
+    diff.add_argument("a", type=int, help="the older version")
+    diff.add_argument("b", type=int, nargs="?", help="the newer version (default: the one in force)")
+    rollback = content_commands.add_parser("rollback", parents=[common], help="put an earlier version back in force")
+    rollback.add_argument("number", type=int, nargs="?", help="the version (default: the one before)")
+    rollback.add_argument("--yes", action="store_true", help="roll back without asking")
+    audit = commands.add_parser("audit", parents=[common], help="who published, edited, announced and decided what")
+    audit.add_argument("--limit", type=int, default=30, help="how many entries, newest first (default 30)")
 
 
 def _emit(data: Any) -> None:
@@ -280,18 +297,40 @@ def cmd_chat(args: argparse.Namespace) -> int:
     """The bot itself: with no token, the local channel in this terminal."""
     import asyncio
 
-    from bot.settings import Settings
+    resume_collector = _pause_collector()
+    try:
+        from bot.settings import Settings
 
-    settings = Settings()
-    start = parse_now(args.now) if args.now else None
-    if settings.bot_token is not None and settings.workers > 1:
-        from bot.telegram.workers import serve_workers
+        settings = Settings()
+        start = parse_now(args.now) if args.now else None
+        if settings.bot_token is not None and settings.workers > 1:
+            resume_collector()
+            from bot.telegram.workers import serve_workers
 
-        _stderr(f"serving Telegram with {settings.workers} {settings.bot_runtime} workers; Ctrl-C stops")
-        return serve_workers(settings.workers, args.content, start)
-    if settings.bot_token is not None:
-        return asyncio.run(_telegram(args, settings, start))
-    return asyncio.run(_chat(args, settings, start))
+            _stderr(f"serving Telegram with {settings.workers} {settings.bot_runtime} workers; Ctrl-C stops")
+            return serve_workers(settings.workers, args.content, start)
+        if settings.bot_token is not None:
+            return asyncio.run(_telegram(args, settings, start, started=resume_collector))
+        return asyncio.run(_chat(args, settings, start, started=resume_collector))
+    finally:
+        resume_collector()
+
+
+def _pause_collector() -> Callable[[], None]:
+    """Switch the cyclic garbage collector off until the bot serves (the terminal: its first reply is shown);
+    the returned function switches it back.
+
+    Starting allocates hundreds of thousands of objects that live as long as the process (modules,
+    classes, the content read back from its cache) and almost no cyclic garbage, yet every few
+    thousand allocations the collector walked them all again: ~0.06 s of a 0.6 s terminal restart, most
+    of it while the content cache is unpickled, and ~0.25 s of aiogram's import. Reference counting
+    still frees everything else meanwhile."""
+    import gc
+
+    if not gc.isenabled():  # someone else (a test harness, an embedding program) decides
+        return lambda: None
+    gc.disable()
+    return gc.enable
 
 
 def _clock(start: dt.datetime | None) -> Callable[[], dt.datetime]:
@@ -308,8 +347,11 @@ def _clock(start: dt.datetime | None) -> Callable[[], dt.datetime]:
     return clock
 
 
-async def _telegram(args: argparse.Namespace, settings: Settings, start: dt.datetime | None) -> int:
-    """With BOT_TOKEN: serve Telegram (aiogram or python-telegram-bot) until Ctrl-C."""
+async def _telegram(
+    args: argparse.Namespace, settings: Settings, start: dt.datetime | None, started: Callable[[], None] = lambda: None
+) -> int:
+    """With BOT_TOKEN: serve Telegram (aiogram or python-telegram-bot) until Ctrl-C; ``started`` is called once
+    it serves."""
     import logging
 
     from bot.logredact import redact_token_in_logs
@@ -320,21 +362,27 @@ async def _telegram(args: argparse.Namespace, settings: Settings, start: dt.date
     assert settings.bot_token is not None
     redact_token_in_logs(settings.bot_token.get_secret_value())  # HTTP libraries log URLs, which hold it
     _stderr(f"serving Telegram with {settings.bot_runtime} via {settings.telegram_api_base}; Ctrl-C stops")
-    await TelegramBot(settings, args.content or SHIPPED, _clock(start)).run_until_stopped()
+    await TelegramBot(settings, args.content or SHIPPED, _clock(start)).run_until_stopped(started)
     return 0
 
 
-async def _chat(args: argparse.Namespace, settings: Settings, start: dt.datetime | None) -> int:
+async def _chat(
+    args: argparse.Namespace, settings: Settings, start: dt.datetime | None, started: Callable[[], None] = lambda: None
+) -> int:
+    """The local channel; ``started`` is called once the first reply is on the screen."""
     from bot.content_cache import cache_for
     from bot.content_live import LiveContent
+    from bot.i18n import keep_compiled_in
     from bot.local import Terminal
     from bot.service import Desk
     from dialogs.loader import SHIPPED
     from storage.db import open_database
     from storage.files import FileStore
 
+    cache = cache_for(settings)
+    keep_compiled_in(cache.folder)
     database = await open_database(settings.database_url)
-    live = LiveContent(database, disk=args.content or SHIPPED, load=cache_for(settings).load)
+    live = LiveContent(database, disk=args.content or SHIPPED, load=cache.load)
     try:
         await live.start()
     except Exception:
@@ -352,7 +400,7 @@ async def _chat(args: argparse.Namespace, settings: Settings, start: dt.datetime
     try:
         # the streams of this run, named here: Terminal's default is the sys.stdout of when bot.local was imported
         terminal = Terminal(desk, args.user, _clock(start), out=sys.stdout, echo=not sys.stdin.isatty())
-        return await terminal.run(sys.stdin)
+        return await terminal.run(sys.stdin, started=started)
     finally:
         await live.stop()
         await database.close()
@@ -362,11 +410,23 @@ def _stderr(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
+def _content_command(args: argparse.Namespace) -> int:
+    """``content publish|versions|diff|rollback`` and ``audit``."""
+    from bot.cli_content import CommandFailed, run
+
+    try:
+        return run(args, parse_now(args.now))
+    except CommandFailed as exc:
+        _stderr(f"error: {exc}")
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(encoding="utf-8", errors="backslashreplace")
-    from bot.cli_content import CommandFailed
     from dialogs.facts import ProfileError
     from dialogs.problems import ContentError
 
@@ -381,9 +441,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return handler(args)
         if args.command == "content" and args.content_command == "check":
             return cmd_content_check(args)
-        from bot.cli_content import run
-
-        return run(args, parse_now(args.now))
+        return _content_command(args)
     except UsageError as exc:
         _stderr(f"error: {exc}")
         return 2
@@ -392,11 +450,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except ContentError as exc:
         _stderr(f"error: the content is invalid ({len(exc.problems)} problem(s)); run: {PROG} content check")
-        return 1
-    except CommandFailed as exc:
-        _stderr(f"error: {exc}")
-        for line in exc.lines:
-            print(line, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

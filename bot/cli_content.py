@@ -31,25 +31,6 @@ class CommandFailed(Exception):
         self.lines = lines or []
 
 
-def add_commands(content_commands: Any, commands: Any, common: argparse.ArgumentParser) -> None:
-    """The content subcommands and ``audit``, on the parsers of :mod:`bot.cli`."""
-    publish = content_commands.add_parser(
-        "publish", parents=[common], help="validate a content folder, file or ZIP, show the changes, publish it"
-    )
-    publish.add_argument("path", type=Path, help="a content folder, one content file, or a ZIP of the folder")
-    publish.add_argument("--yes", action="store_true", help="publish without asking")
-    versions = content_commands.add_parser("versions", parents=[common], help="list the published versions")
-    versions.add_argument("--limit", type=int, default=20, help="how many, newest first (default 20)")
-    diff = content_commands.add_parser("diff", parents=[common], help="what changed from version A to version B")
-    diff.add_argument("a", type=int, help="the older version")
-    diff.add_argument("b", type=int, nargs="?", help="the newer version (default: the one in force)")
-    rollback = content_commands.add_parser("rollback", parents=[common], help="put an earlier version back in force")
-    rollback.add_argument("number", type=int, nargs="?", help="the version (default: the one before)")
-    rollback.add_argument("--yes", action="store_true", help="roll back without asking")
-    audit = commands.add_parser("audit", parents=[common], help="who published, edited, announced and decided what")
-    audit.add_argument("--limit", type=int, default=30, help="how many entries, newest first (default 30)")
-
-
 def actor() -> str:
     """Who runs the command, for the versions and the audit log."""
     try:

@@ -96,16 +96,16 @@ class LiveContent:
     async def start(self, *, watch: bool = True) -> None:
         """Run on the newest good version (seeding version 1 from disk on an empty database), then follow."""
         async with self.database.uow() as uow:
-            latest = await uow.content_versions.latest_number()
-        if latest is None:
+            newest = await uow.content_versions.latest()
+        if newest is None:
             disk_files, disk_content = await self._read_disk()
             if disk_content is None:
                 disk_files, disk_content = await self._shipped_instead()
             await self._seed(disk_files, disk_content)
         else:
-            await self._load_newest_good(latest)
+            in_force = await self._load_newest_good(newest.number, newest)
             # a restart on unchanged files (the usual case) need not load them a second time to compare
-            if await self._disk_is_in_force():
+            if await self._disk_holds(in_force):
                 disk_content = None
             else:
                 disk_files, disk_content = await self._read_disk()
@@ -127,15 +127,13 @@ class LiveContent:
                 await self._watcher
             self._watcher = None
 
-    async def _disk_is_in_force(self) -> bool:
-        """Whether the folder on disk holds exactly the files of the version in force."""
+    async def _disk_holds(self, in_force: Mapping[str, str]) -> bool:
+        """Whether the folder on disk holds exactly the files ``in_force`` (those of the version in force)."""
         try:
             files = await asyncio.to_thread(read_folder, self.disk)
         except OSError:
             return False
-        async with self.database.uow() as uow:
-            row = await uow.content_versions.get(self.number)
-        return row is not None and _text_files(row) == files
+        return files == in_force
 
     async def _read_disk(self) -> tuple[dict[str, str], Content | None]:
         try:
@@ -190,18 +188,26 @@ class LiveContent:
         assert latest is not None
         await self._load_newest_good(latest)
 
-    async def _load_newest_good(self, latest: int) -> None:
-        """The newest version that loads. One that no longer does (a later bot checks more) is skipped,
-        loudly: the bot answers with the last good content rather than not at all."""
+    async def _load_newest_good(self, latest: int, newest: ContentVersion | None = None) -> dict[str, str]:
+        """Run on the newest version that loads, and return its files. One that no longer loads (a later bot
+        checks more) is skipped, loudly: the bot answers with the last good content rather than not at all.
+        ``newest``: version ``latest``'s row when the caller has read it already (one statement less)."""
         for number in range(latest, 0, -1):
+            if newest is not None and newest.number == number:
+                row: ContentVersion | None = newest
+            else:
+                async with self.database.uow() as uow:
+                    row = await uow.content_versions.get(number)
+            if row is None:
+                continue
+            files = _text_files(row)
             try:
-                content = await self.version(number)
+                content = await self._keep(number, files)
             except ContentError as error:
                 log.error("content version %d does not load with this bot (%s); trying the one before", number, error)
                 continue
-            if content is not None:
-                self._switch(number, content)
-                return
+            self._switch(number, content)
+            return files
         raise NoUsableContent("no stored content version loads")
 
     # ------------------------------------------------------------------ versions
@@ -215,7 +221,11 @@ class LiveContent:
             row = await uow.content_versions.get(number)
         if row is None:
             return None
-        content = await asyncio.to_thread(self._load_files, _text_files(row))
+        return await self._keep(number, _text_files(row))
+
+    async def _keep(self, number: int, files: Mapping[str, str]) -> Content:
+        """Version ``number`` loaded from its ``files`` (off the event loop) and kept among the loaded ones."""
+        content = await asyncio.to_thread(self._load_files, files)
         self._loaded[number] = content
         while len(self._loaded) > KEEP_LOADED:
             self._loaded.popitem(last=False)

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import hashlib
 import io
+import logging
+import os
+import tempfile
 from collections.abc import Sequence
 from functools import cache, cached_property
 from pathlib import Path
@@ -20,6 +24,8 @@ from dialogs.i18n import BABEL_LOCALES, N_, NOTICE_ZONE, ListStyle
 
 if TYPE_CHECKING:
     from babel import Locale
+
+log = logging.getLogger(__name__)
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -62,19 +68,69 @@ def get_locale(language_code: str | None) -> str | None:
     return primary if primary in LANGUAGES else None
 
 
+#: Where compiled catalogs are kept between runs (:func:`keep_compiled_in`); None: compiled at every start.
+_compiled_dir: Path | None = None
+
+
+def keep_compiled_in(folder: Path) -> None:
+    """Keep the compiled catalogs in ``folder`` (the bot's cache) and read them back at the next start.
+
+    Babel reading the three ``.po`` files is ~30 ms of every start; the compiled form read back takes
+    well under 1 ms. An entry is named by a digest of its ``.po`` file and of Babel's version, so an
+    edited catalog or an upgraded Babel simply misses, and the ``.po`` files stay the only source."""
+    global _compiled_dir
+    _compiled_dir = Path(folder)
+
+
 def _compile(lang: str) -> gettext.NullTranslations | None:
     po = LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
     if not po.is_file():
         return None
+    source = po.read_bytes()
+    folder = _compiled_dir
+    if folder is None:
+        return gettext.GNUTranslations(io.BytesIO(_mo_of(source, lang)))
+    from babel import __version__ as babel_version
+
+    digest = hashlib.sha256(b"%s\0%s\0%s" % (babel_version.encode(), lang.encode(), source)).hexdigest()[:32]
+    entry = folder / f"catalog-{lang}-{digest}.mo"
+    try:
+        compiled = entry.read_bytes()
+        return gettext.GNUTranslations(io.BytesIO(compiled))
+    except FileNotFoundError:
+        pass
+    except Exception as error:  # unreadable, truncated or foreign: compiled again below
+        log.warning("compiled catalog %s unreadable (%s); compiling it again", entry.name, error)
+    compiled = _mo_of(source, lang)
+    translations = gettext.GNUTranslations(io.BytesIO(compiled))  # a broken catalog raises before it is kept
+    _keep(folder, entry, compiled)
+    return translations
+
+
+def _mo_of(source: bytes, lang: str) -> bytes:
+    """The ``.po`` text ``source`` compiled to gettext's binary form."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=BABEL_LOCALES[lang])
+    catalog = read_po(io.BytesIO(source), locale=BABEL_LOCALES[lang])
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return buffer.getvalue()
+
+
+def _keep(folder: Path, entry: Path, compiled: bytes) -> None:
+    """Write ``entry`` atomically (another process may read it meanwhile) and remove its stale namesakes."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=folder, prefix=".tmp-", delete=False) as stream:
+            stream.write(compiled)
+        os.replace(stream.name, entry)
+        lang = entry.name.split("-")[1]
+        for old in folder.glob(f"catalog-{lang}-*.mo"):
+            if old != entry:
+                old.unlink(missing_ok=True)
+    except OSError as error:  # a read-only disk only makes the next start slower
+        log.warning("compiled catalog not written to %s: %s", folder, error)
 
 
 @cache

@@ -102,11 +102,14 @@ class Terminal:
         self.lang = handled.state.lang
         self.show(handled.replies)
 
-    async def run(self, lines: TextIO) -> int:
+    async def run(self, lines: TextIO, started: Callable[[], None] = lambda: None) -> int:
+        """Show the first screen (the conversation resumed, or the start), then read ``lines`` to their end.
+        ``started``: called once that first screen is shown (the start-up is over)."""
         if await self.desk.has_conversation(CHANNEL, self.user):
             await self.send(CommandEvent("resume"))
         else:
             await self.send(CommandEvent("start"))
+        started()
         interactive = lines.isatty()
         while True:
             if interactive:

@@ -15,6 +15,7 @@ import asyncio
 import datetime as dt
 import threading
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from bot.i18n import LANGUAGES, translator
@@ -30,12 +31,12 @@ from dialogs.engine import (
 )
 from dialogs.events import Event, Reply, StoreFile
 from dialogs.loader import Content
-from dialogs.question_reading import warm_up
 from dialogs.state import State
 from storage.db import Database
 from storage.effects import APPLICANT_RECEIPT, Applied, apply_effects
 from storage.errors import ConcurrentUpdate, DuplicateReference
 from storage.files import FileStore
+from storage.group_commit import GroupSaves
 from storage.hotpath import open_conversation, save_conversation
 from storage.models import new_reference
 from storage.views import Opened
@@ -47,10 +48,39 @@ RECEIPT = "@receipt"
 
 
 @dataclass
+class Preread:
+    """An applicant's conversation, read by the channel in a statement it ran anyway (Telegram's once-only
+    check reads it with the update's record: :mod:`bot.telegram.once`), so the desk need not read it again.
+
+    Used once, by the first attempt of an event of this ``channel`` and ``user`` in the same task; a retry
+    reads afresh. It may be a little older than a read of the desk's own (it was taken before the user's
+    lock): the state is saved only over the version read, so a stale one means one more attempt, never a
+    lost update."""
+
+    channel: str
+    user: str
+    opened: Opened | None
+    task: asyncio.Task[object] | None
+    used: bool = False
+
+
+#: What the channel read for the event being handled (see :class:`Preread`); None: the desk reads.
+PREREAD: ContextVar[Preread | None] = ContextVar("preread", default=None)
+
+
+@dataclass
 class Handled:
     state: State
     replies: list[Reply]
     applied: Applied
+
+
+def _warm_up(content: Content) -> None:
+    """:func:`dialogs.question_reading.warm_up`, imported in the warm-up thread: reading free questions (its
+    modules too) is loaded after the first reply, not before it."""
+    from dialogs.question_reading import warm_up
+
+    warm_up(content)
 
 
 class Desk:
@@ -73,6 +103,8 @@ class Desk:
         self._content = content
         self.default_lang = default_lang
         self._references = references
+        #: SQLite: the writes of ordinary events waiting at once go in one transaction (group commit).
+        self._group = GroupSaves(database) if database.engine.dialect.name == "sqlite" else None
         #: Called after a commit that queued notifications (the outbox worker wakes up at once).
         self.outbox_listeners: list[Callable[[], None]] = []
         #: The converters and readings a free question needs are loaded after the first reply, not before.
@@ -129,7 +161,7 @@ class Desk:
         0.3 s) in a thread, so the first applicant is not kept waiting by it and the first question is not
         either. Daemon: a process that ends sooner does not wait for it."""
         self._warm_pending = False
-        threading.Thread(target=warm_up, args=(self.content,), name="warm-up", daemon=True).start()
+        threading.Thread(target=_warm_up, args=(self.content,), name="warm-up", daemon=True).start()
 
     async def _release(self, stored_names: list[str]) -> None:
         """Remove files no document refers to any more (after an applicant deleted their data)."""
@@ -150,13 +182,15 @@ class Desk:
         queue_receipts: bool,
     ) -> Handled:
         content, content_number = self.content, self._content_number()
-        opened = await self._open(channel, user, now)
-        lang = opened.language or lang_hint or self.default_lang
+        # None: someone new, stored with their first event's state in its one transaction
+        opened = await self._open(channel, user)
+        lang = (opened.language if opened is not None else None) or lang_hint or self.default_lang
         reference = self._references()
 
         def decide(submissions: Sequence[SubmissionView], questions: Sequence[QuestionView]) -> tuple[State, Outcome]:
             # the state is made afresh for each run: the engine may change the one it is given
-            state = State(lang=lang) if opened.state is None else State.from_json(opened.state)
+            stored = opened.state if opened is not None else None
+            state = State(lang=lang) if stored is None else State.from_json(stored)
             context = Context(f"{channel}:{user}", submissions, questions, reference=reference, translator=translator)
             return state, handle(state, event, content, now, context)
 
@@ -164,7 +198,7 @@ class Desk:
             state, outcome = decide(UNREAD, UNREAD_QUESTIONS)
         except RecordsNeeded:
             # a screen that shows or checks the submissions (or questions): read them, decide again
-            submissions, questions = await self._records(opened.applicant_id)
+            submissions, questions = await self._records(opened.applicant_id) if opened is not None else ((), ())
             state, outcome = decide(submissions, questions)
         for effect in outcome.effects:
             if isinstance(effect, StoreFile):
@@ -172,15 +206,35 @@ class Desk:
                 # is not, and the write lock is not held across the file system.
                 await asyncio.to_thread(self.files.write, effect.stored_name, effect.content)
         new_state = outcome.state.to_json()
-        if not outcome.effects and opened.version is not None and opened.language == outcome.state.lang:
-            # An ordinary event: its new state is all it writes, in one statement on a plain connection.
-            async with self.database.writes, self.database.engine.begin() as connection:
-                await save_conversation(
-                    connection, opened.applicant_id, channel, new_state, expected_version=opened.version, now=now
+        if (
+            not outcome.effects
+            and opened is not None
+            and opened.version is not None
+            and opened.language == outcome.state.lang
+        ):
+            # An ordinary event: its new state is all it writes, in one statement on a plain connection
+            # (on SQLite with the other events' writes waiting at once, committed together).
+            if self._group is not None:
+                await self._group.save(
+                    opened.applicant_id, channel, new_state, expected_version=opened.version, now=now
                 )
+            else:
+                async with self.database.writes, self.database.engine.begin() as connection:
+                    await save_conversation(
+                        connection, opened.applicant_id, channel, new_state, expected_version=opened.version, now=now
+                    )
+            return Handled(outcome.state, outcome.replies, Applied())
+        if not outcome.effects and opened is None and self._group is not None:
+            # A newcomer's first screen: stored with the other writes waiting (their language is the one
+            # the screen is in, as the transaction below would set it).
+            await self._group.create(channel, user, outcome.state.lang, new_state, now=now)
             return Handled(outcome.state, outcome.replies, Applied())
         async with self.database.writes, self.database.uow() as uow:
             # Only the database is awaited from here to the commit (one writer at a time on SQLite).
+            if opened is None:
+                # their language is the one the first screen is in (as it would be set just below)
+                newcomer = await uow.applicants.create(channel, user, now=now, language=outcome.state.lang)
+                opened = Opened(newcomer.id, newcomer.language, None, None)
             await uow.conversations.save(
                 opened.applicant_id, channel, new_state, expected_version=opened.version, now=now
             )
@@ -213,16 +267,23 @@ class Desk:
             await uow.commit()
         return Handled(outcome.state, replies, applied)
 
-    async def _open(self, channel: str, user: str, now: dt.datetime) -> Opened:
-        """The applicant and their conversation, in one statement; someone new is stored first."""
-        async with self.database.reads:
-            opened = await open_conversation(self.database.engine, channel, user)
-        if opened is not None:
-            return opened
-        async with self.database.writes, self.database.uow() as uow:
-            applicant = await uow.applicants.get_or_create(channel, user, now=now)
-            await uow.commit()
-        return Opened(applicant.id, applicant.language, None, None)
+    async def _open(self, channel: str, user: str) -> Opened | None:
+        """The applicant and their conversation, in one statement (or none: :class:`Preread`); None for
+        someone new (stored with their first event's state, in one transaction)."""
+        preread = PREREAD.get()
+        if (
+            preread is not None
+            and not preread.used
+            and preread.user == user
+            and preread.channel == channel
+            and preread.task is asyncio.current_task()
+        ):
+            preread.used = True
+            opened = preread.opened
+        else:
+            async with self.database.reads:
+                opened = await open_conversation(self.database.engine, channel, user)
+        return opened
 
     async def _records(self, applicant_id: int) -> tuple[tuple[SubmissionView, ...], tuple[QuestionView, ...]]:
         """The applicant's submissions (with staff's latest comments) and questions, as the engine shows them."""
@@ -245,6 +306,7 @@ class Desk:
         return (applicant.language if applicant else None) or lang_hint or self.default_lang
 
     async def has_conversation(self, channel: str, user: str) -> bool:
-        async with self.database.uow() as uow:
-            applicant = await uow.applicants.find(channel, user)
-            return applicant is not None and await uow.conversations.load(applicant.id, channel) is not None
+        """Whether this person has a conversation to resume (the statement an event opens with, on its own)."""
+        async with self.database.reads:
+            opened = await open_conversation(self.database.engine, channel, user)
+        return opened is not None and opened.version is not None

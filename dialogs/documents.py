@@ -27,9 +27,6 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
-import filetype
-import olefile
-
 from dialogs.i18n import N_
 from dialogs.inputs import Arg, Refusal
 
@@ -184,6 +181,8 @@ def detect(content: bytes) -> str | None:
     not in the order ``filetype`` looks for — there the ZIP directory is read with
     :mod:`zipfile` and the main part decides (``word/document.xml`` or ``xl/workbook.xml``).
     """
+    import filetype  # imported with the first file sent, not with every start
+
     if content.startswith(_OLE2_MAGIC):
         return _ole2_kind(content)
     guess = filetype.guess(content)
@@ -226,6 +225,8 @@ _OLE2_STREAMS: tuple[tuple[str, str], ...] = (
 def _ole2_kind(content: bytes) -> str:
     """Word, Excel or PowerPoint by the streams in the compound file's directory (read with ``olefile``, the
     standard reader), not by the sender's suffix; "ole2" for another compound file or one that cannot be read."""
+    import olefile
+
     try:
         with olefile.OleFileIO(content) as ole:
             streams = {"/".join(entry) for entry in ole.listdir(streams=True, storages=False)}

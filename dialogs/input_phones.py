@@ -13,9 +13,8 @@ E.164 ("+8613912345678"), with an extension as RFC 3966 writes it
 
 from __future__ import annotations
 
+import functools
 import re
-
-import phonenumbers
 
 from dialogs.inputs import (
     FRAME,
@@ -38,8 +37,16 @@ _PHONE_LABEL = re.compile(
 )
 
 
-#: Every country calling code libphonenumber knows (1, 44, 852 …).
-_COUNTRY_CODES = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+# ``phonenumbers`` (~10 ms to import, and its metadata) is imported by the functions that read a number with
+# it, not with this module: most conversations never type a phone number abroad.
+
+
+@functools.cache
+def _country_codes() -> frozenset[int]:
+    """Every country calling code libphonenumber knows (1, 44, 852 …)."""
+    import phonenumbers
+
+    return frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
 
 
 def parse_phone(text: str) -> Parsed[str]:
@@ -62,19 +69,19 @@ def parse_phone(text: str) -> Parsed[str]:
     return Parsed.accept("+86" + area.removeprefix("0") + local + "".join(f";ext={e}" for e in extension))
 
 
-#: The kinds of number a person can be reached on; service numbers (400, 95xxx) are not among them.
-_PERSONAL = frozenset(
-    {
-        phonenumbers.PhoneNumberType.FIXED_LINE,
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    }
-)
+@functools.cache
+def _personal() -> frozenset[int]:
+    """The kinds of number a person can be reached on; service numbers (400, 95xxx) are not among them."""
+    from phonenumbers import PhoneNumberType
+
+    return frozenset({PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 
 
 def _by_the_plan(normal: str, digits: str) -> Parsed[str]:
     """A mainland number the careful reading refused, taken when China's numbering plan in ``phonenumbers``
     holds it to be a landline or a mobile ("0351-1234567"); else the refusal saying what is accepted."""
+    import phonenumbers
+
     area = 3 if _TWO_DIGIT_AREA.match(digits) else 4
     if not _PHONE_CHARS.match(normal) or not digits.startswith("0") or digits[area : area + 1] in ("", "0"):
         return Parsed.refuse(PHONE_INVALID)  # no local number starts with the trunk 0
@@ -82,13 +89,15 @@ def _by_the_plan(normal: str, digits: str) -> Parsed[str]:
         number = phonenumbers.parse(digits, "CN")
     except phonenumbers.NumberParseException:
         return Parsed.refuse(PHONE_INVALID)
-    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in _PERSONAL:
+    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in _personal():
         return Parsed.refuse(PHONE_INVALID)
     return Parsed.accept(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
 def _abroad(normal: str, digits: str) -> Parsed[str]:
     """A number outside the mainland, validated against its own country's numbering plan."""
+    import phonenumbers
+
     if not _PHONE_CHARS.match(normal):
         return Parsed.refuse(PHONE_INVALID)
     international = digits.removeprefix("00")
@@ -96,7 +105,7 @@ def _abroad(normal: str, digits: str) -> Parsed[str]:
         number = phonenumbers.parse("+" + international, None)
     except phonenumbers.NumberParseException:
         # too short or too long to parse: still name the country code when it is one
-        code = next((international[:n] for n in (1, 2, 3) if int(international[:n] or 0) in _COUNTRY_CODES), None)
+        code = next((international[:n] for n in (1, 2, 3) if int(international[:n] or 0) in _country_codes()), None)
         return Parsed.refuse(PHONE_NOT_VALID_ABROAD, code=f"+{code}") if code else Parsed.refuse(PHONE_INVALID)
     if not phonenumbers.is_valid_number(number):
         return Parsed.refuse(PHONE_NOT_VALID_ABROAD, code=f"+{number.country_code}")
@@ -171,6 +180,8 @@ def readable_phone(stored: str) -> str:
     number, _, extension = stored.partition(";ext=")
     if not number.startswith("+"):
         return stored
+    import phonenumbers
+
     try:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:

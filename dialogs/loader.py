@@ -18,21 +18,20 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from dialogs.checks import Finding, check_facts, check_program, check_texts
 from dialogs.memo import PerObject
 from dialogs.problems import ContentError, Problem, field_name
-from dialogs.prose import placeholder_findings, render_faq, render_program
-from dialogs.prose_check import faq_findings, program_findings
-from dialogs.quotes import NoticeText, check_quotes, item_findings, read_notice
 from dialogs.schema_facts import FactDef, FactsFile
 from dialogs.schema_program import Program, Track
 from dialogs.schema_questions import AskFile, FaqFile, GlobalFaq
-from dialogs.schema_staff import StaffFile
-from dialogs.yamlfile import YamlFile, read_yaml
+
+if TYPE_CHECKING:
+    from dialogs.checks import Finding
+    from dialogs.quotes import NoticeText
+    from dialogs.yamlfile import YamlFile
 
 #: The content shipped with the bot.
 SHIPPED = FsPath(__file__).resolve().parent / "content"
@@ -120,6 +119,15 @@ def _message(error: Mapping[str, Any]) -> str:
     return message.removeprefix("Value error, ")
 
 
+def read_yaml(file: FsPath, name: str) -> tuple[YamlFile | None, list[Problem]]:
+    """:func:`dialogs.yamlfile.read_yaml`, imported on first use, as the checks are below: a bot that
+    starts from its content cache reads no YAML and checks nothing, and PyYAML with the checks' modules
+    was ~25 ms of its start."""
+    from dialogs.yamlfile import read_yaml as read
+
+    return read(file, name)
+
+
 def _validate(model: type[M], source: YamlFile) -> tuple[M | None, list[Problem]]:
     try:
         return model.model_validate(source.data), []
@@ -152,6 +160,9 @@ def load_facts(file: FsPath, name: str) -> tuple[dict[str, FactDef], list[Proble
     parsed, problems = _validate(FactsFile, source)
     if parsed is None:
         return {}, problems, []
+    from dialogs.checks import check_facts, check_texts
+    from dialogs.prose import placeholder_findings
+
     problems = _pinned(source, check_facts(parsed.facts))
     problems += _pinned(source, placeholder_findings(parsed, None))
     warnings = _pinned(source, check_texts(parsed, ()), "warning")
@@ -165,6 +176,8 @@ def notices_dir(root: FsPath) -> FsPath:
 
 
 def _notice(folder: FsPath, file: str) -> NoticeText | None:
+    from dialogs.quotes import read_notice
+
     path = folder / file
     return read_notice(path) if path.is_file() else None
 
@@ -191,6 +204,10 @@ def load_program(
     program, problems = _validate(Program, source)
     if program is None:
         return None, problems, []
+    from dialogs.checks import check_program, check_texts
+    from dialogs.prose_check import program_findings
+    from dialogs.quotes import check_quotes
+
     errors = _pinned(source, check_program(program, facts))
     errors += _pinned(source, program_findings(program))
     warnings = _pinned(source, check_texts(program, ()), "warning")
@@ -266,6 +283,8 @@ def load_content(root: FsPath = SHIPPED) -> Content:
 
     if problems:
         raise ContentError(problems)
+    from dialogs.prose import render_faq, render_program
+
     return Content(
         facts=facts,
         programs=tuple(render_program(p) for p in programs),
@@ -312,6 +331,10 @@ def load_faq(
     parsed, problems = _validate(FaqFile, source)
     if parsed is None:
         return (), problems, []
+    from dialogs.checks import check_texts
+    from dialogs.prose_check import faq_findings
+    from dialogs.quotes import item_findings
+
     known = {p.id: p for p in programs}
     folder = notices if notices is not None else SHIPPED / NOTICES_DIR
     read: dict[str, NoticeText | None] = {}
@@ -358,6 +381,8 @@ def load_staff(
         return {}, problems
     if source.data is None:
         return {}, []
+    from dialogs.schema_staff import StaffFile
+
     parsed, problems = _validate(StaffFile, source)
     if parsed is None:
         return {}, problems

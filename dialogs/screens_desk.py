@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from dialogs.answers import answer, compose
 from dialogs.eligibility import Assessment, Verdict, assess
 from dialogs.explain import (
     ask_line,
@@ -200,12 +199,16 @@ def _closed(args: dict[str, Any], content: Content, now: dt.datetime, tr: Transl
 
 
 def _answer(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    from dialogs.answers import answer  # reading free questions is loaded after the first reply, not before
+
     return answer(
         args["question"], content, now, tr, program_id=args.get("program"), chosen=bool(args.get("chosen"))
     ).text
 
 
 def _info(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
+    from dialogs.answers import compose
+
     program = content.program(args["program"])
     track = program.track(args["track"]) if args.get("track") is not None or len(program.tracks) == 1 else None
     return compose(args["intent"], program, track, None, now, tr)

@@ -41,7 +41,8 @@ def _json_default(value: object) -> Any:
 
 
 def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
+    # compact: a state is written with every event, and the spaces after separators were a tenth of it
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default)
 
 
 def sqlite_file(url: str | URL) -> Path | None:
@@ -56,6 +57,9 @@ def sqlite_file(url: str | URL) -> Path | None:
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    from storage.sqlite_trips import one_trip  # only SQLite needs it (PostgreSQL never imports the adapter)
+
+    one_trip(dbapi_connection)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -69,6 +73,35 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def _skip_idle_rollbacks(engine: AsyncEngine) -> None:
+    """Roll back or commit a SQLite connection only when it is inside a transaction.
+
+    The pool rolls a connection back whenever it is returned, and closing a read's connection rolls its
+    (autobegun) transaction back: on aiosqlite each is a trip to the connection's thread and back, one in
+    five of an ordinary event's, for nothing, since ``sqlite3`` starts no transaction for a SELECT and
+    itself skips a ROLLBACK or COMMIT outside one. Asking ``in_transaction`` (SQLite's autocommit flag)
+    here keeps every real rollback and commit and saves the trip (and lets a write commit in its own
+    statement's trip: :func:`storage.sqlite_trips.commit_in_trip`)."""
+    dialect = engine.sync_engine.dialect
+    rollback, commit = dialect.do_rollback, dialect.do_commit
+
+    def idle(dbapi_connection: Any) -> bool:
+        raw = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)
+        inner = getattr(raw, "_connection", None)  # the aiosqlite connection behind SQLAlchemy's adapter
+        return inner is not None and getattr(inner, "_connection", None) is not None and not inner.in_transaction
+
+    def do_rollback(dbapi_connection: Any) -> None:
+        if not idle(dbapi_connection):
+            rollback(dbapi_connection)
+
+    def do_commit(dbapi_connection: Any) -> None:
+        if not idle(dbapi_connection):
+            commit(dbapi_connection)
+
+    dialect.do_rollback = do_rollback  # type: ignore[method-assign]
+    dialect.do_commit = do_commit  # type: ignore[method-assign]
+
+
 def make_engine(url: str | URL = DEFAULT_URL, *, echo: bool = False) -> AsyncEngine:
     """An async engine for ``url`` with the connection settings the bot relies on."""
     parsed = make_url(url)
@@ -80,6 +113,7 @@ def make_engine(url: str | URL = DEFAULT_URL, *, echo: bool = False) -> AsyncEng
             parsed, echo=echo, json_serializer=_dumps, connect_args={"timeout": SQLITE_BUSY_TIMEOUT}
         )
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+        _skip_idle_rollbacks(engine)
         return engine
     return create_async_engine(parsed, echo=echo, json_serializer=_dumps, pool_pre_ping=True)
 

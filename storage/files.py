@@ -20,8 +20,6 @@ import uuid
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-import filetype
-
 from storage.errors import MissingFile, UnsafeName
 
 #: A uuid4 hex (from :meth:`FileStore.put`) or a SHA-256 hex (content-addressed, from :meth:`FileStore.write`).
@@ -41,6 +39,8 @@ def safe_suffix(suffix: str | None, content: bytes) -> str:
         match = _SUFFIX.fullmatch(suffix.strip())
         if match:
             return "." + match.group(1).lower()
+    import filetype  # only for a file sent without a usable name: not loaded with every start
+
     guessed = filetype.guess_extension(content)
     return f".{guessed}" if guessed else ""
 

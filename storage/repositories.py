@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol, TypedDict
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 from sqlalchemy import CursorResult, Text, Update, cast, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,6 +49,9 @@ from storage.models import (
     question_reference,
 )
 from storage.views import ApplicantRecord, DocumentRecord, Opened, OutboxItem, QuestionRecord, SubmissionRecord
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
 
 #: The PostgreSQL channel a new content version is announced on (``bot.content_live`` listens).
 CONTENT_CHANNEL = "content_versions"
@@ -132,11 +134,16 @@ class _Repository:
         self._session = session
 
     def _insert(self, model: type[Any]) -> sqlite.Insert | postgresql.Insert:
-        """A dialect insert, for ``on_conflict_do_nothing`` on SQLite and PostgreSQL alike."""
+        """A dialect insert, for ``on_conflict_do_nothing`` on SQLite and PostgreSQL alike (each dialect's
+        package imported here, where its engine has loaded it already, not at every start)."""
         dialect = self._session.get_bind().dialect.name
         if dialect == "sqlite":
+            from sqlalchemy.dialects import sqlite
+
             return sqlite.insert(model)
         if dialect == "postgresql":
+            from sqlalchemy.dialects import postgresql
+
             return postgresql.insert(model)
         raise StorageError(f"unsupported database backend {dialect!r}")
 
@@ -169,6 +176,17 @@ class ApplicantRepository(_Repository):
         found = await self.find(channel, external_id)
         if found is not None:
             return found
+        insert = self._insert(Applicant).values(
+            channel=channel, external_id=external_id, language=language, created_at=now, updated_at=now
+        )
+        await self._session.execute(insert.on_conflict_do_nothing(index_elements=["channel", "external_id"]))
+        found = await self.find(channel, external_id)
+        assert found is not None
+        return found
+
+    async def create(self, channel: str, external_id: str, *, now: datetime, language: str | None = None) -> Applicant:
+        """The applicant for this channel user, stored now (the caller read that there was none): one
+        INSERT, and the row. If another event stored them meanwhile, theirs is returned as it is."""
         insert = self._insert(Applicant).values(
             channel=channel, external_id=external_id, language=language, created_at=now, updated_at=now
         )
@@ -950,8 +968,8 @@ class ContentVersionRepository(_Repository):
         return await self._session.get(ContentVersion, number)
 
     async def latest(self) -> ContentVersion | None:
-        number = await self.latest_number()
-        return None if number is None else await self.get(number)
+        """The version in force (the highest number), in one statement."""
+        return await self._session.scalar(select(ContentVersion).order_by(ContentVersion.number.desc()).limit(1))
 
     async def listing(self, limit: int = 20) -> list[ContentVersion]:
         """The newest ``limit`` versions, newest first, without their files (a list is shown, not loaded)."""

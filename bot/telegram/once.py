@@ -7,7 +7,14 @@ handling). :class:`HandledOnce` skips an ``update_id`` that is being handled now
 or was handled to the end (table ``handled_updates``, a day kept). An update is
 recorded after its handling returned, so a crash in between means it is
 handled again, never that it is lost: the window left is the few milliseconds
-between the handling's commit and this record's.
+between the handling's commit and this record's. (Recording it in the
+handling's own transaction would close that window the other way: a crash
+after the commit and before the replies are sent would leave the person
+without an answer, and the update delivered again would be skipped.)
+
+The check costs an applicant's update nothing of its own: the statement that
+asks for the record also reads the sender's conversation, which the desk then
+uses instead of reading it again (:class:`bot.service.Preread`).
 
 With several workers, ``chat_lock`` (shared through Redis) is held from the
 check to the record: the same update reaching two workers at once is handled by
@@ -17,16 +24,20 @@ by side.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any
 
+from bot.service import PREREAD, Preread
+from bot.telegram.applicants import CHANNEL
 from bot.telegram.outbox import utc_now
 from bot.telegram.polling import Handle
 from bot.telegram.updates import chat_of
 from storage.db import Database
+from storage.hotpath import commit_in_trip, opened, prune_statement, record_statement, seen_and_open_query, seen_query
 
 log = logging.getLogger(__name__)
 
@@ -79,20 +90,48 @@ class HandledOnce:
             self._in_hand.discard(update_id)
 
     async def _once(self, update: dict[str, Any], update_id: int) -> None:
-        async with self.database.uow() as uow:
-            seen = await uow.handled_updates.seen(self.bot_id, update_id)
+        sender = sender_of(update)
+        preread: Preread | None = None
+        async with self.database.reads, self.database.engine.connect() as connection:
+            if sender is None:
+                seen = bool((await connection.execute(*seen_query(self.bot_id, update_id))).scalar())
+            else:
+                query = seen_and_open_query(self.bot_id, update_id, CHANNEL, str(sender))
+                row = (await connection.execute(*query)).one()
+                seen = bool(row.seen)
+                found = opened(row) if row.id is not None else None
+                preread = Preread(CHANNEL, str(sender), found, asyncio.current_task())
         if seen:
             self.skipped += 1
             log.info("update %s was handled before: skipped", update_id)
             return
-        await self.handle(update)
+        token = PREREAD.set(preread)
+        try:
+            await self.handle(update)
+        finally:
+            PREREAD.reset(token)
         await self._record(update_id)
 
     async def _record(self, update_id: int) -> None:
+        """One INSERT on a plain connection (no ORM session: nothing is read back), committed with it."""
         now = self.clock()
-        async with self.database.uow() as uow:
-            await uow.handled_updates.record(self.bot_id, update_id, now=now)
-            self._records += 1
-            if self._records % PRUNE_EVERY == 1:
-                await uow.handled_updates.prune(now - KEEP)
-            await uow.commit()
+        database = self.database
+        self._records += 1
+        prune = self._records % PRUNE_EVERY == 1
+        async with database.writes, database.engine.begin() as connection:
+            dialect = connection.dialect.name
+            with nullcontext() if prune else commit_in_trip():  # one trip to SQLite's thread for the record
+                await connection.execute(*record_statement(dialect, self.bot_id, update_id, now))
+            if prune:
+                await connection.execute(prune_statement(now - KEEP))
+
+
+def sender_of(update: dict[str, Any]) -> int | None:
+    """The person who sent a message or pressed a button: the applicant whose conversation the desk reads."""
+    for kind in ("message", "callback_query"):
+        item = update.get(kind)
+        if isinstance(item, dict):
+            sender = item.get("from")
+            if isinstance(sender, dict) and isinstance(sender.get("id"), int) and not sender.get("is_bot"):
+                return int(sender["id"])
+    return None

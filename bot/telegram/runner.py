@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from bot.content_cache import cache_for
 from bot.content_live import LiveContent
 from bot.content_of import of_versions
+from bot.i18n import keep_compiled_in
 from bot.publishing import Publisher
 from bot.service import Desk
 from bot.settings import Settings
@@ -105,9 +106,9 @@ class TelegramBot:
         content: Callable[[], Content]
         if isinstance(self.content, Path):
             # a folder: its files seed version 1 on an empty database; the newest version runs, and follows
-            self.live = LiveContent(
-                self.database, disk=self.content, clock=self.wall_clock, load=cache_for(settings).load
-            )
+            cache = cache_for(settings)
+            keep_compiled_in(cache.folder)
+            self.live = LiveContent(self.database, disk=self.content, clock=self.wall_clock, load=cache.load)
             await self.live.start()
             content = self.live
         else:
@@ -205,14 +206,16 @@ class TelegramBot:
         if self.coordination is not None:
             await self.coordination.close()
 
-    async def run_until_stopped(self) -> None:
-        """Serve until SIGINT/SIGTERM, then stop cleanly (queued notifications stay queued)."""
+    async def run_until_stopped(self, started: Callable[[], None] = lambda: None) -> None:
+        """Serve until SIGINT/SIGTERM, then stop cleanly (queued notifications stay queued).
+        ``started``: called once the bot is serving (its start-up is over)."""
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
         await self.start()
+        started()
         try:
             await stop.wait()
         finally:

@@ -7,7 +7,6 @@ from dialogs.flows import info
 from dialogs.flows.buttons import AnswerFor, AskStaff, Home, MenuItem, MoreAbout, Open
 from dialogs.flows.model import Args, Flow, Step, StepSpec, Unavailable
 from dialogs.flows.turn import B, Rows, Turn, content_button
-from dialogs.question_reading import read
 from dialogs.routing import question_office
 
 MAX_QUESTION = 500
@@ -17,6 +16,8 @@ INFO_INTENTS = ("deadline", "contact", "documents", "benefit", "quota", "apply",
 def answer_free_question(turn: Turn, question: str, program_id: str | None, *, chosen: bool = False) -> None:
     """Answer a typed question; kept so that "Ask staff" can pass it on and a program picked after
     an ambiguous question can answer it."""
+    from dialogs.question_reading import read  # loaded after the first reply (bot.service warms it up), not before
+
     reading = read(question, turn.content, program_id, chosen=chosen)
     turn.state.free_question = question
     turn.state.free_question_program = reading.program or program_id
@@ -29,6 +30,8 @@ def answer_screen(turn: Turn, args: Args) -> None:
     question, program_id, chosen = args.get("question"), args.get("program"), bool(args.get("chosen"))
     if not isinstance(question, str):
         raise Unavailable("no question")
+    from dialogs.question_reading import read
+
     reading = read(question, turn.content, program_id, chosen=chosen)
     rows: Rows = [[content_button("@program_title", {"program": p}, AnswerFor, program=p)] for p in reading.choices]
     if reading.program is not None and reading.intent in INFO_INTENTS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -11,6 +12,7 @@ from redis.asyncio import Redis
 
 from bot.telegram.redis_albums import RedisAlbumCollector
 from bot.telegram.redis_locks import RedisKeyedLocks
+from bot.telegram.redis_ratelimit import RedisRateLimiter
 from bot.telegram.redis_throttle import RedisThrottle
 from bot.telegram.types import IncomingFile, IncomingMessage, Person
 
@@ -75,3 +77,34 @@ async def test_an_albums_parts_stored_by_two_workers_are_answered_once_by_one(re
     await second.put(photo(13, "g1"))
     await asyncio.gather(first.drain(), second.drain())
     assert answered == [[11, 12, 13]]  # one answer, in Telegram's order, whichever worker stored a part
+
+
+async def test_two_workers_together_keep_telegrams_overall_limit(redis: tuple[Redis, str]) -> None:
+    """Each worker alone would grant ``per_second`` a window; sharing Redis, both together do."""
+    client, prefix = redis
+    first, second = (RedisRateLimiter(client, f"{prefix}limit:", per_second=10, window=0.5) for _ in range(2))
+    granted: list[tuple[float, str]] = []
+
+    async def send(limiter: RedisRateLimiter, name: str, chat_id: int) -> None:
+        await limiter.acquire(chat_id, per_chat=False)
+        granted.append((time.monotonic(), name))
+
+    await asyncio.gather(
+        *(send(first, "first", chat) for chat in range(20)), *(send(second, "second", chat) for chat in range(20))
+    )
+    times = sorted(at for at, _ in granted)
+    assert len(times) == 40 and {name for _, name in granted} == {"first", "second"}
+    # Ten grants a window across both workers (less a margin: a grant is recorded here a moment after
+    # Redis made it); two windows of their own would have let twenty through in the first half second.
+    for index, start in enumerate(times):
+        assert sum(1 for at in times[index:] if at < start + 0.45) <= 10
+
+
+async def test_a_429_seen_by_one_worker_holds_the_other_worker_too(redis: tuple[Redis, str]) -> None:
+    client, prefix = redis
+    first, second = (RedisRateLimiter(client, f"{prefix}limit:", per_second=30) for _ in range(2))
+    first.pause(0.4)  # Telegram answered the first worker 429 retry_after 0.4 s
+    await asyncio.sleep(0.05)  # the pause reaches Redis
+    began = time.monotonic()
+    await second.acquire(7, per_chat=False)
+    assert time.monotonic() - began >= 0.3
