@@ -30,6 +30,7 @@ from dialogs.schedule import applicant_deadline, applicant_windows, program_stat
 from dialogs.schema import Text
 from dialogs.schema_program import Contact, Program, Track, applies_to
 from dialogs.schema_questions import Intent
+from dialogs.screen_parts import remembered
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def answer(
 def compose_reading(reading: Reading, content: Content, now: dt.datetime, tr: Translator) -> str:
     _ = tr.gettext
     if reading.faq is not None:
-        return _faq_text(reading, content, tr)
+        return remembered(content, ("faq", reading.faq), tr, lambda: _faq_text(reading, content, tr))
     if reading.choices and reading.intent == "programs":
         parts = [_overview_text(content.program(p), None, None, now, tr, closing=False) for p in reading.choices]
         return "\n\n".join(parts) + "\n\n" + _("Which program do you mean?")
@@ -98,14 +99,26 @@ def compose_reading(reading: Reading, content: Content, now: dt.datetime, tr: Tr
     program = content.program(reading.program)
     track = program.track(reading.track) if reading.track is not None or len(program.tracks) == 1 else None
     if reading.intent == "other":
-        return _unsure_text(program, track, reading.sector, now, tr)
+        return remembered(
+            program,
+            ("other", _track_key(track), reading.sector),
+            tr,
+            lambda: _unsure_text(program, track, reading.sector, now, tr),
+        )
     if reading.intent == "contact":
         # The contact the question names (a person, an office) leads; the others follow.
         named = tuple(item.ref for item in reading.focus if item.kind == "contact")
-        body = _contact_text(program, track, reading.sector, now, tr, lead=named)
+        body = remembered(
+            program,
+            ("contact led by", _track_key(track), reading.sector, named),
+            tr,
+            lambda: _contact_text(program, track, reading.sector, now, tr, lead=named),
+        )
     else:
         body = compose(reading.intent, program, track, reading.sector, now, tr)
-    focus = _focus_lines(reading, program, track, tr)
+    focus = remembered(
+        program, ("focus", reading.focus, _track_key(track)), tr, lambda: _focus_lines(reading, program, track, tr)
+    )
     return (focus + "\n\n" + body) if focus else body
 
 
@@ -192,17 +205,25 @@ def _unsure_text(program: Program, track: Track | None, sector: str | None, now:
 def compose(
     intent: str, program: Program, track: Track | None, sector: str | None, now: dt.datetime, tr: Translator
 ) -> str:
-    """The reply for one intent about one program (and track or sector, when known)."""
-    composer = {
-        "deadline": _deadline_text,
-        "contact": _contact_text,
-        "documents": _documents_text,
-        "benefit": _benefit_text,
-        "quota": _quota_text,
-        "apply": _apply_text,
-        "eligibility": _eligibility_text,
-    }.get(intent, _overview_text)
-    return composer(program, track, sector, now, tr)
+    """The reply for one intent about one program (and track or sector, when known).
+
+    Composed once per program, track, sector, language and what it says of the moment (see
+    :data:`_SAYS_STATUS`), except the deadlines, which say how long is left."""
+    composer = _COMPOSERS.get(intent, _overview_text)
+    if composer is _deadline_text:
+        return composer(program, track, sector, now, tr)
+    status = program_status(program, now) if composer in _SAYS_STATUS else None
+    return remembered(
+        program,
+        (intent if composer is not _overview_text else None, _track_key(track), sector, status),
+        tr,
+        lambda: composer(program, track, sector, now, tr),
+    )
+
+
+def _track_key(track: Track | None) -> tuple[str | None] | None:
+    """A track in a :func:`remembered` key: none asked about is not the one track (whose id is ``None``)."""
+    return None if track is None else (track.id,)
 
 
 def _heading(program: Program, track: Track | None, tr: Translator) -> str:
@@ -435,3 +456,18 @@ def _overview_text(
         + "\n"
         + _("You can ask about its deadlines, contacts, documents, benefits, quotas, requirements and how to apply.")
     )
+
+
+#: Each intent's composer (any other intent: the program's overview).
+_COMPOSERS = {
+    "deadline": _deadline_text,
+    "contact": _contact_text,
+    "documents": _documents_text,
+    "benefit": _benefit_text,
+    "quota": _quota_text,
+    "apply": _apply_text,
+    "eligibility": _eligibility_text,
+}
+#: The composers whose text says the program's status at ``now`` (and nothing else of the moment); the
+#: others say nothing of it, but for the deadlines (:func:`compose` composes those every time).
+_SAYS_STATUS = frozenset({_apply_text, _overview_text})

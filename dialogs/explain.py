@@ -14,6 +14,7 @@ from dialogs.grounding import stated
 from dialogs.i18n import Translator
 from dialogs.schedule import closes_at, last_moment, opens_at, window_state
 from dialogs.schema_program import Amount, Contact, Milestone, Program
+from dialogs.screen_parts import remembered
 
 
 def contact_line(contact: Contact, tr: Translator) -> str:
@@ -97,17 +98,24 @@ def status_label(status: str, tr: Translator) -> str:
     }[status]
 
 
+def _milestone_dates(milestone: Milestone, tr: Translator) -> str:
+    """When the window is (``2020年5月6日至5月20日``): the part of a milestone's line that does not change
+    with the moment, composed once per language."""
+    _ = tr.gettext
+    end = tr.datetime(last_moment(milestone), with_time=milestone.closes.time is not None)
+    start = opens_at(milestone)
+    if start is None:
+        return _("by {end}").format(end=end)
+    opened_at_time = milestone.opens is not None and milestone.opens.time is not None
+    return _("{start} to {end}").format(start=tr.datetime(start, with_time=opened_at_time, zone=False), end=end)
+
+
 def milestone_line(milestone: Milestone, now: dt.datetime, tr: Translator) -> str:
     """``推荐材料报送截止：2020年5月6日（北京时间）— 已截止`` with the window's state at ``now``."""
     _ = tr.gettext
     label = milestone.label.get(tr.lang)
-    end = tr.datetime(last_moment(milestone), with_time=milestone.closes.time is not None)
+    when = remembered(milestone, "dates", tr, lambda: _milestone_dates(milestone, tr))
     start = opens_at(milestone)
-    if start is not None:
-        opened_at_time = milestone.opens is not None and milestone.opens.time is not None
-        when = _("{start} to {end}").format(start=tr.datetime(start, with_time=opened_at_time, zone=False), end=end)
-    else:
-        when = _("by {end}").format(end=end)
     closes = closes_at(milestone)
     position = window_state(milestone, now)
     if milestone.audience == "applicant":

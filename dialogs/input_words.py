@@ -7,6 +7,7 @@ the three languages.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import TypeVar
@@ -47,8 +48,10 @@ _OPTION_NUMBER = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def _key(label: str) -> str:
-    """Case-, width- and whitespace-insensitive form of a label or an answer."""
+    """Case-, width- and whitespace-insensitive form of a label or an answer (kept: every typed answer is
+    compared with each option's labels and yes/no words, the same few hundred strings)."""
     return re.sub(r"\s+", "", normalise(label).casefold())
 
 

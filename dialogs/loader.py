@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from dialogs.memo import PerObject
 from dialogs.problems import ContentError, Problem, field_name
 from dialogs.schema_facts import FactDef, FactsFile
 from dialogs.schema_program import Program, Track
@@ -87,11 +88,22 @@ class Content:
     def find_program(self, program_id: str | None) -> Program | None:
         """The program, or None when this version of the content has none by that id (it may have
         been removed since a conversation, a stored question or a submission named it)."""
-        return next((p for p in self.programs if p.id == program_id), None) if program_id else None
+        return _programs_by_id(self).get(program_id) if program_id else None
 
     def tracks(self) -> list[tuple[Program, Track]]:
         """Every (program, track) pair, in the stable order of the programs and their tracks."""
         return [(p, t) for p in self.programs for t in p.tracks]
+
+
+def _first_by_id(content: Content) -> dict[str, Program]:
+    found: dict[str, Program] = {}
+    for program in content.programs:
+        found.setdefault(program.id, program)  # the first of two by one id, as a search in order finds
+    return found
+
+
+#: Each content's programs by id: nearly every event names its program, many screens several times.
+_programs_by_id: PerObject[Content, dict[str, Program]] = PerObject(_first_by_id)
 
 
 def _message(error: Mapping[str, Any]) -> str:

@@ -16,10 +16,10 @@ this module only finds it, so the scoring rules and the lookups can be read apar
 
 from __future__ import annotations
 
-import heapq
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from dialogs.question_index import Item, QuestionIndex, phrase_weight
 from dialogs.schema_questions import Intent
@@ -182,9 +182,9 @@ def name_words(text: str, found: Names, index: QuestionIndex) -> None:
             found.by_title.add(program)
 
 
-@dataclass(frozen=True)
-class Match:
-    """How well one content item matches a question."""
+class Match(NamedTuple):
+    """How well one content item matches a question. (A named tuple: a question's reading makes a
+    hundred of them, and a frozen dataclass cost more to build than finding the matches.)"""
 
     item: Item
     #: How much of the question the item covers (0..1).
@@ -226,9 +226,15 @@ def match_items(text: str, index: QuestionIndex, programs: set[str] | None, said
         for table in tables:
             for number in table.get(term, ()):
                 shared[number] = get(number, 0.0) + gain
-    items = index.items
-    best = heapq.nlargest(_TOP_ITEMS, shared.items(), key=lambda kv: (kv[1], -kv[0]))
+    items, item_mass = index.items, index.item_mass
+    # Best first, the lower item number first among equals: sorting plain (-overlap, number) pairs is
+    # heapq.nlargest's order with a key, without calling a key function per item.
+    best = sorted([(-overlap, number) for number, overlap in shared.items()])[:_TOP_ITEMS]
+    # tuple.__new__ fills the named tuple without the Python frame of its own __new__ (64 a question)
     return [
-        Match(items[number], overlap / mass, 2 * overlap / (mass + index.item_mass[number]), overlap)
-        for number, overlap in best
+        _new(Match, (items[number], -negative / mass, -2 * negative / (mass + item_mass[number]), -negative))
+        for negative, number in best
     ]
+
+
+_new = tuple.__new__

@@ -15,6 +15,7 @@ needs no code change:
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import weakref
@@ -23,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from dialogs.loader import Content
+from dialogs.memo import PerObject
 from dialogs.question_spelling import Speller
 from dialogs.question_subjects import Subjects, plain_numbers
 from dialogs.schema import Text
@@ -55,6 +57,7 @@ def as_typed(phrase: str) -> str:
     return stem_words(plain_numbers(normalise(phrase)))
 
 
+@functools.lru_cache(maxsize=8192)
 def phrase_weight(phrase: str) -> float:
     """How much a matched phrase says: its Chinese characters, plus two per English or Uyghur word."""
     bare = phrase.replace("*", "")
@@ -130,18 +133,36 @@ class QuestionIndex:
         if self.stop_pattern is not None:
             text = self.stop_pattern.sub(" ", text)
         weights: dict[str, float] = {}
+        bases = _term_bases(self)
         for term in terms(text):
-            if term in self.stopwords or (
-                len(term) == 2 and is_cjk(term) and (term[0] in self.stopwords and term[1] in self.stopwords)
-            ):
-                continue
-            base = _UNIGRAM_WEIGHT if len(term) == 1 and is_cjk(term) else 1.0
-            weights[term] = max(weights.get(term, 0.0), base)
+            base = bases.get(term, _UNSEEN)
+            if base == _UNSEEN:
+                base = self._term_base(term)
+                if len(bases) >= _TERMS_KEPT:
+                    bases.clear()
+                bases[term] = base
+            if base is not None:
+                weights[term] = max(weights.get(term, 0.0), base)
         return weights
+
+    def _term_base(self, term: str) -> float | None:
+        """A term's weight wherever it occurs, or ``None`` for a stopword (or a pair of them)."""
+        if term in self.stopwords or (
+            len(term) == 2 and is_cjk(term) and (term[0] in self.stopwords and term[1] in self.stopwords)
+        ):
+            return None
+        return _UNIGRAM_WEIGHT if len(term) == 1 and is_cjk(term) else 1.0
 
 
 #: Content (unhashable: it holds mappings) by identity → its index; an entry goes with its content.
 _CACHE: dict[int, QuestionIndex] = {}
+
+
+#: Each index's terms and their weights (:meth:`QuestionIndex._term_base`), as questions bring them: a
+#: question's terms are mostly the content's and other questions' (emptied whole past this many).
+_TERMS_KEPT = 65_536
+_UNSEEN = -1.0  # no weight is negative
+_term_bases: PerObject[QuestionIndex, dict[str, float | None]] = PerObject(lambda _index: {})
 
 
 def index_for(content: Content) -> QuestionIndex:

@@ -83,11 +83,17 @@ TOKEN = "subject-{}"
 _NUMBER = r"(?<!\d)\d{1,2}(?!\d)"
 
 
+#: Texts whose tokens :meth:`Subjects.tokens` keeps (emptied whole when full): enough for the few texts
+#: of the question being read, not a memory of earlier questions.
+_SEEN_KEPT = 16
+
+
 class Subjects:
     """The subject groups of ``ask.yaml``, compiled: the tokens a normalised, stemmed text earns."""
 
     def __init__(self, groups: Mapping[str, Sequence[str]]) -> None:
         self._patterns: list[tuple[str, re.Pattern[str]]] = []
+        self._seen: dict[str, tuple[str, ...]] = {}
         for name, phrases in groups.items():
             forms = sorted(
                 {stem_words(plain_numbers(normalise(p))) for p in phrases if p.strip()}, key=len, reverse=True
@@ -97,8 +103,16 @@ class Subjects:
                 self._patterns.append((TOKEN.format(name), re.compile("|".join(parts))))
 
     def tokens(self, text: str) -> list[str]:
-        """The tokens of the groups one of whose phrases ``text`` holds."""
-        return [token for token, pattern in self._patterns if pattern.search(text)]
+        """The tokens of the groups one of whose phrases ``text`` holds.
+
+        The latest few texts' tokens are kept: reading a question looks for them in the same text several
+        times (what it asks about, then the conditions of a track it names)."""
+        found = self._seen.get(text)
+        if found is None:
+            if len(self._seen) >= _SEEN_KEPT:
+                self._seen.clear()
+            found = self._seen[text] = tuple(token for token, pattern in self._patterns if pattern.search(text))
+        return list(found)
 
     def blanked(self, text: str) -> str:
         """``text`` with the subject phrases it holds blanked: once read as a subject, 最多 is "at most",

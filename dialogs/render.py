@@ -21,6 +21,7 @@ from dialogs.bidi import for_reader
 from dialogs.events import Button, Reply
 from dialogs.i18n import Translator
 from dialogs.loader import Content
+from dialogs.memo import Memo
 from dialogs.pages import split_pages
 from dialogs.screen_parts import Composer, document_name, office_name
 
@@ -51,7 +52,17 @@ def composed_pages(
 ) -> tuple[str, ...]:
     """A composed screen as the messages it is sent in (one, unless it is a :data:`PAGED` one too long)."""
     text = COMPOSERS[name](args, content, now, tr)
-    return split_pages(text) if name in PAGED else (text,)
+    if name not in PAGED:
+        return (text,)
+    pages = _PAGES.get(text)
+    if pages is None:
+        pages = _PAGES.put(text, split_pages(text))
+    return pages
+
+
+#: Texts cut into messages, by the text: most composed screens are remembered texts (see
+#: :func:`dialogs.screen_parts.remembered`), shown again and again.
+_PAGES: Memo[str, tuple[str, ...]] = Memo(1_024)
 
 
 def _arg(value: Any, content: Content, tr: Translator) -> Any:

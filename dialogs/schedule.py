@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from dialogs.memo import PerObject
 from dialogs.schema_program import Milestone, Program, Track
 
 WindowState = Literal["upcoming", "open", "closed"]
@@ -29,14 +30,25 @@ def _instant(date: dt.date, clock: dt.time | None, zone: str, *, end_of_day: boo
 
 def closes_at(milestone: Milestone) -> dt.datetime:
     """The first instant at which the milestone is past (exclusive end)."""
-    return _instant(milestone.closes.date, milestone.closes.clock(), milestone.timezone, end_of_day=True)
+    return _instants(milestone)[1]
 
 
 def opens_at(milestone: Milestone) -> dt.datetime | None:
     """The instant the window opens, or ``None`` when the notice does not say."""
+    return _instants(milestone)[0]
+
+
+def _both_instants(milestone: Milestone) -> tuple[dt.datetime | None, dt.datetime]:
+    closes = _instant(milestone.closes.date, milestone.closes.clock(), milestone.timezone, end_of_day=True)
     if milestone.opens is None:
-        return None
-    return _instant(milestone.opens.date, milestone.opens.clock(), milestone.timezone, end_of_day=False)
+        return None, closes
+    return _instant(milestone.opens.date, milestone.opens.clock(), milestone.timezone, end_of_day=False), closes
+
+
+#: A milestone's opening and closing instants, worked out once per loaded milestone (content never
+#: changes once loaded): every screen that says whether a window is open asks for them, the fit-finder's
+#: result for every track.
+_instants: PerObject[Milestone, tuple[dt.datetime | None, dt.datetime]] = PerObject(_both_instants)
 
 
 def last_moment(milestone: Milestone) -> dt.datetime:

@@ -10,7 +10,7 @@ without reaching into another.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from dialogs.i18n import Translator
@@ -50,6 +50,36 @@ def _program_title(content: Content, program_id: str, track_id: str | None, tr: 
             program=title, track=program.track(track_id).title.get(tr.lang)
         )
     return title
+
+
+#: Composed texts by what they depend on, per content version or program (see :func:`remembered`).
+_texts: PerObject[object, Memo[Hashable, tuple[Translator, str]]] = PerObject(lambda _owner: Memo(2_048))
+
+
+def remembered(owner: object, key: Hashable, tr: Translator, make: Callable[[], str]) -> str:
+    """The text ``make`` composes, composed once per ``owner`` (a content version or one of its programs,
+    which never change), ``key`` and translator.
+
+    A long screen (a verdict, a program's page, an answer) is composed at every event that shows it,
+    if only to know how many messages it takes; most of them depend on nothing else. ``key`` must name
+    everything else the text depends on, the moment included: the window's state or the program's status
+    where the text says it, never ``now`` itself (a text saying "closes in 3 days" is not remembered).
+    A key that cannot be hashed (an answer held in a list) is composed every time."""
+    table = _texts(owner)
+    full = (key, id(tr))
+    try:
+        hit = table.get(full)
+    except TypeError:
+        return make()
+    # the entry keeps the translator: its identity cannot be another's while it lives
+    if hit is None or hit[0] is not tr:
+        hit = table.put(full, (tr, make()))
+    return hit[1]
+
+
+def answers_key(facts: Mapping[str, object]) -> tuple[tuple[str, object, type], ...]:
+    """The applicant's answers as part of a :func:`remembered` key (with each value's type: 1 is not True)."""
+    return tuple(sorted((name, value, type(value)) for name, value in facts.items()))
 
 
 def stored_title(

@@ -23,11 +23,12 @@ from dialogs.explain import (
 )
 from dialogs.i18n import LANGUAGE_NAMES, Translator
 from dialogs.loader import Content
-from dialogs.matcher import assess_every, rank
+from dialogs.matcher import Ranking, assess_every, rank
 from dialogs.open_ends import SHORT_LIMIT, needed, needed_lines, open_verdict_label, reviewer_lines, shorten
 from dialogs.routing import question_office
 from dialogs.schedule import applicant_deadline, is_open, program_status
-from dialogs.screen_parts import Composer, program_title
+from dialogs.schema_program import Program, Track
+from dialogs.screen_parts import Composer, answers_key, program_title, remembered
 
 
 def _welcome(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
@@ -69,10 +70,22 @@ def _question(args: dict[str, Any], content: Content, now: dt.datetime, tr: Tran
 
 
 def _ranking(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
-    _ = tr.gettext
+    """Composed once per answers, language and windows open; when a track the applicant is eligible for
+    is closed, every time (its line says when the window was or will be)."""
     facts = args["facts"]
     assessments = assess_every(content, facts)
-    ranking = rank(assessments, {(a.program.id, a.track.id): is_open(a.program, a.track, now) for a in assessments})
+    opened = {(a.program.id, a.track.id): is_open(a.program, a.track, now) for a in assessments}
+    ranking = rank(assessments, opened)
+    if ranking.eligible_closed:
+        return _ranking_text(ranking, facts, content, now, tr)
+    key = ("ranking", answers_key(facts), tuple(opened.values()))
+    return remembered(content, key, tr, lambda: _ranking_text(ranking, facts, content, now, tr))
+
+
+def _ranking_text(
+    ranking: Ranking, facts: Mapping[str, Any], content: Content, now: dt.datetime, tr: Translator
+) -> str:
+    _ = tr.gettext
     parts: list[str] = []
     if ranking.eligible_open:
         parts.append(_("You are eligible, and the window is open:"))
@@ -130,11 +143,20 @@ def _undecided_line(assessment: Assessment, facts: Mapping[str, Any], content: C
 
 
 def _verdict(args: dict[str, Any], content: Content, now: dt.datetime, tr: Translator) -> str:
-    _ = tr.gettext
+    """Composed once per track, answers, language and whether the window is open (all it says of the moment)."""
     program = content.program(args["program"])
     track = program.track(args["track"])
-    assessment = assess(program, track, args["facts"], content.facts)
-    needs = needed(assessment, args["facts"], content.facts)
+    open_now = is_open(program, track, now)
+    key = ("verdict", program.id, track.id, answers_key(args["facts"]), open_now)
+    return remembered(content, key, tr, lambda: _verdict_text(program, track, args["facts"], open_now, content, tr))
+
+
+def _verdict_text(
+    program: Program, track: Track, facts: Mapping[str, Any], open_now: bool, content: Content, tr: Translator
+) -> str:
+    _ = tr.gettext
+    assessment = assess(program, track, facts, content.facts)
+    needs = needed(assessment, facts, content.facts)
     label = open_verdict_label(needs, tr) or verdict_label(assessment.verdict, tr)
     head = _("{title}: {verdict}").format(title=program_title(content, program.id, track.id, tr), verdict=label)
     lines = [head, *assessment_lines(assessment, tr, unmet_first=True), *needed_lines(needs, content.facts, tr)]
@@ -148,7 +170,6 @@ def _verdict(args: dict[str, Any], content: Content, now: dt.datetime, tr: Trans
     office = question_office(program, track.id) if needs.facts else None
     extra = ([office] if office is not None else []) + (policy_contacts(program) if needs.lists else [])
     contacts += [c for c in extra if c not in contacts]
-    open_now = is_open(program, track, now)
     if assessment.verdict is Verdict.ELIGIBLE:
         lines.append(
             _("Next: you can apply now.") if open_now else _("Next: the window is not open now; see the deadlines.")

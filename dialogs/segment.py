@@ -322,6 +322,9 @@ class PhraseSet:
         self._single: dict[str, list[tuple[str, bool]]] = {}
         #: …and phrases with a gap, searched with their own patterns.
         self._gapped = [p for p in self.phrases if "*" in p]
+        #: …each with the parts around its gaps: a text without one of them cannot hold the phrase (a
+        #: substring test costs less than the pattern's search, and most questions hold few gapped cues).
+        self._gapped_parts = [(p, tuple(part for part in p.split("*") if part)) for p in self._gapped]
         for phrase in self.phrases:
             if "*" not in phrase:
                 table = self._by_first_two if len(phrase) >= 2 else self._single
@@ -346,21 +349,34 @@ class PhraseSet:
             ranks = tuple(rank[(char, (offset, phrase))] for offset, char in enumerate(phrase))
             self._by_sound.setdefault((sound[0], sound[1]), []).append((phrase, sound, ranks))
 
+    @staticmethod
+    def _exact(text: str, start: int, bucket: list[tuple[str, bool]], found: dict[str, Hit]) -> None:
+        """The phrases of ``bucket`` that occur as written at ``start`` and are not found yet."""
+        for phrase, spaced in bucket:
+            if phrase not in found and text.startswith(phrase, start):
+                end = start + len(phrase)
+                if not spaced or _bounded(text, start, end):
+                    found[phrase] = Hit(start, end, True)
+
     def hits(self, text: str) -> dict[str, Hit]:
         """Every phrase present in ``text``, with where; exact occurrences are preferred to sound-alike ones."""
         found: dict[str, Hit] = {}
         size = len(text)
-        for start, char in enumerate(text):
-            for table, key in ((self._by_first_two, text[start : start + 2]), (self._single, char)):
-                for phrase, spaced in table.get(key, ()):
-                    if phrase not in found and text.startswith(phrase, start):
-                        end = start + len(phrase)
-                        if not spaced or _bounded(text, start, end):
-                            found[phrase] = Hit(start, end, True)
-        for phrase in self._gapped:
-            hit = _find_gapped(text, phrase)
-            if hit is not None:
-                found[phrase] = hit
+        by_first_two, single = self._by_first_two.get, self._single.get
+        for start in range(size):
+            # most positions begin no phrase: two lookups and nothing else (this runs for every character)
+            bucket = by_first_two(text[start : start + 2])
+            if bucket is not None:
+                self._exact(text, start, bucket, found)
+            bucket = single(text[start])
+            if bucket is not None:
+                self._exact(text, start, bucket, found)
+        contains = text.__contains__
+        for phrase, parts in self._gapped_parts:
+            if all(map(contains, parts)):
+                hit = _find_gapped(text, phrase)
+                if hit is not None:
+                    found[phrase] = hit
         sound = [reading(c) for c in text]
         met: list[tuple[int, int, int, str]] = []
         for start in range(size - 1):

@@ -16,10 +16,12 @@ from dialogs.age_reference import age_day, same_either_way
 from dialogs.flows import apply
 from dialogs.flows.buttons import Back, ChangeFact, Home, Skip, Value
 from dialogs.flows.model import Args, Flow, Step, StepSpec, Unavailable
-from dialogs.flows.turn import B, Rows, Turn, arg, content_button
+from dialogs.flows.turn import B, Key, Rows, Turn, arg, content_button
 from dialogs.i18n import N_, NOTICE_ZONE
 from dialogs.inputs import BIRTH_DAY_MATTERS, BIRTH_YEAR_ONLY
 from dialogs.matcher import next_question
+from dialogs.memo import PerObject
+from dialogs.schema_facts import FactDef
 from dialogs.schema_program import Program, Track
 
 #: Said when a birth year leaves two possible ages and neither changes anything for the tracks in question.
@@ -72,15 +74,25 @@ def question_screen(turn: Turn, args: Args) -> None:
     state.question = fact_id
     fact = turn.content.facts[fact_id]
     kind = fact.kind
-    answers = [
-        content_button("@value_label", {"fact": fact_id, "value": value}, Value, value=token)
-        for token, value in kind.buttons(fact)
-    ]
-    rows: Rows = [answers[i : i + kind.row_width] for i in range(0, len(answers), kind.row_width)]
+    rows: Rows = [list(row) for row in _answer_rows(fact)]
     rows.append([B("I don't know", Skip)])
     rows.append([B("Back", Back), B("Main menu", Home)])
     number = args.get("number") or len(state.asked) + 1
     turn.show("@question", rows, expects=kind.expects, fact=fact_id, hint=kind.hint(fact), asked=number)
+
+
+def _answers_of(fact: FactDef) -> tuple[tuple[Key, ...], ...]:
+    kind = fact.kind
+    answers = [
+        content_button("@value_label", {"fact": fact.id, "value": value}, Value, value=token)
+        for token, value in kind.buttons(fact)
+    ]
+    return tuple(tuple(answers[i : i + kind.row_width]) for i in range(0, len(answers), kind.row_width))
+
+
+#: A question's answer buttons, in rows, made once per loaded fact (they depend on nothing else, and the
+#: fit-finder shows a question at nearly every step).
+_answer_rows: PerObject[FactDef, tuple[tuple[Key, ...], ...]] = PerObject(_answers_of)
 
 
 def on_value(turn: Turn, press: Value) -> None:

@@ -51,14 +51,21 @@ class Payload:
     #: The data as it reads bound to no message (menu 0): what :func:`signature` compares.
     unbound: str
 
+    #: For a bound payload: what comes before the message's number, and how many bytes the data holds
+    #: but for that number (its digits: a byte each), worked out once rather than at every binding.
+    head: str = ""
+    fixed: int = 0
+
     def data(self, menu: int) -> str:
         """The button's data on message ``menu``."""
-        if not self.bound:
-            return self.tail
-        data = f"{self.prefix}{SEPARATOR}{menu}{self.tail}"
-        if len(data.encode()) > MAX_BYTES:
+        return self.bind(str(menu)) if self.bound else self.tail
+
+    def bind(self, menu: str) -> str:
+        """The data of a bound payload on message number ``menu`` (its digits)."""
+        if self.fixed + len(menu) > MAX_BYTES:
+            data = f"{self.head}{menu}{self.tail}"
             raise CallbackError(f"{self.prefix} packs to more than {MAX_BYTES} bytes: {data!r}")
-        return data
+        return self.head + menu + self.tail
 
 
 def payload(cls: type[CallbackData], fields: Mapping[str, Any]) -> Payload:
@@ -69,7 +76,9 @@ def payload(cls: type[CallbackData], fields: Mapping[str, Any]) -> Payload:
     if found is None:
         if issubclass(cls, MenuBound):
             unbound = cls(menu=0, **fields).pack()
-            found = Payload(cls.prefix, unbound[len(cls.prefix) + len(SEPARATOR) + 1 :], True, unbound)
+            head = f"{cls.prefix}{SEPARATOR}"
+            tail = unbound[len(head) + 1 :]
+            found = Payload(cls.prefix, tail, True, unbound, head, len(head.encode()) + len(tail.encode()))
         else:
             data = cls(**fields).pack()
             found = Payload(cls.prefix, data, False, data)
@@ -92,7 +101,16 @@ class Key(NamedTuple):
 
 def B(label: str, cls: type[CallbackData], **fields: Any) -> Key:  # noqa: N802 - reads like a constructor
     """A button with a catalog label (a msgid) and a payload of class ``cls``."""
+    if not fields:  # Back, Main menu, I don't know…: the same key on every screen
+        key = _PLAIN.get((label, cls))
+        if key is None:
+            key = _PLAIN[(label, cls)] = Key(label, payload(cls, fields), {})
+        return key
     return Key(label, payload(cls, fields), {})
+
+
+#: Buttons without fields by label and class: a few dozen, fixed by the code.
+_PLAIN: dict[tuple[str, type[CallbackData]], Key] = {}
 
 
 def content_button(label: str, args: dict[str, Any], cls: type[CallbackData], **fields: Any) -> Key:
@@ -134,15 +152,18 @@ class Turn:
             if not self._bumped:
                 self.state.menu += 1
                 self._bumped = True
-            menu = self.state.menu
+            menu = str(self.state.menu)
             bound: list[tuple[Button, ...]] = []
             pressable: list[Pressable] = []
             for row in buttons:
                 made = []
                 for k in row:
-                    made.append(Button(k.label, k.payload.data(menu), k.args, k.literal))
-                    if k.payload.bound:
-                        pressable.append((k.label, k.args, k.literal, k.payload.unbound))
+                    p = k.payload
+                    if p.bound:
+                        made.append(Button(k.label, p.bind(menu), k.args, k.literal))
+                        pressable.append((k.label, k.args, k.literal, p.unbound))
+                    else:
+                        made.append(Button(k.label, p.tail, k.args, k.literal))
                 bound.append(tuple(made))
             rows = tuple(bound)
         reply = Reply(key, args, rows, expects)
@@ -338,8 +359,11 @@ def signature(replies: list[Reply], noted: Mapping[int, list[Pressable]] | None 
     for reply in replies:
         found = noted.get(id(reply)) if noted is not None else None
         pressable += found if found is not None else _pressable(reply)
-    key = []
+    key: list[tuple[str, tuple[tuple[str, Any], ...], tuple[type, ...], bool, str]] = []
     for label, args, literal, data in pressable:
+        if not args:  # most buttons: a catalog label and a payload
+            key.append((label, (), (), literal, data))
+            continue
         types = tuple(map(type, args.values()))
         if not _SCALARS.issuperset(types):  # a list, a mapping: not remembered
             return _digest(pressable)
