@@ -234,7 +234,7 @@ def match_items(text: str, index: QuestionIndex, programs: set[str] | None, said
     # tuple.__new__ fills the named tuple without the Python frame of its own __new__ (64 a question)
     return [
         _new(Match, (items[number], overlap / mass, 2 * overlap / (mass + item_mass[number]), overlap))
-        for number, overlap in zip(best, map(shared.__getitem__, best))
+        for number, overlap in zip(best, map(shared.__getitem__, best), strict=True)
     ]
 
 

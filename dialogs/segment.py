@@ -382,7 +382,7 @@ class PhraseSet:
         by_sound = self._by_sound.get
         # each position with the next one's reading: a pair of readings no phrase begins with (any pair
         # with a non-Chinese character, so every one of an English question's) costs one lookup
-        for start, pair in enumerate(zip(sound, sound[1:])):
+        for start, pair in enumerate(zip(sound, sound[1:], strict=False)):
             sounding = by_sound(pair)
             if sounding is None:
                 continue
