@@ -177,7 +177,11 @@ class Turn:
                     # a Button as its __init__ makes it, without the frozen dataclass's four object.__setattr__
                     # calls (half of what binding a button costs); _BUTTON_FIELDS checks the fields are these
                     button = _new(Button)
-                    button.__dict__.update(label=label, data=data, args=given, literal=literal)
+                    filled = button.__dict__
+                    filled["label"] = label
+                    filled["data"] = data
+                    filled["args"] = given
+                    filled["literal"] = literal
                     made.append(button)
                 bound.append(tuple(made))
             rows = tuple(bound)
