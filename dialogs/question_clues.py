@@ -227,13 +227,14 @@ def match_items(text: str, index: QuestionIndex, programs: set[str] | None, said
             for number in table.get(term, ()):
                 shared[number] = get(number, 0.0) + gain
     items, item_mass = index.items, index.item_mass
-    # Best first, the lower item number first among equals: sorting plain (-overlap, number) pairs is
-    # heapq.nlargest's order with a key, without calling a key function per item.
-    best = sorted([(-overlap, number) for number, overlap in shared.items()])[:_TOP_ITEMS]
+    # Best first, the lower item number first among equals: the numbers in order, then stably by overlap,
+    # most first (a stable sort keeps equals in their order even reversed). Two sorts of plain numbers cost
+    # less than one of (-overlap, number) pairs, whose every comparison compares tuples.
+    best = sorted(sorted(shared), key=shared.__getitem__, reverse=True)[:_TOP_ITEMS]
     # tuple.__new__ fills the named tuple without the Python frame of its own __new__ (64 a question)
     return [
-        _new(Match, (items[number], -negative / mass, -2 * negative / (mass + item_mass[number]), -negative))
-        for negative, number in best
+        _new(Match, (items[number], overlap / mass, 2 * overlap / (mass + item_mass[number]), overlap))
+        for number, overlap in zip(best, map(shared.__getitem__, best), strict=True)
     ]
 
 

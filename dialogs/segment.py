@@ -362,15 +362,15 @@ class PhraseSet:
         """Every phrase present in ``text``, with where; exact occurrences are preferred to sound-alike ones."""
         found: dict[str, Hit] = {}
         size = len(text)
-        by_first_two, single = self._by_first_two.get, self._single.get
-        for start in range(size):
+        by_first_two, single, exact = self._by_first_two.get, self._single.get, self._exact
+        for start, char in enumerate(text):
             # most positions begin no phrase: two lookups and nothing else (this runs for every character)
             bucket = by_first_two(text[start : start + 2])
             if bucket is not None:
-                self._exact(text, start, bucket, found)
-            bucket = single(text[start])
+                exact(text, start, bucket, found)
+            bucket = single(char)
             if bucket is not None:
-                self._exact(text, start, bucket, found)
+                exact(text, start, bucket, found)
         contains = text.__contains__
         for phrase, parts in self._gapped_parts:
             if all(map(contains, parts)):
@@ -379,8 +379,14 @@ class PhraseSet:
                     found[phrase] = hit
         sound = [reading(c) for c in text]
         met: list[tuple[int, int, int, str]] = []
-        for start in range(size - 1):
-            for phrase, phrase_sound, ranks in self._by_sound.get((sound[start], sound[start + 1]), ()):
+        by_sound = self._by_sound.get
+        # each position with the next one's reading: a pair of readings no phrase begins with (any pair
+        # with a non-Chinese character, so every one of an English question's) costs one lookup
+        for start, pair in enumerate(zip(sound, sound[1:], strict=False)):
+            sounding = by_sound(pair)
+            if sounding is None:
+                continue
+            for phrase, phrase_sound, ranks in sounding:
                 end = start + len(phrase)
                 if end > size or phrase in found or sound[start:end] != phrase_sound:
                     continue
