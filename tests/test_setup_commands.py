@@ -29,13 +29,13 @@ def test_ci_runs_both_readme_commands_word_for_word():
 
 def test_both_commands_install_with_the_lock_as_constraints():
     for command in readme_commands():
-        assert "-c requirements.lock" in command, command
+        assert "-c requirements.txt" in command, command
 
 
 def test_the_lock_pins_every_package_to_one_version():
     lines = [
         line.split("#")[0].strip()
-        for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines()
+        for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
         if line.split("#")[0].strip()
     ]
     assert lines
@@ -46,7 +46,7 @@ def test_the_lock_pins_every_package_to_one_version():
 
 def test_the_lock_names_no_local_path_or_index():
     """A path of the machine that made it, or its package index, would not exist on the next one."""
-    lines = (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines()
+    lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
     options = [line for line in lines if line.startswith("-")]
     assert options == []
     assert not any("file:" in line or "@ " in line for line in lines if not line.startswith("#"))
