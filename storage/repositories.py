@@ -34,7 +34,6 @@ from storage.models import (
     ContentVersion,
     Conversation,
     Document,
-    HandledUpdate,
     OutboxMessage,
     OutboxStatus,
     Question,
@@ -176,13 +175,7 @@ class ApplicantRepository(_Repository):
         found = await self.find(channel, external_id)
         if found is not None:
             return found
-        insert = self._insert(Applicant).values(
-            channel=channel, external_id=external_id, language=language, created_at=now, updated_at=now
-        )
-        await self._session.execute(insert.on_conflict_do_nothing(index_elements=["channel", "external_id"]))
-        found = await self.find(channel, external_id)
-        assert found is not None
-        return found
+        return await self.create(channel, external_id, now=now, language=language)
 
     async def create(self, channel: str, external_id: str, *, now: datetime, language: str | None = None) -> Applicant:
         """The applicant for this channel user, stored now (the caller read that there was none): one
@@ -844,23 +837,6 @@ class StaffPromptRepository(_Repository):
             .execution_options(synchronize_session=False)
         )
         return matched == 1
-
-
-class HandledUpdateRepository(_Repository):
-    """Which Telegram updates were handled (see :class:`storage.models.HandledUpdate`)."""
-
-    async def seen(self, bot_id: int, update_id: int) -> bool:
-        found = await self._session.scalar(
-            select(HandledUpdate.update_id).where(HandledUpdate.bot_id == bot_id, HandledUpdate.update_id == update_id)
-        )
-        return found is not None
-
-    async def record(self, bot_id: int, update_id: int, *, now: datetime) -> None:
-        insert = self._insert(HandledUpdate).values(bot_id=bot_id, update_id=update_id, handled_at=now)
-        await self._session.execute(insert.on_conflict_do_nothing(index_elements=["bot_id", "update_id"]))
-
-    async def prune(self, before: datetime) -> None:
-        await self._session.execute(delete(HandledUpdate).where(HandledUpdate.handled_at < before))
 
 
 class StaffChatRepository(_Repository):

@@ -22,7 +22,6 @@ from storage.repositories import (
     ContentVersionRepository,
     ConversationRepository,
     DocumentRepository,
-    HandledUpdateRepository,
     OutboxRepository,
     QuestionRepository,
     StaffChatRepository,
@@ -42,7 +41,6 @@ class UnitOfWork:
     staff_prompts: StaffPromptRepository
     staff_chats: StaffChatRepository
     questions: QuestionRepository
-    handled_updates: HandledUpdateRepository
     content_versions: ContentVersionRepository
     audit: AuditRepository
     admin_drafts: AdminDraftRepository
@@ -65,7 +63,6 @@ class UnitOfWork:
         self.staff_prompts = StaffPromptRepository(session)
         self.staff_chats = StaffChatRepository(session)
         self.questions = QuestionRepository(session)
-        self.handled_updates = HandledUpdateRepository(session)
         self.content_versions = ContentVersionRepository(session)
         self.audit = AuditRepository(session)
         self.admin_drafts = AdminDraftRepository(session)
