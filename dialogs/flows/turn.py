@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dialogs import inputs
@@ -126,14 +126,6 @@ def literal(text: str, cls: type[CallbackData], **fields: Any) -> Key:
 Rows = list[list[Key]]
 
 
-_new = object.__new__
-#: The fields :meth:`Turn.say` fills a :class:`Button` with, bypassing its ``__init__``: a field added to
-#: Button must be added there too, or importing this module fails rather than buttons lacking it.
-_BUTTON_FIELDS = ("label", "data", "args", "literal")
-if tuple(f.name for f in fields(Button)) != _BUTTON_FIELDS:
-    raise TypeError(f"Turn.say fills a Button's fields {_BUTTON_FIELDS}, not {[f.name for f in fields(Button)]}")
-
-
 class Turn:
     """The working copy of one event's state and what the event produces."""
 
@@ -174,15 +166,7 @@ class Turn:
                         pressable.append((label, given, literal, p.unbound))
                     else:
                         data = p.tail
-                    # a Button as its __init__ makes it, without the frozen dataclass's four object.__setattr__
-                    # calls (half of what binding a button costs); _BUTTON_FIELDS checks the fields are these
-                    button = _new(Button)
-                    filled = button.__dict__
-                    filled["label"] = label
-                    filled["data"] = data
-                    filled["args"] = given
-                    filled["literal"] = literal
-                    made.append(button)
+                    made.append(Button(label, data, given, literal))
                 bound.append(tuple(made))
             rows = tuple(bound)
         reply = Reply(key, args, rows, expects)
